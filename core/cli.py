@@ -1,0 +1,181 @@
+"""The command line (contract section 4). Qt-free zone: nothing here imports Qt.
+
+Exit codes: 0 success; 2 invalid input; 3 evidence store missing, corrupt or
+altered; 1 anything else. Errors are one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO, NoReturn
+
+from core.case import MAX_CASE_BYTES, CaseError, loads_case
+from core.evidence import EvidenceError, EvidenceStore, open_store
+from core.result import Renderer
+
+EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_EVIDENCE = 0, 1, 2, 3
+PROG = "hrher2-aid"
+ERROR_FORMAT = "hrher2-aid.error/1"
+
+
+class UsageError(Exception):
+    """Bad command-line usage or an input file that cannot be read (exit 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{PROG} --help')")
+
+
+def read_input_bytes(name: str, limit: int = MAX_CASE_BYTES) -> bytes:
+    """Read a case file (or ``-`` for stdin), refusing anything over ``limit`` bytes."""
+    if name == "-":
+        data: bytes = sys.stdin.buffer.read(limit + 1)
+    else:
+        path = Path(name)
+        try:
+            size = path.stat().st_size
+            if path.is_dir():
+                raise UsageError(f"{name}: is a folder, not a case file")
+            if size > limit:
+                raise CaseError("", f"input too large ({size:,} bytes; a case is at most "
+                                    f"{limit:,} bytes)")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise UsageError(f"{name}: file not found") from None
+        except PermissionError:
+            raise UsageError(f"{name}: permission denied") from None
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot be read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise CaseError("", f"input too large (more than {limit:,} bytes)")
+    return data
+
+
+def _evidence(args: argparse.Namespace) -> EvidenceStore:
+    return open_store(Path(args.evidence) if args.evidence else None)
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    if args.batch:
+        return _recommend_batch(args)
+    if args.case is None:
+        raise UsageError("recommend needs CASE.json, '-' for standard input, or --batch FILE")
+    data = read_input_bytes(args.case)
+    case = loads_case(data)
+    renderer = Renderer(_evidence(args))
+    _write(renderer.result_for(case).to_json(indent=2) + "\n")
+    return EXIT_OK
+
+
+def _recommend_batch(args: argparse.Namespace) -> int:
+    renderer = Renderer(_evidence(args))
+    out = sys.stdout
+    failed = False
+    source: BinaryIO
+    if args.batch == "-":
+        source = sys.stdin.buffer
+    else:
+        try:
+            source = open(args.batch, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            raise UsageError(f"{args.batch}: file not found") from None
+        except IsADirectoryError:
+            raise UsageError(f"{args.batch}: is a folder, not a case file") from None
+        except OSError as exc:
+            raise UsageError(f"{args.batch}: cannot be read ({exc.strerror})") from None
+    buffer: list[str] = []
+    json_line = renderer.json_line
+    try:
+        for number, raw in enumerate(source, start=1):
+            try:
+                buffer.append(json_line(loads_case(raw.rstrip(b"\r\n"))))
+            except CaseError as exc:
+                failed = True
+                buffer.append(json.dumps(
+                    {"format": ERROR_FORMAT, "line": number, "error": str(exc)},
+                    ensure_ascii=False))
+            if len(buffer) >= 4096:
+                out.write("\n".join(buffer) + "\n")
+                buffer.clear()
+        if buffer:
+            out.write("\n".join(buffer) + "\n")
+        out.flush()
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def cmd_evidence_verify(args: argparse.Namespace) -> int:
+    store = _evidence(args)
+    _write(f"evidence store OK\npath: {store.path}\nversion: {store.version}\n"
+           f"sha256: {store.sha256}\n")
+    return EXIT_OK
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--evidence", metavar="PATH", default=argparse.SUPPRESS,
+                        help="use another evidence store")
+    parser = _Parser(prog=PROG, parents=[common],
+                     description="Decision aid for HR-positive, HER2-positive metastatic "
+                                 "breast cancer. With no command, opens the desktop app.")
+    parser.set_defaults(evidence=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    rec = sub.add_parser("recommend", parents=[common], help="print the result JSON of a case")
+    rec.add_argument("case", nargs="?", metavar="CASE.json", help="case file, or - for stdin")
+    rec.add_argument("--batch", metavar="CASES.jsonl",
+                     help="one case a line in, one result a line out")
+    rec.set_defaults(func=cmd_recommend)
+
+    ev = sub.add_parser("evidence", parents=[common], help="evidence store commands")
+    ev_sub = ev.add_subparsers(dest="evidence_command", metavar="ACTION",
+                               parser_class=_Parser, required=True)
+    verify = ev_sub.add_parser("verify", parents=[common],
+                               help="check the evidence store and print its version")
+    verify.set_defaults(func=cmd_evidence_verify)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit code. Never lets a traceback out."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")
+    try:
+        args = build_parser().parse_args(argv)
+        if not getattr(args, "func", None):
+            raise UsageError(f"no command given (see '{PROG} --help')")
+        code: int = args.func(args)
+        return code
+    except CaseError as exc:
+        return _fail(f"invalid case: {exc}", EXIT_INVALID)
+    except UsageError as exc:
+        return _fail(str(exc), EXIT_INVALID)
+    except EvidenceError as exc:
+        return _fail(f"{exc}; nothing was recommended", EXIT_EVIDENCE)
+    except BrokenPipeError:
+        return EXIT_OTHER
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_OTHER)
+    except Exception as exc:  # noqa: BLE001 - the contract forbids tracebacks
+        return _fail(f"unexpected error: {type(exc).__name__}: {exc}", EXIT_OTHER)
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"{PROG}: {message}\n")
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

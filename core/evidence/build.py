@@ -1,0 +1,59 @@
+"""Build the evidence store from its sources: ``python -m core.evidence.build [OUT]``.
+
+The store ships prebuilt in ``resources/evidence.sqlite`` (a test checks that it
+matches the sources), so installing needs no build step and the file can live in
+a read-only folder. It is written in rollback-journal mode, never WAL, because a
+WAL database cannot be opened read-only from a read-only folder.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from core.evidence.sources import content_sha256, load_sources
+from core.evidence.store import default_store_path
+
+
+def build_store(out: Path, sources: Path | None = None) -> str:
+    """Write a fresh store to ``out`` (atomically) and return its content SHA-256."""
+    import sqlite_utils
+
+    content = load_sources(sources) if sources else load_sources()
+    sha = content_sha256(content)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".evidence-", suffix=".sqlite", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        db = sqlite_utils.Database(tmp, recreate=True)
+        db.conn.execute("PRAGMA journal_mode=DELETE")
+        meta = {**content["meta"], "sha256": sha}
+        db["meta"].insert_all(
+            [{"key": k, "value": v} for k, v in sorted(meta.items())], pk="key"
+        )
+        db["refs"].insert_all(content["refs"], pk="n")
+        db["statements"].insert_all(content["statements"], pk="id")
+        db["figures"].insert_all(content["figures"], pk="id")
+        db["statements"].enable_fts(["title", "text", "rationale"], tokenize="porter")
+        db.conn.commit()
+        db.conn.execute("VACUUM")
+        db.close()
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return sha
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0]) if args else default_store_path()
+    sha = build_store(out)
+    print(f"{out}\nsha256 {sha}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

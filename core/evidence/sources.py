@@ -1,0 +1,122 @@
+"""Reading and checking the evidence sources (``resources/evidence/*.toml``).
+
+The checks here run when the store is built, so a store can only be built from
+sources that are complete: every contract id has an entry, every citation names a
+reference, every cited entry quotes the source.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+from typing import Any, Final
+
+import resources
+
+SOURCES_DIR: Final = Path(resources.__file__).parent / "evidence"
+STORE_FORMAT: Final = "hrher2-aid.evidence/1"
+
+KINDS: Final = ("option", "plan", "caution", "outside", "scope")
+SEVERITIES: Final = ("warning", "note")
+STATEMENT_COLUMNS: Final = (
+    "id", "kind", "ord", "severity", "title", "text", "rationale", "citations", "source", "extra",
+)
+
+
+class SourceError(ValueError):
+    """The evidence sources are incomplete or inconsistent (a build-time error)."""
+
+
+def load_sources(folder: Path = SOURCES_DIR) -> dict[str, Any]:
+    """Read the TOML sources into table rows, checked and ready to insert.
+
+    The rows hold JSON text for list fields, exactly as the store keeps them, so the
+    content hash computed here and the one computed from a store agree.
+    """
+    def read(name: str) -> dict[str, Any]:
+        with (folder / name).open("rb") as fh:
+            return tomllib.load(fh)
+
+    meta = read("meta.toml")
+    refs = read("references.toml")["reference"]
+    statements = read("statements.toml")["statement"]
+    figures = read("figures.toml")["figure"]
+    if meta.get("format") != STORE_FORMAT:
+        raise SourceError(f"meta.toml: format must be {STORE_FORMAT!r}")
+
+    ref_rows = [
+        {"n": r["n"], "short": r["short"], "citation": r["citation"],
+         "confidence": r["confidence"]}
+        for r in refs
+    ]
+    known_refs = {r["n"] for r in ref_rows}
+    if len(known_refs) != len(ref_rows):
+        raise SourceError("references.toml: duplicate reference number")
+
+    statement_rows = []
+    seen: set[str] = set()
+    core_keys = {"id", "kind", "order", "severity", "title", "text", "rationale",
+                 "citations", "source"}
+    for st in statements:
+        sid = st["id"]
+        if sid in seen:
+            raise SourceError(f"statements.toml: duplicate id {sid!r}")
+        seen.add(sid)
+        if st["kind"] not in KINDS:
+            raise SourceError(f"statements.toml: {sid}: unknown kind {st['kind']!r}")
+        citations = st.get("citations", [])
+        for n in citations:
+            if n not in known_refs:
+                raise SourceError(f"statements.toml: {sid}: cites missing reference {n}")
+        cited_kind = st["kind"] in ("option", "plan", "caution")
+        if cited_kind and not (citations and st.get("source")):
+            raise SourceError(f"statements.toml: {sid}: needs citations and a source quote")
+        if not cited_kind and citations:
+            raise SourceError(f"statements.toml: {sid}: {st['kind']} entries carry no citation")
+        severity = st.get("severity")
+        if (st["kind"] == "caution") != (severity in SEVERITIES):
+            raise SourceError(f"statements.toml: {sid}: severity must be set on cautions only")
+        statement_rows.append({
+            "id": sid, "kind": st["kind"], "ord": st["order"], "severity": severity,
+            "title": st["title"], "text": st["text"],
+            "rationale": _json(st.get("rationale", [])),
+            "citations": _json(citations), "source": _json(st.get("source", [])),
+            "extra": _json({k: v for k, v in st.items() if k not in core_keys}),
+        })
+
+    figure_rows = []
+    for fig in figures:
+        if fig["citation"] not in known_refs:
+            raise SourceError(f"figures.toml: {fig['id']}: cites missing reference")
+        for user in fig["used_by"]:
+            if user not in seen:
+                raise SourceError(f"figures.toml: {fig['id']}: used_by unknown id {user!r}")
+        figure_rows.append({
+            "id": fig["id"], "trial": fig["trial"], "measure": fig["measure"],
+            "value": fig["value"], "context": fig["context"], "citation": fig["citation"],
+            "used_by": _json(fig["used_by"]),
+        })
+
+    return {
+        "meta": {"format": meta["format"], "version": meta["version"],
+                 "title": meta["title"], "source": meta["source"]},
+        "refs": sorted(ref_rows, key=lambda r: r["n"]),
+        "statements": sorted(statement_rows, key=lambda r: r["id"]),
+        "figures": sorted(figure_rows, key=lambda r: r["id"]),
+    }
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def content_sha256(content: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of the store's content (``meta.sha256`` excluded)."""
+    import hashlib
+
+    meta = {k: v for k, v in content["meta"].items() if k != "sha256"}
+    canonical = json.dumps(
+        {**content, "meta": meta}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,0 +1,209 @@
+"""Opening the evidence store read-only, verifying it, and looking things up.
+
+Nothing is recommended from a store that fails :func:`open_store`'s checks: the
+file must exist, pass SQLite's integrity check, hold the expected tables, and its
+content must hash to the SHA-256 recorded inside it.
+
+Only the standard library's ``sqlite3`` is used here, so opening the store costs
+the app nothing at start-up; sqlite-utils is needed only to build it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import quote
+
+import resources
+
+from core.evidence.sources import STATEMENT_COLUMNS, STORE_FORMAT, content_sha256
+
+_TABLES: Final = {
+    "meta": ("key", "value"),
+    "refs": ("n", "short", "citation", "confidence"),
+    "statements": STATEMENT_COLUMNS,
+    "figures": ("id", "trial", "measure", "value", "context", "citation", "used_by"),
+}
+_ORDER_BY: Final = {"meta": "key", "refs": "n", "statements": "id", "figures": "id"}
+
+
+class EvidenceError(Exception):
+    """The evidence store is missing, corrupt, altered or not an evidence store."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    n: int
+    short: str
+    citation: str
+    confidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    id: str
+    kind: str
+    order: int
+    severity: str | None
+    title: str
+    text: str
+    rationale: tuple[str, ...]
+    citations: tuple[int, ...]
+    source: tuple[str, ...]
+    extra: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    id: str
+    trial: str
+    measure: str
+    value: str
+    context: str
+    citation: int
+    used_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    statement: Statement
+    snippet: str
+
+
+def default_store_path() -> Path:
+    """The store shipped with the application."""
+    return Path(resources.__file__).parent / "evidence.sqlite"
+
+
+class EvidenceStore:
+    """A verified store, loaded into memory (it is small); search goes to the file."""
+
+    def __init__(self, path: Path, content: dict[str, Any]) -> None:
+        self.path = path
+        meta = {row["key"]: row["value"] for row in content["meta"]}
+        self.version: str = meta["version"]
+        self.sha256: str = meta["sha256"]
+        self.title: str = meta.get("title", "")
+        self.references: dict[int, Reference] = {
+            r["n"]: Reference(r["n"], r["short"], r["citation"], r["confidence"])
+            for r in content["refs"]
+        }
+        self.statements: dict[str, Statement] = {
+            s["id"]: Statement(
+                id=s["id"], kind=s["kind"], order=s["ord"], severity=s["severity"],
+                title=s["title"], text=s["text"],
+                rationale=tuple(json.loads(s["rationale"])),
+                citations=tuple(json.loads(s["citations"])),
+                source=tuple(json.loads(s["source"])),
+                extra=json.loads(s["extra"]),
+            )
+            for s in content["statements"]
+        }
+        self.figures: dict[str, Figure] = {
+            f["id"]: Figure(f["id"], f["trial"], f["measure"], f["value"], f["context"],
+                            f["citation"], tuple(json.loads(f["used_by"])))
+            for f in content["figures"]
+        }
+
+    def of_kind(self, kind: str) -> list[Statement]:
+        """Statements of one kind, in their table order."""
+        return sorted((s for s in self.statements.values() if s.kind == kind),
+                      key=lambda s: s.order)
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Full-text search over statement titles, texts and rationales.
+
+        Words are matched as prefixes and all must occur; an empty query lists all.
+        """
+        words = [w for w in "".join(c if c.isalnum() else " " for c in query).split()]
+        if not words:
+            return [SearchHit(s, s.text) for s in
+                    sorted(self.statements.values(), key=lambda s: (s.kind, s.order))]
+        match = " ".join(f'"{w}"*' for w in words)
+        conn = _connect(self.path)
+        try:
+            rows = conn.execute(
+                "SELECT s.id, snippet(statements_fts, 1, '[', ']', '…', 16) "
+                "FROM statements_fts JOIN statements s ON s.rowid = statements_fts.rowid "
+                "WHERE statements_fts MATCH ? ORDER BY rank LIMIT ?",
+                (match, limit),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise EvidenceError(f"{self.path}: search failed: {exc}") from None
+        finally:
+            conn.close()
+        return [SearchHit(self.statements[sid], snip) for sid, snip in rows]
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    return sqlite3.connect(uri, uri=True)
+
+
+def read_content(conn: sqlite3.Connection) -> dict[str, Any]:
+    """Every row of the hashed tables, ordered, as dicts."""
+    conn.row_factory = sqlite3.Row
+    content: dict[str, Any] = {}
+    for table, columns in _TABLES.items():
+        cols = ", ".join(columns)
+        rows = conn.execute(f"SELECT {cols} FROM {table} ORDER BY {_ORDER_BY[table]}")
+        content[table] = [dict(row) for row in rows]
+    return content
+
+
+def open_store(path: Path | None = None) -> EvidenceStore:
+    """Open and verify a store; raise :class:`EvidenceError` saying what is wrong."""
+    path = Path(path) if path is not None else default_store_path()
+    if not path.exists():
+        raise EvidenceError(f"evidence store not found: {path}")
+    if not path.is_file():
+        raise EvidenceError(f"evidence store is not a file: {path}")
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as exc:
+        raise EvidenceError(f"evidence store cannot be opened: {path}: {exc}") from None
+    try:
+        try:
+            check = conn.execute("PRAGMA integrity_check").fetchall()
+            if check != [("ok",)]:
+                raise EvidenceError(f"evidence store is corrupt: {path}: {check[0][0]}")
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            missing = [t for t in _TABLES if t not in names]
+            if missing:
+                raise EvidenceError(
+                    f"not an evidence store: {path}: table {missing[0]!r} is missing"
+                )
+            content = read_content(conn)
+        except sqlite3.Error as exc:
+            raise EvidenceError(f"evidence store is corrupt or unreadable: {path}: {exc}") from None
+    finally:
+        conn.close()
+    return _verified(path, content)
+
+
+def _verified(path: Path, content: dict[str, Any]) -> EvidenceStore:
+    meta = {row["key"]: row["value"] for row in content["meta"]}
+    if meta.get("format") != STORE_FORMAT:
+        raise EvidenceError(f"not an evidence store: {path}: format {meta.get('format')!r}")
+    recorded = meta.get("sha256")
+    if not recorded or "version" not in meta:
+        raise EvidenceError(f"evidence store has no version or checksum: {path}")
+    hashed = {
+        "meta": {k: v for k, v in meta.items() if k != "sha256"},
+        "refs": content["refs"],
+        "statements": content["statements"],
+        "figures": content["figures"],
+    }
+    actual = content_sha256(hashed)
+    if actual != recorded:
+        raise EvidenceError(
+            f"evidence store has been altered: {path}: content SHA-256 {actual[:12]}… "
+            f"does not match the recorded {recorded[:12]}…"
+        )
+    try:
+        return EvidenceStore(path, content)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise EvidenceError(f"evidence store content is malformed: {path}: {exc}") from None

@@ -1,0 +1,185 @@
+"""Section 3 of the decision contract, as code that reads side by side with it.
+
+The rules return contract ids only: no words, no citations, no I/O. The evidence
+store gives the ids their texts (:mod:`core.result`). Order inside a
+:class:`Decision` is *not* significant; :mod:`core.result` orders by the contract's
+tables.
+
+>>> from core.case import loads_case
+>>> case = loads_case('{"format": "hrher2-aid.case/1", "setting": "first_line",'
+...     ' "receptors": {"hr": "positive", "her2": "positive"},'
+...     ' "disease": {"visceral": true, "symptomatic": false}}')
+>>> d = decide(case)
+>>> d.options
+(('chemo_her2', 'preferred'), ('et_her2', 'consider'))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.case import Case
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the rules decided, as contract ids (``scope.*`` / ``outside.*`` for our notes)."""
+
+    in_scope: bool
+    scope: tuple[str, ...] = ()
+    options: tuple[tuple[str, str], ...] = ()
+    plan: tuple[str, ...] = ()
+    cautions: frozenset[str] = field(default_factory=frozenset)
+    outside: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """A hashable summary: two decisions with equal keys render identically."""
+        return (self.in_scope, self.scope, self.options, self.plan,
+                tuple(sorted(self.cautions)), tuple(sorted(self.outside)))
+
+
+ENDOCRINE_OPTIONS = frozenset({"et_her2", "her2_et_maintenance", "sequential_et"})
+ENDOCRINE_PLAN = frozenset({"et_maintenance_after_chemo"})
+
+
+def is_aggressive(case: Case) -> bool:
+    """*aggressive* = visceral_crisis or symptomatic or rapidly_progressive."""
+    d = case.disease
+    return d.visceral_crisis or d.symptomatic or d.rapidly_progressive
+
+
+def chemo_possible(case: Case) -> bool:
+    """*chemo possible* = not contraindicated and not declined."""
+    return not (case.chemotherapy.contraindicated or case.chemotherapy.declined)
+
+
+def induction_done(case: Case) -> bool:
+    """*done* = maximal_response or chemotherapy.unacceptable_toxicity or months_given >= 6."""
+    ch = case.chemotherapy
+    return bool(ch.maximal_response) or ch.unacceptable_toxicity or (ch.months_given or 0) >= 6
+
+
+def scope_problems(case: Case) -> tuple[str, ...]:
+    """Which receptor keeps the case out of scope, and why (empty when in scope)."""
+    problems = []
+    if case.receptors.hr != "positive":
+        problems.append(f"scope.hr_{case.receptors.hr}")
+    if case.receptors.her2 != "positive":
+        problems.append(f"scope.her2_{case.receptors.her2}")
+    return tuple(problems)
+
+
+def decide(case: Case) -> Decision:
+    """Apply section 3 of the contract to one case."""
+    problems = scope_problems(case)
+    if problems:
+        return Decision(in_scope=False, scope=problems)
+
+    options: list[tuple[str, str]] = []
+    plan: list[str] = []
+    cautions: set[str] = set()
+    outside: set[str] = set()
+
+    if case.setting == "first_line":
+        _first_line(case, options, plan, cautions, outside)
+    elif case.setting == "after_induction":
+        _after_induction(case, options, plan, cautions, outside)
+    else:
+        _progression(case, options, plan, outside)
+
+    _check_planned_regimen(case, cautions, outside)
+    _check_menopausal_status(case, options, plan, outside)
+    return Decision(
+        in_scope=True, options=tuple(options), plan=tuple(plan),
+        cautions=frozenset(cautions), outside=frozenset(outside),
+    )
+
+
+def _first_line(case: Case, options: list[tuple[str, str]], plan: list[str],
+                cautions: set[str], outside: set[str]) -> None:
+    et_her2_notes = ("et_her2_no_os_benefit", "electra_result", "pathway_crosstalk")
+    aggressive = is_aggressive(case)
+    if chemo_possible(case):
+        options.append(("chemo_her2", "preferred"))
+        plan += ["chemo_duration", "her2_until_progression", "et_maintenance_after_chemo"]
+        cautions.add("hr_subgroup_benefit")
+        if not aggressive:
+            options.append(("et_her2", "consider"))
+            cautions.update(et_her2_notes)
+        # aggressive: et_her2_needs_selection only if the plan is ET + HER2 (regimen check)
+    elif not aggressive:
+        options.append(("et_her2", "preferred"))
+        plan.append("her2_until_progression")
+        cautions.update(et_her2_notes)
+    else:
+        cautions.add("et_her2_needs_selection")
+        outside.add("outside.multidisciplinary_review")
+    if not case.disease.visceral and options:
+        cautions.add("non_visceral_benefit")
+
+
+def _after_induction(case: Case, options: list[tuple[str, str]], plan: list[str],
+                     cautions: set[str], outside: set[str]) -> None:
+    if case.her2_therapy.unacceptable_toxicity:
+        outside.add("outside.her2_toxicity")
+        return
+    months = case.chemotherapy.months_given or 0
+    if induction_done(case):
+        options.append(("her2_et_maintenance", "preferred"))
+        plan.append("her2_until_progression")
+        cautions.add("maintenance_evidence_limited")
+    elif months < 4:
+        options.append(("continue_chemo_her2", "preferred"))
+        plan += ["chemo_duration", "her2_until_progression", "et_maintenance_after_chemo"]
+    else:
+        options += [("continue_chemo_her2", "consider"), ("her2_et_maintenance", "consider")]
+        plan += ["chemo_duration", "her2_until_progression"]
+        cautions.add("maintenance_evidence_limited")
+
+
+def _progression(case: Case, options: list[tuple[str, str]], plan: list[str],
+                 outside: set[str]) -> None:
+    if case.her2_therapy.unacceptable_toxicity:
+        outside.add("outside.her2_toxicity")
+    elif case.endocrine_responsive == "yes":
+        options.append(("sequential_et", "preferred"))
+        plan.append("her2_until_progression")
+        outside.add("outside.next_her2_agent")
+    elif case.endocrine_responsive == "no":
+        outside.add("outside.not_endocrine_responsive")
+    else:
+        outside.add("outside.assess_endocrine_response")
+
+
+def _check_planned_regimen(case: Case, cautions: set[str], outside: set[str]) -> None:
+    regimen = case.planned_regimen
+    if regimen is None:
+        return
+    chemo, endo, her2 = regimen.chemotherapy, regimen.endocrine, regimen.her2_targeted
+    if endo and not chemo and not her2:
+        cautions.update(("avoid_et_alone", "ai_alone_short_pfs"))
+    if chemo and endo:
+        cautions.add("no_concurrent_et_chemo")
+    if chemo and not her2:
+        cautions.add("omits_her2_targeted")
+    if endo and her2 and not chemo and case.setting == "first_line" and is_aggressive(case):
+        cautions.add("et_her2_needs_selection")
+    if case.setting == "after_induction":
+        if not her2 and not case.her2_therapy.unacceptable_toxicity:
+            cautions.add("continue_her2_until_progression")
+        if not chemo and not induction_done(case) and (case.chemotherapy.months_given or 0) < 4:
+            cautions.add("chemo_too_short")
+    if not (chemo or endo or her2):
+        outside.add("outside.no_systemic_therapy")
+
+
+def _check_menopausal_status(case: Case, options: list[tuple[str, str]], plan: list[str],
+                             outside: set[str]) -> None:
+    if case.menopausal_status == "postmenopausal":
+        return
+    uses_endocrine = any(o in ENDOCRINE_OPTIONS for o, _ in options) or any(
+        p in ENDOCRINE_PLAN for p in plan
+    )
+    if uses_endocrine:
+        outside.add(f"outside.menopause_{case.menopausal_status}")

@@ -1,0 +1,1 @@
+"""The desktop application (PySide6 Qt Widgets). Views only: core/ decides."""
