@@ -1,15 +1,88 @@
-"""Start the desktop application (replaced by the full main window in issue 3)."""
+"""Start the desktop application, or check an installation with ``--self-test``.
+
+The first window needs only Qt and the case model; reportlab and the case store
+load when first used.
+"""
 
 from __future__ import annotations
 
 import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
+
+APP_NAME = "hrher2-aid"
+ORG_NAME = "hrher2-aid"
+
+
+def create_main_window() -> QMainWindow:
+    """The main window, not yet shown (a bare window until the questionnaire lands)."""
+    window = QMainWindow()
+    window.setWindowTitle("HR+/HER2+ decision aid")
+    window.setCentralWidget(QLabel("HR-positive, HER2-positive metastatic breast cancer"))
+    window.resize(1000, 700)
+    return window
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName(APP_NAME)
+        app.setOrganizationName(ORG_NAME)
+    return app
+
+
+class _FirstPaint(QObject):
+    """Quits the event loop once the watched widget has painted for the first time."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__()
+        self.painted = False
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def self_test() -> int:
+    """Open the main window, wait for its first paint, check the evidence store."""
+    started = time.perf_counter()
+    try:
+        app = _application()
+        window = create_main_window()
+        watcher = _FirstPaint(window)
+        QTimer.singleShot(10_000, app.quit)
+        window.show()
+        app.exec()
+        if not watcher.painted:
+            print("self-test FAILED: the main window did not paint within 10 s")
+            return 1
+        from core.evidence import EvidenceError, open_store
+
+        try:
+            store = open_store()
+        except EvidenceError as exc:
+            print(f"self-test FAILED: {exc}")
+            return 3
+        window.close()
+    except Exception as exc:  # noqa: BLE001 - IT needs the reason, not a traceback
+        print(f"self-test FAILED: {type(exc).__name__}: {exc}")
+        return 1
+    elapsed = time.perf_counter() - started
+    print(f"self-test OK: window painted, evidence {store.version} verified, "
+          f"{elapsed * 1000:.0f} ms")
+    return 0
 
 
 def run(args: list[str]) -> int:
-    from PySide6.QtWidgets import QApplication, QMainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle("HR+/HER2+ decision aid")
+    if "--self-test" in args:
+        return self_test()
+    app = _application()
+    window = create_main_window()
     window.show()
     return app.exec()

@@ -1,0 +1,66 @@
+"""Every message box and file dialog the app shows is created here.
+
+Tests patch this module's functions (never a QMessageBox directly), so no test is
+ever left waiting on a modal dialog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+CASE_FILTER = "Case files (*.json);;All files (*)"
+PDF_FILTER = "PDF documents (*.pdf)"
+
+
+def ask_open_path(parent: QWidget | None, title: str, file_filter: str = CASE_FILTER,
+                  start: str = "") -> str | None:
+    """A path chosen for opening, or None when cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, start, file_filter)
+    return path or None
+
+
+def ask_open_paths(parent: QWidget | None, title: str, file_filter: str = CASE_FILTER,
+                   start: str = "") -> list[str]:
+    """Several paths chosen for opening (empty when cancelled)."""
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, start, file_filter)
+    return list(paths)
+
+
+def ask_save_path(parent: QWidget | None, title: str, file_filter: str = CASE_FILTER,
+                  start: str = "") -> str | None:
+    """A path chosen for saving, or None when cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, file_filter)
+    return path or None
+
+
+def ask_folder(parent: QWidget | None, title: str, start: str = "") -> str | None:
+    path = QFileDialog.getExistingDirectory(parent, title, start)
+    return path or None
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Yes/No question; True for Yes."""
+    answer = QMessageBox.question(parent, title, text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_save_discard_cancel(parent: QWidget | None, title: str, text: str) -> str:
+    """'save', 'discard' or 'cancel' (for closing with unsaved changes)."""
+    buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+               | QMessageBox.StandardButton.Cancel)
+    answer = QMessageBox.warning(parent, title, text, buttons, QMessageBox.StandardButton.Save)
+    if answer == QMessageBox.StandardButton.Save:
+        return "save"
+    if answer == QMessageBox.StandardButton.Discard:
+        return "discard"
+    return "cancel"
+
+
+def inform(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def error(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.critical(parent, title, text)
