@@ -94,30 +94,32 @@ class Case:
     planned_regimen: PlannedRegimen | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The case as JSON-ready data, defaults included (the canonical content)."""
+        """The case as JSON-ready data, defaults included (the canonical content).
+
+        Keys are written in sorted order so that :meth:`canonical_json` need not sort
+        them (the batch path hashes every case).
+        """
         ch = self.chemotherapy
         pr = self.planned_regimen
         return {
-            "format": CASE_FORMAT,
-            "label": self.label,
-            "receptors": {"hr": self.receptors.hr, "her2": self.receptors.her2},
-            "menopausal_status": self.menopausal_status,
-            "setting": self.setting,
-            "disease": {
-                "visceral": self.disease.visceral,
-                "visceral_crisis": self.disease.visceral_crisis,
-                "symptomatic": self.disease.symptomatic,
-                "rapidly_progressive": self.disease.rapidly_progressive,
-            },
             "chemotherapy": {
                 "contraindicated": ch.contraindicated,
                 "declined": ch.declined,
-                "months_given": ch.months_given,
                 "maximal_response": ch.maximal_response,
+                "months_given": ch.months_given,
                 "unacceptable_toxicity": ch.unacceptable_toxicity,
             },
+            "disease": {
+                "rapidly_progressive": self.disease.rapidly_progressive,
+                "symptomatic": self.disease.symptomatic,
+                "visceral": self.disease.visceral,
+                "visceral_crisis": self.disease.visceral_crisis,
+            },
             "endocrine_responsive": self.endocrine_responsive,
+            "format": CASE_FORMAT,
             "her2_therapy": {"unacceptable_toxicity": self.her2_therapy.unacceptable_toxicity},
+            "label": self.label,
+            "menopausal_status": self.menopausal_status,
             "planned_regimen": None
             if pr is None
             else {
@@ -125,13 +127,13 @@ class Case:
                 "endocrine": pr.endocrine,
                 "her2_targeted": pr.her2_targeted,
             },
+            "receptors": {"her2": self.receptors.her2, "hr": self.receptors.hr},
+            "setting": self.setting,
         }
 
     def canonical_json(self) -> str:
         """Sorted keys, no insignificant whitespace, defaults filled in."""
-        return json.dumps(
-            self.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-        )
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)
 
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
@@ -165,7 +167,8 @@ def loads_case(text: str | bytes) -> Case:
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise CaseError("", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise CaseError("", f"not valid JSON: {exc.msg} ({where})") from None
     except RecursionError:
         raise CaseError("", "not valid JSON: nested too deeply") from None
     return parse_case(data)
@@ -209,7 +212,7 @@ def _choice(obj: Mapping[str, Any], key: str, path: str, values: tuple[str, ...]
         return default
     value = obj[key]
     if value in values and type(value) is str:
-        return value  # type: ignore[no-any-return]
+        return str(value)
     if type(value) is not str:
         raise CaseError(where, f"must be one of {', '.join(values)} (got {_describe(value)})")
     raise CaseError(where, f"must be one of {', '.join(values)} (got {value!r})")

@@ -57,7 +57,9 @@ def read_input_bytes(name: str, limit: int = MAX_CASE_BYTES) -> bytes:
 
 
 def _evidence(args: argparse.Namespace) -> EvidenceStore:
-    return open_store(Path(args.evidence) if args.evidence else None)
+    # SUPPRESS default: --evidence may stand before or after the subcommand
+    path = getattr(args, "evidence", None)
+    return open_store(Path(path) if path else None)
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -130,7 +132,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, parents=[common],
                      description="Decision aid for HR-positive, HER2-positive metastatic "
                                  "breast cancer. With no command, opens the desktop app.")
-    parser.set_defaults(evidence=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     rec = sub.add_parser("recommend", parents=[common], help="print the result JSON of a case")

@@ -104,9 +104,10 @@ class Renderer:
         decision = decide(case)
         parts = self._json_cache.get(decision.key)
         if parts is None:
-            marker = "\x00CASE-SHA\x00"
+            # case_sha256 is the last key, so its value is the last occurrence
+            marker = "CASE" * 16
             text = self.render(decision, marker).to_json()
-            head, _, tail = text.partition(marker)
+            head, _, tail = text.rpartition(marker)
             parts = self._json_cache[decision.key] = (head, tail)
         return parts[0] + case.sha256() + parts[1]
 

@@ -31,13 +31,14 @@ def build_store(out: Path, sources: Path | None = None) -> str:
         db = sqlite_utils.Database(tmp, recreate=True)
         db.conn.execute("PRAGMA journal_mode=DELETE")
         meta = {**content["meta"], "sha256": sha}
-        db["meta"].insert_all(
+        db.table("meta").insert_all(
             [{"key": k, "value": v} for k, v in sorted(meta.items())], pk="key"
         )
-        db["refs"].insert_all(content["refs"], pk="n")
-        db["statements"].insert_all(content["statements"], pk="id")
-        db["figures"].insert_all(content["figures"], pk="id")
-        db["statements"].enable_fts(["title", "text", "rationale"], tokenize="porter")
+        db.table("refs").insert_all(content["refs"], pk="n")
+        statements = db.table("statements")
+        statements.insert_all(content["statements"], pk="id")
+        db.table("figures").insert_all(content["figures"], pk="id")
+        statements.enable_fts(["title", "text", "rationale"], tokenize="porter")
         db.conn.commit()
         db.conn.execute("VACUUM")
         db.close()

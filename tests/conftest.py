@@ -1,0 +1,23 @@
+"""Shared fixtures: the repository root, the shipped evidence store, a renderer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.evidence import EvidenceStore, open_store
+from core.result import Renderer
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def store() -> EvidenceStore:
+    return open_store()
+
+
+@pytest.fixture(scope="session")
+def renderer(store: EvidenceStore) -> Renderer:
+    return Renderer(store)

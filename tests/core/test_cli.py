@@ -1,0 +1,174 @@
+"""The command line, run as a user runs it: a real process, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.evidence import default_store_path
+from tests.conftest import ROOT
+from tests.core.test_case import BASE, with_
+
+
+def cli(*args: str, stdin: bytes | None = None,
+        prelude: str = "") -> subprocess.CompletedProcess[bytes]:
+    """Run the real ``hrher2-aid`` entry point (desktop.launcher) in a fresh interpreter."""
+    code = (f"import sys\n{prelude}\nfrom desktop.launcher import main\n"
+            "code = main(sys.argv[1:])\n"
+            "assert 'PySide6' not in sys.modules, 'the command line loaded Qt'\n"
+            "assert 'reportlab' not in sys.modules or sys.argv[1] == 'report'\n"
+            "sys.exit(code)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", code, *args], input=stdin,
+                          capture_output=True, cwd=ROOT, env=env, timeout=120, check=False)
+
+
+def write(tmp_path: Path, case: Any, name: str = "case.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(case), encoding="utf-8")
+    return path
+
+
+def test_recommend_file(tmp_path: Path) -> None:
+    run = cli("recommend", str(write(tmp_path, BASE)))
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["format"] == "hrher2-aid.result/1"
+    assert [o["id"] for o in result["options"]] == ["chemo_her2", "et_her2"]
+    assert run.stderr == b""
+
+
+def test_recommend_stdin_matches_file(tmp_path: Path) -> None:
+    from_file = cli("recommend", str(write(tmp_path, BASE)))
+    from_stdin = cli("recommend", "-", stdin=json.dumps(BASE).encode())
+    assert from_stdin.returncode == 0
+    assert from_stdin.stdout == from_file.stdout
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", b"empty input"),
+    (b"not json", b"not valid JSON"),
+    (b"[]", b"must be a JSON object"),
+    (json.dumps(with_("chemotherapy.months_given", True)).encode(),
+     b"chemotherapy.months_given: must be a number or null (got a boolean)"),
+    (json.dumps(with_("setting", "after_induction")).encode(),
+     b"chemotherapy.months_given: required when setting is after_induction"),
+    (b'{"format": "hrher2-aid.case/1", "x": NaN}', b"NaN is not a JSON number"),
+    (b"[" * 50_000, b"nested too deeply"),
+    (os.urandom(3000), b"invalid case"),
+])
+def test_invalid_input_is_one_line_exit_2(tmp_path: Path, content: bytes,
+                                          message: bytes) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    run = cli("recommend", str(path))
+    assert run.returncode == 2
+    assert run.stdout == b""
+    assert message in run.stderr
+    assert run.stderr.count(b"\n") == 1 and b"Traceback" not in run.stderr
+
+
+def test_missing_path_and_folder(tmp_path: Path) -> None:
+    missing = cli("recommend", str(tmp_path / "nope.json"))
+    assert missing.returncode == 2 and b"file not found" in missing.stderr
+    folder = cli("recommend", str(tmp_path))
+    assert folder.returncode == 2 and b"is a folder" in folder.stderr
+
+
+def test_fifty_megabytes(tmp_path: Path) -> None:
+    big = tmp_path / "big.json"
+    with big.open("wb") as fh:
+        fh.write(b'{"label": "' + b"x" * (50 * 1024 * 1024) + b'"}')
+    run = cli("recommend", str(big))
+    assert run.returncode == 2 and b"input too large" in run.stderr
+    piped = cli("recommend", "-", stdin=big.read_bytes())
+    assert piped.returncode == 2 and b"input too large" in piped.stderr
+
+
+def test_usage_errors_exit_2() -> None:
+    for args in (["recommend"], ["recommend", "--frobnicate"], ["evidence"]):
+        run = cli(*args)
+        assert run.returncode == 2, args
+        assert b"Traceback" not in run.stderr and run.stderr.count(b"\n") == 1
+
+
+def test_batch(tmp_path: Path) -> None:
+    cases = [BASE, with_("setting", "progression"), with_("receptors.hr", "negative")]
+    lines = [json.dumps(c) for c in cases]
+    lines.insert(1, "{broken")
+    lines.insert(3, "")
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = cli("recommend", "--batch", str(path))
+    assert run.returncode == 2
+    out = [json.loads(line) for line in run.stdout.decode().splitlines()]
+    assert len(out) == 5
+    assert out[1] == {"format": "hrher2-aid.error/1", "line": 2,
+                      "error": out[1]["error"]} and "not valid JSON" in out[1]["error"]
+    assert out[3]["line"] == 4 and "empty input" in out[3]["error"]
+    single = json.loads(cli("recommend", str(write(tmp_path, cases[1]))).stdout)
+    assert out[2] == single
+    assert out[4]["in_scope"] is False
+
+
+def test_batch_all_valid_exits_0(tmp_path: Path) -> None:
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps(BASE) + "\r\n" + json.dumps(BASE), encoding="utf-8")
+    run = cli("recommend", "--batch", str(path))
+    assert run.returncode == 0
+    first, second = run.stdout.decode().splitlines()
+    assert first == second
+
+
+def test_evidence_verify() -> None:
+    run = cli("evidence", "verify")
+    assert run.returncode == 0
+    text = run.stdout.decode()
+    assert str(default_store_path()) in text and "version: " in text and "sha256: " in text
+
+
+def test_tampered_store_exits_3(tmp_path: Path) -> None:
+    store = tmp_path / "evidence.sqlite"
+    shutil.copy(default_store_path(), store)
+    with sqlite3.connect(store) as conn:
+        conn.execute("UPDATE statements SET text = 'Give anything.' WHERE id = 'chemo_her2'")
+    case = str(write(tmp_path, BASE))
+    for args in (["recommend", case], ["recommend", "--batch", case], ["evidence", "verify"]):
+        run = cli(*args, "--evidence", str(store))
+        assert run.returncode == 3, args
+        assert run.stdout == b""
+        assert b"has been altered" in run.stderr and b"nothing was recommended" in run.stderr
+    before = cli("--evidence", str(tmp_path / "missing.sqlite"), "recommend", case)
+    assert before.returncode == 3 and b"not found" in before.stderr
+
+
+NO_NETWORK = """
+def _deny(event, args):
+    if event.startswith("socket.") :
+        raise SystemExit(f"network access attempted: {event} {args!r}")
+sys.addaudithook(_deny)
+"""
+
+
+def test_recommend_opens_no_socket(tmp_path: Path) -> None:
+    case = str(write(tmp_path, BASE))
+    for args in (["recommend", case], ["recommend", "--batch", case], ["evidence", "verify"]):
+        run = cli(*args, prelude=NO_NETWORK)
+        assert run.returncode == 0, run.stderr
+        assert b"network access" not in run.stdout + run.stderr
+
+
+def test_the_socket_guard_works() -> None:
+    """The guard above really stops a program that reaches for the network."""
+    run = subprocess.run([sys.executable, "-c", "import sys\n" + NO_NETWORK +
+                          "import socket\nsocket.socket()\n"],
+                         capture_output=True, timeout=60, check=False)
+    assert run.returncode != 0 and b"network access attempted" in run.stderr

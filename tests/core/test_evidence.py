@@ -1,0 +1,261 @@
+"""The evidence store: complete, traceable, and refused whenever it is not intact."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from core.evidence import EvidenceError, EvidenceStore, default_store_path, open_store
+from core.evidence.build import build_store
+from core.evidence.sources import SOURCES_DIR, content_sha256, load_sources
+from tests.conftest import SHARED
+
+OPTION_IDS = ["chemo_her2", "et_her2", "continue_chemo_her2", "her2_et_maintenance",
+              "sequential_et"]
+PLAN_IDS = ["chemo_duration", "her2_until_progression", "et_maintenance_after_chemo"]
+CAUTION_IDS = {
+    "avoid_et_alone": "warning", "ai_alone_short_pfs": "note",
+    "no_concurrent_et_chemo": "warning", "omits_her2_targeted": "warning",
+    "et_her2_needs_selection": "warning", "et_her2_no_os_benefit": "note",
+    "electra_result": "note", "pathway_crosstalk": "note", "hr_subgroup_benefit": "note",
+    "non_visceral_benefit": "note", "maintenance_evidence_limited": "note",
+    "chemo_too_short": "warning", "continue_her2_until_progression": "warning",
+}
+CONTRACT_SOURCES = {  # the "source" column of the contract's tables
+    "chemo_her2": [1, 4], "et_her2": [1, 2], "continue_chemo_her2": [1],
+    "her2_et_maintenance": [1], "sequential_et": [1], "chemo_duration": [1],
+    "her2_until_progression": [1], "et_maintenance_after_chemo": [1],
+    "avoid_et_alone": [1, 2], "ai_alone_short_pfs": [1], "no_concurrent_et_chemo": [1],
+    "omits_her2_targeted": [1], "et_her2_needs_selection": [1, 3],
+    "et_her2_no_os_benefit": [1], "electra_result": [2], "pathway_crosstalk": [3],
+    "hr_subgroup_benefit": [4], "non_visceral_benefit": [4],
+    "maintenance_evidence_limited": [1], "chemo_too_short": [1],
+    "continue_her2_until_progression": [1],
+}
+SOURCE_TEXT = (SOURCES_DIR / "source.txt").read_text(encoding="utf-8")
+REFERENCES_TEXT = (SOURCES_DIR / "references.md").read_text(encoding="utf-8")
+# A number standing alone: not part of a name such as HER2, EGF30008 or a DOI.
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
+
+
+def test_contract_ids_match_the_contract_file() -> None:
+    """The id lists above are the contract's own tables (when shared/ is beside us)."""
+    contract = SHARED / "spec" / "decision-contract.md"
+    if not contract.exists():
+        pytest.skip("shared/spec/decision-contract.md is not beside this checkout")
+    rows = re.findall(r"^\| `([a-z0-9_]+)` \|(.*)$", contract.read_text(), flags=re.M)
+    table = {rid: rest for rid, rest in rows}
+    for rid in OPTION_IDS + PLAN_IDS + list(CAUTION_IDS):
+        cells = [c.strip() for c in table[rid].split("|")]
+        assert [int(n) for n in cells[-2].split(",")] == CONTRACT_SOURCES[rid], rid
+        if rid in CAUTION_IDS:
+            assert cells[0] == CAUTION_IDS[rid], rid
+
+
+def test_every_contract_id_has_an_entry(store: EvidenceStore) -> None:
+    for rid in OPTION_IDS + PLAN_IDS + list(CAUTION_IDS):
+        assert rid in store.statements, f"no evidence entry for contract id {rid}"
+        entry = store.statements[rid]
+        assert entry.text and entry.title
+        assert list(entry.citations) == CONTRACT_SOURCES[rid], rid
+    assert [s.id for s in store.of_kind("option")] == OPTION_IDS
+    assert [s.id for s in store.of_kind("plan")] == PLAN_IDS
+    assert [s.id for s in store.of_kind("caution")] == list(CAUTION_IDS)
+    for rid, severity in CAUTION_IDS.items():
+        assert store.statements[rid].severity == severity
+
+
+def test_every_id_the_rules_can_emit_has_an_entry(store: EvidenceStore) -> None:
+    from core import rules
+
+    code = Path(rules.__file__).read_text()
+    emitted = set(re.findall(r'"((?:outside|scope)\.[a-z0-9_]+)"', code))
+    emitted |= {f"outside.menopause_{s}" for s in ("premenopausal", "unknown")}
+    emitted |= {f"scope.hr_{v}" for v in ("negative", "unknown")}
+    emitted |= {f"scope.her2_{v}" for v in ("negative", "equivocal", "unknown")}
+    missing = sorted(i for i in emitted if i not in store.statements)
+    assert not missing
+
+
+def test_every_citation_resolves(store: EvidenceStore) -> None:
+    assert sorted(store.references) == [1, 2, 3, 4]
+    for entry in store.statements.values():
+        for n in entry.citations:
+            assert n in store.references, f"{entry.id} cites missing reference {n}"
+    for figure in store.figures.values():
+        assert figure.citation in store.references
+        assert all(user in store.statements for user in figure.used_by)
+
+
+def test_references_carry_the_resolved_citations(store: EvidenceStore) -> None:
+    for n, ref in store.references.items():
+        assert f"| {n} | {ref.citation} |" in REFERENCES_TEXT
+
+
+def _displayed_texts(store: EvidenceStore) -> list[tuple[str, str]]:
+    texts = []
+    for entry in store.statements.values():
+        for text in (entry.title, entry.text, *entry.rationale):
+            texts.append((entry.id, text))
+        for key, value in entry.extra.items():
+            for text in value if isinstance(value, list) else [value]:
+                if isinstance(text, str):
+                    texts.append((f"{entry.id}.{key}", text))
+    for figure in store.figures.values():
+        for text in (figure.trial, figure.measure, figure.value, figure.context):
+            texts.append((figure.id, text))
+    return texts
+
+
+def test_every_displayed_number_is_in_the_source_or_references(store: EvidenceStore) -> None:
+    known = set(NUMBER.findall(SOURCE_TEXT)) | set(NUMBER.findall(REFERENCES_TEXT))
+    for where, text in _displayed_texts(store):
+        for number in NUMBER.findall(text):
+            assert number in known, f"{where}: number {number} is in neither source"
+
+
+def test_the_number_check_can_fail() -> None:
+    """The checker really sees invented numbers (and not the digits inside names)."""
+    assert NUMBER.findall("HR 0.42 with HER2 and EGF30008, 57 patients") == ["0.42", "57"]
+
+
+def test_cited_entries_quote_the_source_verbatim(store: EvidenceStore) -> None:
+    flat = " ".join(SOURCE_TEXT.split())
+    for entry in store.statements.values():
+        if entry.kind in ("option", "plan", "caution"):
+            assert entry.source, entry.id
+            for quote in entry.source:
+                assert " ".join(quote.split()) in flat, f"{entry.id}: quote not in source"
+        else:
+            assert not entry.citations, f"{entry.id} lies outside the source"
+
+
+def test_copies_of_shared_files_are_current() -> None:
+    if not SHARED.exists():
+        pytest.skip("shared/ is not beside this checkout")
+    seed = next((SHARED / "seeds").glob("*.txt"))
+    assert (SOURCES_DIR / "source.txt").read_bytes() == seed.read_bytes()
+    spec = SHARED / "spec" / "references.md"
+    assert (SOURCES_DIR / "references.md").read_bytes() == spec.read_bytes()
+
+
+def test_shipped_store_matches_its_sources(store: EvidenceStore) -> None:
+    """resources/evidence.sqlite is rebuilt whenever a source changes."""
+    assert store.sha256 == content_sha256(load_sources()), \
+        "rebuild the store: python -m core.evidence.build"
+
+
+def test_build_is_reproducible(tmp_path: Path, store: EvidenceStore) -> None:
+    out = tmp_path / "e.sqlite"
+    assert build_store(out) == store.sha256
+    assert out.read_bytes() == default_store_path().read_bytes()
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_search_uses_the_full_text_index(store: EvidenceStore) -> None:
+    hits = [h.statement.id for h in store.search("eLEcTRA letrozole")]
+    assert hits[0] == "electra_result"
+    assert "pathway_crosstalk" in [h.statement.id for h in store.search("crosstalk")]
+    assert [h.statement.id for h in store.search("progress")]  # prefix match
+    assert store.search("zebrafish") == []
+    assert len(store.search("")) == len(store.statements)
+    assert store.search('"unbalanced AND (') is not None  # odd syntax is no error
+
+
+def test_opens_from_a_read_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    shutil.copy(default_store_path(), folder / "evidence.sqlite")
+    (folder / "evidence.sqlite").chmod(stat.S_IRUSR)
+    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        store = open_store(folder / "evidence.sqlite")
+        assert store.search("trastuzumab")
+        assert sorted(p.name for p in folder.iterdir()) == ["evidence.sqlite"]
+    finally:
+        folder.chmod(stat.S_IRWXU)
+
+
+# --- refused stores -----------------------------------------------------------------
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "evidence.sqlite"
+    shutil.copy(default_store_path(), target)
+    return target
+
+
+def test_missing_store_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(EvidenceError, match="evidence store not found"):
+        open_store(tmp_path / "nope.sqlite")
+
+
+def test_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(EvidenceError, match="is not a file"):
+        open_store(tmp_path)
+
+
+@pytest.mark.parametrize("keep", [0, 100, 4096, 20_000])
+def test_truncated_store_is_refused(tmp_path: Path, keep: int) -> None:
+    path = _copy(tmp_path)
+    path.write_bytes(path.read_bytes()[:keep])
+    with pytest.raises(EvidenceError):
+        open_store(path)
+
+
+def test_random_bytes_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "evidence.sqlite"
+    path.write_bytes(bytes(range(256)) * 64)
+    with pytest.raises(EvidenceError, match="cannot be opened|corrupt|not an evidence"):
+        open_store(path)
+
+
+def test_altered_statement_is_refused(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE statements SET text = replace(text, '0.72', '0.42') "
+                     "WHERE id = 'hr_subgroup_benefit'")
+    with pytest.raises(EvidenceError, match="has been altered"):
+        open_store(path)
+
+
+def test_altered_reference_is_refused(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE refs SET citation = 'Someone else' WHERE n = 2")
+    with pytest.raises(EvidenceError, match="has been altered"):
+        open_store(path)
+
+
+def test_flipped_byte_is_refused(tmp_path: Path) -> None:
+    """A bit flip inside a data page is caught by the integrity check or the hash."""
+    path = _copy(tmp_path)
+    data = bytearray(path.read_bytes())
+    index = data.find(b"electra_result", 4096)
+    assert index > 0
+    data[index + 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(EvidenceError):
+        open_store(path)
+
+
+def test_missing_table_is_refused(tmp_path: Path) -> None:
+    path = _copy(tmp_path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE figures")
+    with pytest.raises(EvidenceError, match="table 'figures' is missing"):
+        open_store(path)
+
+
+def test_other_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE x (y)")
+    with pytest.raises(EvidenceError, match="not an evidence store"):
+        open_store(path)

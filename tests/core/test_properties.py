@@ -1,0 +1,106 @@
+"""Property tests over generated valid cases; each docstring quotes the rule it checks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+
+from core.case import parse_case
+from core.result import Renderer
+from core.rules import is_aggressive
+from tests.core.strategies import case_dicts
+
+FAST = settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FAST
+@given(case_dicts(in_scope=False))
+def test_out_of_scope_has_no_option(renderer: Renderer, data: dict[str, Any]) -> None:
+    """Unless receptors.hr and receptors.her2 are both positive, the result has
+    in_scope: false, no options, no plan, and a scope_reason ... and nothing else."""
+    result = renderer.result_for(parse_case(data)).to_dict()
+    assert result["in_scope"] is False
+    assert result["scope_reason"]
+    assert result["options"] == result["plan"] == result["cautions"] == []
+    assert result["outside_source"] == [] and result["references"] == []
+
+
+@FAST
+@given(case_dicts())
+def test_et_her2_never_offered_when_aggressive(renderer: Renderer, data: dict[str, Any]) -> None:
+    """aggressive: no et_her2 (aggressive = visceral_crisis or symptomatic or
+    rapidly_progressive)."""
+    case = parse_case(data)
+    ids = [o.id for o in renderer.result_for(case).options]
+    if is_aggressive(case):
+        assert "et_her2" not in ids
+
+
+@FAST
+@given(case_dicts(in_scope=True))
+def test_endocrine_alone_always_warned(renderer: Renderer, data: dict[str, Any]) -> None:
+    """Planned regimen check: endocrine only → avoid_et_alone + ai_alone_short_pfs."""
+    data["planned_regimen"] = {"chemotherapy": False, "endocrine": True, "her2_targeted": False}
+    cautions = {c.id: c.severity for c in renderer.result_for(parse_case(data)).cautions}
+    assert cautions["avoid_et_alone"] == "warning"
+    assert "ai_alone_short_pfs" in cautions
+
+
+@FAST
+@given(case_dicts(in_scope=True))
+def test_chemo_with_endocrine_always_warned(renderer: Renderer, data: dict[str, Any]) -> None:
+    """Planned regimen check: chemotherapy and endocrine → no_concurrent_et_chemo."""
+    data["planned_regimen"] = {"chemotherapy": True, "endocrine": True,
+                               "her2_targeted": bool(len(json.dumps(data)) % 2)}
+    cautions = {c.id: c.severity for c in renderer.result_for(parse_case(data)).cautions}
+    assert cautions["no_concurrent_et_chemo"] == "warning"
+
+
+@FAST
+@given(case_dicts())
+def test_every_item_has_text_and_resolving_citations(renderer: Renderer,
+                                                     data: dict[str, Any]) -> None:
+    """Every option, plan item and caution carries citations (reference numbers from the
+    evidence store); references lists each reference cited anywhere in the result, once,
+    by its number. Each caution id appears at most once."""
+    result = renderer.result_for(parse_case(data)).to_dict()
+    listed = [r["n"] for r in result["references"]]
+    assert listed == sorted(set(listed))
+    cited: set[int] = set()
+    for kind in ("options", "plan", "cautions"):
+        for item in result[kind]:
+            assert item["text"].strip()
+            assert item["citations"], item["id"]
+            cited.update(item["citations"])
+        ids = [item["id"] for item in result[kind]]
+        assert len(ids) == len(set(ids))
+    assert cited == set(listed)
+    assert all(r["citation"].strip() for r in result["references"])
+    assert all(isinstance(t, str) and t.strip() for t in result["outside_source"])
+
+
+@FAST
+@given(case_dicts())
+def test_order_is_the_contracts(renderer: Renderer, data: dict[str, Any]) -> None:
+    """Options by status (preferred first), then in the order of the option table; cautions
+    with warnings first, then notes."""
+    result = renderer.result_for(parse_case(data)).to_dict()
+    statuses = [o["status"] for o in result["options"]]
+    assert statuses == sorted(statuses, key=["preferred", "consider"].index)
+    severities = [c["severity"] for c in result["cautions"]]
+    assert severities == sorted(severities, key=["warning", "note"].index)
+
+
+@FAST
+@given(case_dicts())
+def test_same_case_same_bytes(renderer: Renderer, data: dict[str, Any]) -> None:
+    """The same case and the same evidence version always give the same result — to the
+    byte, whether the case's keys come in another order or through a fresh renderer."""
+    first = renderer.result_for(parse_case(data)).to_json()
+    shuffled = json.loads(json.dumps(data, sort_keys=True))
+    again = Renderer(renderer.evidence).result_for(parse_case(shuffled)).to_json()
+    assert first == again
+    line = renderer.json_line(parse_case(data))
+    assert line == first
