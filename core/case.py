@@ -142,6 +142,19 @@ class Case:
 # --- reading ----------------------------------------------------------------------
 
 
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are unique: with a repeated key, JSON parsers silently
+    keep one of the values, which could change a recommendation unseen."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise CaseError(key, "appears twice in the same object")
+            seen.add(key)
+    return obj
+
+
 def _reject_constant(name: str) -> Any:
     raise CaseError("", f"not valid JSON: {name} is not a JSON number")
 
@@ -165,7 +178,7 @@ def loads_case(text: str | bytes) -> Case:
     if not text.strip():
         raise CaseError("", "empty input: expected a JSON object")
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_object)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise CaseError("", f"not valid JSON: {exc.msg} ({where})") from None

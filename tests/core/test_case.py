@@ -118,6 +118,9 @@ def test_invalid_case_names_the_field(case: dict[str, Any], message: str) -> Non
      "not valid JSON: Infinity"),
     ("[" * 100_000 + "]" * 100_000, "not valid JSON: nested too deeply"),
     (b"\xff\xfe\x00garbage", "not UTF-8 text"),
+    ('{"format": "hrher2-aid.case/1", "setting": "first_line", "setting": "progression"}',
+     "setting: appears twice in the same object"),
+    ('{"disease": {"visceral": true, "visceral": false}}', "visceral: appears twice"),
     ("x" * 1_000_001, "input too large"),
 ])
 def test_unreadable_input(text: str | bytes, message: str) -> None:
