@@ -66,7 +66,8 @@ def connect(path: Path, *, read_only: bool, timeout: float) -> sqlite3.Connectio
     except sqlite3.Error as exc:
         code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
         wal = Path(f"{path}-wal")
-        if read_only and code == 14 and (not wal.exists() or wal.stat().st_size == 0):
+        # CANTOPEN or READONLY_CANTINIT, depending on whether -shm exists.
+        if read_only and code in (8, 14) and (not wal.exists() or wal.stat().st_size == 0):
             # A WAL store in a read-only folder cannot create its -shm file. With no
             # pending WAL content the main file is complete, so reading it as
             # immutable shows exactly what was saved.
