@@ -18,8 +18,8 @@ from core.casestore import (
     CaseStore,
     CaseStoreTooNew,
     default_path,
+    schema,
 )
-from core.casestore import schema
 from core.evidence import open_store
 from core.evidence.build import build_store
 from core.result import Renderer
