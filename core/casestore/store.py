@@ -34,6 +34,7 @@ ORDERS: Final = {
     "created_desc": "created DESC, id DESC",
     "created_asc": "created ASC, id ASC",
     "label_asc": "label COLLATE NOCASE ASC, id ASC",
+    "label_desc": "label COLLATE NOCASE DESC, id DESC",
 }
 # Soft deletes left by a session that crashed are purged at the next open once
 # they are this old; a younger one may belong to another window still open.
@@ -105,6 +106,23 @@ class Comparison:
     @property
     def evidence_changed(self) -> bool:
         return bool(self.stored.get("evidence") != self.current.get("evidence"))
+
+    def differences(self) -> builtins.list[str]:
+        """Which parts differ, by contract id (no clinical wording of our own)."""
+        out: builtins.list[str] = []
+        for key in ("in_scope", "scope_reason"):
+            if self.stored.get(key) != self.current.get(key):
+                out.append(f"{key} changed")
+        for part in ("options", "plan", "cautions"):
+            old = {i["id"]: i for i in self.stored.get(part, [])}
+            new = {i["id"]: i for i in self.current.get(part, [])}
+            out += [f"{part}: {i} only in the saved result" for i in old if i not in new]
+            out += [f"{part}: {i} only in today's result" for i in new if i not in old]
+            out += [f"{part}: {i} changed" for i in old if i in new and old[i] != new[i]]
+        for key in ("outside_source", "references"):
+            if self.stored.get(key) != self.current.get(key):
+                out.append(f"{key} changed")
+        return out
 
 
 def _result_dict(result: Result | Mapping[str, Any]) -> dict[str, Any]:
