@@ -73,9 +73,12 @@ def migrations() -> Migrations:
             "case_sha256 = json_extract(result, '$.case_sha256'), "
             "evidence_sha256 = json_extract(result, '$.evidence.sha256')"
         )
-        cases.create_index(["changed", "id"], index_name="cases_changed")
-        cases.create_index(["created", "id"], index_name="cases_created")
-        cases.create_index(["deleted_token"], index_name="cases_deleted")
+        # The list filters on deleted_token IS NULL and orders by a date: with
+        # deleted_token first, one index walk yields the first page in order (an index
+        # on deleted_token alone made SQLite sort all rows: 13 ms at 10,000 cases).
+        for name, cols in (("changed", "changed, id"), ("created", "created, id"),
+                           ("label", "label COLLATE NOCASE, id")):
+            db.execute(f"CREATE INDEX cases_by_{name} ON cases (deleted_token, {cols})")
         audit = db.table("audit")
         audit.add_column("kind", str, not_null_default="report")
         audit.add_column("case_id", int)
