@@ -14,9 +14,9 @@ from core.casestore.errors import (
     CaseStoreReadOnly,
     CaseStoreTooNew,
 )
-from core.casestore.files import ImportReport
 from core.casestore.opening import DATA_DIR_ENV, STORE_FILENAME, default_path
-from core.casestore.store import AuditEntry, CaseRow, CaseStore, Comparison, StoredCase
+from core.casestore.records import AuditEntry, CaseRow, Comparison, ImportReport, StoredCase
+from core.casestore.store import CaseStore
 
 __all__ = [
     "DATA_DIR_ENV",

@@ -16,31 +16,18 @@ import os
 import re
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case
 from core.casestore.errors import CaseFileError, CaseStoreError
+from core.casestore.records import ImportReport
 
 if TYPE_CHECKING:
     from core.casestore.store import CaseStore
     from core.result import Renderer
 
 AUDIT_COLUMNS = ("when_utc", "kind", "files", "case_sha256", "evidence_version", "case_id")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    """The outcome for one file: ``case_id`` when it went in, else ``error``."""
-
-    path: Path
-    case_id: int | None = None
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.case_id is not None
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -15,17 +15,22 @@ import secrets
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from core.case import Case, CaseError, parse_case
+from core.case import Case, CaseError
 from core.casestore import opening
 from core.casestore.errors import CaseNotFound, CaseStoreError, CaseStoreReadOnly, translate
+from core.casestore.records import (
+    AuditEntry,
+    CaseRow,
+    Comparison,
+    ImportReport,
+    StoredCase,
+)
 
 if TYPE_CHECKING:
-    from core.casestore.files import ImportReport
     from core.result import Renderer, Result
 
 ORDERS: Final = {
@@ -44,85 +49,6 @@ STALE_DELETE: Final = timedelta(hours=12)
 def now_iso() -> str:
     """UTC time, sortable as text, to the microsecond (so rapid saves stay ordered)."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-@dataclass(frozen=True, slots=True)
-class CaseRow:
-    """What the case list shows: cheap to fetch for thousands of cases."""
-
-    id: int
-    label: str | None
-    setting: str | None
-    changed: str
-
-
-@dataclass(frozen=True, slots=True)
-class StoredCase:
-    """One saved case, with the result it produced when it was saved."""
-
-    id: int
-    label: str | None
-    setting: str | None
-    answers: dict[str, Any]
-    result: dict[str, Any]
-    evidence_version: str
-    evidence_sha256: str | None
-    case_sha256: str | None
-    created: str
-    changed: str
-
-    def case(self) -> Case:
-        """The answers as a validated :class:`Case` (raises :class:`CaseError`)."""
-        return parse_case(self.answers)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "label": self.label, "setting": self.setting,
-            "case": self.answers, "result": self.result,
-            "evidence": {"version": self.evidence_version, "sha256": self.evidence_sha256},
-            "case_sha256": self.case_sha256, "created": self.created, "changed": self.changed,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class AuditEntry:
-    id: int
-    at: str
-    kind: str
-    files: tuple[str, ...]
-    case_sha256: str
-    evidence_version: str
-    case_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """A saved result beside today's; ``differs`` ignores the evidence block itself."""
-
-    stored: dict[str, Any]
-    current: dict[str, Any]
-    differs: bool
-
-    @property
-    def evidence_changed(self) -> bool:
-        return bool(self.stored.get("evidence") != self.current.get("evidence"))
-
-    def differences(self) -> builtins.list[str]:
-        """Which parts differ, by contract id (no clinical wording of our own)."""
-        out: builtins.list[str] = []
-        for key in ("in_scope", "scope_reason"):
-            if self.stored.get(key) != self.current.get(key):
-                out.append(f"{key} changed")
-        for part in ("options", "plan", "cautions"):
-            old = {i["id"]: i for i in self.stored.get(part, [])}
-            new = {i["id"]: i for i in self.current.get(part, [])}
-            out += [f"{part}: {i} only in the saved result" for i in old if i not in new]
-            out += [f"{part}: {i} only in today's result" for i in new if i not in old]
-            out += [f"{part}: {i} changed" for i in old if i in new and old[i] != new[i]]
-        for key in ("outside_source", "references"):
-            if self.stored.get(key) != self.current.get(key):
-                out.append(f"{key} changed")
-        return out
 
 
 def _result_dict(result: Result | Mapping[str, Any]) -> dict[str, Any]:
