@@ -14,7 +14,7 @@ import json
 import secrets
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -81,9 +81,18 @@ class CaseStore:
         conn, ro = opening.open_connection(target, read_only=read_only, timeout=busy_timeout)
         store = cls(target, conn, ro)
         if not ro:
-            store._purge("deleted_at < ?", ((datetime.now(UTC) - STALE_DELETE)
-                                            .strftime("%Y-%m-%dT%H:%M:%S.%fZ"),))
+            store._purge_stale()
         return store
+
+    def _purge_stale(self) -> None:
+        """Remove deletions a crashed session left behind; never blocks the open."""
+        cutoff = (datetime.now(UTC) - STALE_DELETE).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        stale = self._read("SELECT 1 FROM cases WHERE deleted_token IS NOT NULL "
+                           "AND deleted_at < ? LIMIT 1", (cutoff,))
+        if stale:  # rare: only then take the write lock
+            # Locked by another program: the purge waits for a later open.
+            with suppress(CaseStoreError):
+                self._purge("deleted_at < ?", (cutoff,))
 
     def close(self) -> None:
         """Purge this session's deletions (undo ends here), checkpoint, close."""

@@ -4,6 +4,7 @@ nothing lost, and a corrupt store kept aside (never silently replaced)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -14,12 +15,14 @@ import pytest
 
 from core.case import parse_case
 from core.casestore import (
+    CaseNotFound,
     CaseStore,
     CaseStoreCorrupt,
     CaseStoreError,
     CaseStoreLocked,
     CaseStoreReadOnly,
 )
+from core.casestore.store import now_iso
 from core.evidence import open_store
 from core.result import Renderer
 
@@ -94,6 +97,35 @@ def test_save_while_another_process_writes_says_locked_and_loses_nothing(tmp_pat
     new_id = store.save(case, renderer.result_for(case))  # works once the lock is gone
     assert store.count() == 4 and store.get(new_id).label == "new"
     store.close()
+
+
+def test_open_while_another_process_writes_still_reads(tmp_path, renderer):
+    path = tmp_path / "cases.sqlite"
+    ids = fill(path, renderer, 2)
+    proc = hold_lock(path, "immediate")
+    try:
+        with CaseStore.open(path, busy_timeout=0.2) as store:  # no write needed to open
+            assert [r.id for r in store.list()] == ids[::-1]
+            assert not store.read_only
+    finally:
+        release(proc)
+
+
+def test_open_purges_deletions_a_crashed_session_left(tmp_path, renderer):
+    path = tmp_path / "cases.sqlite"
+    keep, old, recent = fill(path, renderer, 3)
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE cases SET deleted_token = 't1', deleted_at = '2020-01-01T00:00:00Z' "
+                "WHERE id = ?", (old,))
+    raw.execute("UPDATE cases SET deleted_token = 't2', deleted_at = ? WHERE id = ?",
+                (now_iso(), recent))
+    raw.commit()
+    raw.close()
+    with CaseStore.open(path) as store:
+        assert [r.id for r in store.list()] == [keep]
+        assert store.undelete("t2") == recent  # a young deletion may be another window's
+        with pytest.raises(CaseNotFound):
+            store.undelete("t1")
 
 
 def test_open_while_another_process_holds_an_exclusive_lock(tmp_path, renderer):
