@@ -61,18 +61,31 @@ def connect(path: Path, *, read_only: bool, timeout: float) -> sqlite3.Connectio
     uri = f"file:{quote(str(path))}?mode={mode}"
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=timeout)
-        if read_only:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        raise translate(exc, path, "open the case store") from None
+    if not read_only:
+        return conn
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as exc:
         code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+        if code in (11, 26):
+            return conn  # damaged: check_or_quarantine reports it properly
+        conn.close()
+        if code not in (8, 14):  # not CANTOPEN / READONLY_CANTINIT (no -shm possible)
+            raise translate(exc, path, "open the case store") from None
         wal = Path(f"{path}-wal")
-        # CANTOPEN or READONLY_CANTINIT, depending on whether -shm exists.
-        if read_only and code in (8, 14) and (not wal.exists() or wal.stat().st_size == 0):
-            # A WAL store in a read-only folder cannot create its -shm file. With no
-            # pending WAL content the main file is complete, so reading it as
-            # immutable shows exactly what was saved.
-            return _connect_immutable(path, timeout)
-        raise translate(exc, path, "open the case store") from None
+        if wal.exists() and wal.stat().st_size > 0:
+            raise CaseStoreReadOnly(
+                path,
+                f"The case store {path} is in a read-only folder and its latest changes "
+                f"are still in {wal}, which SQLite cannot apply there. Make the folder "
+                "writable (or copy both files elsewhere) and reopen; nothing was changed.",
+            ) from None
+        # A WAL store in a read-only folder cannot create its -shm file. With no
+        # pending WAL content the main file is complete, so reading it as immutable
+        # shows exactly what was saved.
+        return _connect_immutable(path, timeout)
     return conn
 
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -164,7 +166,8 @@ def test_read_only_open_reads_but_refuses_writes(tmp_path, renderer):
 
 
 def open_in_child(path: Path, uid: int | None) -> dict[str, object]:
-    """Open the store in a forked child (as ``uid`` when given) and report what it saw.
+    """Open the store in a forked child (as ``uid`` when given) and report what it saw:
+    read_only, labels and the outcome of a save, or ``error`` when the open failed.
 
     A fork, not a new interpreter: the interpreter lives under /root, which the
     unprivileged user cannot read, so everything the child needs is imported here first.
@@ -182,7 +185,11 @@ def open_in_child(path: Path, uid: int | None) -> dict[str, object]:
                 os.setgroups([])
                 os.setgid(uid)
                 os.setuid(uid)
-            store = CaseStore.open(path)
+            try:
+                store = CaseStore.open(path)
+            except CaseStoreError as exc:
+                os.write(write_fd, json.dumps({"error": f"{type(exc).__name__}: {exc}"}).encode())
+                os._exit(0)
             out: dict[str, object] = {"read_only": store.read_only,
                                       "labels": [r.label for r in store.list()]}
             try:
@@ -205,6 +212,18 @@ def open_in_child(path: Path, uid: int | None) -> dict[str, object]:
     return result
 
 
+def read_only_folder(path: Path) -> int | None:
+    """chmod the store and its folder read-only; the uid to open it as (nobody if root)."""
+    uid = None
+    if os.getuid() == 0:
+        uid = 65534
+        os.chown(path.parent, uid, uid)
+        os.chown(path, uid, uid)
+    path.chmod(0o444)
+    path.parent.chmod(0o555)
+    return uid
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX permissions")
 def test_store_made_read_only_by_permissions(renderer):
     """chmod the file and its folder, then open as a user the permissions apply to.
@@ -218,13 +237,7 @@ def test_store_made_read_only_by_permissions(renderer):
         path = folder / "cases.sqlite"
         fill(path, renderer, 3)
         assert not Path(f"{path}-wal").exists()  # close() folded the WAL into the file
-        uid = None
-        if os.getuid() == 0:
-            uid = 65534
-            os.chown(folder, uid, uid)
-            os.chown(path, uid, uid)
-        path.chmod(0o444)
-        folder.chmod(0o555)
+        uid = read_only_folder(path)
         before = path.read_bytes()
         out = open_in_child(path, uid)
         assert "crash" not in out, out
@@ -239,6 +252,43 @@ def test_store_made_read_only_by_permissions(renderer):
         for f in folder.iterdir():
             f.unlink()
         folder.rmdir()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX permissions")
+def test_corrupt_store_in_a_read_only_folder_is_reported_and_left_alone():
+    folder = Path(tempfile.mkdtemp(prefix="hrher2-ro-"))
+    try:
+        path = folder / "cases.sqlite"
+        garbage = os.urandom(4096)
+        path.write_bytes(garbage)
+        out = open_in_child(path, read_only_folder(path))
+        assert str(out.get("error", "")).startswith("CaseStoreCorrupt: "), out
+        assert "could not be kept aside" in str(out["error"]) and str(path) in str(out["error"])
+        assert path.read_bytes() == garbage
+        assert sorted(p.name for p in folder.iterdir()) == ["cases.sqlite"]
+    finally:
+        folder.chmod(0o755)
+        for f in folder.iterdir():
+            f.unlink()
+        folder.rmdir()
+
+
+def test_busy_timeout_waits_for_a_short_lock(tmp_path, renderer):
+    path = tmp_path / "cases.sqlite"
+    fill(path, renderer, 1)
+    store = CaseStore.open(path, busy_timeout=10)
+    proc = hold_lock(path, "immediate")
+    timer = threading.Timer(0.5, release, (proc,))
+    timer.start()
+    try:
+        case = parse_case({**CASE, "label": "after wait"})
+        started = time.perf_counter()
+        case_id = store.save(case, renderer.result_for(case))
+        assert time.perf_counter() - started >= 0.3  # it did wait, then succeeded
+        assert store.get(case_id).label == "after wait"
+    finally:
+        timer.join()
+        store.close()
 
 
 # --- corrupt -------------------------------------------------------------------------------
