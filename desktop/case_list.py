@@ -166,6 +166,17 @@ def opened_case(store: CaseStore, case_id: int, renderer: Renderer | None) -> di
     return payload
 
 
+def evidence_change_text(payload: dict[str, Any]) -> str:
+    """The notice for a case whose saved result differs from today's (ids, no advice)."""
+    then = payload["result"].get("evidence", {}).get("version", "?")
+    now = payload["current_result"].get("evidence", {}).get("version", "?")
+    lines = [f"This case was saved with evidence version {then}. With today's evidence "
+             f"({now}) the same answers give a different result. Both results are shown: "
+             "the saved one unchanged, and today's.", "", "What differs:"]
+    lines += [f"• {d}" for d in payload["differences"]]
+    return "\n".join(lines)
+
+
 class CaseListWidget(QWidget):
     """The list with its buttons; embed it, or use :class:`CaseListDialog`."""
 
@@ -285,6 +296,9 @@ class CaseListWidget(QWidget):
             dialogs.error(self, "Open saved case", str(exc))
             return
         self.open_requested.emit(payload)
+        if payload["result_differs"]:
+            dialogs.inform(self, "Evidence has changed", evidence_change_text(payload))
+
 
     def duplicate_selected(self) -> None:
         ids = self.selected_ids()

@@ -140,6 +140,7 @@ def test_open_emits_the_saved_case_and_closes_the_dialog(qtbot, store, renderer,
     assert payload["id"] == case_id and payload["case"]["label"] == "beta"
     assert payload["result"] == store.get(case_id).result
     assert payload["current_result"] is None and payload["result_differs"] is False
+    assert dlg.calls == []
     assert d.result() == d.DialogCode.Accepted and not d.isVisible()
 
 
@@ -258,6 +259,10 @@ def test_case_saved_under_older_evidence_opens_with_both_results(qtbot, store, r
     assert payload["current_result"]["evidence"]["version"] == renderer.evidence.version
     assert payload["result_differs"] is True
     assert payload["differences"] == ["options: et_her2 changed"]
+    [(kind, title, text)] = dlg.calls
+    assert (kind, title) == ("inform", "Evidence has changed")
+    assert "2025.1-t" in text and renderer.evidence.version in text
+    assert "options: et_her2 changed" in text
 
 
 def test_open_case_store_keeps_a_corrupt_store_aside_and_starts_anew(tmp_path, monkeypatch,
