@@ -6,6 +6,8 @@ import csv
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -291,3 +293,20 @@ def test_store_from_a_newer_version_is_refused_untouched(tmp_path):
         CaseStore.open(path)
     assert str(path) in str(info.value)
     assert path.read_bytes() == before
+
+
+def test_opening_an_up_to_date_store_loads_neither_qt_nor_sqlite_utils(tmp_path):
+    """core never imports Qt; sqlite-utils (~100 ms to import) only when migrating."""
+    path = tmp_path / "cases.sqlite"
+    CaseStore.open(path).close()  # created and migrated here, in this process
+    code = ("import sys; sys.path.insert(0, sys.argv[2]); from core.casestore import CaseStore;"
+            "s = CaseStore.open(sys.argv[1]); s.list(); s.close();"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'PySide6', 'sqlite_utils'}))")
+    out = subprocess.run([sys.executable, "-c", code, str(path), str(ROOT)],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    fresh = tmp_path / "fresh.sqlite"  # a new store does need the migrations
+    code_new = code.replace("'PySide6', ", "")
+    out = subprocess.run([sys.executable, "-c", code_new, str(fresh), str(ROOT)],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['sqlite_utils']"

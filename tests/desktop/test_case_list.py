@@ -16,7 +16,7 @@ from core.casestore import DATA_DIR_ENV, CaseStore
 from core.evidence import open_store
 from core.evidence.build import build_store
 from core.result import Renderer
-from desktop import case_list, dialogs
+from desktop import dialogs
 from desktop.case_list import PAGE, CaseListDialog, CaseListWidget, open_case_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -280,9 +280,3 @@ def test_open_case_store_keeps_a_corrupt_store_aside_and_starts_anew(tmp_path, m
     finally:
         store.close()
 
-
-def test_module_does_not_leave_qt_in_core():
-    import core.casestore
-
-    assert "PySide6" not in core.casestore.__dict__
-    assert case_list.CaseStore is CaseStore
