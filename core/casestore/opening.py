@@ -11,7 +11,8 @@ Order of events at open, and why:
    aside to ``<name>.corrupt-<UTC timestamp>`` beside it and
    :class:`CaseStoreCorrupt` says where. Only the *next* open starts a new store.
 4. WAL mode and migrations (writes) only when the store is writable; a read-only
-   store is opened with ``mode=ro`` so saved cases can still be read.
+   store is opened with ``mode=ro`` so saved cases can still be read. Before an
+   existing store is upgraded, a copy is kept as ``<name>.before-upgrade-<step>-<UTC>``.
 """
 
 from __future__ import annotations
@@ -179,6 +180,8 @@ def prepare(conn: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         if pending:
+            if applied:  # an existing store is being upgraded: keep a copy first
+                backup_before_upgrade(conn, path, applied[-1])
             from sqlite_utils import Database
 
             schema.migrations().apply(Database(conn, execute_plugins=False))
@@ -186,6 +189,21 @@ def prepare(conn: sqlite3.Connection, path: Path, *, read_only: bool) -> None:
         raise translate(exc, path, "prepare the case store") from None
     except CaseStoreError:
         raise
+
+
+def backup_before_upgrade(conn: sqlite3.Connection, path: Path, version: str) -> Path:
+    """A consistent copy of the store (SQLite's backup API) beside it, before migrating."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.before-upgrade-{version}-{stamp}")
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    except sqlite3.Error as exc:
+        dest.close()
+        target.unlink(missing_ok=True)
+        raise translate(exc, path, "back up the case store before upgrading it") from None
+    dest.close()
+    return target
 
 
 def open_connection(

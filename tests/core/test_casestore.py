@@ -258,8 +258,9 @@ def test_version1_store_migrates_without_loss(tmp_path, renderer):
     db.table("audit").insert({"at": "2025-01-03T00:00:00Z", "files": '["/r.pdf"]',
                               "case_sha256": "ab" * 32, "evidence_version": "2025.1"})
     db.close()
-    assert "setting" not in {c[1] for c in sqlite3.connect(path).execute(
-        "PRAGMA table_info(cases)")}
+    raw = sqlite3.connect(path)
+    assert "setting" not in {c[1] for c in raw.execute("PRAGMA table_info(cases)")}
+    raw.close()
 
     with CaseStore.open(path) as store:
         listed = store.list(order="created_asc")
@@ -278,6 +279,12 @@ def test_version1_store_migrates_without_loss(tmp_path, renderer):
         assert store.count() == 2
     with CaseStore.open(path) as store:  # and a second open applies nothing again
         assert schema.applied_names(store._conn) == list(schema.MIGRATION_NAMES)
+    [kept] = tmp_path.glob("v1.sqlite.before-upgrade-m001_initial-*")  # copy taken first
+    old = sqlite3.connect(kept)
+    assert old.execute("SELECT label FROM cases ORDER BY id").fetchall() == [
+        ("v1 case 0",), ("v1 case 1",), ("v1 case 2",)]
+    assert "setting" not in {c[1] for c in old.execute("PRAGMA table_info(cases)")}
+    old.close()
 
 
 def test_store_from_a_newer_version_is_refused_untouched(tmp_path):
