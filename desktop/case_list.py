@@ -20,11 +20,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -206,6 +209,7 @@ class CaseListWidget(QWidget):
         self.view.horizontalHeader().setSortIndicator(2, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)  # calls model.sort -> first page
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
+        self.view.installEventFilter(self)  # Enter opens, Delete deletes, Ctrl+Z undoes
         self.status = QLabel()
 
         self.buttons: dict[str, QPushButton] = {}
@@ -232,6 +236,20 @@ class CaseListWidget(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._update_buttons()
         self._show_model_error()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.view and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.open_selected()
+                return True
+            if event.matches(QKeySequence.StandardKey.Delete):
+                self.delete_selected()
+                return True
+            if event.matches(QKeySequence.StandardKey.Undo):
+                self.undo_delete()
+                return True
+        return super().eventFilter(watched, event)
 
     # --- helpers ----------------------------------------------------------------------
     def selected_ids(self) -> list[int]:

@@ -280,3 +280,16 @@ def test_open_case_store_keeps_a_corrupt_store_aside_and_starts_anew(tmp_path, m
     finally:
         store.close()
 
+
+
+def test_keyboard_enter_opens_and_delete_key_deletes(qtbot, store, renderer, dlg):
+    w = make(qtbot, store, renderer)
+    case_id = select(w, "Gamma")
+    w.view.setFocus()
+    with qtbot.waitSignal(w.open_requested, timeout=2000) as sig:
+        qtbot.keyClick(w.view, Qt.Key.Key_Return)
+    assert sig.args[0]["id"] == case_id
+    qtbot.keyClick(w.view, Qt.Key.Key_Delete)
+    assert dlg.kinds() == ["confirm"] and "Gamma" not in labels(w)
+    qtbot.keyClick(w.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "Gamma" in labels(w)
