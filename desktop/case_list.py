@@ -4,9 +4,9 @@ Wiring (main window)::
 
     dlg = CaseListDialog(store, self); dlg.open_requested.connect(self.open_saved_case)
 
-``open_requested`` carries :meth:`StoredCase.to_dict` plus, when the case was saved
-under another evidence version, ``current_result``, ``result_differs`` and
-``differences`` (see :func:`opened_case`). ``new_case_requested`` asks for an empty
+``open_requested`` carries :meth:`CaseStore.opened`: :meth:`StoredCase.to_dict` plus,
+when the case was saved under another evidence version, ``current_result``,
+``result_differs`` and ``differences``. ``new_case_requested`` asks for an empty
 questionnaire. Every store error is shown with :func:`desktop.dialogs.error`.
 
 The model fetches rows a page at a time (``canFetchMore``/``fetchMore``), so the
@@ -155,20 +155,6 @@ def fit_columns(view: QTableView, samples: dict[int, str]) -> None:
         view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
 
 
-def opened_case(store: CaseStore, case_id: int, renderer: Renderer | None) -> dict[str, Any]:
-    """What ``open_requested`` carries: the saved case and result, and today's result
-    beside it when the evidence version changed since it was saved."""
-    stored = store.get(case_id)
-    payload = stored.to_dict()
-    payload.update(current_result=None, result_differs=False, differences=[])
-    if renderer is not None and (stored.evidence_version, stored.evidence_sha256) != (
-            renderer.evidence.version, renderer.evidence.sha256):
-        cmp = store.compare_with_current(case_id, renderer)
-        payload.update(current_result=cmp.current, result_differs=cmp.differs,
-                       differences=cmp.differences())
-    return payload
-
-
 def evidence_change_text(payload: dict[str, Any]) -> str:
     """The notice for a case whose saved result differs from today's (ids, no advice)."""
     then = payload["result"].get("evidence", {}).get("version", "?")
@@ -309,7 +295,7 @@ class CaseListWidget(QWidget):
         if len(ids) != 1:
             return
         try:
-            payload = opened_case(self.store, ids[0], self.renderer())
+            payload = self.store.opened(ids[0], self.renderer())
         except CaseStoreError as exc:
             dialogs.error(self, "Open saved case", str(exc))
             return

@@ -278,6 +278,20 @@ class CaseStore:
 
         return Comparison(stored.result, current, strip(stored.result) != strip(current))
 
+    def opened(self, case_id: int, renderer: Renderer | None) -> dict[str, Any]:
+        """What the app needs to reopen a case: :meth:`StoredCase.to_dict`, plus
+        ``current_result``/``result_differs``/``differences`` (today's result beside
+        the saved one) when the case was saved under other evidence."""
+        stored = self.get(case_id)
+        payload = stored.to_dict()
+        payload.update(current_result=None, result_differs=False, differences=[])
+        if renderer is not None and (stored.evidence_version, stored.evidence_sha256) != (
+                renderer.evidence.version, renderer.evidence.sha256):
+            cmp = self.compare_with_current(case_id, renderer)
+            payload.update(current_result=cmp.current, result_differs=cmp.differs,
+                           differences=cmp.differences())
+        return payload
+
     # --- audit log --------------------------------------------------------------------
 
     def record_export(self, when: datetime | str | None, files: Sequence[str | Path],
