@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 CASE_FILTER = "Case files (*.json);;All files (*)"
 PDF_FILTER = "PDF documents (*.pdf)"
+CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
 
 def ask_open_path(parent: QWidget | None, title: str, file_filter: str = CASE_FILTER,

@@ -1,0 +1,150 @@
+"""Case files (``hrher2-aid.case/1`` JSON) in and out of the store, and the audit CSV.
+
+Every file is written atomically (a temporary file in the same folder, flushed to
+disk, then renamed over the target), so an export interrupted half-way never
+leaves a half-written case behind. A bad file in an import batch is reported with
+its :class:`~core.case.CaseError` message and the rest go in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.case import MAX_CASE_BYTES, CaseError, loads_case
+from core.casestore.errors import CaseFileError, CaseStoreError
+from core.casestore.records import ImportReport
+
+if TYPE_CHECKING:
+    from core.casestore.store import CaseStore
+    from core.result import Renderer
+
+AUDIT_COLUMNS = ("when_utc", "kind", "files", "case_sha256", "evidence_version", "case_id")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    try:  # make the rename itself durable (POSIX; Windows has no directory fds)
+        dfd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        raise CaseFileError(path, f"Could not write {path}: {exc.strerror or exc}.") from None
+
+
+def import_files(store: CaseStore, paths: Sequence[str | Path],
+                 renderer: Renderer) -> list[ImportReport]:
+    """Read, validate and save each case file; one report per file, in order.
+
+    Case errors and unreadable files are reported per file. A store error (locked,
+    read-only, ...) stops the batch, because every later save would fail the same way.
+    """
+    reports: list[ImportReport] = []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(MAX_CASE_BYTES + 1)
+            case = loads_case(data)
+        except OSError as exc:
+            reports.append(ImportReport(path, error=f"cannot be read: {exc.strerror or exc}"))
+            continue
+        except CaseError as exc:
+            reports.append(ImportReport(path, error=str(exc)))
+            continue
+        case_id = store.save(case, renderer.result_for(case))
+        reports.append(ImportReport(path, case_id=case_id))
+    return reports
+
+
+def case_file_text(store: CaseStore, case_id: int) -> tuple[str, str, str]:
+    """(file text, case sha256, evidence version) for one saved case."""
+    stored = store.get(case_id)
+    text = json.dumps(stored.answers, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return text, stored.case_sha256 or "", stored.evidence_version
+
+
+def export_case(store: CaseStore, case_id: int, path: Path) -> Path:
+    """Write one saved case as a ``hrher2-aid.case/1`` file and record it in the audit log."""
+    text, sha, version = case_file_text(store, case_id)
+    _write(path, text)
+    store.record_export(None, [path], sha, version, kind="case-json", case_id=case_id)
+    return path
+
+
+def _safe_name(label: str | None, case_id: int) -> str:
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", label or "").strip("-.")[:40]
+    return f"{stem or 'case'}-{case_id}"
+
+
+def export_many(store: CaseStore, ids: Sequence[int], folder: Path) -> list[Path]:
+    """One file per case in ``folder``; existing files are never overwritten."""
+    if not folder.is_dir():
+        raise CaseFileError(folder, f"Could not export: {folder} is not a folder.")
+    written: list[Path] = []
+    for case_id in ids:
+        text, sha, version = case_file_text(store, case_id)
+        stem = _safe_name(store.get(case_id).label, case_id)
+        target = folder / f"{stem}.json"
+        n = 1
+        while target.exists():
+            n += 1
+            target = folder / f"{stem} ({n}).json"
+        _write(target, text)
+        store.record_export(None, [target], sha, version, kind="case-json", case_id=case_id)
+        written.append(target)
+    return written
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # A cell starting like a formula would run in a spreadsheet: keep it text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_audit_csv(store: CaseStore, path: Path) -> Path:
+    """The whole audit log, oldest first, as CSV (UTF-8 with BOM so Excel reads it)."""
+    entries = store.list_audit()[::-1]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(AUDIT_COLUMNS)
+    for e in entries:
+        writer.writerow([_cell(v) for v in (e.at, e.kind, "; ".join(e.files), e.case_sha256,
+                                            e.evidence_version, e.case_id)])
+    _write(path, "\ufeff" + out.getvalue())
+    return path
+
+
+__all__ = ["CaseStoreError", "ImportReport", "atomic_write_text", "export_audit_csv",
+           "export_case", "export_many", "import_files"]

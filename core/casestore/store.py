@@ -1,0 +1,347 @@
+"""The case store: saved cases (answers + the result they produced) and the audit log.
+
+Plain ``sqlite3`` on the hot paths (open, list, save) keeps the case list fast;
+the schema itself is managed with sqlite-utils migrations (:mod:`.schema`).
+Every write is one explicit transaction, so a crash or a kill leaves either the
+whole save or none of it. Deleting is soft until :meth:`CaseStore.close`, which
+is what makes "undo until the app closes" possible.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from core.case import Case, CaseError
+from core.casestore import opening
+from core.casestore.errors import CaseNotFound, CaseStoreError, CaseStoreReadOnly, translate
+from core.casestore.records import (
+    AuditEntry,
+    CaseRow,
+    Comparison,
+    ImportReport,
+    StoredCase,
+)
+
+if TYPE_CHECKING:
+    from core.result import Renderer, Result
+
+ORDERS: Final = {
+    "changed_desc": "changed DESC, id DESC",
+    "changed_asc": "changed ASC, id ASC",
+    "created_desc": "created DESC, id DESC",
+    "created_asc": "created ASC, id ASC",
+    "label_asc": "label COLLATE NOCASE ASC, id ASC",
+    "label_desc": "label COLLATE NOCASE DESC, id DESC",
+}
+# Soft deletes left by a session that crashed are purged at the next open once
+# they are this old; a younger one may belong to another window still open.
+STALE_DELETE: Final = timedelta(hours=12)
+
+
+def now_iso() -> str:
+    """UTC time, sortable as text, to the microsecond (so rapid saves stay ordered)."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _result_dict(result: Result | Mapping[str, Any]) -> dict[str, Any]:
+    return result.to_dict() if hasattr(result, "to_dict") else dict(result)
+
+
+class CaseStore:
+    """An open case store. Create with :meth:`open`; call :meth:`close` when the app closes."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._conn = conn
+        self._tokens: set[str] = set()
+        self._closed = False
+
+    # --- lifetime -------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False,
+             busy_timeout: float = 5.0) -> CaseStore:
+        """Open (creating if needed), check and migrate the store at ``path``.
+
+        Raises :class:`CaseStoreLocked`, :class:`CaseStoreCorrupt` (after keeping the
+        damaged file aside), :class:`CaseStoreTooNew` or :class:`CaseStoreError`. A
+        store that cannot be written opens read-only (``store.read_only``).
+        """
+        target = Path(path) if path is not None else opening.default_path()
+        target = target.expanduser().absolute()
+        conn, ro = opening.open_connection(target, read_only=read_only, timeout=busy_timeout)
+        store = cls(target, conn, ro)
+        if not ro:
+            store._purge_stale()
+        return store
+
+    def _purge_stale(self) -> None:
+        """Remove deletions a crashed session left behind; never blocks the open."""
+        cutoff = (datetime.now(UTC) - STALE_DELETE).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        stale = self._read("SELECT 1 FROM cases WHERE deleted_token IS NOT NULL "
+                           "AND deleted_at < ? LIMIT 1", (cutoff,))
+        if stale:  # rare: only then take the write lock
+            # Locked by another program: the purge waits for a later open.
+            with suppress(CaseStoreError):
+                self._purge("deleted_at < ?", (cutoff,))
+
+    def close(self) -> None:
+        """Purge this session's deletions (undo ends here), checkpoint, close."""
+        if self._closed:
+            return
+        try:
+            if not self.read_only:
+                for token in list(self._tokens):
+                    self._purge("deleted_token = ?", (token,))
+                # Fold the WAL into the main file, so a copy of cases.sqlite alone is a
+                # complete backup and a read-only open needs no -wal file.
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except CaseStoreError:
+            pass  # locked by someone else: the purge happens at a later open
+        except sqlite3.Error:
+            pass
+        finally:
+            self._conn.close()
+            self._closed = True
+            self._tokens.clear()
+
+    def __enter__(self) -> CaseStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
+        """One transaction; sqlite errors become CaseStoreError naming the file."""
+        if self.read_only:
+            raise CaseStoreReadOnly(
+                self.path,
+                f"Could not {doing}: the case store {self.path} is open read-only. "
+                "Saved cases can still be read; nothing was changed.",
+            )
+        conn = self._conn
+        try:
+            # IMMEDIATE takes the write lock up front, so "busy" shows up here (and
+            # waits for the busy timeout) rather than half-way through.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.rollback()
+            raise translate(exc, self.path, doing) from None
+
+    def _read(self, sql: str, params: Sequence[object] = (), doing: str = "read the case store"
+              ) -> list[tuple[Any, ...]]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path, doing) from None
+
+    def _purge(self, where: str, params: Sequence[object]) -> None:
+        with self._write("remove deleted cases") as conn:
+            conn.execute(f"DELETE FROM cases WHERE deleted_token IS NOT NULL AND {where}",
+                         params)
+
+    # --- cases ----------------------------------------------------------------------
+
+    def save(self, case: Case, result: Result | Mapping[str, Any],
+             case_id: int | None = None) -> int:
+        """Store the case and its result; insert, or update ``case_id``. Returns the id."""
+        res = _result_dict(result)
+        if res.get("case_sha256") != case.sha256():
+            raise ValueError("the result does not belong to this case (case_sha256 differs)")
+        evidence = res.get("evidence") or {}
+        answers = case.canonical_json()
+        row = (case.label, case.setting, answers, json.dumps(res, ensure_ascii=False),
+               evidence.get("version", ""), evidence.get("sha256"), case.sha256())
+        stamp = now_iso()
+        with self._write("save the case") as conn:
+            if case_id is None:
+                cur = conn.execute(
+                    "INSERT INTO cases (label, setting, answers, result, evidence_version, "
+                    "evidence_sha256, case_sha256, created, changed) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, stamp, stamp))
+                return int(cur.lastrowid or 0)
+            cur = conn.execute(
+                "UPDATE cases SET label = ?, setting = ?, answers = ?, result = ?, "
+                "evidence_version = ?, evidence_sha256 = ?, case_sha256 = ?, changed = ? "
+                "WHERE id = ? AND deleted_token IS NULL", (*row, stamp, case_id))
+            if cur.rowcount != 1:
+                raise CaseNotFound(self.path, f"Saved case {case_id} no longer exists in "
+                                              f"{self.path}; save it as a new case.")
+            return case_id
+
+    def get(self, case_id: int) -> StoredCase:
+        rows = self._read(
+            "SELECT id, label, setting, answers, result, evidence_version, evidence_sha256, "
+            "case_sha256, created, changed FROM cases WHERE id = ? AND deleted_token IS NULL",
+            (case_id,), "open the saved case")
+        if not rows:
+            raise CaseNotFound(self.path, f"There is no saved case {case_id} in {self.path}.")
+        r = rows[0]
+        try:
+            answers, result = json.loads(r[3]), json.loads(r[4])
+        except ValueError:
+            raise CaseStoreError(
+                self.path, f"Saved case {case_id} in {self.path} cannot be read (damaged JSON)."
+            ) from None
+        return StoredCase(r[0], r[1], r[2], answers, result, r[5], r[6], r[7], r[8], r[9])
+
+    def list(self, filter_label: str | None = None, order: str = "changed_desc",
+             limit: int | None = 200, offset: int = 0) -> list[CaseRow]:
+        """Light rows for the case list; ``filter_label`` matches anywhere, any case."""
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {', '.join(ORDERS)}")
+        where, params = self._filter(filter_label)
+        sql = (f"SELECT id, label, setting, changed FROM cases WHERE {where} "
+               f"ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?")
+        rows = self._read(sql, (*params, -1 if limit is None else limit, offset),
+                          "list the saved cases")
+        return [CaseRow(*r) for r in rows]
+
+    def count(self, filter_label: str | None = None) -> int:
+        where, params = self._filter(filter_label)
+        return int(self._read(f"SELECT count(*) FROM cases WHERE {where}", params)[0][0])
+
+    @staticmethod
+    def _filter(filter_label: str | None) -> tuple[str, tuple[object, ...]]:
+        if not filter_label:
+            return "deleted_token IS NULL", ()
+        escaped = filter_label.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return ("deleted_token IS NULL AND label LIKE ? ESCAPE '\\'", (f"%{escaped}%",))
+
+    def duplicate(self, case_id: int) -> int:
+        """A copy of the saved case (same answers and result) under a new id."""
+        stamp = now_iso()
+        with self._write("duplicate the case") as conn:
+            cur = conn.execute(
+                "INSERT INTO cases (label, setting, answers, result, evidence_version, "
+                "evidence_sha256, case_sha256, created, changed) "
+                "SELECT label, setting, answers, result, evidence_version, evidence_sha256, "
+                "case_sha256, ?, ? FROM cases WHERE id = ? AND deleted_token IS NULL",
+                (stamp, stamp, case_id))
+            if cur.rowcount != 1:
+                raise CaseNotFound(self.path, f"There is no saved case {case_id} in {self.path}.")
+            return int(cur.lastrowid or 0)
+
+    def delete(self, case_id: int) -> str:
+        """Hide the case; returns a token for :meth:`undelete` (valid until close)."""
+        token = secrets.token_hex(8)
+        with self._write("delete the case") as conn:
+            cur = conn.execute(
+                "UPDATE cases SET deleted_token = ?, deleted_at = ? "
+                "WHERE id = ? AND deleted_token IS NULL", (token, now_iso(), case_id))
+            if cur.rowcount != 1:
+                raise CaseNotFound(self.path, f"There is no saved case {case_id} in {self.path}.")
+        self._tokens.add(token)
+        return token
+
+    def undelete(self, token: str) -> int:
+        """Bring back a case deleted in this session; returns its id."""
+        with self._write("undo the deletion") as conn:
+            row = conn.execute("SELECT id FROM cases WHERE deleted_token = ?",
+                               (token,)).fetchone()
+            if row is None:
+                raise CaseNotFound(self.path, "That deletion can no longer be undone.")
+            conn.execute("UPDATE cases SET deleted_token = NULL, deleted_at = NULL "
+                         "WHERE deleted_token = ?", (token,))
+        self._tokens.discard(token)
+        return int(row[0])
+
+    def compare_with_current(self, case_id: int, renderer: Renderer) -> Comparison:
+        """The stored result beside the one today's evidence gives for the same answers."""
+        stored = self.get(case_id)
+        try:
+            case = stored.case()
+        except CaseError as exc:
+            raise CaseStoreError(self.path, f"Saved case {case_id} no longer reads as a "
+                                            f"valid case: {exc}") from None
+        current = renderer.result_for(case).to_dict()
+
+        def strip(d: dict[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in d.items() if k != "evidence"}
+
+        return Comparison(stored.result, current, strip(stored.result) != strip(current))
+
+    def opened(self, case_id: int, renderer: Renderer | None) -> dict[str, Any]:
+        """What the app needs to reopen a case: :meth:`StoredCase.to_dict`, plus
+        ``current_result``/``result_differs``/``differences`` (today's result beside
+        the saved one) when the case was saved under other evidence."""
+        stored = self.get(case_id)
+        payload = stored.to_dict()
+        payload.update(current_result=None, result_differs=False, differences=[])
+        if renderer is not None and (stored.evidence_version, stored.evidence_sha256) != (
+                renderer.evidence.version, renderer.evidence.sha256):
+            cmp = self.compare_with_current(case_id, renderer)
+            payload.update(current_result=cmp.current, result_differs=cmp.differs,
+                           differences=cmp.differences())
+        return payload
+
+    # --- audit log --------------------------------------------------------------------
+
+    def record_export(self, when: datetime | str | None, files: Sequence[str | Path],
+                      case_sha256: str, evidence_version: str, *, kind: str = "report",
+                      case_id: int | None = None) -> int:
+        """Record one export: when, which files, the case hash, the evidence version."""
+        at = when if isinstance(when, str) else (
+            (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        names = json.dumps([str(f) for f in files], ensure_ascii=False)
+        with self._write("record the export in the audit log") as conn:
+            cur = conn.execute(
+                "INSERT INTO audit (at, kind, files, case_sha256, evidence_version, case_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (at, kind, names, case_sha256, evidence_version, case_id))
+            return int(cur.lastrowid or 0)
+
+    def list_audit(self, limit: int | None = None) -> builtins.list[AuditEntry]:
+        """Audit entries, newest first."""
+        rows = self._read(
+            "SELECT id, at, kind, files, case_sha256, evidence_version, case_id FROM audit "
+            "ORDER BY at DESC, id DESC LIMIT ?", (-1 if limit is None else limit,),
+            "read the audit log")
+        return [AuditEntry(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5], r[6])
+                for r in rows]
+
+    # --- files (implemented in .files) -------------------------------------------------
+
+    def import_files(self, paths: Sequence[str | Path], renderer: Renderer
+                     ) -> builtins.list[ImportReport]:
+        from core.casestore.files import import_files
+
+        return import_files(self, paths, renderer)
+
+    def export_case(self, case_id: int, path: str | Path) -> Path:
+        from core.casestore.files import export_case
+
+        return export_case(self, case_id, Path(path))
+
+    def export_many(self, ids: Sequence[int], folder: str | Path) -> builtins.list[Path]:
+        from core.casestore.files import export_many
+
+        return export_many(self, ids, Path(folder))
+
+    def export_audit_csv(self, path: str | Path) -> Path:
+        from core.casestore.files import export_audit_csv
+
+        return export_audit_csv(self, Path(path))
+
+    def integrity_ok(self) -> bool:
+        """Full ``PRAGMA integrity_check`` (slower than the quick check done at open)."""
+        return self._read("PRAGMA integrity_check") == [("ok",)]
+
+

@@ -1,0 +1,125 @@
+"""The audit log: every export (when, which files, case hash, evidence version), newest first.
+
+Wiring (main window)::
+
+    AuditDialog(store, self).exec()
+
+"Export CSV…" writes the whole log through :meth:`CaseStore.export_audit_csv`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.casestore import AuditEntry, CaseStore, CaseStoreError
+from desktop import dialogs
+from desktop.case_list import fit_columns, local_time
+
+COLUMNS = ("When", "What", "Files", "Case SHA-256", "Evidence version")
+KINDS = {"report": "Report", "handout": "Handout", "case-json": "Case file"}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class AuditTableModel(QAbstractTableModel):
+    def __init__(self, entries: list[AuditEntry], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entries = entries
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        e = self.entries[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return {0: f"{e.at} (UTC)", 2: "\n".join(e.files), 3: e.case_sha256}.get(col)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return (local_time(e.at), KINDS.get(e.kind, e.kind), "; ".join(e.files),
+                e.case_sha256[:12] + "…", e.evidence_version)[col]
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def replace(self, entries: list[AuditEntry]) -> None:
+        self.beginResetModel()
+        self.entries = entries
+        self.endResetModel()
+
+
+class AuditView(QWidget):
+    """The audit table with Refresh and "Export CSV…"."""
+
+    def __init__(self, store: CaseStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.model = AuditTableModel([], self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().setVisible(False)
+        self.view.setWordWrap(False)
+        fit_columns(self.view, {0: "2026-12-31 23:59", 1: "Case file", 3: "0123456789ab…",
+                                4: "Evidence version"})
+        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.clicked.connect(self.export_csv)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.refresh_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.model.replace(self.store.list_audit())
+        except CaseStoreError as exc:
+            dialogs.error(self, "Audit log", str(exc))
+
+    def export_csv(self) -> None:
+        path = dialogs.ask_save_path(self, "Export audit log", dialogs.CSV_FILTER,
+                                     start="hrher2-aid-audit.csv")
+        if not path:
+            return
+        try:
+            written = self.store.export_audit_csv(path)
+        except CaseStoreError as exc:
+            dialogs.error(self, "Export audit log", str(exc))
+            return
+        dialogs.inform(self, "Export audit log",
+                       f"{len(self.model.entries)} audit entries written to {written}.")
+
+
+class AuditDialog(QDialog):
+    def __init__(self, store: CaseStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Audit log")
+        self.resize(900, 480)
+        self.audit = AuditView(store, self)
+        QVBoxLayout(self).addWidget(self.audit)

@@ -1,0 +1,319 @@
+"""The case store on real SQLite files: saving, listing, undo, files, audit, migration."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.case import parse_case
+from core.casestore import (
+    DATA_DIR_ENV,
+    CaseNotFound,
+    CaseStore,
+    CaseStoreTooNew,
+    default_path,
+    schema,
+)
+from core.evidence import open_store
+from core.evidence.build import build_store
+from core.result import Renderer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def case_data(label: str | None = "A", **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "format": "hrher2-aid.case/1", "label": label,
+        "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
+        "disease": {"visceral": False, "symptomatic": False},
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer(open_store())
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = CaseStore.open(tmp_path / "cases.sqlite")
+    yield s
+    s.close()
+
+
+def save(store: CaseStore, renderer: Renderer, label: str | None = "A", **kw: Any) -> int:
+    case = parse_case(case_data(label, **kw))
+    return store.save(case, renderer.result_for(case))
+
+
+def test_save_get_roundtrip_keeps_answers_result_and_evidence(store, renderer):
+    case = parse_case(case_data("Mrs X 1"))
+    result = renderer.result_for(case)
+    case_id = store.save(case, result)
+    got = store.get(case_id)
+    assert got.answers == case.to_dict()
+    assert got.result == result.to_dict()
+    assert got.case().sha256() == case.sha256() == got.case_sha256
+    assert (got.evidence_version, got.evidence_sha256) == (renderer.evidence.version,
+                                                         renderer.evidence.sha256)
+    assert got.label == "Mrs X 1" and got.setting == "first_line"
+    assert got.created == got.changed
+
+
+def test_save_with_id_updates_and_keeps_created(store, renderer):
+    case_id = save(store, renderer, "old")
+    before = store.get(case_id)
+    case = parse_case(case_data("new", setting="progression", endocrine_responsive="yes"))
+    assert store.save(case, renderer.result_for(case), case_id) == case_id
+    after = store.get(case_id)
+    assert after.label == "new" and after.setting == "progression"
+    assert after.created == before.created and after.changed > before.changed
+    assert store.count() == 1
+
+
+def test_save_refuses_a_result_of_another_case(store, renderer):
+    other = renderer.result_for(parse_case(case_data("other")))
+    with pytest.raises(ValueError, match="does not belong"):
+        store.save(parse_case(case_data("mine")), other)
+    assert store.count() == 0
+
+
+def test_list_filters_by_label_and_sorts(store, renderer):
+    ids = [save(store, renderer, label) for label in ("Alpha", "beta", "ALPHA two", "50%_x")]
+    assert [r.id for r in store.list()] == ids[::-1]
+    assert [r.id for r in store.list(order="changed_asc")] == ids
+    assert {r.label for r in store.list(filter_label="alpha")} == {"Alpha", "ALPHA two"}
+    # LIKE wildcards in the filter are taken literally
+    assert [r.label for r in store.list(filter_label="%_")] == ["50%_x"]
+    assert [r.label for r in store.list(order="label_asc")] == [
+        "50%_x", "Alpha", "ALPHA two", "beta"]
+    assert len(store.list(limit=2, offset=1)) == 2 and store.count("alpha") == 2
+    with pytest.raises(ValueError):
+        store.list(order="id; DROP TABLE cases")
+
+
+def test_duplicate_copies_under_a_new_id(store, renderer):
+    case_id = save(store, renderer, "orig")
+    copy_id = store.duplicate(case_id)
+    assert copy_id != case_id
+    a, b = store.get(case_id), store.get(copy_id)
+    assert (a.answers, a.result) == (b.answers, b.result)
+    with pytest.raises(CaseNotFound):
+        store.duplicate(9999)
+
+
+def test_delete_undo_within_session_and_purge_at_close(tmp_path, renderer):
+    path = tmp_path / "cases.sqlite"
+    store = CaseStore.open(path)
+    keep, gone, back = (save(store, renderer, n) for n in ("keep", "gone", "back"))
+    t_gone, t_back = store.delete(gone), store.delete(back)
+    assert [r.id for r in store.list()] == [keep]
+    with pytest.raises(CaseNotFound):
+        store.get(gone)
+    assert store.undelete(t_back) == back
+    with pytest.raises(CaseNotFound):
+        store.undelete(t_back)  # one undo per deletion
+    store.close()
+    raw = sqlite3.connect(path)
+    assert sorted(r[0] for r in raw.execute("SELECT id FROM cases")) == sorted([keep, back])
+    raw.close()
+    store = CaseStore.open(path)
+    with pytest.raises(CaseNotFound):
+        store.undelete(t_gone)  # undo ends when the app closes
+    store.close()
+
+
+def test_path_from_env_var_and_platformdirs(tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
+    assert default_path() == tmp_path / "data" / "cases.sqlite"
+    with CaseStore.open() as store:
+        assert store.path == tmp_path / "data" / "cases.sqlite"
+    assert (tmp_path / "data" / "cases.sqlite").exists()
+    monkeypatch.delenv(DATA_DIR_ENV)
+    assert default_path().parent.name == "hrher2-aid"
+
+
+def test_store_is_in_wal_mode(store):
+    assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_import_batch_reports_the_bad_file_and_imports_the_rest(store, renderer, tmp_path):
+    good1, good2 = tmp_path / "g1.json", tmp_path / "g2.json"
+    good1.write_text(json.dumps(case_data("one")))
+    good2.write_text(json.dumps(case_data("two", setting="progression",
+                                          endocrine_responsive="yes")))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(case_data("bad", receptors={"hr": "maybe", "her2": "positive"})))
+    missing = tmp_path / "nope.json"
+    reports = store.import_files([good1, bad, missing, good2], renderer)
+    assert [r.ok for r in reports] == [True, False, False, True]
+    assert reports[1].error == (
+        "receptors.hr: must be one of positive, negative, unknown (got 'maybe')")
+    assert "cannot be read" in (reports[2].error or "")
+    assert sorted(r.label or "" for r in store.list()) == ["one", "two"]
+    stored = store.get(reports[3].case_id or 0)
+    assert stored.result == renderer.result_for(stored.case()).to_dict()
+
+
+def test_export_case_and_many_roundtrip_and_audit(store, renderer, tmp_path):
+    a = save(store, renderer, "a/b: c")
+    b = save(store, renderer, "a/b: c")
+    out = store.export_case(a, tmp_path / "one.json")
+    assert parse_case(json.loads(out.read_text())).sha256() == store.get(a).case_sha256
+    folder = tmp_path / "many"
+    folder.mkdir()
+    (folder / f"a-b-c-{a}.json").write_text("existing, must survive")
+    paths = store.export_many([a, b], folder)
+    assert (folder / f"a-b-c-{a}.json").read_text() == "existing, must survive"
+    assert len(set(paths)) == 2 and all(p.parent == folder for p in paths)
+    assert [parse_case(json.loads(p.read_text())).label for p in paths] == ["a/b: c"] * 2
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    audit = store.list_audit()
+    assert [e.kind for e in audit] == ["case-json"] * 3
+    assert audit[-1].files == (str(out),) and audit[-1].case_id == a
+    assert audit[-1].case_sha256 == store.get(a).case_sha256
+    assert audit[-1].evidence_version == renderer.evidence.version
+
+
+def test_audit_csv_export(store, tmp_path):
+    store.record_export("2026-01-02T03:04:05Z", ["/x/report.pdf", "/x/handout.pdf"],
+                        "ab" * 32, "2026.11.1", case_id=7)
+    store.record_export(None, ["=cmd|calc.pdf"], "cd" * 32, "2026.11.1")
+    path = store.export_audit_csv(tmp_path / "audit.csv")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["when_utc", "kind", "files", "case_sha256", "evidence_version",
+                       "case_id"]
+    assert rows[1] == ["2026-01-02T03:04:05Z", "report", "/x/report.pdf; /x/handout.pdf",
+                       "ab" * 32, "2026.11.1", "7"]
+    assert rows[2][2] == "'=cmd|calc.pdf"  # never a live spreadsheet formula
+    assert len(rows) == 3
+
+
+@pytest.fixture(scope="module")
+def old_renderer(tmp_path_factory) -> Renderer:
+    """A real evidence store of an older version whose et_her2 text differs."""
+    src = tmp_path_factory.mktemp("old-evidence")
+    for f in (ROOT / "resources" / "evidence").iterdir():
+        shutil.copy(f, src / f.name)
+    meta = src / "meta.toml"
+    meta.write_text(meta.read_text().replace('version = "2026.11.1"',
+                                             'version = "2025.01.1-test"'))
+    st = src / "statements.toml"
+    text = st.read_text()
+    marker = 'text = "An aromatase inhibitor combined with HER2-targeted therapy'
+    assert marker in text
+    st.write_text(text.replace(marker, 'text = "OLDER WORDING. An aromatase inhibitor '
+                                       'combined with HER2-targeted therapy', 1))
+    build_store(src / "old.sqlite", sources=src)
+    return Renderer(open_store(src / "old.sqlite"))
+
+
+def test_case_saved_under_older_evidence_shows_stored_and_current(store, renderer,
+                                                                old_renderer):
+    differing = save(store, old_renderer, "et option")  # first line, not aggressive
+    same = save(store, old_renderer, "progression", setting="progression",
+                endocrine_responsive="no")
+    cmp = store.compare_with_current(differing, renderer)
+    assert cmp.differs and cmp.evidence_changed
+    assert cmp.stored == store.get(differing).result
+    assert cmp.stored["evidence"]["version"] == "2025.01.1-test"
+    assert cmp.current["evidence"]["version"] == renderer.evidence.version
+    old_et = [o for o in cmp.stored["options"] if o["id"] == "et_her2"][0]
+    new_et = [o for o in cmp.current["options"] if o["id"] == "et_her2"][0]
+    assert old_et["text"].startswith("OLDER WORDING") and not new_et["text"].startswith("OLDER")
+    assert cmp.differences() == ["options: et_her2 changed"]
+    unchanged = store.compare_with_current(same, renderer)
+    assert unchanged.evidence_changed and not unchanged.differs
+    assert unchanged.differences() == []
+
+
+def test_version1_store_migrates_without_loss(tmp_path, renderer):
+    """A store made with only the first migration (the previous schema) opens and keeps all."""
+    from sqlite_utils import Database
+
+    path = tmp_path / "v1.sqlite"
+    db = Database(path)
+    schema.migrations().apply(db, stop_before="m002_list_columns")
+    rows = []
+    for i, setting in enumerate(("first_line", "progression", "first_line")):
+        extra = {"endocrine_responsive": "yes"} if setting == "progression" else {}
+        case = parse_case(case_data(f"v1 case {i}", setting=setting, **extra))
+        rows.append({"label": case.label, "answers": case.canonical_json(),
+                     "result": renderer.result_for(case).to_json(),
+                     "evidence_version": renderer.evidence.version,
+                     "created": f"2025-0{i + 1}-01T00:00:00.000000Z",
+                     "changed": f"2025-0{i + 1}-02T00:00:00.000000Z"})
+    db.table("cases").insert_all(rows)
+    db.table("audit").insert({"at": "2025-01-03T00:00:00Z", "files": '["/r.pdf"]',
+                              "case_sha256": "ab" * 32, "evidence_version": "2025.1"})
+    db.close()
+    raw = sqlite3.connect(path)
+    assert "setting" not in {c[1] for c in raw.execute("PRAGMA table_info(cases)")}
+    raw.close()
+
+    with CaseStore.open(path) as store:
+        listed = store.list(order="created_asc")
+        assert [r.label for r in listed] == ["v1 case 0", "v1 case 1", "v1 case 2"]
+        assert [r.setting for r in listed] == ["first_line", "progression", "first_line"]
+        for row, original in zip(listed, rows, strict=True):
+            got = store.get(row.id)
+            assert got.answers == json.loads(original["answers"])
+            assert got.result == json.loads(original["result"])
+            assert got.case_sha256 == got.case().sha256()
+            assert (got.created, got.changed) == (original["created"], original["changed"])
+        [entry] = store.list_audit()
+        assert (entry.kind, entry.files, entry.evidence_version) == ("report", ("/r.pdf",),
+                                                                      "2025.1")
+        store.delete(listed[0].id)  # the new columns work
+        assert store.count() == 2
+    with CaseStore.open(path) as store:  # and a second open applies nothing again
+        assert schema.applied_names(store._conn) == list(schema.MIGRATION_NAMES)
+    [kept] = tmp_path.glob("v1.sqlite.before-upgrade-m001_initial-*")  # copy taken first
+    old = sqlite3.connect(kept)
+    assert old.execute("SELECT label FROM cases ORDER BY id").fetchall() == [
+        ("v1 case 0",), ("v1 case 1",), ("v1 case 2",)]
+    assert "setting" not in {c[1] for c in old.execute("PRAGMA table_info(cases)")}
+    old.close()
+
+
+def test_store_from_a_newer_version_is_refused_untouched(tmp_path):
+    path = tmp_path / "cases.sqlite"
+    CaseStore.open(path).close()
+    raw = sqlite3.connect(path)
+    raw.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                "VALUES (?, 'm099_future', 'x')", (schema.MIGRATION_SET,))
+    raw.commit()
+    raw.close()
+    before = path.read_bytes()
+    with pytest.raises(CaseStoreTooNew, match="newer version") as info:
+        CaseStore.open(path)
+    assert str(path) in str(info.value)
+    assert path.read_bytes() == before
+
+
+def test_opening_an_up_to_date_store_loads_neither_qt_nor_sqlite_utils(tmp_path):
+    """core never imports Qt; sqlite-utils (~100 ms to import) only when migrating."""
+    path = tmp_path / "cases.sqlite"
+    CaseStore.open(path).close()  # created and migrated here, in this process
+    code = ("import sys; sys.path.insert(0, sys.argv[2]); from core.casestore import CaseStore;"
+            "s = CaseStore.open(sys.argv[1]); s.list(); s.close();"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'PySide6', 'sqlite_utils'}))")
+    out = subprocess.run([sys.executable, "-c", code, str(path), str(ROOT)],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    fresh = tmp_path / "fresh.sqlite"  # a new store does need the migrations
+    code_new = code.replace("'PySide6', ", "")
+    out = subprocess.run([sys.executable, "-c", code_new, str(fresh), str(ROOT)],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['sqlite_utils']"

@@ -1,0 +1,295 @@
+"""The case list driven with qtbot on a real store; dialogs are patched, never shown."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.case import parse_case
+from core.casestore import DATA_DIR_ENV, CaseStore
+from core.evidence import open_store
+from core.evidence.build import build_store
+from core.result import Renderer
+from desktop import dialogs
+from desktop.case_list import PAGE, CaseListDialog, CaseListWidget, open_case_store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def case_data(label: str, **kw: Any) -> dict[str, Any]:
+    return {"format": "hrher2-aid.case/1", "label": label,
+            "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
+            "disease": {"visceral": False, "symptomatic": False}, **kw}
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer(open_store())
+
+
+class Dialogs:
+    """Records every dialog the widget asks for and answers as told."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+        self.answer_confirm = True
+        self.paths: list[str] = []
+        self.path: str | None = None
+        for name in ("error", "inform"):
+            monkeypatch.setattr(dialogs, name, self._recorder(name))
+        monkeypatch.setattr(dialogs, "confirm", self._confirm)
+        monkeypatch.setattr(dialogs, "ask_open_paths", lambda *a, **k: self.paths)
+        monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: self.path)
+        monkeypatch.setattr(dialogs, "ask_folder", lambda *a, **k: self.path)
+
+    def _recorder(self, name: str):
+        def record(parent: object, title: str, text: str) -> None:
+            self.calls.append((name, title, text))
+        return record
+
+    def _confirm(self, parent: object, title: str, text: str) -> bool:
+        self.calls.append(("confirm", title, text))
+        return self.answer_confirm
+
+    def kinds(self) -> list[str]:
+        return [c[0] for c in self.calls]
+
+
+@pytest.fixture
+def dlg(monkeypatch) -> Dialogs:
+    return Dialogs(monkeypatch)
+
+
+@pytest.fixture
+def store(tmp_path, renderer):
+    s = CaseStore.open(tmp_path / "cases.sqlite")
+    for label in ("Alpha", "beta", "alpha two", "Gamma"):
+        case = parse_case(case_data(label))
+        s.save(case, renderer.result_for(case))
+    yield s
+    s.close()
+
+
+def labels(widget: CaseListWidget) -> list[str]:
+    m = widget.model
+    return [m.data(m.index(r, 0)) for r in range(m.rowCount())]
+
+
+def make(qtbot, store, renderer) -> CaseListWidget:
+    w = CaseListWidget(store, renderer=renderer)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def select(widget: CaseListWidget, label: str) -> int:
+    row = labels(widget).index(label)
+    widget.view.selectRow(row)
+    return widget.model.row(row).id
+
+
+def test_newest_first_and_filter_by_label(qtbot, store, renderer, dlg):
+    w = make(qtbot, store, renderer)
+    assert labels(w) == ["Gamma", "alpha two", "beta", "Alpha"]
+    qtbot.keyClicks(w.filter_edit, "ALPHA")
+    assert labels(w) == ["alpha two", "Alpha"]
+    w.filter_edit.clear()
+    assert len(labels(w)) == 4
+    assert dlg.calls == []
+
+
+def test_sort_by_date_and_label_from_the_header(qtbot, store, renderer, dlg):
+    w = make(qtbot, store, renderer)
+    w.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    assert labels(w) == ["Alpha", "beta", "alpha two", "Gamma"]
+    w.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+    assert labels(w) == ["Gamma", "alpha two", "beta", "Alpha"]
+    w.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert labels(w) == ["Alpha", "alpha two", "beta", "Gamma"]
+
+
+def test_rows_are_fetched_a_page_at_a_time(qtbot, tmp_path, renderer, dlg):
+    with CaseStore.open(tmp_path / "many.sqlite") as s:
+        case = parse_case(case_data("same"))
+        result = renderer.result_for(case)
+        for _ in range(PAGE * 2 + 5):
+            s.save(case, result)
+        w = make(qtbot, s, renderer)
+        assert w.model.rowCount() == PAGE and w.model.canFetchMore()
+        while w.model.canFetchMore():
+            w.model.fetchMore()
+        assert w.model.rowCount() == PAGE * 2 + 5
+        w.close()
+
+
+def test_open_emits_the_saved_case_and_closes_the_dialog(qtbot, store, renderer, dlg):
+    d = CaseListDialog(store, renderer=renderer)
+    qtbot.addWidget(d)
+    d.show()
+    case_id = select(d.list, "beta")
+    with qtbot.waitSignal(d.open_requested, timeout=2000) as sig:
+        qtbot.mouseClick(d.list.buttons["open"], Qt.MouseButton.LeftButton)
+    payload = sig.args[0]
+    assert payload["id"] == case_id and payload["case"]["label"] == "beta"
+    assert payload["result"] == store.get(case_id).result
+    assert payload["current_result"] is None and payload["result_differs"] is False
+    assert dlg.calls == []
+    assert d.result() == d.DialogCode.Accepted and not d.isVisible()
+
+
+def test_new_case_button(qtbot, store, renderer, dlg):
+    d = CaseListDialog(store, renderer=renderer)
+    qtbot.addWidget(d)
+    d.show()
+    with qtbot.waitSignal(d.new_case_requested, timeout=2000):
+        qtbot.mouseClick(d.list.buttons["new"], Qt.MouseButton.LeftButton)
+
+
+def test_duplicate(qtbot, store, renderer, dlg):
+    w = make(qtbot, store, renderer)
+    original = select(w, "beta")
+    qtbot.mouseClick(w.buttons["duplicate"], Qt.MouseButton.LeftButton)
+    assert labels(w).count("beta") == 2 and store.count() == 5
+    [copy_id] = w.selected_ids()
+    assert copy_id != original and store.get(copy_id).answers == store.get(original).answers
+
+
+def test_delete_asks_first_and_can_be_undone(qtbot, store, renderer, dlg):
+    w = make(qtbot, store, renderer)
+    case_id = select(w, "beta")
+    dlg.answer_confirm = False
+    qtbot.mouseClick(w.buttons["delete"], Qt.MouseButton.LeftButton)
+    assert "beta" in labels(w) and store.count() == 4  # "No" deletes nothing
+    assert dlg.calls[-1][0] == "confirm" and "“beta”" in dlg.calls[-1][2]
+    assert "undo" in dlg.calls[-1][2]
+    assert not w.buttons["undo"].isEnabled()
+
+    dlg.answer_confirm = True
+    qtbot.mouseClick(w.buttons["delete"], Qt.MouseButton.LeftButton)
+    assert "beta" not in labels(w) and store.count() == 3
+    assert w.buttons["undo"].isEnabled()
+    qtbot.mouseClick(w.buttons["undo"], Qt.MouseButton.LeftButton)
+    assert "beta" in labels(w) and w.selected_ids() == [case_id]
+    assert not w.buttons["undo"].isEnabled()
+    assert store.get(case_id).label == "beta"
+
+
+def test_a_locked_store_is_reported_not_raised(qtbot, tmp_path, renderer, dlg):
+    path = tmp_path / "locked.sqlite"
+    with CaseStore.open(path) as s:
+        case = parse_case(case_data("held"))
+        s.save(case, renderer.result_for(case))
+    store = CaseStore.open(path, busy_timeout=0.1)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        w = make(qtbot, store, renderer)
+        select(w, "held")
+        qtbot.mouseClick(w.buttons["duplicate"], Qt.MouseButton.LeftButton)
+        [(kind, _title, text)] = dlg.calls
+        assert kind == "error" and "in use by another program" in text and str(path) in text
+        assert labels(w) == ["held"]
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        store.close()
+
+
+def test_read_only_store_disables_changes(qtbot, store, renderer, dlg):
+    path = store.path
+    store.close()
+    with CaseStore.open(path, read_only=True) as ro:
+        w = make(qtbot, ro, renderer)
+        select(w, "beta")
+        assert w.buttons["open"].isEnabled() and w.buttons["export"].isEnabled()
+        for key in ("duplicate", "delete", "import"):
+            assert not w.buttons[key].isEnabled()
+        assert "read-only" in w.status.text()
+
+
+def test_import_reports_the_bad_file_and_imports_the_rest(qtbot, store, renderer, dlg,
+                                                          tmp_path):
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(case_data("imported")))
+    bad.write_text("{not json")
+    dlg.paths = [str(good), str(bad)]
+    w = make(qtbot, store, renderer)
+    qtbot.mouseClick(w.buttons["import"], Qt.MouseButton.LeftButton)
+    assert "imported" in labels(w)
+    [(kind, _t, text)] = dlg.calls
+    assert kind == "error" and text.startswith("1 of 2 case file(s) imported.")
+    assert "bad.json: not valid JSON" in text
+
+
+def test_export_one_selected_case(qtbot, store, renderer, dlg, tmp_path):
+    w = make(qtbot, store, renderer)
+    case_id = select(w, "Gamma")
+    dlg.path = str(tmp_path / "gamma.json")
+    qtbot.mouseClick(w.buttons["export"], Qt.MouseButton.LeftButton)
+    assert parse_case(json.loads(Path(dlg.path).read_text())).label == "Gamma"
+    assert store.list_audit()[0].case_id == case_id and dlg.calls == []
+
+
+def test_case_saved_under_older_evidence_opens_with_both_results(qtbot, store, renderer,
+                                                                  dlg, tmp_path):
+    src = tmp_path / "old"
+    shutil.copytree(ROOT / "resources" / "evidence", src)
+    meta = src / "meta.toml"
+    meta.write_text(meta.read_text().replace('version = "2026.11.1"', 'version = "2025.1-t"'))
+    st = src / "statements.toml"
+    st.write_text(st.read_text().replace('text = "An aromatase inhibitor',
+                                         'text = "OLD. An aromatase inhibitor', 1))
+    build_store(src / "old.sqlite", sources=src)
+    old = Renderer(open_store(src / "old.sqlite"))
+    case = parse_case(case_data("old evidence"))
+    store.save(case, old.result_for(case))
+    w = make(qtbot, store, renderer)
+    select(w, "old evidence")
+    with qtbot.waitSignal(w.open_requested, timeout=2000) as sig:
+        w.open_selected()
+    payload = sig.args[0]
+    assert payload["result"]["evidence"]["version"] == "2025.1-t"
+    assert payload["current_result"]["evidence"]["version"] == renderer.evidence.version
+    assert payload["result_differs"] is True
+    assert payload["differences"] == ["options: et_her2 changed"]
+    [(kind, title, text)] = dlg.calls
+    assert (kind, title) == ("inform", "Evidence has changed")
+    assert "2025.1-t" in text and renderer.evidence.version in text
+    assert "options: et_her2 changed" in text
+
+
+def test_open_case_store_keeps_a_corrupt_store_aside_and_starts_anew(tmp_path, monkeypatch,
+                                                                    dlg):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path))
+    (tmp_path / "cases.sqlite").write_bytes(b"garbage" * 1000)
+    store = open_case_store(None)
+    assert store is not None
+    try:
+        [(kind, _t, text)] = dlg.calls
+        [kept] = tmp_path.glob("cases.sqlite.corrupt-*")
+        assert kind == "error" and str(kept) in text
+        assert kept.read_bytes() == b"garbage" * 1000
+        assert store.count() == 0
+    finally:
+        store.close()
+
+
+
+def test_keyboard_enter_opens_and_delete_key_deletes(qtbot, store, renderer, dlg):
+    w = make(qtbot, store, renderer)
+    case_id = select(w, "Gamma")
+    w.view.setFocus()
+    with qtbot.waitSignal(w.open_requested, timeout=2000) as sig:
+        qtbot.keyClick(w.view, Qt.Key.Key_Return)
+    assert sig.args[0]["id"] == case_id
+    qtbot.keyClick(w.view, Qt.Key.Key_Delete)
+    assert dlg.kinds() == ["confirm"] and "Gamma" not in labels(w)
+    qtbot.keyClick(w.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "Gamma" in labels(w)
