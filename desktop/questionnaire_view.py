@@ -1,0 +1,165 @@
+"""The guided questionnaire: a step list, one page at a time, Back and Next.
+
+Which steps exist, their order, when the flow ends and what is missing all come
+from :mod:`core.questionnaire`; this module only draws them (as in Electrum's
+wizard, where the flow is data and Qt renders the current node).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import questionnaire as q
+from desktop.questionnaire_page import StepPage
+
+
+class QuestionnaireView(QWidget):
+    """Holds the answers; emits ``answers_changed`` after every edit or load,
+    ``finished`` when Next is pressed on the last step."""
+
+    answers_changed = Signal()
+    finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("questionnaire")
+        self.answers: dict[str, Any] = {}
+        self.pages: dict[str, StepPage] = {}
+        self.current_id = q.STEPS[0].id
+
+        self.step_list = QListWidget(self)
+        self.step_list.setObjectName("steps")
+        self.step_list.setAccessibleName("Questionnaire steps")
+        self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.step_list.setFixedWidth(220)
+        self.step_list.itemClicked.connect(self._step_clicked)
+        self.progress = QLabel(self)
+        self.progress.setObjectName("progress")
+
+        self.stack = QStackedWidget(self)
+        for step in q.STEPS:
+            page = StepPage(step, self.stack)
+            page.changed.connect(lambda p=page: self._page_changed(p))
+            self.stack.addWidget(page)
+            self.pages[step.id] = page
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.stack)
+
+        self.back_button = QPushButton("&Back", self)
+        self.back_button.setObjectName("back")
+        self.back_button.setAccessibleName("Back")
+        self.next_button = QPushButton("&Next", self)
+        self.next_button.setObjectName("next")
+        self.next_button.setAccessibleName("Next")
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(self.go_next)
+
+        nav = QHBoxLayout()
+        nav.addWidget(self.progress)
+        nav.addStretch(1)
+        nav.addWidget(self.back_button)
+        nav.addWidget(self.next_button)
+        right = QVBoxLayout()
+        right.addWidget(scroll, 1)
+        right.addLayout(nav)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.step_list)
+        layout.addLayout(right, 1)
+        self._show(self.current_id)
+
+    # --- state ------------------------------------------------------------------
+
+    @property
+    def current_page(self) -> StepPage:
+        return self.pages[self.current_id]
+
+    def set_answers(self, answers: dict[str, Any]) -> None:
+        """Replace every answer (new or opened case) and return to the first step."""
+        self.answers = dict(answers)
+        for page in self.pages.values():
+            page.initialize_page(self.answers)
+        self._show(q.STEPS[0].id)
+        self.answers_changed.emit()
+
+    def _page_changed(self, page: StepPage) -> None:
+        page.save_answers(self.answers)
+        page.refresh(self.answers)
+        self._update_chrome()
+        self.answers_changed.emit()
+
+    # --- navigation -------------------------------------------------------------
+
+    def go_next(self) -> None:
+        page = self.current_page
+        page.save_answers(self.answers)
+        if page.validate(self.answers) is not None:
+            first = page.first_input()
+            if first is not None:
+                first.setFocus()
+            return
+        following = q.next_step(self.current_id, self.answers)
+        if following is None:
+            self.finished.emit()
+        else:
+            self._show(following.id)
+
+    def go_back(self) -> None:
+        self.current_page.save_answers(self.answers)
+        previous = q.previous_step(self.current_id, self.answers)
+        if previous is not None:
+            self._show(previous.id)
+
+    def _step_clicked(self, item: QListWidgetItem) -> None:
+        self.current_page.save_answers(self.answers)
+        self._show(item.data(Qt.ItemDataRole.UserRole))
+
+    def _show(self, step_id: str) -> None:
+        self.current_id = step_id
+        page = self.pages[step_id]
+        page.initialize_page(self.answers)
+        self.stack.setCurrentWidget(page)
+        self._update_chrome()
+        first = page.first_input()
+        if first is not None and self.isVisible():
+            first.setFocus()
+
+    def _update_chrome(self) -> None:
+        """Step list, progress and button labels for the current answers."""
+        steps = q.steps_for(self.answers)
+        missing_steps = {s.id for s in steps if q.step_problems(s, self.answers)}
+        self.step_list.clear()
+        for i, step in enumerate(steps, 1):
+            mark = "•" if step.id in missing_steps else "✓"
+            item = QListWidgetItem(f"{mark}  {i}. {step.title}")
+            item.setData(Qt.ItemDataRole.UserRole, step.id)
+            item.setToolTip("Still to answer" if step.id in missing_steps else "Answered")
+            self.step_list.addItem(item)
+            if step.id == self.current_id:
+                self.step_list.setCurrentItem(item)
+        index = q.step_index(self.current_id, self.answers)
+        self.progress.setText(f"Step {index + 1} of {len(steps)}" if index >= 0 else "")
+        self.back_button.setEnabled(q.previous_step(self.current_id, self.answers) is not None)
+        last = q.is_last(self.current_id, self.answers)
+        self.next_button.setText("Fi&nish" if last else "&Next")
+        self.next_button.setAccessibleName("Finish" if last else "Next")
