@@ -185,7 +185,7 @@ STEPS: Final[tuple[Step, ...]] = (
                    "Your judgement of the disease's endocrine responsiveness.",
                    _choices(ENDOCRINE_RESPONSIVE_VALUES, _ENDOCRINE_LABELS)),
          ), settings=("progression",)),
-    Step("her2_toxicity", "HER2-targeted therapy tolerance",
+    Step("her2_toxicity", "HER2 therapy tolerance",
          "Tolerance of the HER2-targeted therapy given so far.", (
              _yes_no("her2_therapy.unacceptable_toxicity", "HER2-targeted therapy toxicity",
                      "HER2-targeted therapy must stop because of unacceptable toxicity."),

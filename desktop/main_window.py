@@ -46,8 +46,9 @@ class MainWindow(QMainWindow):
         case_tab.setObjectName("case_tab")
         case_tab.addWidget(self.questionnaire)
         case_tab.addWidget(self.result_view)
-        case_tab.setStretchFactor(0, 3)
-        case_tab.setStretchFactor(1, 2)
+        case_tab.setStretchFactor(0, 1)
+        case_tab.setStretchFactor(1, 1)
+        case_tab.setSizes([620, 560])
         case_tab.setChildrenCollapsible(False)
         self.evidence_browser = EvidenceBrowser(store, self)
         self.tabs = QTabWidget(self)
@@ -192,7 +193,8 @@ class MainWindow(QMainWindow):
         return self._write(self.path)
 
     def save_case_as(self) -> bool:
-        start = str(self.path) if self.path else f"{self.questionnaire.answers.get('label') or 'case'}.json"
+        label = self.questionnaire.answers.get("label") or "case"
+        start = str(self.path) if self.path else f"{label}.json"
         name = dialogs.ask_save_path(self, "Save case", start=start)
         if name is None:
             return False
@@ -202,6 +204,11 @@ class MainWindow(QMainWindow):
         return self._write(path)
 
     def _write(self, path: Path) -> bool:
+        missing = q.missing(self.questionnaire.answers)
+        if missing and q.scope_decision(self.questionnaire.answers) is None:
+            dialogs.error(self, "Cannot save case", "The case is not complete yet. Still "
+                          f"needed: {', '.join(f.label for f in missing)}.")
+            return False
         try:
             case = parse_case(q.case_dict(self.questionnaire.answers))
         except CaseError as exc:

@@ -45,7 +45,7 @@ class QuestionnaireView(QWidget):
         self.step_list.setObjectName("steps")
         self.step_list.setAccessibleName("Questionnaire steps")
         self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.step_list.setFixedWidth(220)
+        self.step_list.setFixedWidth(200)
         self.step_list.itemClicked.connect(self._step_clicked)
         self.progress = QLabel(self)
         self.progress.setObjectName("progress")
@@ -150,8 +150,8 @@ class QuestionnaireView(QWidget):
         missing_steps = {s.id for s in steps if q.step_problems(s, self.answers)}
         self.step_list.clear()
         for i, step in enumerate(steps, 1):
-            mark = "•" if step.id in missing_steps else "✓"
-            item = QListWidgetItem(f"{mark}  {i}. {step.title}")
+            done = step.id not in missing_steps
+            item = QListWidgetItem(f"{i}. {step.title}{'  ✓' if done else ''}")
             item.setData(Qt.ItemDataRole.UserRole, step.id)
             item.setToolTip("Still to answer" if step.id in missing_steps else "Answered")
             self.step_list.addItem(item)

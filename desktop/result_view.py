@@ -129,7 +129,7 @@ class ResultView(QWidget):
         self.citation = QTextBrowser(self)
         self.citation.setObjectName("citation")
         self.citation.setAccessibleName("Chosen reference and evidence statement")
-        self.citation.setPlaceholderText("Choose a reference marker such as [1] above.")
+        self.citation.setPlaceholderText("Choose a marker such as [1].")
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.browser)
         splitter.addWidget(self.citation)
@@ -167,8 +167,13 @@ class ResultView(QWidget):
     def show_result(self, result: Result) -> None:
         assert self.store is not None
         self.result = result
-        if result.in_scope:
-            self._state("Recommendation (complete case)", "#1b5e20")
+        warnings = sum(1 for c in result.cautions if c.severity == "warning")
+        if result.in_scope and warnings:
+            # Warnings can sit below the fold: the header always says they are there.
+            self._state(f"Recommendation: {warnings} warning{'s' if warnings > 1 else ''} "
+                        "(see Cautions)", "#8b0000")
+        elif result.in_scope:
+            self._state("Recommendation", "#1b5e20")
         else:
             self._state("Out of scope", "#6d4c00")
         self.browser.setHtml(result_html(result, self.store))
