@@ -59,12 +59,12 @@ class _FirstPaint(QObject):
         return False
 
 
-def self_test() -> int:
+def self_test(evidence_path: str | None = None) -> int:
     """Open the main window, wait for its first paint, check the evidence store."""
     started = time.perf_counter()
     try:
         app = _application()
-        window = create_main_window()
+        window = create_main_window(evidence_path)
         watcher = _FirstPaint(window)
         QTimer.singleShot(10_000, app.quit)
         window.show()
@@ -87,11 +87,22 @@ def self_test() -> int:
     return 0
 
 
+def _evidence_option(args: list[str]) -> str | None:
+    """The ``--evidence PATH`` (or ``--evidence=PATH``) option, if given."""
+    for i, arg in enumerate(args):
+        if arg.startswith("--evidence="):
+            return arg.partition("=")[2]
+        if arg == "--evidence" and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
 def run(args: list[str]) -> int:
+    evidence = _evidence_option(args)
     if "--self-test" in args:
-        return self_test()
+        return self_test(evidence)
     app = _application()
-    window = create_main_window()
+    window = create_main_window(evidence)
     window.show()
     if window.evidence_error:
         from desktop import dialogs

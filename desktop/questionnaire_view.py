@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -69,10 +70,6 @@ class QuestionnaireView(QWidget):
         self.next_button.setAccessibleName("Next")
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.go_next)
 
         nav = QHBoxLayout()
         nav.addWidget(self.progress)
@@ -109,6 +106,24 @@ class QuestionnaireView(QWidget):
         self.answers_changed.emit()
 
     # --- navigation -------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        first = self.current_page.first_input()
+        if first is not None and QApplication.focusWidget() is None:
+            first.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """Enter = Next from any input of the page (they pass Enter on to us);
+        on a focused Back button, Enter presses Back."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.back_button.hasFocus():
+                self.go_back()
+            else:
+                self.go_next()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def go_next(self) -> None:
         page = self.current_page
