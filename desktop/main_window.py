@@ -12,20 +12,22 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from core import questionnaire as q
 from core.case import MAX_CASE_BYTES, Case, CaseError, loads_case, parse_case
 from core.evidence import EvidenceStore
 from core.result import Renderer, Result
 from desktop import dialogs
-from desktop.evidence_browser import EvidenceBrowser
 from desktop.questionnaire_view import QuestionnaireView
 from desktop.result_view import ResultView
+
+if TYPE_CHECKING:
+    from desktop.evidence_browser import EvidenceBrowser
 
 APP_TITLE = "HR+/HER2+ decision aid"
 
@@ -50,11 +52,15 @@ class MainWindow(QMainWindow):
         case_tab.setStretchFactor(1, 1)
         case_tab.setSizes([620, 560])
         case_tab.setChildrenCollapsible(False)
-        self.evidence_browser = EvidenceBrowser(store, self)
+        # The evidence browser is built when its tab is first opened (start-up speed).
+        self._evidence_browser: EvidenceBrowser | None = None
+        self._evidence_tab = QWidget(self)
+        QVBoxLayout(self._evidence_tab).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
         self.tabs.addTab(case_tab, "&Case")
-        self.tabs.addTab(self.evidence_browser, "&Evidence")
+        self.tabs.addTab(self._evidence_tab, "&Evidence")
+        self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
         self.questionnaire.answers_changed.connect(self._answers_changed)
@@ -65,6 +71,22 @@ class MainWindow(QMainWindow):
         self._set_modified(False)
         if evidence_error:
             self.statusBar().showMessage("Evidence store error: no recommendation is shown.")
+
+    @property
+    def evidence_browser(self) -> EvidenceBrowser:
+        if self._evidence_browser is None:
+            from desktop.evidence_browser import EvidenceBrowser
+
+            self._evidence_browser = EvidenceBrowser(self.store, self._evidence_tab)
+            layout = self._evidence_tab.layout()
+            assert layout is not None
+            layout.addWidget(self._evidence_browser)
+            self._evidence_browser.show()  # added after the window was shown
+        return self._evidence_browser
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self._evidence_tab:
+            self.evidence_browser.search.setFocus()
 
     # --- menus ------------------------------------------------------------------
 

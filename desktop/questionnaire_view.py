@@ -51,12 +51,8 @@ class QuestionnaireView(QWidget):
         self.progress = QLabel(self)
         self.progress.setObjectName("progress")
 
+        # Pages are built when first shown: start-up pays for the first one only.
         self.stack = QStackedWidget(self)
-        for step in q.STEPS:
-            page = StepPage(step, self.stack)
-            page.changed.connect(lambda p=page: self._page_changed(p))
-            self.stack.addWidget(page)
-            self.pages[step.id] = page
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -89,7 +85,18 @@ class QuestionnaireView(QWidget):
 
     @property
     def current_page(self) -> StepPage:
-        return self.pages[self.current_id]
+        return self.page_for(self.current_id)
+
+    def page_for(self, step_id: str) -> StepPage:
+        """The page of a step, built on first use."""
+        page = self.pages.get(step_id)
+        if page is None:
+            page = StepPage(q.STEPS_BY_ID[step_id], self.stack)
+            page.changed.connect(lambda: self._page_changed(page))
+            self.stack.addWidget(page)
+            self.pages[step_id] = page
+            page.initialize_page(self.answers)
+        return page
 
     def set_answers(self, answers: dict[str, Any]) -> None:
         """Replace every answer (new or opened case) and return to the first step."""
@@ -151,7 +158,7 @@ class QuestionnaireView(QWidget):
 
     def _show(self, step_id: str) -> None:
         self.current_id = step_id
-        page = self.pages[step_id]
+        page = self.page_for(step_id)
         page.initialize_page(self.answers)
         self.stack.setCurrentWidget(page)
         self._update_chrome()

@@ -57,7 +57,7 @@ def fill_step(qtbot: Any, window: Any, values: dict[str, Any], *,
         answer(qtbot, window, path, value)
     before = window.questionnaire.current_id
     press_next(qtbot, window, keyboard=keyboard)
-    page = window.questionnaire.pages[before]
+    page = window.questionnaire.page_for(before)
     assert not page.problem_label.isVisible(), page.problem_label.text()
 
 

@@ -14,8 +14,9 @@ STORE = open_store()
 
 def test_lists_every_statement_and_reference(qtbot: Any, window: Any) -> None:
     qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
-    assert window.tabs.currentWidget() is window.evidence_browser
+    assert window.tabs.currentIndex() == 1
     browser = window.evidence_browser
+    assert browser.isVisible()  # built on first opening of the tab
     assert sorted(browser.hit_ids()) == sorted(STORE.statements)
     refs = window.findChild(QWidget, "references").toPlainText()
     for ref in STORE.references.values():

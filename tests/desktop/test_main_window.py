@@ -188,6 +188,7 @@ def test_choosing_a_citation_marker_shows_reference_and_statement(
 
 def test_every_input_is_named_for_automation_and_accessibility(window: Any) -> None:
     for step in q.STEPS:
+        window.questionnaire.page_for(step.id)  # pages are built on first use
         for field in step.fields:
             widget = window.findChild(QWidget, field.path)
             assert widget is not None, field.path
@@ -215,6 +216,7 @@ def test_open_valid_case_file(qtbot: Any, window: Any, tmp_path: Path,
     assert window.path == path
     assert window.windowTitle().startswith("Bed 4[*]") and not window.isWindowModified()
     assert ST["sequential_et"].text in result_text(window)
+    window.questionnaire.go_next()
     assert window.findChild(QRadioButton, "setting=progression").isChecked()
 
 
@@ -250,7 +252,7 @@ def test_save_then_reopen_round_trips(qtbot: Any, window: Any, tmp_path: Path,
     answer(qtbot, window, "receptors.hr", "positive")  # no change of value: still clean
     target = tmp_path / "saved"
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(target))
-    window.questionnaire.pages["disease"].inputs["disease.symptomatic"].buttons["true"].click()
+    window.questionnaire.page_for("disease").inputs["disease.symptomatic"].buttons["true"].click()
     assert window.isWindowModified()
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     saved = target.with_suffix(".json")

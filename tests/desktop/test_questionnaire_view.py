@@ -53,7 +53,7 @@ def test_question_labels_have_mnemonics_that_focus_their_input(qtbot: Any,
 
 def test_each_page_shows_the_help_line_of_every_question(window: Any) -> None:
     for step in q.STEPS:
-        page = window.questionnaire.pages[step.id]
+        page = window.questionnaire.page_for(step.id)
         for field in step.fields:
             help_label = page.findChild(type(page.problem_label), f"help:{field.path}")
             assert help_label is not None and help_label.text() == field.help
