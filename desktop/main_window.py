@@ -12,9 +12,9 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -22,7 +22,6 @@ from core import questionnaire as q
 from core.case import MAX_CASE_BYTES, Case, CaseError, loads_case, parse_case
 from core.evidence import EvidenceStore
 from core.result import Renderer, Result
-from desktop import dialogs
 from desktop.questionnaire_view import QuestionnaireView
 from desktop.result_view import ResultView
 
@@ -30,6 +29,14 @@ if TYPE_CHECKING:
     from desktop.evidence_browser import EvidenceBrowser
 
 APP_TITLE = "HR+/HER2+ decision aid"
+
+
+def _dialogs() -> ModuleType:
+    """desktop.dialogs, loaded on first use (the message-box classes are not needed
+    to show the first screen). Tests patch that module's functions."""
+    import desktop.dialogs
+
+    return desktop.dialogs
 
 
 class MainWindow(QMainWindow):
@@ -44,7 +51,9 @@ class MainWindow(QMainWindow):
 
         self.questionnaire = QuestionnaireView(self)
         self.result_view = ResultView(store, self)
-        case_tab = QSplitter(Qt.Orientation.Horizontal, self)
+        # No arguments: QSplitter(parent) resolves against the (Qt.Orientation, parent)
+        # overload, which loads the whole Qt namespace (~20 ms). addTab reparents it.
+        case_tab = QSplitter()
         case_tab.setObjectName("case_tab")
         case_tab.addWidget(self.questionnaire)
         case_tab.addWidget(self.result_view)
@@ -93,8 +102,12 @@ class MainWindow(QMainWindow):
     def _action(self, text: str, slot: Callable[[], Any],
                 shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+        if isinstance(shortcut, str):
+            # setShortcuts, not setShortcut: the latter's overloads load the whole Qt
+            # namespace (~20 ms) just to resolve the argument type.
+            action.setShortcuts([QKeySequence(shortcut)])
+        elif shortcut is not None:
+            action.setShortcuts(shortcut)
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
@@ -146,7 +159,7 @@ class MainWindow(QMainWindow):
         try:
             answers = q.answers_from_dict(data)
         except CaseError as exc:
-            dialogs.error(self, "Cannot load case", f"This case is not valid:\n{exc}")
+            _dialogs().error(self, "Cannot load case", f"This case is not valid:\n{exc}")
             return False
         self.path = path
         self.questionnaire.set_answers(answers)
@@ -188,7 +201,7 @@ class MainWindow(QMainWindow):
     def open_case(self) -> None:
         if not self._may_discard():
             return
-        name = dialogs.ask_open_path(self, "Open case")
+        name = _dialogs().ask_open_path(self, "Open case")
         if name is not None:
             self.open_path(Path(name))
 
@@ -200,10 +213,10 @@ class MainWindow(QMainWindow):
                                     "bytes)")
             case = loads_case(path.read_bytes())
         except OSError as exc:
-            dialogs.error(self, "Cannot open case", f"{path}:\n{exc.strerror or exc}")
+            _dialogs().error(self, "Cannot open case", f"{path}:\n{exc.strerror or exc}")
             return False
         except CaseError as exc:
-            dialogs.error(self, "Cannot open case",
+            _dialogs().error(self, "Cannot open case",
                           f"{path.name} is not a valid case file:\n{exc}\n\n"
                           "The current case is unchanged.")
             return False
@@ -217,7 +230,7 @@ class MainWindow(QMainWindow):
     def save_case_as(self) -> bool:
         label = self.questionnaire.answers.get("label") or "case"
         start = str(self.path) if self.path else f"{label}.json"
-        name = dialogs.ask_save_path(self, "Save case", start=start)
+        name = _dialogs().ask_save_path(self, "Save case", start=start)
         if name is None:
             return False
         path = Path(name)
@@ -228,13 +241,13 @@ class MainWindow(QMainWindow):
     def _write(self, path: Path) -> bool:
         missing = q.missing(self.questionnaire.answers)
         if missing and q.scope_decision(self.questionnaire.answers) is None:
-            dialogs.error(self, "Cannot save case", "The case is not complete yet. Still "
+            _dialogs().error(self, "Cannot save case", "The case is not complete yet. Still "
                           f"needed: {', '.join(f.label for f in missing)}.")
             return False
         try:
             case = parse_case(q.case_dict(self.questionnaire.answers))
         except CaseError as exc:
-            dialogs.error(self, "Cannot save case",
+            _dialogs().error(self, "Cannot save case",
                           f"The case is not complete yet:\n{exc}")
             return False
         text = json.dumps(case.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -246,7 +259,7 @@ class MainWindow(QMainWindow):
             os.replace(tmp, path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            dialogs.error(self, "Cannot save case", f"{path}:\n{exc.strerror or exc}")
+            _dialogs().error(self, "Cannot save case", f"{path}:\n{exc.strerror or exc}")
             return False
         self.path = path
         self._set_modified(False)
@@ -257,7 +270,7 @@ class MainWindow(QMainWindow):
         """True when the current case may be replaced or the window closed."""
         if not self.isWindowModified():
             return True
-        answer = dialogs.ask_save_discard_cancel(
+        answer = _dialogs().ask_save_discard_cancel(
             self, "Unsaved changes", "This case has unsaved changes. Save them first?")
         if answer == "save":
             return self.save_case()
@@ -274,9 +287,9 @@ class MainWindow(QMainWindow):
     def show_settings(self) -> None:
         from desktop.settings_dialog import SettingsDialog
 
-        dialogs.exec_dialog(SettingsDialog(self))
+        _dialogs().exec_dialog(SettingsDialog(self))
 
     def show_about(self) -> None:
         from desktop.about_dialog import AboutDialog
 
-        dialogs.exec_dialog(AboutDialog(self.store, self.evidence_error, self))
+        _dialogs().exec_dialog(AboutDialog(self.store, self.evidence_error, self))

@@ -7,16 +7,15 @@ wizard, where the flow is data and Qt renders the current node).
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QStackedWidget,
@@ -42,12 +41,17 @@ class QuestionnaireView(QWidget):
         self.pages: dict[str, StepPage] = {}
         self.current_id = q.STEPS[0].id
 
-        self.step_list = QListWidget(self)
+        # A plain label, not a list widget: it is read, not operated (Back/Next are),
+        # and it keeps start-up free of the item-view classes.
+        self.step_list = QLabel(self)
         self.step_list.setObjectName("steps")
         self.step_list.setAccessibleName("Questionnaire steps")
-        self.step_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.step_list.setFixedWidth(200)
-        self.step_list.itemClicked.connect(self._step_clicked)
+        self.step_list.setFixedWidth(210)
+        self.step_list.setWordWrap(True)
+        self.step_list.setStyleSheet(
+            "QLabel#steps { background: #ffffff; border-right: 1px solid #c8c8c8; "
+            "padding: 10px; }")
+        self.listed_steps: list[tuple[str, str, bool]] = []
         self.progress = QLabel(self)
         self.progress.setObjectName("progress")
 
@@ -77,6 +81,7 @@ class QuestionnaireView(QWidget):
         right.addLayout(nav)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         layout.addWidget(self.step_list)
         layout.addLayout(right, 1)
         self._show(self.current_id)
@@ -123,6 +128,9 @@ class QuestionnaireView(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         """Enter = Next from any input of the page (they pass Enter on to us);
         on a focused Back button, Enter presses Back."""
+        # Imported here: the Qt namespace costs ~20 ms to load, paid at the first key.
+        from PySide6.QtCore import Qt
+
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.back_button.hasFocus():
                 self.go_back()
@@ -152,10 +160,6 @@ class QuestionnaireView(QWidget):
         if previous is not None:
             self._show(previous.id)
 
-    def _step_clicked(self, item: QListWidgetItem) -> None:
-        self.current_page.save_answers(self.answers)
-        self._show(item.data(Qt.ItemDataRole.UserRole))
-
     def _show(self, step_id: str) -> None:
         self.current_id = step_id
         page = self.page_for(step_id)
@@ -170,15 +174,14 @@ class QuestionnaireView(QWidget):
         """Step list, progress and button labels for the current answers."""
         steps = q.steps_for(self.answers)
         missing_steps = {s.id for s in steps if q.step_problems(s, self.answers)}
-        self.step_list.clear()
-        for i, step in enumerate(steps, 1):
-            done = step.id not in missing_steps
-            item = QListWidgetItem(f"{i}. {step.title}{'  ✓' if done else ''}")
-            item.setData(Qt.ItemDataRole.UserRole, step.id)
-            item.setToolTip("Still to answer" if step.id in missing_steps else "Answered")
-            self.step_list.addItem(item)
-            if step.id == self.current_id:
-                self.step_list.setCurrentItem(item)
+        self.listed_steps = [(s.id, s.title, s.id not in missing_steps) for s in steps]
+        lines = []
+        for i, (step_id, title, done) in enumerate(self.listed_steps, 1):
+            text = f"{i}. {escape(title)}{' ✓' if done else ''}"
+            if step_id == self.current_id:
+                text = f'<b style="color:#0b3d91;">▶ {text}</b>'
+            lines.append(f'<p style="margin-bottom:6px;">{text}</p>')
+        self.step_list.setText("<p><b>Steps</b></p>" + "".join(lines))
         index = q.step_index(self.current_id, self.answers)
         self.progress.setText(f"Step {index + 1} of {len(steps)}" if index >= 0 else "")
         self.back_button.setEnabled(q.previous_step(self.current_id, self.answers) is not None)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.evidence import EvidenceStore
 from core.questionnaire import Field
@@ -130,16 +130,11 @@ class ResultView(QWidget):
         self.citation.setObjectName("citation")
         self.citation.setAccessibleName("Chosen reference and evidence statement")
         self.citation.setPlaceholderText("Choose a marker such as [1].")
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.browser)
-        splitter.addWidget(self.citation)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.browser, 3)
+        layout.addWidget(self.citation, 1)
 
     def _state(self, text: str, colour: str) -> None:
         self.header.setText(text)
