@@ -113,10 +113,9 @@ _HER2_LABELS: Final = {
     "equivocal": "Equivocal", "unknown": "Unknown",
 }
 _SETTING_LABELS: Final = {
-    "first_line": "First treatment for metastatic disease",
-    "after_induction": "After induction: chemotherapy + HER2-targeted therapy given, "
-                       "no progression",
-    "progression": "Progression on or after the initial therapy for metastatic disease",
+    "first_line": "First line (first treatment for metastatic disease)",
+    "after_induction": "After induction, no progression",
+    "progression": "Progression on or after initial therapy",
 }
 _MENOPAUSAL_LABELS: Final = {
     "postmenopausal": "Postmenopausal", "premenopausal": "Premenopausal", "unknown": "Unknown",
@@ -149,7 +148,8 @@ STEPS: Final[tuple[Step, ...]] = (
     Step("setting", "Treatment setting", "Where the patient is in treatment for metastatic "
          "disease.", (
              Field("setting", "choice", "Treatment setting",
-                   "Choose the situation that describes the patient now.",
+                   "Induction = chemotherapy with HER2-targeted therapy for metastatic "
+                   "disease.",
                    _choices(SETTINGS, _SETTING_LABELS)),
          )),
     Step("disease", "Disease", "The extent and tempo of the metastatic disease.", (

@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         case_tab.addWidget(self.result_view)
         case_tab.setStretchFactor(0, 1)
         case_tab.setStretchFactor(1, 1)
-        case_tab.setSizes([620, 560])
+        case_tab.setSizes([700, 560])
         case_tab.setChildrenCollapsible(False)
         # The evidence browser is built when its tab is first opened (start-up speed).
         self._evidence_browser: EvidenceBrowser | None = None
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.questionnaire.answers_changed.connect(self._answers_changed)
         self.questionnaire.finished.connect(self.result_view.browser.setFocus)
         self._build_menus()
-        self.resize(1180, 760)
+        self.resize(1260, 780)
         self._update_result()
         self._set_modified(False)
         if evidence_error:
@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
         """True when the current case may be replaced or the window closed."""
         if not self.isWindowModified():
             return True
-        answer = _dialogs().ask_save_discard_cancel(
+        answer: str = _dialogs().ask_save_discard_cancel(
             self, "Unsaved changes", "This case has unsaved changes. Save them first?")
         if answer == "save":
             return self.save_case()

@@ -43,14 +43,19 @@ class QuestionnaireView(QWidget):
 
         # A plain label, not a list widget: it is read, not operated (Back/Next are),
         # and it keeps start-up free of the item-view classes.
-        self.step_list = QLabel(self)
+        side = QWidget(self)
+        side.setObjectName("step_panel")
+        side.setFixedWidth(200)
+        side.setStyleSheet("QWidget#step_panel { background: #ffffff; "
+                           "border-right: 1px solid #c8c8c8; }")
+        self.step_list = QLabel(side)
         self.step_list.setObjectName("steps")
         self.step_list.setAccessibleName("Questionnaire steps")
-        self.step_list.setFixedWidth(210)
         self.step_list.setWordWrap(True)
-        self.step_list.setStyleSheet(
-            "QLabel#steps { background: #ffffff; border-right: 1px solid #c8c8c8; "
-            "padding: 10px; }")
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(12, 8, 8, 8)
+        side_layout.addWidget(self.step_list)
+        side_layout.addStretch(1)  # keeps the list at the top
         self.listed_steps: list[tuple[str, str, bool]] = []
         self.progress = QLabel(self)
         self.progress.setObjectName("progress")
@@ -71,18 +76,27 @@ class QuestionnaireView(QWidget):
         self.back_button.clicked.connect(self.go_back)
         self.next_button.clicked.connect(self.go_next)
 
+        self.scope_note = QLabel(
+            "The questionnaire ends here: this case is outside the scope of this aid. "
+            "The reason is shown with the recommendation.", self)
+        self.scope_note.setObjectName("scope_note")
+        self.scope_note.setWordWrap(True)
+        self.scope_note.setStyleSheet("color: #6d4c00; font-weight: bold; padding: 4px 16px;")
+        self.scope_note.hide()
         nav = QHBoxLayout()
+        nav.setContentsMargins(16, 4, 8, 8)
         nav.addWidget(self.progress)
         nav.addStretch(1)
         nav.addWidget(self.back_button)
         nav.addWidget(self.next_button)
         right = QVBoxLayout()
         right.addWidget(scroll, 1)
+        right.addWidget(self.scope_note)
         right.addLayout(nav)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        layout.addWidget(self.step_list)
+        layout.addWidget(side)
         layout.addLayout(right, 1)
         self._show(self.current_id)
 
@@ -185,6 +199,7 @@ class QuestionnaireView(QWidget):
         index = q.step_index(self.current_id, self.answers)
         self.progress.setText(f"Step {index + 1} of {len(steps)}" if index >= 0 else "")
         self.back_button.setEnabled(q.previous_step(self.current_id, self.answers) is not None)
+        self.scope_note.setVisible(q.scope_decision(self.answers) is not None)
         last = q.is_last(self.current_id, self.answers)
         self.next_button.setText("Fi&nish" if last else "&Next")
         self.next_button.setAccessibleName("Finish" if last else "Next")

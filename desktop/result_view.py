@@ -150,6 +150,7 @@ class ResultView(QWidget):
             "<p><b>No recommendation is shown.</b> Reinstall the application or ask "
             "your IT support to restore the evidence store.</p>")
         self.citation.clear()
+        self.citation.hide()
 
     def show_incomplete(self, missing: list[Field]) -> None:
         self.result = None
@@ -158,6 +159,7 @@ class ResultView(QWidget):
         self.browser.setHtml("<h3>Incomplete</h3><p>No recommendation until every "
                              f"required answer is given. Still needed:</p><ul>{items}</ul>")
         self.citation.clear()
+        self.citation.hide()
 
     def show_result(self, result: Result) -> None:
         assert self.store is not None
@@ -173,6 +175,7 @@ class ResultView(QWidget):
             self._state("Out of scope", "#6d4c00")
         self.browser.setHtml(result_html(result, self.store))
         self.citation.clear()
+        self.citation.setVisible(bool(result.references))  # nothing to choose otherwise
 
     def _anchor(self, url: QUrl) -> None:
         text = url.toString()

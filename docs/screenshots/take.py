@@ -18,7 +18,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-SCREEN = "1280x820x24"
+SCREEN = "1300x840x24"
 
 
 def _reexec_under_xvfb() -> None:

@@ -136,6 +136,7 @@ def test_out_of_scope_stops_the_flow(qtbot: Any, window: Any) -> None:
     assert "Options" not in text and "Cautions" not in text
     assert [t for _i, t, _d in window.questionnaire.listed_steps] == ["Receptor status"]
     assert window.findChild(QPushButton, "next").text() == "Fi&nish"
+    assert window.findChild(QLabel, "scope_note").isVisible()
     press_next(qtbot, window)
     assert window.questionnaire.current_id == "receptors"
     assert window.current_case() is None
