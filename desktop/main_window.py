@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
 
         self.questionnaire = QuestionnaireView(self)
         self.result_view = ResultView(store, self)
+        self.questionnaire.tab_after = [self.result_view.browser, self.result_view.citation]
         # No arguments: QSplitter(parent) resolves against the (Qt.Orientation, parent)
         # overload, which loads the whole Qt namespace (~20 ms). addTab reparents it.
         case_tab = QSplitter()

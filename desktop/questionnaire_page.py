@@ -244,6 +244,16 @@ class StepPage(QWidget):
         self.problem_label.show()
         return text
 
+    def focus_widgets(self) -> list[QWidget]:
+        """Every focusable input of the page, in question order (for the tab chain)."""
+        widgets: list[QWidget] = []
+        for field_input in self.inputs.values():
+            if isinstance(field_input, ChoiceInput):
+                widgets += list(field_input.buttons.values())
+            else:
+                widgets.append(field_input.focus_target)
+        return widgets
+
     def first_input(self) -> QWidget | None:
         for path, field_input in self.inputs.items():
             if self.blocks[path].isVisibleTo(self):

@@ -57,6 +57,7 @@ class QuestionnaireView(QWidget):
         side_layout.addWidget(self.step_list)
         side_layout.addStretch(1)  # keeps the list at the top
         self.listed_steps: list[tuple[str, str, bool]] = []
+        self.tab_after: list[QWidget] = []  # widgets Tab reaches after Next
         self.progress = QLabel(self)
         self.progress.setObjectName("progress")
 
@@ -180,9 +181,18 @@ class QuestionnaireView(QWidget):
         page.initialize_page(self.answers)
         self.stack.setCurrentWidget(page)
         self._update_chrome()
+        self._chain_tab_order(page)
         first = page.first_input()
         if first is not None and self.isVisible():
             first.setFocus()
+
+    def _chain_tab_order(self, page: StepPage) -> None:
+        """Tab goes through the questions in order, then Back, Next and whatever the
+        window put in ``tab_after`` (pages are built late, so Qt's creation order
+        would put them last)."""
+        chain = [*page.focus_widgets(), self.back_button, self.next_button, *self.tab_after]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _update_chrome(self) -> None:
         """Step list, progress and button labels for the current answers."""

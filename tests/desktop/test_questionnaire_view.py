@@ -57,3 +57,19 @@ def test_each_page_shows_the_help_line_of_every_question(window: Any) -> None:
         for field in step.fields:
             help_label = page.findChild(type(page.problem_label), f"help:{field.path}")
             assert help_label is not None and help_label.text() == field.help
+
+
+def test_tab_goes_through_the_questions_then_back_next_and_the_result(
+        qtbot: Any, window: Any) -> None:
+    window.questionnaire.set_answers({"receptors.hr": "positive", "receptors.her2": "positive",
+                                      "setting": "first_line"})
+    window.questionnaire.go_next()
+    window.questionnaire.go_next()
+    assert window.questionnaire.current_id == "disease"
+    order = [focused_name()]
+    for _ in range(6):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(focused_name())
+    assert order == ["disease.visceral=true", "disease.symptomatic=true",
+                     "disease.visceral_crisis=true", "disease.rapidly_progressive=true",
+                     "back", "next", "result"]
