@@ -99,3 +99,21 @@ def test_create_main_window_accepts_a_store_path(qtbot: Any) -> None:
     window = create_main_window(evidence_path=default_store_path())
     qtbot.addWidget(window)
     assert window.store is not None and window.store.sha256 == STORE.sha256
+
+
+def test_run_with_a_failing_store_says_so_in_a_dialog(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop import app as app_module
+    from desktop import dialogs
+
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: errors.append(text))
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)  # no event loop to wait on
+    assert app_module.run(["--evidence", str(altered_store(tmp_path))]) == 0
+    assert len(errors) == 1 and "has been altered" in errors[0]
+    assert "No recommendation" in errors[0]
+    for widget in QApplication.topLevelWidgets():
+        if widget.objectName() == "main_window":
+            widget.close()
