@@ -194,13 +194,13 @@ class MainWindow(QMainWindow):
     # --- file actions -----------------------------------------------------------
 
     def new_case(self) -> None:
-        if self._may_discard():
+        if self.may_discard_changes():
             self.path = None
             self.questionnaire.set_answers({})
             self._set_modified(False)
 
     def open_case(self) -> None:
-        if not self._may_discard():
+        if not self.may_discard_changes():
             return
         name = _dialogs().ask_open_path(self, "Open case")
         if name is not None:
@@ -267,8 +267,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
-    def _may_discard(self) -> bool:
-        """True when the current case may be replaced or the window closed."""
+    def may_discard_changes(self) -> bool:
+        """True when the current case may be replaced or the window closed: asks
+        (save / discard / cancel) only when there are unsaved changes. Call it before
+        load_case_dict when replacing the case from elsewhere (e.g. a case list)."""
         if not self.isWindowModified():
             return True
         answer: str = _dialogs().ask_save_discard_cancel(
@@ -278,7 +280,7 @@ class MainWindow(QMainWindow):
         return answer == "discard"
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
-        if self._may_discard():
+        if self.may_discard_changes():
             event.accept()
         else:
             event.ignore()
