@@ -8,21 +8,31 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
 
 APP_NAME = "hrher2-aid"
 ORG_NAME = "hrher2-aid"
 
 
-def create_main_window() -> QMainWindow:
-    """The main window, not yet shown (a bare window until the questionnaire lands)."""
-    window = QMainWindow()
-    window.setWindowTitle("HR+/HER2+ decision aid")
-    window.setCentralWidget(QLabel("HR-positive, HER2-positive metastatic breast cancer"))
-    window.resize(1000, 700)
-    return window
+def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
+    """The main window, not yet shown. The evidence store is opened and verified here;
+    a store that fails its check gives a window that shows the error and recommends
+    nothing (``window.evidence_error`` says why)."""
+    from core.evidence import EvidenceError, open_store
+    from desktop.main_window import MainWindow
+
+    try:
+        store = open_store(Path(evidence_path) if evidence_path is not None else None)
+    except EvidenceError as exc:
+        return MainWindow(None, str(exc))
+    return MainWindow(store)
 
 
 def _application() -> QApplication:
@@ -49,12 +59,12 @@ class _FirstPaint(QObject):
         return False
 
 
-def self_test() -> int:
+def self_test(evidence_path: str | None = None) -> int:
     """Open the main window, wait for its first paint, check the evidence store."""
     started = time.perf_counter()
     try:
         app = _application()
-        window = create_main_window()
+        window = create_main_window(evidence_path)
         watcher = _FirstPaint(window)
         QTimer.singleShot(10_000, app.quit)
         window.show()
@@ -62,13 +72,11 @@ def self_test() -> int:
         if not watcher.painted:
             print("self-test FAILED: the main window did not paint within 10 s")
             return 1
-        from core.evidence import EvidenceError, open_store
-
-        try:
-            store = open_store()
-        except EvidenceError as exc:
-            print(f"self-test FAILED: {exc}")
+        if window.store is None:
+            print(f"self-test FAILED: {window.evidence_error}")
             return 3
+        store = window.store
+        window.setWindowModified(False)  # nothing was entered: close without asking
         window.close()
     except Exception as exc:  # noqa: BLE001 - IT needs the reason, not a traceback
         print(f"self-test FAILED: {type(exc).__name__}: {exc}")
@@ -79,10 +87,26 @@ def self_test() -> int:
     return 0
 
 
+def _evidence_option(args: list[str]) -> str | None:
+    """The ``--evidence PATH`` (or ``--evidence=PATH``) option, if given."""
+    for i, arg in enumerate(args):
+        if arg.startswith("--evidence="):
+            return arg.partition("=")[2]
+        if arg == "--evidence" and i + 1 < len(args):
+            return args[i + 1]
+    return None
+
+
 def run(args: list[str]) -> int:
+    evidence = _evidence_option(args)
     if "--self-test" in args:
-        return self_test()
+        return self_test(evidence)
     app = _application()
-    window = create_main_window()
+    window = create_main_window(evidence)
     window.show()
+    if window.evidence_error:
+        from desktop import dialogs
+
+        dialogs.error(window, "Evidence store error",
+                      f"{window.evidence_error}\n\nNo recommendation will be shown.")
     return app.exec()

@@ -6,7 +6,7 @@ ever left waiting on a modal dialog.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 CASE_FILTER = "Case files (*.json);;All files (*)"
 PDF_FILTER = "PDF documents (*.pdf)"
@@ -65,3 +65,11 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.critical(parent, title, text)
+
+
+def exec_dialog(dialog: QDialog) -> bool:
+    """Run an application dialog (settings, about) modally; True when accepted.
+
+    Tests patch this to inspect or accept the dialog without waiting on it.
+    """
+    return dialog.exec() == QDialog.DialogCode.Accepted

@@ -1,0 +1,89 @@
+"""``python -m desktop --self-test`` against a minimal PySide6 window, in the same run.
+
+    python benchmarks/bench_selftest.py [N]     (default N = 15)
+
+Each round runs both programs once, alternately (so drift on a noisy machine hits
+both alike), offscreen. For every child process it records the wall time from
+spawn to exit and its peak RSS (``ru_maxrss`` from ``os.wait4``, that child only).
+Prints the medians and the ratios; the target is within 1.3x for both.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = 1.3
+
+# The baseline: a QMainWindow with one QLabel, shown, painted once, then quit.
+MINIMAL = """
+import sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+class FirstPaint(QObject):
+    painted = False
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(QLabel("HR-positive, HER2-positive metastatic breast cancer"))
+window.resize(1000, 700)
+watcher = FirstPaint()
+window.installEventFilter(watcher)
+QTimer.singleShot(10_000, app.quit)
+window.show()
+app.exec()
+print("painted" if watcher.painted else "not painted")
+sys.exit(0 if watcher.painted else 1)
+"""
+
+
+def run_once(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one child process."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    out = proc.stdout.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{args[1:3]} failed ({proc.returncode}): {out.decode()}")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    app_cmd = [sys.executable, "-m", "desktop", "--self-test"]
+    base_cmd = [sys.executable, "-c", MINIMAL]
+    run_once(app_cmd), run_once(base_cmd)  # warm the file cache for both
+    app_runs, base_runs = [], []
+    for _ in range(n):
+        app_runs.append(run_once(app_cmd))
+        base_runs.append(run_once(base_cmd))
+    rows = []
+    for label, index, unit in (("wall time", 0, "s"), ("peak RSS", 1, "MiB")):
+        app = statistics.median(r[index] for r in app_runs)
+        base = statistics.median(r[index] for r in base_runs)
+        rows.append((label, app, base, unit, app / base))
+    print(f"--self-test vs minimal PySide6 window, {n} alternating runs each, offscreen")
+    for label, app, base, unit, ratio in rows:
+        verdict = "ok" if ratio <= TARGET else f"OVER the {TARGET}x target"
+        print(f"  {label:9}  self-test {app:8.3f} {unit:3}  minimal {base:8.3f} {unit:3}  "
+              f"ratio {ratio:.2f}x  ({verdict})")
+
+
+if __name__ == "__main__":
+    main()

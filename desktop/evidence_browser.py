@@ -1,0 +1,140 @@
+"""The evidence browser: every statement and reference, searchable through the
+store's full-text index (:meth:`core.evidence.EvidenceStore.search`)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.evidence import EvidenceError, EvidenceStore, Statement
+
+_KIND_LABELS = {"option": "Option", "plan": "Plan", "caution": "Caution",
+                "outside": "Outside the source", "scope": "Scope"}
+
+
+def statement_html(store: EvidenceStore, st: Statement) -> str:
+    kind = _KIND_LABELS.get(st.kind, st.kind)
+    if st.severity:
+        kind += f" ({st.severity})"
+    parts = [f"<h3>{escape(st.title)}</h3><p><i>{escape(kind)}</i> · id "
+             f"<code>{escape(st.id)}</code></p><p>{escape(st.text)}</p>"]
+    if st.rationale:
+        parts.append("<ul>" + "".join(f"<li>{escape(r)}</li>" for r in st.rationale) + "</ul>")
+    if st.source:
+        quotes = "".join(f"<li><i>“{escape(s)}”</i></li>" for s in st.source)
+        parts.append(f"<p><b>In the source's words</b></p><ul>{quotes}</ul>")
+    if st.citations:
+        refs = "".join(
+            f"<p>[{n}] {escape(store.references[n].citation)}</p>"
+            for n in st.citations if n in store.references)
+        parts.append(f"<p><b>References</b></p>{refs}")
+    else:
+        parts.append("<p>No citation: this entry says what the source does not cover.</p>")
+    return "".join(parts)
+
+
+class EvidenceBrowser(QWidget):
+    """Search box, list of matching statements, the chosen statement, all references."""
+
+    def __init__(self, store: EvidenceStore | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("evidence_browser")
+        self.store = store
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setAccessibleName("Search the evidence")
+        self.search.setPlaceholderText("Search statements, e.g. pertuzumab, maintenance")
+        self.search.setClearButtonEnabled(True)
+        label = QLabel("&Search:", self)
+        label.setBuddy(self.search)
+        self.count = QLabel(self)
+        self.count.setObjectName("hit_count")
+        self.hits = QListWidget(self)
+        self.hits.setObjectName("hits")
+        self.hits.setAccessibleName("Matching statements")
+        self.detail = QTextBrowser(self)
+        self.detail.setObjectName("statement")
+        self.detail.setAccessibleName("Chosen statement")
+        self.references = QTextBrowser(self)
+        self.references.setObjectName("references")
+        self.references.setAccessibleName("References")
+
+        # Search as the user types, but not on every keystroke.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.run_search)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        self.search.returnPressed.connect(self.run_search)
+        self.hits.currentItemChanged.connect(self._chosen)
+
+        top = QHBoxLayout()
+        top.addWidget(label)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self.detail)
+        right.addWidget(self.references)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        body = QSplitter(Qt.Orientation.Horizontal, self)
+        body.addWidget(self.hits)
+        body.addWidget(right)
+        body.setStretchFactor(0, 2)
+        body.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(body, 1)
+        if store is None:
+            self.search.setEnabled(False)
+            self.count.setText("The evidence store is not available.")
+            return
+        self.references.setHtml("<h3>References</h3>" + "".join(
+            f"<p><b>[{n}]</b> {escape(r.citation)}</p>"
+            for n, r in sorted(store.references.items())))
+        self.run_search()
+
+    def run_search(self) -> None:
+        """Fill the list with the statements matching the search box (all when empty)."""
+        if self.store is None:
+            return
+        self._timer.stop()
+        try:
+            hits = self.store.search(self.search.text())
+        except EvidenceError as exc:
+            self.count.setText(str(exc))
+            return
+        self.hits.clear()
+        for hit in hits:
+            st = hit.statement
+            item = QListWidgetItem(f"{_KIND_LABELS.get(st.kind, st.kind)}: {st.title}")
+            item.setData(Qt.ItemDataRole.UserRole, st.id)
+            item.setToolTip(hit.snippet)
+            self.hits.addItem(item)
+        self.count.setText(f"{len(hits)} statement{'s' if len(hits) != 1 else ''}")
+        if hits:
+            self.hits.setCurrentRow(0)
+        else:
+            self.detail.setHtml("<p>No statement matches.</p>")
+
+    def hit_ids(self) -> list[str]:
+        return [self.hits.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.hits.count())]
+
+    def _chosen(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if item is None or self.store is None:
+            return
+        st = self.store.statements[item.data(Qt.ItemDataRole.UserRole)]
+        self.detail.setHtml(statement_html(self.store, st))

@@ -1,0 +1,270 @@
+"""One questionnaire step drawn as a page: the widgets follow :mod:`core.questionnaire`.
+
+Page life cycle (as in Picard's option pages): :meth:`StepPage.initialize_page` loads
+the answers into the widgets, :meth:`StepPage.validate` says what is wrong,
+:meth:`StepPage.save_answers` writes the widgets back into the answers. Every input's
+objectName is the case field path; each radio button's is ``field=value``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QLocale, Signal
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QBoxLayout,
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.questionnaire import Answers, Field, Step, step_problems
+
+# Alt+letter keys taken by the menus, tabs and navigation buttons.
+RESERVED_MNEMONICS = set("fthcebn")
+
+
+def _token(value: Any) -> str:
+    """``True`` -> ``true``: the value as written in JSON, for objectNames."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class FieldInput(QWidget):
+    """The input for one field; emits ``changed`` whenever the user edits it."""
+
+    changed = Signal()
+
+    def __init__(self, field: Field, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self.setObjectName(field.path)
+        self.setAccessibleName(field.label)
+        self.setAccessibleDescription(field.help)
+        self.focus_target: QWidget = self
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+
+class ChoiceInput(FieldInput):
+    """A group of radio buttons (choice and yes/no fields); nothing checked = unanswered."""
+
+    def __init__(self, field: Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        # Long labels stack vertically so they never clip; short ones sit in a row.
+        vertical = any(len(c.label) > 24 for c in field.choices) or len(field.choices) > 3
+        layout: QBoxLayout = QVBoxLayout(self) if vertical else QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4 if vertical else 24)
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QRadioButton] = {}
+        self._values: dict[QAbstractButton, Any] = {}
+        for choice in field.choices:
+            button = QRadioButton(choice.label, self)
+            button.setObjectName(f"{field.path}={_token(choice.value)}")
+            button.setAccessibleName(f"{field.label}: {choice.label}")
+            button.setAccessibleDescription(field.help)
+            self.group.addButton(button)
+            self._values[button] = choice.value
+            self.buttons[_token(choice.value)] = button
+            layout.addWidget(button)
+        if not vertical:
+            layout.addStretch(1)
+        self.focus_target = next(iter(self.buttons.values()))
+        self.group.buttonToggled.connect(self._toggled)
+
+    def _toggled(self, _button: QAbstractButton, checked: bool) -> None:
+        if checked:
+            self.changed.emit()
+
+    def value(self) -> Any:
+        checked = self.group.checkedButton()
+        return None if checked is None else self._values[checked]
+
+    def set_value(self, value: Any) -> None:
+        self.group.blockSignals(True)
+        button = self.buttons.get(_token(value)) if value is not None else None
+        if button is None:
+            # An exclusive group cannot uncheck its last button: lift exclusivity briefly.
+            self.group.setExclusive(False)
+            for b in self.buttons.values():
+                b.setChecked(False)
+            self.group.setExclusive(True)
+        else:
+            button.setChecked(True)
+        self.group.blockSignals(False)
+
+
+class LineInput(FieldInput):
+    """A one-line edit for number and text fields; empty = unanswered."""
+
+    def __init__(self, field: Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit(self)
+        # The edit itself carries the field path: it is what automation types into.
+        self.setObjectName(f"{field.path}.box")
+        self.edit.setObjectName(field.path)
+        self.edit.setAccessibleName(field.label)
+        self.edit.setAccessibleDescription(field.help)
+        if field.kind == "number":
+            validator = QDoubleValidator(field.minimum, field.maximum, 1, self.edit)
+            validator.setLocale(QLocale.c())  # '.' decimal point in every locale
+            validator.setNotation(QDoubleValidator.Notation.StandardNotation)
+            self.edit.setValidator(validator)
+            self.edit.setMaximumWidth(120)
+            self.edit.setPlaceholderText(f"{field.minimum:g}–{field.maximum:g}")
+        else:
+            self.edit.setMaxLength(field.max_length)
+            self.edit.setMaximumWidth(420)
+        layout.addWidget(self.edit)
+        layout.addStretch(1)
+        self.focus_target = self.edit
+        self.edit.textEdited.connect(lambda _text: self.changed.emit())
+
+    def value(self) -> Any:
+        text = self.edit.text().strip()
+        if not text:
+            return None
+        if self.field.kind != "number":
+            return text
+        try:
+            number = float(text)
+        except ValueError:
+            return text  # the field's check reports "enter a number"
+        return int(number) if number.is_integer() else number
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else f"{value:g}" if isinstance(value, float)
+                          else str(value))
+
+
+def make_input(field: Field, parent: QWidget | None = None) -> FieldInput:
+    if field.kind in ("choice", "bool"):
+        return ChoiceInput(field, parent)
+    return LineInput(field, parent)
+
+
+class StepPage(QWidget):
+    """One step: its title, help, and a question block per field."""
+
+    changed = Signal()
+
+    def __init__(self, step: Step, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.step = step
+        self.setObjectName(f"page:{step.id}")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(6)
+        title = QLabel(step.title, self)
+        title.setObjectName("step_title")
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+        intro = QLabel(step.help, self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addSpacing(8)
+        self.inputs: dict[str, FieldInput] = {}
+        self.blocks: dict[str, QWidget] = {}
+        used = set(RESERVED_MNEMONICS)
+        for field in step.fields:
+            block = QWidget(self)
+            block_layout = QVBoxLayout(block)
+            block_layout.setContentsMargins(0, 6, 0, 6)
+            block_layout.setSpacing(3)
+            label = QLabel(_with_mnemonic(field.label, used), block)
+            bold = label.font()
+            bold.setBold(True)
+            label.setFont(bold)
+            field_input = make_input(field, block)
+            label.setBuddy(field_input.focus_target)
+            help_label = QLabel(field.help, block)
+            help_label.setObjectName(f"help:{field.path}")
+            help_label.setWordWrap(True)
+            help_label.setStyleSheet("color: #3d3d3d;")
+            block_layout.addWidget(label)
+            block_layout.addWidget(field_input)
+            block_layout.addWidget(help_label)
+            layout.addWidget(block)
+            field_input.changed.connect(self.changed)
+            self.inputs[field.path] = field_input
+            self.blocks[field.path] = block
+        self.problem_label = QLabel(self)
+        self.problem_label.setObjectName("problem")
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setStyleSheet("color: #a00000; font-weight: bold;")
+        self.problem_label.hide()
+        layout.addWidget(self.problem_label)
+        layout.addStretch(1)
+
+    def initialize_page(self, answers: Answers) -> None:
+        """Load the answers into the widgets and show only the fields needed now."""
+        for path, field_input in self.inputs.items():
+            field_input.set_value(answers.get(path))
+        self.refresh(answers)
+        self.problem_label.hide()
+
+    def refresh(self, answers: Answers) -> None:
+        """Show or hide the fields whose need depends on other answers."""
+        for field in self.step.fields:
+            self.blocks[field.path].setVisible(field.needed(answers))
+
+    def save_answers(self, answers: dict[str, Any]) -> None:
+        for path, field_input in self.inputs.items():
+            value = field_input.value()
+            if value is None:
+                answers.pop(path, None)
+            else:
+                answers[path] = value
+
+    def validate(self, answers: Answers) -> str | None:
+        """What keeps the user on this page (shown under the questions), or None."""
+        problems = step_problems(self.step, answers)
+        if not problems:
+            self.problem_label.hide()
+            return None
+        text = "; ".join(f"{f.label}: {p}" for f, p in problems)
+        self.problem_label.setText(text)
+        self.problem_label.show()
+        return text
+
+    def focus_widgets(self) -> list[QWidget]:
+        """Every focusable input of the page, in question order (for the tab chain)."""
+        widgets: list[QWidget] = []
+        for field_input in self.inputs.values():
+            if isinstance(field_input, ChoiceInput):
+                widgets += list(field_input.buttons.values())
+            else:
+                widgets.append(field_input.focus_target)
+        return widgets
+
+    def first_input(self) -> QWidget | None:
+        for path, field_input in self.inputs.items():
+            if self.blocks[path].isVisibleTo(self):
+                return field_input.focus_target
+        return None
+
+
+def _with_mnemonic(text: str, used: set[str]) -> str:
+    """Put ``&`` before the first letter not used yet on this page (Alt+letter focuses)."""
+    for i, ch in enumerate(text):
+        if ch.isalpha() and ch.lower() not in used:
+            used.add(ch.lower())
+            return f"{text[:i]}&{text[i:]}"
+    return text

@@ -1,0 +1,215 @@
+"""The guided questionnaire: a step list, one page at a time, Back and Next.
+
+Which steps exist, their order, when the flow ends and what is missing all come
+from :mod:`core.questionnaire`; this module only draws them (as in Electrum's
+wizard, where the flow is data and Qt renders the current node).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import questionnaire as q
+from desktop.questionnaire_page import StepPage
+
+
+class QuestionnaireView(QWidget):
+    """Holds the answers; emits ``answers_changed`` after every edit or load,
+    ``finished`` when Next is pressed on the last step."""
+
+    answers_changed = Signal()
+    finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("questionnaire")
+        self.answers: dict[str, Any] = {}
+        self.pages: dict[str, StepPage] = {}
+        self.current_id = q.STEPS[0].id
+
+        # A plain label, not a list widget: it is read, not operated (Back/Next are),
+        # and it keeps start-up free of the item-view classes.
+        side = QWidget(self)
+        side.setObjectName("step_panel")
+        side.setFixedWidth(200)
+        side.setStyleSheet("QWidget#step_panel { background: #ffffff; "
+                           "border-right: 1px solid #c8c8c8; }")
+        self.step_list = QLabel(side)
+        self.step_list.setObjectName("steps")
+        self.step_list.setAccessibleName("Questionnaire steps")
+        self.step_list.setWordWrap(True)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(12, 8, 8, 8)
+        side_layout.addWidget(self.step_list)
+        side_layout.addStretch(1)  # keeps the list at the top
+        self.listed_steps: list[tuple[str, str, bool]] = []
+        self.tab_after: list[QWidget] = []  # widgets Tab reaches after Next
+        self.progress = QLabel(self)
+        self.progress.setObjectName("progress")
+
+        # Pages are built when first shown: start-up pays for the first one only.
+        self.stack = QStackedWidget(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.stack)
+
+        self.back_button = QPushButton("&Back", self)
+        self.back_button.setObjectName("back")
+        self.back_button.setAccessibleName("Back")
+        self.next_button = QPushButton("&Next", self)
+        self.next_button.setObjectName("next")
+        self.next_button.setAccessibleName("Next")
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button.clicked.connect(self.go_next)
+
+        self.scope_note = QLabel(
+            "The questionnaire ends here: this case is outside the scope of this aid. "
+            "The reason is shown with the recommendation.", self)
+        self.scope_note.setObjectName("scope_note")
+        self.scope_note.setWordWrap(True)
+        self.scope_note.setStyleSheet("color: #6d4c00; font-weight: bold; padding: 4px 16px;")
+        self.scope_note.hide()
+        nav = QHBoxLayout()
+        nav.setContentsMargins(16, 4, 8, 8)
+        nav.addWidget(self.progress)
+        nav.addStretch(1)
+        nav.addWidget(self.back_button)
+        nav.addWidget(self.next_button)
+        right = QVBoxLayout()
+        right.addWidget(scroll, 1)
+        right.addWidget(self.scope_note)
+        right.addLayout(nav)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(side)
+        layout.addLayout(right, 1)
+        self._show(self.current_id)
+
+    # --- state ------------------------------------------------------------------
+
+    @property
+    def current_page(self) -> StepPage:
+        return self.page_for(self.current_id)
+
+    def page_for(self, step_id: str) -> StepPage:
+        """The page of a step, built on first use."""
+        page = self.pages.get(step_id)
+        if page is None:
+            page = StepPage(q.STEPS_BY_ID[step_id], self.stack)
+            page.changed.connect(lambda: self._page_changed(page))
+            self.stack.addWidget(page)
+            self.pages[step_id] = page
+            page.initialize_page(self.answers)
+        return page
+
+    def set_answers(self, answers: dict[str, Any]) -> None:
+        """Replace every answer (new or opened case) and return to the first step."""
+        self.answers = dict(answers)
+        for page in self.pages.values():
+            page.initialize_page(self.answers)
+        self._show(q.STEPS[0].id)
+        self.answers_changed.emit()
+
+    def _page_changed(self, page: StepPage) -> None:
+        page.save_answers(self.answers)
+        page.refresh(self.answers)
+        self._update_chrome()
+        self.answers_changed.emit()
+
+    # --- navigation -------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        first = self.current_page.first_input()
+        if first is not None and QApplication.focusWidget() is None:
+            first.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        """Enter = Next from any input of the page (they pass Enter on to us);
+        on a focused Back button, Enter presses Back."""
+        # Imported here: the Qt namespace costs ~20 ms to load, paid at the first key.
+        from PySide6.QtCore import Qt
+
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.back_button.hasFocus():
+                self.go_back()
+            else:
+                self.go_next()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def go_next(self) -> None:
+        page = self.current_page
+        page.save_answers(self.answers)
+        if page.validate(self.answers) is not None:
+            first = page.first_input()
+            if first is not None:
+                first.setFocus()
+            return
+        following = q.next_step(self.current_id, self.answers)
+        if following is None:
+            self.finished.emit()
+        else:
+            self._show(following.id)
+
+    def go_back(self) -> None:
+        self.current_page.save_answers(self.answers)
+        previous = q.previous_step(self.current_id, self.answers)
+        if previous is not None:
+            self._show(previous.id)
+
+    def _show(self, step_id: str) -> None:
+        self.current_id = step_id
+        page = self.page_for(step_id)
+        page.initialize_page(self.answers)
+        self.stack.setCurrentWidget(page)
+        self._update_chrome()
+        self._chain_tab_order(page)
+        first = page.first_input()
+        if first is not None and self.isVisible():
+            first.setFocus()
+
+    def _chain_tab_order(self, page: StepPage) -> None:
+        """Tab goes through the questions in order, then Back, Next and whatever the
+        window put in ``tab_after`` (pages are built late, so Qt's creation order
+        would put them last)."""
+        chain = [*page.focus_widgets(), self.back_button, self.next_button, *self.tab_after]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _update_chrome(self) -> None:
+        """Step list, progress and button labels for the current answers."""
+        steps = q.steps_for(self.answers)
+        missing_steps = {s.id for s in steps if q.step_problems(s, self.answers)}
+        self.listed_steps = [(s.id, s.title, s.id not in missing_steps) for s in steps]
+        lines = []
+        for i, (step_id, title, done) in enumerate(self.listed_steps, 1):
+            text = f"{i}. {escape(title)}{' ✓' if done else ''}"
+            if step_id == self.current_id:
+                text = f'<b style="color:#0b3d91;">▶ {text}</b>'
+            lines.append(f'<p style="margin-bottom:6px;">{text}</p>')
+        self.step_list.setText("<p><b>Steps</b></p>" + "".join(lines))
+        index = q.step_index(self.current_id, self.answers)
+        self.progress.setText(f"Step {index + 1} of {len(steps)}" if index >= 0 else "")
+        self.back_button.setEnabled(q.previous_step(self.current_id, self.answers) is not None)
+        self.scope_note.setVisible(q.scope_decision(self.answers) is not None)
+        last = q.is_last(self.current_id, self.answers)
+        self.next_button.setText("Fi&nish" if last else "&Next")
+        self.next_button.setAccessibleName("Finish" if last else "Next")

@@ -1,0 +1,189 @@
+"""The live recommendation: options, plan, cautions, outside-source entries, references.
+
+Everything shown is a :class:`core.result.Result` (texts from the evidence store);
+this module only lays it out. Citation markers are links; choosing one shows the
+full reference and the evidence statement (with the source's own words) below.
+The view (objectName ``result``) is a QTextBrowser, so its text is readable with
+``toPlainText()`` and by screen readers, and its links are reachable with Tab.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from core.evidence import EvidenceStore
+from core.questionnaire import Field
+from core.result import Item, Result
+
+_STATUS_STYLE = {"preferred": ("Preferred", "#1b5e20"), "consider": ("Consider", "#0d47a1")}
+_SEVERITY_STYLE = {
+    # label, label colour, box background, box border
+    "warning": ("WARNING", "#8b0000", "#fdecea", "#c62828"),
+    "note": ("Note", "#37474f", "#eef2f5", "#90a4ae"),
+}
+
+
+def _markers(item_id: str, citations: tuple[int, ...]) -> str:
+    return " ".join(
+        f'<a href="cite:{escape(item_id)}:{n}" title="Reference {n}">[{n}]</a>'
+        for n in citations
+    )
+
+
+def _box(body: str, background: str, border: str) -> str:
+    return (f'<table width="100%" cellspacing="0" cellpadding="8" '
+            f'style="background-color:{background}; border: 1px solid {border}; '
+            f'margin-bottom: 6px;"><tr><td>{body}</td></tr></table>')
+
+
+def _heading(text: str) -> str:
+    return f'<h3 style="margin-top: 14px; margin-bottom: 4px;">{escape(text)}</h3>'
+
+
+def _option(item: Item) -> str:
+    label, colour = _STATUS_STYLE.get(item.status or "", (item.status or "", "#000000"))
+    rationale = "".join(f"<li>{escape(r)}</li>" for r in item.rationale)
+    body = (f'<b style="color:{colour};">{escape(label.upper())}</b>&nbsp;&nbsp;'
+            f"<b>{escape(item.title)}</b><br>{escape(item.text)} "
+            f"{_markers(item.id, item.citations)}")
+    if rationale:
+        body += f'<ul style="margin-top: 2px;">{rationale}</ul>'
+    return _box(body, "#f4f8f4" if item.status == "preferred" else "#f5f7fb", colour)
+
+
+def _caution(item: Item) -> str:
+    label, colour, background, border = _SEVERITY_STYLE[item.severity or "note"]
+    body = (f'<b style="color:{colour};">{label}</b>&nbsp;&nbsp;<b>{escape(item.title)}</b>'
+            f"<br>{escape(item.text)} {_markers(item.id, item.citations)}")
+    return _box(body, background, border)
+
+
+def result_html(result: Result, store: EvidenceStore) -> str:
+    """The whole recommendation as rich text (used on screen; plain-text readable)."""
+    if not result.in_scope:
+        return (_heading("Outside the scope of this aid")
+                + _box(escape(result.scope_reason or ""), "#fff8e1", "#f9a825"))
+    parts = [_heading("Options")]
+    if result.options:
+        parts += [_option(o) for o in result.options]
+    else:
+        parts.append("<p>The source offers no option for this situation "
+                     "(see below).</p>")
+    if result.plan:
+        parts.append(_heading("Plan"))
+        parts += [
+            f"<p><b>{escape(p.title)}</b>: {escape(p.text)} {_markers(p.id, p.citations)}</p>"
+            for p in result.plan
+        ]
+    if result.cautions:
+        parts.append(_heading("Cautions"))
+        parts += [_caution(c) for c in result.cautions]
+    if result.outside_source:
+        parts.append(_heading("Outside the source"))
+        for oid, text in zip(result.outside_ids, result.outside_source, strict=True):
+            title = store.statements[oid].title if oid in store.statements else ""
+            parts.append(_box(f"<b>OUTSIDE THE SOURCE</b>&nbsp;&nbsp;<b>{escape(title)}</b>"
+                              f"<br>{escape(text)}", "#fffde7", "#bdb76b"))
+    if result.references:
+        parts.append(_heading("References"))
+        parts += [f"<p>[{n}] {escape(citation)}</p>" for n, citation in result.references]
+    parts.append(f'<p style="color:#455a64;">Evidence {escape(result.evidence_version)}. '
+                 "Choose a reference marker such as [1] to see the reference and the "
+                 "evidence statement.</p>")
+    return "".join(parts)
+
+
+def citation_html(store: EvidenceStore, statement_id: str, n: int) -> str:
+    """The full reference and the evidence statement a marker stands for."""
+    ref = store.references.get(n)
+    statement = store.statements.get(statement_id)
+    parts = [f"<p><b>Reference [{n}]</b><br>"
+             f"{escape(ref.citation) if ref else 'not in the evidence store'}</p>"]
+    if statement is not None:
+        parts.append(f"<p><b>Evidence statement: {escape(statement.title)}</b><br>"
+                     f"{escape(statement.text)}</p>")
+        if statement.source:
+            quotes = "".join(f"<li><i>“{escape(s)}”</i></li>" for s in statement.source)
+            parts.append(f"<p><b>In the source's words</b></p><ul>{quotes}</ul>")
+    return "".join(parts)
+
+
+class ResultView(QWidget):
+    """The recommendation (objectName ``result``) above the chosen citation."""
+
+    def __init__(self, store: EvidenceStore | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.result: Result | None = None
+        self.header = QLabel(self)
+        self.header.setObjectName("result_state")
+        self.header.setWordWrap(True)
+        self.browser = QTextBrowser(self)
+        self.browser.setObjectName("result")
+        self.browser.setAccessibleName("Recommendation")
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._anchor)
+        self.citation = QTextBrowser(self)
+        self.citation.setObjectName("citation")
+        self.citation.setAccessibleName("Chosen reference and evidence statement")
+        self.citation.setPlaceholderText("Choose a marker such as [1].")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.browser, 3)
+        layout.addWidget(self.citation, 1)
+
+    def _state(self, text: str, colour: str) -> None:
+        self.header.setText(text)
+        self.header.setStyleSheet(f"font-weight: bold; color: {colour}; padding: 4px;")
+
+    def show_error(self, message: str) -> None:
+        """The evidence store failed its check: say so, recommend nothing."""
+        self.result = None
+        self._state("Evidence store error: no recommendation", "#8b0000")
+        self.browser.setHtml(
+            "<h3>The evidence store failed its check</h3>"
+            f"<p>{escape(message)}</p>"
+            "<p><b>No recommendation is shown.</b> Reinstall the application or ask "
+            "your IT support to restore the evidence store.</p>")
+        self.citation.clear()
+        self.citation.hide()
+
+    def show_incomplete(self, missing: list[Field]) -> None:
+        self.result = None
+        self._state("Incomplete", "#6d4c00")
+        items = "".join(f"<li>{escape(f.label)}</li>" for f in missing)
+        self.browser.setHtml("<h3>Incomplete</h3><p>No recommendation until every "
+                             f"required answer is given. Still needed:</p><ul>{items}</ul>")
+        self.citation.clear()
+        self.citation.hide()
+
+    def show_result(self, result: Result) -> None:
+        assert self.store is not None
+        self.result = result
+        warnings = sum(1 for c in result.cautions if c.severity == "warning")
+        if result.in_scope and warnings:
+            # Warnings can sit below the fold: the header always says they are there.
+            self._state(f"Recommendation: {warnings} warning{'s' if warnings > 1 else ''} "
+                        "(see Cautions)", "#8b0000")
+        elif result.in_scope:
+            self._state("Recommendation", "#1b5e20")
+        else:
+            self._state("Out of scope", "#6d4c00")
+        self.browser.setHtml(result_html(result, self.store))
+        self.citation.clear()
+        self.citation.setVisible(bool(result.references))  # nothing to choose otherwise
+
+    def _anchor(self, url: QUrl) -> None:
+        text = url.toString()
+        if not text.startswith("cite:") or self.store is None:
+            return
+        _, statement_id, n = text.split(":", 2)
+        self.show_citation(statement_id, int(n))
+
+    def show_citation(self, statement_id: str, n: int) -> None:
+        if self.store is not None:
+            self.citation.setHtml(citation_html(self.store, statement_id, n))

@@ -1,0 +1,160 @@
+"""The questionnaire's flow, tested without Qt."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import questionnaire as q
+from core.case import CaseError, parse_case
+from core.rules import decide
+
+BASE = {"receptors.hr": "positive", "receptors.her2": "positive",
+        "disease.visceral": True, "disease.symptomatic": False,
+        "disease.visceral_crisis": False, "disease.rapidly_progressive": False,
+        "menopausal_status": "postmenopausal", "planned_regimen": False}
+
+EXPECTED_STEPS = {
+    "first_line": ["receptors", "setting", "disease", "chemotherapy", "menopause",
+                   "regimen", "label"],
+    "after_induction": ["receptors", "setting", "disease", "induction", "her2_toxicity",
+                        "menopause", "regimen", "label"],
+    "progression": ["receptors", "setting", "disease", "endocrine", "her2_toxicity",
+                    "menopause", "regimen", "label"],
+}
+
+
+def ids(steps: tuple[q.Step, ...]) -> list[str]:
+    return [s.id for s in steps]
+
+
+def test_receptors_come_first_and_fields_are_unique_case_paths() -> None:
+    assert q.STEPS[0].id == "receptors"
+    paths = [f.path for s in q.STEPS for f in s.fields]
+    assert len(paths) == len(set(paths))
+    for f in (f for s in q.STEPS for f in s.fields):
+        assert f.kind in q.KINDS and f.label and f.help and "\n" not in f.help
+        if f.kind in ("choice", "bool"):
+            assert f.choices and all(c.label for c in f.choices)
+
+
+@pytest.mark.parametrize("setting", sorted(EXPECTED_STEPS))
+def test_branching_by_setting(setting: str) -> None:
+    answers = {**BASE, "setting": setting}
+    assert ids(q.steps_for(answers)) == EXPECTED_STEPS[setting]
+    # Walking with next_step visits exactly those steps and ends on the last one.
+    walked, step = ["receptors"], q.STEPS[0]
+    while (nxt := q.next_step(step.id, answers)) is not None:
+        walked.append(nxt.id)
+        step = nxt
+    assert walked == EXPECTED_STEPS[setting]
+    assert q.is_last("label", answers) and not q.is_last("setting", answers)
+    assert q.previous_step("menopause", answers).id == EXPECTED_STEPS[setting][-4]
+    assert q.previous_step("receptors", answers) is None
+
+
+def test_setting_unanswered_shows_only_common_steps() -> None:
+    assert ids(q.steps_for({})) == ["receptors", "setting", "disease", "menopause",
+                                    "regimen", "label"]
+
+
+@pytest.mark.parametrize(("hr", "her2", "scope_ids"), [
+    ("negative", "positive", ("scope.hr_negative",)),
+    ("unknown", "positive", ("scope.hr_unknown",)),
+    ("positive", "equivocal", ("scope.her2_equivocal",)),
+    ("negative", "unknown", ("scope.hr_negative", "scope.her2_unknown")),
+])
+def test_out_of_scope_receptor_answer_ends_the_flow(hr: str, her2: str,
+                                                    scope_ids: tuple[str, ...]) -> None:
+    answers = {**BASE, "setting": "first_line", "receptors.hr": hr, "receptors.her2": her2}
+    assert ids(q.steps_for(answers)) == ["receptors"]
+    assert q.is_last("receptors", answers)
+    decision = q.scope_decision(answers)
+    assert decision is not None and not decision.in_scope
+    assert decision.scope == scope_ids
+    assert not q.is_complete(answers)
+
+
+def test_scope_decision_waits_for_both_receptors_and_agrees_with_rules() -> None:
+    assert q.scope_decision({"receptors.hr": "negative"}) is None
+    assert q.scope_decision({"receptors.hr": "positive", "receptors.her2": "positive"}) is None
+    answers = {**BASE, "setting": "first_line", "receptors.hr": "negative",
+               "chemotherapy.contraindicated": False, "chemotherapy.declined": False}
+    case = parse_case(q.case_dict(answers))
+    assert decide(case).scope == q.scope_decision(answers).scope
+
+
+def test_missing_lists_required_fields_in_order() -> None:
+    assert [f.path for f in q.missing({})][:3] == ["receptors.hr", "receptors.her2", "setting"]
+    answers = {**BASE, "setting": "after_induction"}
+    assert [f.path for f in q.missing(answers)] == [
+        "chemotherapy.months_given", "chemotherapy.maximal_response",
+        "chemotherapy.unacceptable_toxicity", "her2_therapy.unacceptable_toxicity"]
+    assert not q.is_complete(answers)
+
+
+def test_planned_regimen_components_needed_only_when_checked() -> None:
+    answers = {**BASE, "setting": "progression", "endocrine_responsive": "yes",
+               "her2_therapy.unacceptable_toxicity": False}
+    assert q.is_complete(answers)
+    answers["planned_regimen"] = True
+    assert [f.path for f in q.missing(answers)] == [
+        "planned_regimen.chemotherapy", "planned_regimen.endocrine",
+        "planned_regimen.her2_targeted"]
+    answers.update({"planned_regimen.chemotherapy": False, "planned_regimen.endocrine": True,
+                    "planned_regimen.her2_targeted": True})
+    case = parse_case(q.case_dict(answers))
+    assert case.planned_regimen is not None and case.planned_regimen.endocrine
+
+
+def test_number_and_text_checks() -> None:
+    months = q.FIELDS_BY_PATH["chemotherapy.months_given"]
+    assert months.problem(61) and months.problem(-1) and months.problem(float("nan"))
+    assert months.problem(True) and months.problem(None) == "not answered"
+    assert months.problem(4.5) is None
+    label = q.FIELDS_BY_PATH["label"]
+    assert label.problem(None) is None and label.problem("x" * 81)
+    assert q.FIELDS_BY_PATH["setting"].problem("second_line")
+    assert q.FIELDS_BY_PATH["disease.visceral"].problem(1)
+
+
+@pytest.mark.parametrize("setting", sorted(EXPECTED_STEPS))
+def test_case_dict_validates_and_round_trips(setting: str) -> None:
+    answers = {**BASE, "setting": setting, "label": "Case 7",
+               "chemotherapy.contraindicated": True, "chemotherapy.declined": False,
+               "chemotherapy.months_given": 4.5, "chemotherapy.maximal_response": False,
+               "chemotherapy.unacceptable_toxicity": False, "endocrine_responsive": "no",
+               "her2_therapy.unacceptable_toxicity": False}
+    assert q.is_complete(answers)
+    data = q.case_dict(answers)
+    case = parse_case(data)
+    assert case.setting == setting and case.label == "Case 7"
+    # Answers from another setting never reach the case.
+    if setting != "first_line":
+        assert case.chemotherapy.contraindicated is False
+    if setting != "progression":
+        assert "endocrine_responsive" not in data
+    if setting != "after_induction":
+        assert case.chemotherapy.months_given is None
+    again = q.answers_from_case(case)
+    assert parse_case(q.case_dict(again)) == case
+
+
+def test_incomplete_answers_give_an_invalid_case() -> None:
+    with pytest.raises(CaseError) as err:
+        parse_case(q.case_dict({**BASE, "setting": "after_induction"}))
+    assert err.value.path == "chemotherapy.months_given"
+
+
+def test_answers_from_dict_rejects_a_malformed_case() -> None:
+    with pytest.raises(CaseError):
+        q.answers_from_dict({"format": "hrher2-aid.case/1", "receptors": {"hr": "maybe"}})
+
+
+def test_questionnaire_is_qt_free() -> None:
+    import ast
+    import inspect
+    tree = ast.parse(inspect.getsource(q))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert all(m.split(".")[0] in {"__future__", "math", "collections", "dataclasses",
+                                   "typing", "core"} for m in imported)

@@ -1,0 +1,119 @@
+"""Start-up, --self-test, and a store that fails its check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QLabel, QMainWindow
+
+import desktop
+from core.evidence import default_store_path, open_store
+from desktop.app import create_main_window
+from tests.desktop.drive import open_window, result_text
+
+ROOT = Path(__file__).resolve().parents[2]
+STORE = open_store()
+COMPLETE = {"format": "hrher2-aid.case/1",
+            "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
+            "menopausal_status": "postmenopausal",
+            "disease": {"visceral": True, "symptomatic": False}}
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=60)
+
+
+def altered_store(tmp_path: Path) -> Path:
+    """A copy of the shipped store with one letter of one statement changed."""
+    data = default_store_path().read_bytes()
+    assert b"preferred first-line" in data
+    path = tmp_path / "altered.sqlite"
+    path.write_bytes(data.replace(b"preferred first-line", b"preferred first-lime", 1))
+    return path
+
+
+def test_create_main_window_returns_the_window_not_yet_shown(qtbot: Any) -> None:
+    window = desktop.create_main_window()
+    qtbot.addWidget(window)
+    assert isinstance(window, QMainWindow) and not window.isVisible()
+    assert window.store is not None and window.evidence_error is None
+
+
+@pytest.mark.parametrize("damage", ["altered", "truncated", "missing"])
+def test_a_store_failing_its_check_shows_an_error_and_no_recommendation(
+        qtbot: Any, tmp_path: Path, damage: str) -> None:
+    if damage == "altered":
+        path = altered_store(tmp_path)
+    elif damage == "truncated":
+        path = tmp_path / "truncated.sqlite"
+        data = default_store_path().read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    else:
+        path = tmp_path / "nowhere.sqlite"
+    window = open_window(qtbot, evidence_path=path)
+    assert window.store is None and window.evidence_error
+    assert window.load_case_dict(COMPLETE)
+    text = result_text(window)
+    assert "failed its check" in text and "No recommendation is shown" in text
+    assert str(path.name) in text
+    assert STORE.statements["chemo_her2"].text not in text
+    assert window.current_result() is None
+    assert "no recommendation" in window.findChild(QLabel, "result_state").text()
+
+
+def test_self_test_passes_on_a_good_install() -> None:
+    done = _run("-m", "desktop", "--self-test")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("self-test OK")
+    assert lines[0].endswith(" ms") and STORE.version in lines[0]
+
+
+def test_self_test_fails_with_the_reason_on_an_altered_store(tmp_path: Path) -> None:
+    done = _run("-m", "desktop", "--self-test", "--evidence", str(altered_store(tmp_path)))
+    assert done.returncode == 3
+    assert done.stdout.startswith("self-test FAILED: evidence store has been altered")
+
+
+def test_first_window_does_not_load_reportlab_or_sqlite_utils() -> None:
+    code = ("import sys\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from desktop.app import create_main_window\n"
+            "w = create_main_window(); w.show(); app.processEvents()\n"
+            "print(w.store is not None, 'reportlab' in sys.modules, "
+            "'sqlite_utils' in sys.modules)\n")
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "False", "False"]
+
+
+def test_create_main_window_accepts_a_store_path(qtbot: Any) -> None:
+    window = create_main_window(evidence_path=default_store_path())
+    qtbot.addWidget(window)
+    assert window.store is not None and window.store.sha256 == STORE.sha256
+
+
+def test_run_with_a_failing_store_says_so_in_a_dialog(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from desktop import app as app_module
+    from desktop import dialogs
+
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: errors.append(text))
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)  # no event loop to wait on
+    assert app_module.run(["--evidence", str(altered_store(tmp_path))]) == 0
+    assert len(errors) == 1 and "has been altered" in errors[0]
+    assert "No recommendation" in errors[0]
+    for widget in QApplication.topLevelWidgets():
+        if widget.objectName() == "main_window":
+            widget.close()

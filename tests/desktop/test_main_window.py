@@ -1,0 +1,308 @@
+"""The main window driven with real key and mouse input through each setting."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QRadioButton, QWidget
+
+from core import questionnaire as q
+from core.case import parse_case
+from core.evidence import open_store
+from core.result import Renderer
+from desktop import dialogs
+from tests.desktop.drive import answer, fill_step, press_next, result_text
+
+STORE = open_store()
+ST = STORE.statements
+
+RECEPTORS_POSITIVE = {"receptors.hr": "positive", "receptors.her2": "positive"}
+QUIET_DISEASE = {"disease.visceral": False, "disease.symptomatic": False,
+                 "disease.visceral_crisis": False, "disease.rapidly_progressive": False}
+
+
+def expected_result(window: Any) -> Any:
+    case = window.current_case()
+    assert case is not None
+    return Renderer(STORE).result_for(case)
+
+
+def assert_shows(window: Any, result: Any) -> str:
+    """Every text of the result is on screen, with status and severity labels."""
+    text = result_text(window)
+    for item in result.options + result.plan + result.cautions:
+        assert item.text in text, item.id
+    for outside in result.outside_source:
+        assert outside in text
+    for option in result.options:
+        assert f"{option.status.upper()}  {option.title}" in text
+    for caution in result.cautions:
+        label = "WARNING" if caution.severity == "warning" else "Note"
+        assert f"{label}  {caution.title}" in text
+    for n, citation in result.references:
+        assert f"[{n}] {citation}" in text
+    return text
+
+
+def test_first_line_walkthrough(qtbot: Any, window: Any) -> None:
+    assert "Incomplete" in result_text(window)
+    assert window.findChild(QPushButton, "back").isEnabled() is False
+    fill_step(qtbot, window, RECEPTORS_POSITIVE)
+    assert window.questionnaire.current_id == "setting"
+    fill_step(qtbot, window, {"setting": "first_line"}, keyboard=False)
+    fill_step(qtbot, window, QUIET_DISEASE)
+    assert window.questionnaire.current_id == "chemotherapy"
+    fill_step(qtbot, window, {"chemotherapy.contraindicated": False,
+                              "chemotherapy.declined": False})
+    fill_step(qtbot, window, {"menopausal_status": "postmenopausal"})
+    assert "Incomplete" in result_text(window)  # the regimen question is still open
+    fill_step(qtbot, window, {"planned_regimen": False})
+    assert window.questionnaire.current_id == "label"
+    assert window.findChild(QPushButton, "next").text() == "Fi&nish"
+    answer(qtbot, window, "label", "Case 7")
+    press_next(qtbot, window)
+
+    result = expected_result(window)
+    assert [o.id for o in result.options] == ["chemo_her2", "et_her2"]
+    text = assert_shows(window, result)
+    assert "Incomplete" not in text
+    assert ST["non_visceral_benefit"].text in text
+    assert "WARNING" not in text
+    assert window.current_result() == result
+    assert "Case 7" in window.windowTitle() and window.isWindowModified()
+
+
+def test_after_induction_with_a_regimen_against_the_evidence(qtbot: Any, window: Any) -> None:
+    fill_step(qtbot, window, RECEPTORS_POSITIVE)
+    fill_step(qtbot, window, {"setting": "after_induction"})
+    fill_step(qtbot, window, {**QUIET_DISEASE, "disease.visceral": True})
+    assert window.questionnaire.current_id == "induction"
+    fill_step(qtbot, window, {"chemotherapy.months_given": 3,
+                              "chemotherapy.maximal_response": False,
+                              "chemotherapy.unacceptable_toxicity": False})
+    fill_step(qtbot, window, {"her2_therapy.unacceptable_toxicity": False})
+    fill_step(qtbot, window, {"menopausal_status": "unknown"})
+    # The regimen components appear only once a regimen is to be checked.
+    assert not window.findChild(QRadioButton, "planned_regimen.endocrine=true").isVisible()
+    answer(qtbot, window, "planned_regimen", True)
+    fill_step(qtbot, window, {"planned_regimen.chemotherapy": False,
+                              "planned_regimen.endocrine": True,
+                              "planned_regimen.her2_targeted": False})
+    result = expected_result(window)
+    text = assert_shows(window, result)
+    assert [o.id for o in result.options] == ["continue_chemo_her2"]
+    warnings = [c.id for c in result.cautions if c.severity == "warning"]
+    assert warnings == ["avoid_et_alone", "chemo_too_short", "continue_her2_until_progression"]
+    # Warnings come before notes on screen, and the header says they are there.
+    assert text.index(ST["chemo_too_short"].text) < text.index(ST["ai_alone_short_pfs"].text)
+    state = window.findChild(QLabel, "result_state").text()
+    assert "3 warnings" in state
+
+
+def test_progression_walkthrough_with_outside_source(qtbot: Any, window: Any) -> None:
+    fill_step(qtbot, window, RECEPTORS_POSITIVE)
+    fill_step(qtbot, window, {"setting": "progression"})
+    fill_step(qtbot, window, QUIET_DISEASE)
+    assert window.questionnaire.current_id == "endocrine"
+    fill_step(qtbot, window, {"endocrine_responsive": "yes"})
+    fill_step(qtbot, window, {"her2_therapy.unacceptable_toxicity": False})
+    fill_step(qtbot, window, {"menopausal_status": "postmenopausal"})
+    fill_step(qtbot, window, {"planned_regimen": False})
+    result = expected_result(window)
+    text = assert_shows(window, result)
+    assert [(o.id, o.status) for o in result.options] == [("sequential_et", "preferred")]
+    assert ST["outside.next_her2_agent"].text in text
+    assert "OUTSIDE THE SOURCE" in text
+    # Changing an earlier answer updates the result at once.
+    for _ in range(4):
+        qtbot.mouseClick(window.findChild(QPushButton, "back"), Qt.MouseButton.LeftButton)
+    assert window.questionnaire.current_id == "endocrine"
+    answer(qtbot, window, "endocrine_responsive", "no")
+    text = result_text(window)
+    assert ST["outside.not_endocrine_responsive"].text in text
+    assert ST["sequential_et"].text not in text
+
+
+def test_out_of_scope_stops_the_flow(qtbot: Any, window: Any) -> None:
+    answer(qtbot, window, "receptors.hr", "negative")
+    answer(qtbot, window, "receptors.her2", "positive")
+    text = result_text(window)
+    assert ST["scope.hr_negative"].text in text
+    assert "Options" not in text and "Cautions" not in text
+    assert [t for _i, t, _d in window.questionnaire.listed_steps] == ["Receptor status"]
+    assert window.findChild(QPushButton, "next").text() == "Fi&nish"
+    assert window.findChild(QLabel, "scope_note").isVisible()
+    press_next(qtbot, window)
+    assert window.questionnaire.current_id == "receptors"
+    assert window.current_case() is None
+    assert window.current_result() is not None and not window.current_result().in_scope
+
+
+def test_next_is_refused_until_the_step_is_answered(qtbot: Any, window: Any) -> None:
+    answer(qtbot, window, "receptors.hr", "positive")
+    press_next(qtbot, window)
+    page = window.questionnaire.current_page
+    assert window.questionnaire.current_id == "receptors"
+    assert page.problem_label.isVisible() and "HER2" in page.problem_label.text()
+
+
+def test_months_out_of_range_is_refused(qtbot: Any, window: Any) -> None:
+    window.load_case_dict({"format": "hrher2-aid.case/1",
+                           "receptors": {"hr": "positive", "her2": "positive"},
+                           "setting": "after_induction",
+                           "disease": {"visceral": True, "symptomatic": False},
+                           "chemotherapy": {"months_given": 5, "maximal_response": False}})
+    for _ in range(3):
+        press_next(qtbot, window)
+    assert window.questionnaire.current_id == "induction"
+    edit = window.findChild(QLineEdit, "chemotherapy.months_given")
+    assert edit.text() == "5"
+    answer(qtbot, window, "chemotherapy.months_given", "75")
+    press_next(qtbot, window)
+    assert window.questionnaire.current_id == "induction"
+    assert "Incomplete" in result_text(window)
+
+
+def test_choosing_a_citation_marker_shows_reference_and_statement(
+        qtbot: Any, window: Any) -> None:
+    window.load_case_dict({"format": "hrher2-aid.case/1",
+                           "receptors": {"hr": "positive", "her2": "positive"},
+                           "setting": "first_line", "menopausal_status": "postmenopausal",
+                           "disease": {"visceral": True, "symptomatic": False}})
+    browser = window.findChild(QWidget, "result")
+    cursor = browser.document().find("[4]")
+    assert not cursor.isNull()
+    cursor.setPosition(cursor.selectionStart() + 1, QTextCursor.MoveMode.MoveAnchor)
+    browser.ensureCursorVisible()
+    point = browser.cursorRect(cursor).center()
+    qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    detail = window.findChild(QWidget, "citation").toPlainText()
+    assert STORE.references[4].citation in detail
+    assert ST["chemo_her2"].text in detail
+    assert ST["chemo_her2"].source[0] in detail
+
+
+def test_every_input_is_named_for_automation_and_accessibility(window: Any) -> None:
+    for step in q.STEPS:
+        window.questionnaire.page_for(step.id)  # pages are built on first use
+        for field in step.fields:
+            widget = window.findChild(QWidget, field.path)
+            assert widget is not None, field.path
+            assert widget.accessibleName() == field.label
+            for choice in field.choices:
+                token = ("true" if choice.value else "false") if field.kind == "bool" \
+                    else choice.value
+                button = window.findChild(QRadioButton, f"{field.path}={token}")
+                assert button is not None and button.accessibleName()
+    assert window.findChild(QRadioButton, "setting=first_line") is not None
+    assert window.findChild(QRadioButton, "disease.visceral=true") is not None
+    assert window.findChild(QLineEdit, "chemotherapy.months_given") is not None
+
+
+def test_open_valid_case_file(qtbot: Any, window: Any, tmp_path: Path,
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({
+        "format": "hrher2-aid.case/1", "label": "Bed 4",
+        "receptors": {"hr": "positive", "her2": "positive"}, "setting": "progression",
+        "endocrine_responsive": "yes", "menopausal_status": "postmenopausal",
+        "disease": {"visceral": False, "symptomatic": True}}), encoding="utf-8")
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a, **k: str(path))
+    qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert window.path == path
+    assert window.windowTitle().startswith("Bed 4[*]") and not window.isWindowModified()
+    assert ST["sequential_et"].text in result_text(window)
+    window.questionnaire.go_next()
+    assert window.findChild(QRadioButton, "setting=progression").isChecked()
+
+
+def test_malformed_case_file_is_refused_and_current_case_kept(
+        qtbot: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    answer(qtbot, window, "receptors.hr", "positive")
+    before = dict(window.questionnaire.answers)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "hrher2-aid.case/1", "receptors": {"hr": "maybe"}}')
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_save_discard_cancel", lambda *a: "discard")
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a, **k: str(bad))
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: errors.append(text))
+    window.open_case()
+    assert len(errors) == 1 and "receptors.hr" in errors[0] and "maybe" in errors[0]
+    assert window.questionnaire.answers == before and window.path is None
+    assert window.findChild(QRadioButton, "receptors.hr=positive").isChecked()
+    bad.write_text("{not json")
+    window.open_case()
+    assert "not valid JSON" in errors[1]
+    assert window.questionnaire.answers == before
+
+
+def test_save_then_reopen_round_trips(qtbot: Any, window: Any, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    data = {"format": "hrher2-aid.case/1", "label": "Round trip",
+            "receptors": {"hr": "positive", "her2": "positive"}, "setting": "after_induction",
+            "disease": {"visceral": True, "symptomatic": False},
+            "chemotherapy": {"months_given": 4.5, "maximal_response": False},
+            "planned_regimen": {"chemotherapy": True, "endocrine": False,
+                                "her2_targeted": True}}
+    assert window.load_case_dict(data)
+    answer(qtbot, window, "receptors.hr", "positive")  # no change of value: still clean
+    target = tmp_path / "saved"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(target))
+    window.questionnaire.page_for("disease").inputs["disease.symptomatic"].buttons["true"].click()
+    assert window.isWindowModified()
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = target.with_suffix(".json")
+    assert saved.exists() and not window.isWindowModified()
+    case = parse_case(json.loads(saved.read_text("utf-8")))
+    assert case.disease.symptomatic and case.chemotherapy.months_given == 4.5
+    assert case == parse_case({**data, "disease": {"visceral": True, "symptomatic": True}})
+
+
+def test_incomplete_case_cannot_be_saved(window: Any, monkeypatch: pytest.MonkeyPatch,
+                                         tmp_path: Path) -> None:
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(tmp_path / "x.json"))
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: errors.append(text))
+    assert window.save_case() is False
+    assert "Still needed: Hormone receptors (ER and/or PR), HER2" in errors[0]
+    assert not (tmp_path / "x.json").exists()
+
+
+@pytest.mark.parametrize("choice", ["cancel", "discard", "save"])
+def test_closing_with_unsaved_changes_asks_first(qtbot: Any, window: Any, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 choice: str) -> None:
+    window.load_case_dict({"format": "hrher2-aid.case/1",
+                           "receptors": {"hr": "positive", "her2": "positive"},
+                           "setting": "first_line",
+                           "disease": {"visceral": True, "symptomatic": False}})
+    assert not window.isWindowModified()
+    answer(qtbot, window, "receptors.her2", "negative")
+    assert window.isWindowModified()
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_save_discard_cancel",
+                        lambda parent, title, text: asked.append(text) or choice)
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(tmp_path / "c.json"))
+    window.close()
+    assert len(asked) == 1
+    assert window.isVisible() == (choice == "cancel")
+    assert (tmp_path / "c.json").exists() == (choice == "save")
+
+
+def test_clean_window_closes_without_asking(window: Any) -> None:
+    window.close()
+    assert not window.isVisible()
+
+
+def test_file_menu_hook_adds_an_action_before_quit(window: Any) -> None:
+    called: list[bool] = []
+    action = window.add_file_action("Export &PDF…", lambda: called.append(True))
+    texts = [a.text() for a in window.file_menu.actions()]
+    assert texts.index("Export &PDF…") == texts.index("&Quit") - 2  # then the separator
+    action.trigger()
+    assert called == [True]

@@ -1,0 +1,75 @@
+"""Keyboard use of the questionnaire: focus, Space, arrows, Tab, Enter, mnemonics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QRadioButton
+
+from core import questionnaire as q
+
+
+def focused_name() -> str:
+    widget = QApplication.focusWidget()
+    return widget.objectName() if widget is not None else ""
+
+
+def test_keyboard_only_first_steps(qtbot: Any, window: Any) -> None:
+    assert focused_name() == "receptors.hr=positive"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert focused_name() == "receptors.her2=positive"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert window.questionnaire.current_id == "setting"
+    assert focused_name() == "setting=first_line"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down)
+    assert focused_name() == "setting=after_induction"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert window.findChild(QRadioButton, "setting=after_induction").isChecked()
+    assert window.questionnaire.answers["setting"] == "after_induction"
+    # The step list follows the setting at once.
+    steps = [title for _id, title, _done in window.questionnaire.listed_steps]
+    assert "Induction chemotherapy" in steps
+    assert "Induction chemotherapy" in window.questionnaire.step_list.text()
+    # Alt+B = Back, Alt+N = Next (mnemonics on the navigation buttons).
+    # A mnemonic "animates" the click: the button fires ~100 ms later.
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.questionnaire.current_id == "receptors", timeout=2000)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.questionnaire.current_id == "setting", timeout=2000)
+
+
+def test_question_labels_have_mnemonics_that_focus_their_input(qtbot: Any,
+                                                               window: Any) -> None:
+    page = window.questionnaire.current_page
+    labels = [lab.text() for lab in page.findChildren(type(page.problem_label))
+              if lab.buddy() is not None]
+    assert labels == ["H&ormone receptors (ER and/or PR)", "HE&R2"]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    assert focused_name() == "receptors.her2=positive"
+
+
+def test_each_page_shows_the_help_line_of_every_question(window: Any) -> None:
+    for step in q.STEPS:
+        page = window.questionnaire.page_for(step.id)
+        for field in step.fields:
+            help_label = page.findChild(type(page.problem_label), f"help:{field.path}")
+            assert help_label is not None and help_label.text() == field.help
+
+
+def test_tab_goes_through_the_questions_then_back_next_and_the_result(
+        qtbot: Any, window: Any) -> None:
+    window.questionnaire.set_answers({"receptors.hr": "positive", "receptors.her2": "positive",
+                                      "setting": "first_line"})
+    window.questionnaire.go_next()
+    window.questionnaire.go_next()
+    assert window.questionnaire.current_id == "disease"
+    order = [focused_name()]
+    for _ in range(6):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(focused_name())
+    assert order == ["disease.visceral=true", "disease.symptomatic=true",
+                     "disease.visceral_crisis=true", "disease.rapidly_progressive=true",
+                     "back", "next", "result"]

@@ -1,0 +1,92 @@
+"""The result view shows every part of every result, in the contract's order."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from PySide6.QtCore import QUrl
+
+from core.case import parse_case
+from core.evidence import open_store
+from core.questionnaire import FIELDS_BY_PATH
+from core.result import Renderer
+from desktop.result_view import ResultView
+
+STORE = open_store()
+RENDERER = Renderer(STORE)
+
+
+def cases() -> list[dict[str, Any]]:
+    """A spread of cases touching every branch of the rules."""
+    out = []
+    flags = itertools.product([False, True], repeat=3)
+    for (symptomatic, contraindicated, visceral), setting, regimen, meno in itertools.product(
+            flags, ["first_line", "after_induction", "progression"],
+            [None, (False, True, False), (True, True, True), (False, False, False)],
+            ["postmenopausal", "unknown"]):
+        case: dict[str, Any] = {
+            "format": "hrher2-aid.case/1", "setting": setting, "menopausal_status": meno,
+            "receptors": {"hr": "positive", "her2": "positive"},
+            "disease": {"visceral": visceral, "symptomatic": symptomatic},
+            "chemotherapy": {"contraindicated": contraindicated},
+            "endocrine_responsive": "yes" if visceral else "unknown",
+        }
+        if setting == "after_induction":
+            case["chemotherapy"].update(months_given=3 if symptomatic else 5,
+                                        maximal_response=False)
+        if regimen is not None:
+            case["planned_regimen"] = dict(zip(("chemotherapy", "endocrine", "her2_targeted"),
+                                               regimen, strict=True))
+        out.append(case)
+    return out
+
+
+def test_every_result_is_shown_whole_and_in_order(qtbot: Any) -> None:
+    view = ResultView(STORE)
+    qtbot.addWidget(view)
+    seen_ids: set[str] = set()
+    for data in cases():
+        result = RENDERER.result_for(parse_case(data))
+        view.show_result(result)
+        text = view.browser.toPlainText()
+        positions = []
+        for item in result.options + result.plan + result.cautions:
+            assert item.text in text, item.id
+            positions.append(text.index(item.text))
+            seen_ids.add(item.id)
+        for outside in result.outside_source:
+            positions.append(text.index(outside))
+        assert positions == sorted(positions)  # options, plan, cautions, outside: in order
+        for n, citation in result.references:
+            assert f"[{n}] {citation}" in text
+        warnings = sum(c.severity == "warning" for c in result.cautions)
+        assert text.count("WARNING  ") == warnings
+        assert (f"{warnings} warning" in view.header.text()) == bool(warnings)
+    # The spread reaches most of the contract's ids.
+    assert len(seen_ids) >= 18
+
+
+def test_out_of_scope_and_incomplete(qtbot: Any) -> None:
+    view = ResultView(STORE)
+    qtbot.addWidget(view)
+    result = RENDERER.result_for(parse_case({
+        "format": "hrher2-aid.case/1", "setting": "first_line",
+        "receptors": {"hr": "positive", "her2": "negative"},
+        "disease": {"visceral": True, "symptomatic": False}}))
+    view.show_result(result)
+    assert STORE.statements["scope.her2_negative"].text in view.browser.toPlainText()
+    assert view.header.text() == "Out of scope"
+    view.show_incomplete([FIELDS_BY_PATH["setting"], FIELDS_BY_PATH["disease.visceral"]])
+    text = view.browser.toPlainText()
+    assert "Incomplete" in text and "Treatment setting" in text and "Visceral metastases" in text
+    assert view.result is None
+
+
+def test_a_marker_link_shows_reference_and_statement(qtbot: Any) -> None:
+    view = ResultView(STORE)
+    qtbot.addWidget(view)
+    view.browser.anchorClicked.emit(QUrl("cite:electra_result:2"))
+    detail = view.citation.toPlainText()
+    assert STORE.references[2].citation in detail
+    assert STORE.statements["electra_result"].text in detail

@@ -1,0 +1,59 @@
+"""Settings: declared once, kept with QSettings, edited in the dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from desktop import dialogs, settings
+from desktop.settings_dialog import SettingsDialog
+
+
+def test_defaults_then_saved_values_persist(isolated_settings: Path) -> None:
+    assert settings.load() == {"report/clinician_name": "", "report/institution": ""}
+    settings.save({"report/clinician_name": " Dr A ", "report/institution": "Clinic"})
+    assert settings.load() == {"report/clinician_name": "Dr A", "report/institution": "Clinic"}
+    text = Path(settings.store().fileName()).read_text()
+    assert str(isolated_settings) in settings.store().fileName()
+    assert f"settings_version={settings.SETTINGS_VERSION}" in text
+    with pytest.raises(KeyError):
+        settings.save({"report/clinican_name": "typo"})
+
+
+def test_dialog_typed_values_are_saved_on_ok(qtbot: Any, window: Any,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[SettingsDialog] = []
+
+    def fill_and_accept(dialog: Any) -> bool:
+        seen.append(dialog)
+        dialog.show()
+        dialog.activateWindow()  # as exec() would: keys go to the dialog, not the window
+        qtbot.waitActive(dialog)
+        name = dialog.findChild(QLineEdit, "report/clinician_name")
+        assert name.accessibleName() == "Clinician name"
+        qtbot.keyClicks(name, "Dr B Example")
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "report/institution"), "Oncology Unit")
+        qtbot.keyClick(name, Qt.Key.Key_Return)  # Enter = OK
+        return bool(dialog.result())
+
+    monkeypatch.setattr(dialogs, "exec_dialog", fill_and_accept)
+    window.show_settings()
+    assert len(seen) == 1
+    assert settings.load() == {"report/clinician_name": "Dr B Example",
+                               "report/institution": "Oncology Unit"}
+
+
+def test_dialog_cancel_keeps_settings(qtbot: Any, window: Any,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def type_and_cancel(dialog: Any) -> bool:
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "report/institution"), "Other")
+        dialog.reject()
+        return False
+
+    monkeypatch.setattr(dialogs, "exec_dialog", type_and_cancel)
+    window.show_settings()
+    assert settings.load()["report/institution"] == ""
