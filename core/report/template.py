@@ -1,0 +1,202 @@
+"""The page template both documents share: fonts, header, footer, QR code, metadata.
+
+Every page carries the product and evidence versions at the top and, at the bottom,
+"Page X of Y", the case's SHA-256 and a QR code holding the case hash and evidence
+version, so a printed page can be matched to its inputs. The total page count is
+only known at the end, so the canvas keeps each page's state and draws the footers
+when the document is saved.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+from xml.sax.saxutils import escape
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+
+import resources
+from core.report.errors import ReportError
+
+FONT: Final = "DejaVuSans"
+FONT_BOLD: Final = "DejaVuSans-Bold"
+FONTS_DIR: Final = Path(resources.__file__).parent / "fonts"
+PRODUCT: Final = "hrher2-aid"
+PAGE: Final = A4
+MARGIN: Final = 18 * mm
+HEADER_H: Final = 14 * mm
+FOOTER_H: Final = 30 * mm
+QR_SIZE: Final = 24 * mm
+
+
+def product_version() -> str:
+    """The installed package's version ("development" when run from a checkout)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PRODUCT)
+    except PackageNotFoundError:
+        return "development"
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular, bold) once; reportlab embeds TrueType subsets."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    try:
+        pdfmetrics.registerFont(TTFont(FONT, str(FONTS_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"the report font cannot be loaded from {FONTS_DIR}: {exc}") from None
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
+                                  boldItalic=FONT_BOLD)
+
+
+def missing_glyphs(text: str, font: str = FONT) -> set[str]:
+    """Characters of ``text`` the font has no glyph for (reportlab would print boxes)."""
+    register_fonts()
+    cmap: dict[int, int] = pdfmetrics.getFont(font).face.charToGlyph
+    return {c for c in text if not c.isspace() and ord(c) not in cmap}
+
+
+def checked(text: str) -> str:
+    """``text`` escaped for a Paragraph, after making sure every character prints."""
+    missing = missing_glyphs(text) | missing_glyphs(text, FONT_BOLD)
+    if missing:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in sorted(missing))
+        raise ReportError(f"the report font cannot print these characters: {shown}")
+    return escape(text)
+
+
+def para(text: str, style: Any, bold_prefix: str = "", bullet: str | None = None) -> Paragraph:
+    """A new Paragraph (never reused) whose text is glyph-checked and escaped."""
+    body = checked(text)
+    if bold_prefix:
+        body = f"<b>{checked(bold_prefix)}</b> {body}"
+    return Paragraph(body, style, bulletText=checked(bullet) if bullet else None)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """Who and when a document is for; the app passes these from its settings."""
+
+    clinician: str | None = None
+    institution: str | None = None
+    when: datetime = field(default_factory=lambda: datetime.now().astimezone())
+
+    def date_text(self) -> str:
+        return self.when.strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True, slots=True)
+class PageMarks:
+    """What the header and footer print on every page."""
+
+    title: str
+    case_sha256: str
+    evidence_version: str
+    footer_note: str
+    footer_size: float = 7.5
+
+    def qr_payload(self) -> str:
+        return f"{PRODUCT};case-sha256={self.case_sha256};evidence={self.evidence_version}"
+
+
+def _draw_header(canvas: Canvas, marks: PageMarks) -> None:
+    width, height = PAGE
+    top = height - MARGIN + 4 * mm
+    canvas.saveState()
+    canvas.setFont(FONT_BOLD, 9)
+    canvas.drawString(MARGIN, top, marks.title)
+    canvas.setFont(FONT, 8)
+    canvas.drawRightString(
+        width - MARGIN, top,
+        f"{PRODUCT} {product_version()} · evidence {marks.evidence_version}",
+    )
+    canvas.setLineWidth(0.5)
+    canvas.line(MARGIN, top - 2.5 * mm, width - MARGIN, top - 2.5 * mm)
+    canvas.restoreState()
+
+
+def _draw_footer(canvas: Canvas, marks: PageMarks, page: int, total: int) -> None:
+    width, _ = PAGE
+    base = MARGIN - 8 * mm
+    canvas.saveState()
+    canvas.setLineWidth(0.5)
+    canvas.line(MARGIN, base + QR_SIZE + 1.5 * mm, width - MARGIN, base + QR_SIZE + 1.5 * mm)
+    size = marks.footer_size
+    canvas.setFont(FONT_BOLD, size + 1.5)
+    canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm, f"Page {page} of {total}")
+    canvas.setFont(FONT, size)
+    canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 1.6 * size,
+                      f"Case SHA-256: {marks.case_sha256}")
+    canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 3.2 * size,
+                      f"Evidence version: {marks.evidence_version}")
+    canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 4.8 * size, marks.footer_note)
+    widget = QrCodeWidget(marks.qr_payload(), barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(QR_SIZE, QR_SIZE,
+                      transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
+    drawing.initialFontName = FONT  # else the drawing names a non-embedded Helvetica
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, width - MARGIN - QR_SIZE, base)
+    canvas.restoreState()
+
+
+def _numbered_canvas(marks: PageMarks) -> type[Canvas]:
+    """A canvas class that draws every footer at save time, when the total is known."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab API
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                _draw_footer(self, marks, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render(story: Sequence[Flowable], marks: PageMarks, *, subject: str, author: str,
+           keywords: Sequence[str] = ()) -> bytes:
+    """Lay out ``story`` on the shared template and return the PDF bytes."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
+        topMargin=MARGIN + HEADER_H - 6 * mm, bottomMargin=MARGIN + FOOTER_H - 8 * mm,
+        title=marks.title, author=author, subject=subject, creator=f"{PRODUCT} "
+        f"{product_version()}", producer=PRODUCT, keywords=list(keywords), lang="en",
+        initialFontName=FONT, initialFontSize=10,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    header: Callable[[Canvas, BaseDocTemplate], None] = (
+        lambda canvas, _doc: _draw_header(canvas, marks))
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=header)])
+    doc.build(list(story), canvasmaker=_numbered_canvas(marks))
+    return buffer.getvalue()
+
+
+__all__ = ["DocumentInfo", "PageMarks", "checked", "para", "render"]
