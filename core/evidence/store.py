@@ -18,7 +18,6 @@ from typing import Any, Final
 from urllib.parse import quote
 
 import resources
-
 from core.evidence.sources import STATEMENT_COLUMNS, STORE_FORMAT, content_sha256
 
 _TABLES: Final = {

@@ -24,7 +24,14 @@ from core.case import Case
 from core.evidence import EvidenceStore
 from core.report.errors import ReportError
 from core.report.template import (
-    FONT, FONT_BOLD, PRODUCT, DocumentInfo, PageMarks, checked, para, render,
+    FONT,
+    FONT_BOLD,
+    PRODUCT,
+    DocumentInfo,
+    PageMarks,
+    checked,
+    para,
+    render,
 )
 from core.result import Result
 from core.rules import scope_problems
@@ -132,7 +139,7 @@ def handout_text(blocks: list[Block]) -> str:
     return " ".join(s for b in blocks for s in b.prose())
 
 
-class QuestionLines(Flowable):
+class QuestionLines(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """Ruled lines for the patient's own questions."""
 
     def __init__(self, lines: int, gap: float = 11 * mm) -> None:

@@ -17,7 +17,14 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.case import Case
 from core.report.template import (
-    FONT, FONT_BOLD, PRODUCT, DocumentInfo, PageMarks, checked, para, render,
+    FONT,
+    FONT_BOLD,
+    PRODUCT,
+    DocumentInfo,
+    PageMarks,
+    checked,
+    para,
+    render,
 )
 from core.result import Item, Result
 

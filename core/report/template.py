@@ -10,7 +10,7 @@ when the document is saved.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -158,7 +158,7 @@ def _draw_footer(canvas: Canvas, marks: PageMarks, page: int, total: int) -> Non
 def _numbered_canvas(marks: PageMarks) -> type[Canvas]:
     """A canvas class that draws every footer at save time, when the total is known."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
@@ -192,8 +192,10 @@ def render(story: Sequence[Flowable], marks: PageMarks, *, subject: str, author:
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    header: Callable[[Canvas, BaseDocTemplate], None] = (
-        lambda canvas, _doc: _draw_header(canvas, marks))
+
+    def header(canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        _draw_header(canvas, marks)
+
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=header)])
     doc.build(list(story), canvasmaker=_numbered_canvas(marks))
     return buffer.getvalue()

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from report_support import (
+    FIRST_LINE_ET_ALONE,
+    OUT_OF_SCOPE,
+    PROGRESSION_NOT_RESPONSIVE,
+    case_of,
+    flat,
+    pdf_text,
+    pdftoppm,
+    render_page_png,
+)
 
 from core.evidence import EvidenceStore, open_store
 from core.report import DocumentInfo, ReportError, build_handout, build_summary
 from core.report.summary import answer_rows
 from core.report.template import missing_glyphs
 from core.result import Renderer, Result
-from report_support import (
-    FIRST_LINE_ET_ALONE, OUT_OF_SCOPE, PROGRESSION_NOT_RESPONSIVE, case_of, flat, pdf_text,
-    pdftoppm, render_page_png,
-)
 
 INFO = DocumentInfo(clinician="Dr. Amélie Lefèvre-Ørsted", institution="Hôpital Saint-Éloi",
-                    when=datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc))
+                    when=datetime(2026, 11, 26, 9, 30, tzinfo=UTC))
 CASES = {"first_line_et_alone": FIRST_LINE_ET_ALONE,
          "progression_not_responsive": PROGRESSION_NOT_RESPONSIVE,
          "out_of_scope": OUT_OF_SCOPE}
