@@ -128,9 +128,9 @@ def handout_paragraphs(case: Case, result: Result, store: EvidenceStore,
             if ids:
                 blocks.append(Block("h2", heading))
                 blocks += [Block("bullet", _plain(store, sid)) for sid in ids]
+    blocks.append(Block("p", CLOSING))
     blocks.append(Block("h2", "Your questions"))
     blocks.append(Block("questions", QUESTIONS_TEXT))
-    blocks.append(Block("p", CLOSING))
     return blocks
 
 
@@ -140,15 +140,17 @@ def handout_text(blocks: list[Block]) -> str:
 
 
 class QuestionLines(Flowable):  # type: ignore[misc]  # reportlab is untyped
-    """Ruled lines for the patient's own questions."""
+    """Ruled lines for the patient's own questions: as many as fit on the page (between
+    ``fewest`` and ``most``); fewer than ``fewest`` moves the lines to the next page."""
 
-    def __init__(self, lines: int, gap: float = 11 * mm) -> None:
+    def __init__(self, fewest: int = 4, most: int = 10, gap: float = 11 * mm) -> None:
         super().__init__()
-        self.lines = lines
-        self.gap = gap
+        self.fewest, self.most, self.gap = fewest, most, gap
+        self.lines = fewest
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         self.width = avail_width
+        self.lines = max(self.fewest, min(self.most, int(avail_height // self.gap)))
         return avail_width, self.lines * self.gap
 
     def draw(self) -> None:
@@ -167,9 +169,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "meta": ParagraphStyle("hmeta", parent=body, fontSize=11, leading=15),
         "title": ParagraphStyle("htitle", parent=body, fontName=FONT_BOLD, fontSize=22,
                                 leading=28, spaceAfter=8),
-        "h2": ParagraphStyle("hh2", parent=body, fontName=FONT_BOLD, fontSize=18, leading=24,
-                             spaceBefore=12, spaceAfter=6, textColor=colors.HexColor("#1f3a5f"),
-                             keepWithNext=1),
+        "h2": ParagraphStyle("heading-hh2", parent=body, fontName=FONT_BOLD, fontSize=18,
+                             leading=24, spaceBefore=12, spaceAfter=6,
+                             textColor=colors.HexColor("#1f3a5f")),
         "h3": ParagraphStyle("hh3", parent=body, fontName=FONT_BOLD, fontSize=16, leading=22,
                              spaceBefore=10, spaceAfter=4),
         "bullet": ParagraphStyle("hbullet", parent=body, leftIndent=18, bulletIndent=4),
@@ -213,14 +215,17 @@ def _story(blocks: list[Block]) -> list[Flowable]:
             pending = []
             continue
         if block.kind == "questions":
-            flow: list[Flowable] = [para(block.text, st["p"]), Spacer(1, 2 * mm),
-                                    QuestionLines(8)]
-            story.append(KeepTogether(flow))
+            # not in a KeepTogether: the lines must see the real space left on the page
+            story += [para(block.text, st["p"]), Spacer(1, 2 * mm), QuestionLines()]
             continue
         style = st.get(block.kind, st["p"])
         made = para(block.text, style, bullet="•" if block.kind == "bullet" else None)
-        # short paragraphs are never split over a page break: easier to read on paper
-        (pending if pending else story).append(KeepTogether([made]))
+        if pending or block.kind in ("title", "h2"):
+            # headings stay bare: the template binds them to what follows
+            (pending if pending else story).append(made)
+        else:
+            # short paragraphs are never split over a page break: easier to read on paper
+            story.append(KeepTogether([made]))
     story += pending
     return story
 

@@ -25,7 +25,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+)
 
 import resources
 from core.report.errors import ReportError
@@ -86,6 +93,26 @@ def para(text: str, style: Any, bold_prefix: str = "", bullet: str | None = None
     if bold_prefix:
         body = f"<b>{checked(bold_prefix)}</b> {body}"
     return Paragraph(body, style, bulletText=checked(bullet) if bullet else None)
+
+
+def keep_headings(story: Sequence[Flowable]) -> list[Flowable]:
+    """Bind each heading (a paragraph whose style name starts with ``heading``) to what
+    follows, so no heading is left alone at the foot of a page. (The style's own
+    ``keepWithNext`` pushed whole sections to new pages inside KeepTogether.)"""
+    out: list[Flowable] = []
+    held: list[Flowable] = []
+    for flowable in story:
+        style = getattr(flowable, "style", None)
+        if isinstance(flowable, Paragraph) and getattr(style, "name", "").startswith("heading"):
+            held.append(flowable)
+            continue
+        if held:
+            # never nest KeepTogether: an inner one reports a huge height to the outer
+            inner = flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+            flowable = KeepTogether([*held, *inner])
+        out.append(flowable)
+        held = []
+    return out + held
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +224,7 @@ def render(story: Sequence[Flowable], marks: PageMarks, *, subject: str, author:
         _draw_header(canvas, marks)
 
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=header)])
-    doc.build(list(story), canvasmaker=_numbered_canvas(marks))
+    doc.build(keep_headings(story), canvasmaker=_numbered_canvas(marks))
     return buffer.getvalue()
 
 
