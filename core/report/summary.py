@@ -13,6 +13,7 @@ from typing import Any, Final
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.case import Case
@@ -62,19 +63,19 @@ _SEVERITY: Final = {"warning": "Warning", "note": "Note"}
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=FONT, bulletFontName=FONT, fontSize=9.5, leading=12.5,
-                          spaceAfter=3)
+    base = ParagraphStyle("body", fontName=FONT, bulletFontName=FONT, fontSize=9, leading=11.5,
+                          spaceAfter=2)
     return {
         "body": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5),
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=16,
                                 leading=20, spaceAfter=6),
         "h2": ParagraphStyle("heading-h2", parent=base, fontName=FONT_BOLD, fontSize=12, leading=15,
-                             spaceBefore=9, spaceAfter=4, textColor=colors.HexColor("#1f3a5f")),
-        "item": ParagraphStyle("item", parent=base, fontName=FONT_BOLD, spaceBefore=4),
+                             spaceBefore=7, spaceAfter=3, textColor=colors.HexColor("#1f3a5f")),
+        "item": ParagraphStyle("item", parent=base, fontName=FONT_BOLD, spaceBefore=3),
         "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=3,
-                                 fontSize=9, leading=11.5),
-        "ref": ParagraphStyle("ref", parent=base, fontSize=8.5, leading=11, leftIndent=16,
+                                 fontSize=8.5, leading=10.5),
+        "ref": ParagraphStyle("ref", parent=base, fontSize=8, leading=10, leftIndent=16,
                               firstLineIndent=-16),
     }
 
@@ -111,10 +112,27 @@ def _cites(item_citations: tuple[int, ...]) -> str:
     return f"[{', '.join(str(n) for n in item_citations)}]"
 
 
-def _table(rows: list[list[Any]], widths: list[float], header: bool = False) -> Table:
+_CELL_PAD: Final = 4
+
+
+def _cell(text: str, style: ParagraphStyle, width: float) -> Any:
+    """A table cell: a plain string when it fits on one line (much cheaper to lay out
+    than a Paragraph), else a wrapping Paragraph. Both are glyph-checked."""
+    checked(text)
+    if stringWidth(text, FONT, style.fontSize) <= width - 2 * _CELL_PAD - 1:
+        return text
+    return para(text, style)
+
+
+def _table(texts: list[list[str]], widths: list[float], style_: ParagraphStyle) -> Table:
+    rows = [[_cell(t, style_, w) for t, w in zip(row, widths, strict=True)] for row in texts]
     table = Table(rows, colWidths=widths, hAlign="LEFT")
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), style_.fontSize),
+        ("LEADING", (0, 0), (-1, -1), style_.leading),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa5b1")),
         ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef2f6")),
@@ -148,8 +166,7 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
         ("Evidence", f"version {result.evidence_version}, SHA-256 {result.evidence_sha256}"),
         ("Case SHA-256", result.case_sha256),
     ]
-    story.append(_table([[para(k, st["small"]), para(v, st["small"])] for k, v in facts],
-                        [32 * mm, width - 32 * mm]))
+    story.append(_table([[k, v] for k, v in facts], [32 * mm, width - 32 * mm], st["small"]))
     story.append(Spacer(1, 3 * mm))
     story.append(para(INTENDED_USE, st["small"]))
 
@@ -160,9 +177,8 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
     for i in range(half):
         left = rows[i]
         right = rows[i + half] if i + half < len(rows) else ("", "")
-        grid.append([para(left[0], st["small"]), para(left[1], st["small"]),
-                     para(right[0], st["small"]), para(right[1], st["small"])])
-    story.append(_table(grid, [44 * mm, 43 * mm, 44 * mm, 43 * mm]))
+        grid.append([left[0], left[1], right[0], right[1]])
+    story.append(_table(grid, [50 * mm, 37 * mm, 50 * mm, 37 * mm], st["small"]))
 
     if not result.in_scope:
         story.append(para("Outside the scope of this aid", st["h2"]))

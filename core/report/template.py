@@ -9,7 +9,9 @@ when the document is saved.
 
 from __future__ import annotations
 
+import functools
 import io
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,9 +19,7 @@ from pathlib import Path
 from typing import Any, Final
 from xml.sax.saxutils import escape
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -36,6 +36,7 @@ from reportlab.platypus import (
 
 import resources
 from core.report.errors import ReportError
+from core.report.qr import qr_modules
 
 FONT: Final = "DejaVuSans"
 FONT_BOLD: Final = "DejaVuSans-Bold"
@@ -48,8 +49,11 @@ FOOTER_H: Final = 30 * mm
 QR_SIZE: Final = 24 * mm
 
 
+@functools.cache
 def product_version() -> str:
-    """The installed package's version ("development" when run from a checkout)."""
+    """The installed package's version ("development" when run from a checkout).
+
+    Cached: a metadata lookup costs about 2 ms, and every page header asks."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -62,6 +66,10 @@ def register_fonts() -> None:
     """Register DejaVu Sans (regular, bold) once; reportlab embeds TrueType subsets."""
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
+    # Binary (Flate-only) streams instead of ASCII85 text: smaller files, and ASCII85
+    # encoding in pure Python was a tenth of the time of a summary. Process-wide, but
+    # only this package makes PDFs.
+    rl_config.useA85 = 0
     try:
         pdfmetrics.registerFont(TTFont(FONT, str(FONTS_DIR / "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
@@ -71,11 +79,23 @@ def register_fonts() -> None:
                                   boldItalic=FONT_BOLD)
 
 
+_PRINTABLE: dict[str, frozenset[int]] = {}
+
+
+def _printable(font: str) -> frozenset[int]:
+    """Code points the font has glyphs for (read once per font)."""
+    cached = _PRINTABLE.get(font)
+    if cached is None:
+        register_fonts()
+        cached = _PRINTABLE[font] = frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+    return cached
+
+
 def missing_glyphs(text: str, font: str = FONT) -> set[str]:
-    """Characters of ``text`` the font has no glyph for (reportlab would print boxes)."""
-    register_fonts()
-    cmap: dict[int, int] = pdfmetrics.getFont(font).face.charToGlyph
-    return {c for c in text if not c.isspace() and ord(c) not in cmap}
+    """Characters of ``text`` the font has no glyph for (reportlab would print boxes;
+    its ``warnOnMissingFontGlyphs`` covers Type 1 fonts only, so check here)."""
+    printable = _printable(font)
+    return {c for c in set(text) if not c.isspace() and ord(c) not in printable}
 
 
 def checked(text: str) -> str:
@@ -87,12 +107,26 @@ def checked(text: str) -> str:
     return escape(text)
 
 
+class _Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A Paragraph that remembers its last wrap: KeepTogether and the frame both wrap
+    every paragraph at the same width, and line breaking is the costliest step."""
+
+    _memo: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self._memo is not None and self._memo[0] == avail_width:
+            return self._memo[1]
+        size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        self._memo = (avail_width, size)
+        return size
+
+
 def para(text: str, style: Any, bold_prefix: str = "", bullet: str | None = None) -> Paragraph:
     """A new Paragraph (never reused) whose text is glyph-checked and escaped."""
     body = checked(text)
     if bold_prefix:
         body = f"<b>{checked(bold_prefix)}</b> {body}"
-    return Paragraph(body, style, bulletText=checked(bullet) if bullet else None)
+    return _Para(body, style, bulletText=checked(bullet) if bullet else None)
 
 
 def keep_headings(story: Sequence[Flowable]) -> list[Flowable]:
@@ -157,6 +191,38 @@ def _draw_header(canvas: Canvas, marks: PageMarks) -> None:
     canvas.restoreState()
 
 
+_QR_FORM: Final = "case-qr"
+QR_BORDER: Final = 4  # modules of quiet zone, as the QR standard asks
+
+
+def _define_qr_form(canvas: Canvas, payload: str) -> None:
+    """Draw the QR code once as a form XObject that every page reuses.
+
+    reportlab's QR widget re-encodes the code on every page; once per document is
+    enough, and the file is smaller.
+    """
+    rows = qr_modules(payload)
+    size = len(rows) + 2 * QR_BORDER
+    # One path in module units (integers print fast), filled once: far cheaper than
+    # a reportlab rect() per run of dark modules.
+    ops = []
+    for r, row in enumerate(rows):
+        y = size - (r + QR_BORDER + 1)
+        c = 0
+        for dark, run in itertools.groupby(row):
+            count = len(list(run))
+            if dark:
+                ops.append(f"{c + QR_BORDER} {y} {count} 1 re")
+            c += count
+    canvas.beginForm(_QR_FORM)
+    canvas.saveState()
+    canvas.scale(QR_SIZE / size, QR_SIZE / size)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.addLiteral("\n".join(ops) + "\nf")
+    canvas.restoreState()
+    canvas.endForm()
+
+
 def _draw_footer(canvas: Canvas, marks: PageMarks, page: int, total: int) -> None:
     width, _ = PAGE
     base = MARGIN - 8 * mm
@@ -172,13 +238,14 @@ def _draw_footer(canvas: Canvas, marks: PageMarks, page: int, total: int) -> Non
     canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 3.2 * size,
                       f"Evidence version: {marks.evidence_version}")
     canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 4.8 * size, marks.footer_note)
-    widget = QrCodeWidget(marks.qr_payload(), barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(QR_SIZE, QR_SIZE,
-                      transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
-    drawing.initialFontName = FONT  # else the drawing names a non-embedded Helvetica
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, width - MARGIN - QR_SIZE, base)
+    # a class attribute: the canvas swaps its instance state page by page at save time
+    if not getattr(type(canvas), "qr_defined", False):
+        _define_qr_form(canvas, marks.qr_payload())
+        type(canvas).qr_defined = True
+    canvas.saveState()
+    canvas.translate(width - MARGIN - QR_SIZE, base)
+    canvas.doForm(_QR_FORM)
+    canvas.restoreState()
     canvas.restoreState()
 
 
