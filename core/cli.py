@@ -114,22 +114,24 @@ def _recommend_batch(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the clinician summary (and optionally the patient handout) of one case."""
     # Imported here so that ``recommend`` and the app's start-up never load reportlab.
-    from core.report import DocumentInfo, OutputError, build_handout, build_summary
+    from core.report import DocumentInfo, OutputError, ReportError, build_handout, build_summary
     from core.report import write_documents as write_pdfs
 
     case = loads_case(read_input_bytes(args.case))
     store = _evidence(args)
     result = Renderer(store).result_for(case)
     info = DocumentInfo(clinician=args.clinician, institution=args.institution)
-    documents = {Path(args.output): build_summary(case, result, info)}
-    if args.handout:
-        if Path(args.handout).resolve() == Path(args.output).resolve():
-            raise UsageError("--handout must name a different file from -o")
-        documents[Path(args.handout)] = build_handout(case, result, store, info)
+    if args.handout and Path(args.handout).resolve() == Path(args.output).resolve():
+        raise UsageError("--handout must name a different file from -o")
     try:
+        documents = {Path(args.output): build_summary(case, result, info)}
+        if args.handout:
+            documents[Path(args.handout)] = build_handout(case, result, store, info)
         written = write_pdfs(documents)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
+    except ReportError as exc:
+        return _fail(f"the report was not written: {exc}", EXIT_OTHER)
     for path in written:
         _write(f"{path}\n")
     return EXIT_OK

@@ -172,3 +172,22 @@ def test_qr_code_decodes_to_case_hash_and_evidence_version(store, documents, tmp
         texts = [b.text for b in found if b.format == zxingcpp.BarcodeFormat.QRCode]
         assert texts == [f"hrher2-aid;case-sha256={result.case_sha256};"
                          f"evidence={result.evidence_version}"]
+
+
+def _flowables(items):
+    for f in items:
+        yield f
+        yield from _flowables(getattr(f, "_content", []))
+
+
+def test_no_flowable_appears_twice_in_a_story(store):
+    from core.report.handout import _story
+    from core.report.summary import summary_story
+
+    case, result = _result(store, "first_line_et_alone")
+    from core.report import handout_paragraphs
+
+    for story in (summary_story(case, result, INFO),  # type: ignore[arg-type]
+                  _story(handout_paragraphs(case, result, store, INFO))):  # type: ignore[arg-type]
+        ids = [id(f) for f in _flowables(story)]
+        assert len(ids) == len(set(ids)) > 20
