@@ -16,20 +16,12 @@ from reportlab.graphics.barcode import qrencoder
 _FINDER_LIKE: Final = re.compile(r"(?=(10111010000|00001011101))")
 
 
+_LONG_RUN: Final = re.compile(r"0{5,}|1{5,}")
+
+
 def _line_runs(line: str) -> int:
     """Rule 1: each run of 5 or more same-colour modules scores 3 + (length - 5)."""
-    score = 0
-    run = 1
-    for prev, cur in zip(line, line[1:], strict=False):
-        if cur == prev:
-            run += 1
-        else:
-            if run >= 5:
-                score += run - 2
-            run = 1
-    if run >= 5:
-        score += run - 2
-    return score
+    return sum(len(m) - 2 for m in _LONG_RUN.findall(line))
 
 
 def penalty(rows: list[list[bool]]) -> int:
