@@ -92,3 +92,23 @@ def test_export_module_does_not_load_reportlab_until_used():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parents[2], check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_unwritable_folder_shows_an_error_and_keeps_the_old_file(setup, tmp_path, monkeypatch):
+    widget, case, result, store = setup
+    old = tmp_path / "s.pdf"
+    old.write_bytes(b"%PDF-old")
+    fake = Dialogs(monkeypatch, [str(old), None])
+
+    def denied(*_args, **_kwargs):
+        # what the OS answers for a folder without write permission (root ignores
+        # modes, so the real read-only case is tested in tests/core)
+        raise PermissionError(13, "Permission denied")
+
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    assert export.export_documents(widget, case, result, store) == []
+    assert len(fake.errors) == 1 and "permission denied" in fake.errors[0][1]
+    assert old.read_bytes() == b"%PDF-old"
+    assert [p.name for p in tmp_path.iterdir()] == ["s.pdf"]
