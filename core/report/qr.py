@@ -16,6 +16,7 @@ from reportlab.graphics.barcode import qrencoder
 _FINDER_LIKE: Final = re.compile(r"(?=(10111010000|00001011101))")
 
 
+_BITS: Final = bytes.maketrans(b"\x00\x01", b"01")
 _LONG_RUN: Final = re.compile(r"0{5,}|1{5,}")
 
 
@@ -27,7 +28,7 @@ def _line_runs(line: str) -> int:
 def penalty(rows: list[list[bool]]) -> int:
     """The ISO/IEC 18004 mask penalty (rules 1-4) of a module matrix."""
     size = len(rows)
-    lines = ["".join("1" if m else "0" for m in row) for row in rows]
+    lines = [bytes(row).translate(_BITS).decode("ascii") for row in rows]
     columns = ["".join(col) for col in zip(*lines, strict=True)]
     score = sum(_line_runs(s) for s in lines) + sum(_line_runs(s) for s in columns)
     # Rule 2: each 2x2 block of one colour scores 3 (bit tricks on whole rows).
