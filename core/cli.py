@@ -113,6 +113,32 @@ def _recommend_batch(args: argparse.Namespace) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the clinician summary (and optionally the patient handout) of one case."""
+    # Imported here so that ``recommend`` and the app's start-up never load reportlab.
+    from core.report import DocumentInfo, OutputError, ReportError, build_handout, build_summary
+    from core.report import write_documents as write_pdfs
+
+    case = loads_case(read_input_bytes(args.case))
+    store = _evidence(args)
+    result = Renderer(store).result_for(case)
+    info = DocumentInfo(clinician=args.clinician, institution=args.institution)
+    if args.handout and Path(args.handout).resolve() == Path(args.output).resolve():
+        raise UsageError("--handout must name a different file from -o")
+    try:
+        documents = {Path(args.output): build_summary(case, result, info)}
+        if args.handout:
+            documents[Path(args.handout)] = build_handout(case, result, store, info)
+        written = write_pdfs(documents)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
+    except ReportError as exc:
+        return _fail(f"the report was not written: {exc}", EXIT_OTHER)
+    for path in written:
+        _write(f"{path}\n")
+    return EXIT_OK
+
+
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
     store = _evidence(args)
     _write(f"evidence store OK\npath: {store.path}\nversion: {store.version}\n"
@@ -139,6 +165,18 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--batch", metavar="CASES.jsonl",
                      help="one case a line in, one result a line out")
     rec.set_defaults(func=cmd_recommend)
+
+    rep = sub.add_parser("report", parents=[common],
+                         help="write the PDF summary (and patient handout) of a case")
+    rep.add_argument("case", metavar="CASE.json", help="case file, or - for stdin")
+    rep.add_argument("-o", "--output", metavar="OUT.pdf", required=True,
+                     help="where to write the clinician summary")
+    rep.add_argument("--handout", metavar="HANDOUT.pdf",
+                     help="also write the plain-language patient handout here")
+    rep.add_argument("--clinician", metavar="NAME", help="clinician named on the documents")
+    rep.add_argument("--institution", metavar="NAME",
+                     help="institution named on the documents")
+    rep.set_defaults(func=cmd_report)
 
     ev = sub.add_parser("evidence", parents=[common], help="evidence store commands")
     ev_sub = ev.add_subparsers(dest="evidence_command", metavar="ACTION",

@@ -1,0 +1,14 @@
+"""Errors of the report package (kept apart so importing them loads no reportlab)."""
+
+from __future__ import annotations
+
+
+class ReportError(Exception):
+    """A document could not be made (for example a character the font cannot print)."""
+
+
+class OutputError(ReportError):
+    """A document could not be written where asked: missing or unwritable folder.
+
+    The message is one line naming the path and the problem; nothing is left behind.
+    """

@@ -1,0 +1,232 @@
+"""The clinician summary for the patient record.
+
+Everything clinical comes from the :class:`~core.result.Result` (itself from the
+evidence store); this module only lays it out: the case's answers as given, the
+options with their status, the plan, the cautions and what lies outside the
+source, each with its numbered citations, then the full reference list.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+
+from core.case import Case
+from core.report.template import (
+    FONT,
+    FONT_BOLD,
+    PRODUCT,
+    DocumentInfo,
+    PageMarks,
+    checked,
+    para,
+    render,
+)
+from core.result import Item, Result
+
+TITLE: Final = "Clinician summary"
+INTENDED_USE: Final = (
+    "Intended use: decision support for clinicians treating hormone-receptor-positive, "
+    "HER2-positive metastatic breast cancer. It summarises one published source and the "
+    "references it cites; it does not replace clinical judgement, the full guidelines or "
+    "a multidisciplinary discussion. Every clinical statement carries its reference "
+    "numbers or is marked as lying outside the source."
+)
+
+# Readable names for the case's answers, in the order the questionnaire asks them.
+ANSWER_LABELS: Final = (
+    ("label", "Case label"),
+    ("receptors.hr", "Hormone receptors"),
+    ("receptors.her2", "HER2"),
+    ("menopausal_status", "Menopausal status"),
+    ("setting", "Treatment setting"),
+    ("disease.visceral", "Visceral disease"),
+    ("disease.visceral_crisis", "Visceral crisis"),
+    ("disease.symptomatic", "Symptomatic"),
+    ("disease.rapidly_progressive", "Rapidly progressive"),
+    ("chemotherapy.contraindicated", "Chemotherapy contraindicated"),
+    ("chemotherapy.declined", "Chemotherapy declined"),
+    ("chemotherapy.months_given", "Months of chemotherapy given"),
+    ("chemotherapy.maximal_response", "Maximal response reached"),
+    ("chemotherapy.unacceptable_toxicity", "Chemotherapy: unacceptable toxicity"),
+    ("endocrine_responsive", "Endocrine-responsive"),
+    ("her2_therapy.unacceptable_toxicity", "HER2-targeted therapy: unacceptable toxicity"),
+    ("planned_regimen", "Planned regimen"),
+)
+_STATUS: Final = {"preferred": "Preferred", "consider": "Consider"}
+_SEVERITY: Final = {"warning": "Warning", "note": "Note"}
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = ParagraphStyle("body", fontName=FONT, bulletFontName=FONT, fontSize=9, leading=11.5,
+                          spaceAfter=2)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=16,
+                                leading=20, spaceAfter=6),
+        "h2": ParagraphStyle("heading-h2", parent=base, fontName=FONT_BOLD, fontSize=12, leading=15,
+                             spaceBefore=7, spaceAfter=3, textColor=colors.HexColor("#1f3a5f")),
+        "item": ParagraphStyle("item", parent=base, fontName=FONT_BOLD, spaceBefore=3),
+        "bullet": ParagraphStyle("bullet", parent=base, leftIndent=12, bulletIndent=3,
+                                 fontSize=8.5, leading=10.5),
+        "ref": ParagraphStyle("ref", parent=base, fontSize=8, leading=10, leftIndent=16,
+                              firstLineIndent=-16),
+    }
+
+
+def answer_rows(case: Case) -> list[tuple[str, str]]:
+    """The case's answers as given, as (question, answer) text pairs."""
+    data = case.to_dict()
+    rows = []
+    for path, label in ANSWER_LABELS:
+        value: Any = data
+        for key in path.split("."):
+            value = value[key]
+        rows.append((label, _answer_text(path, value)))
+    return rows
+
+
+def _answer_text(path: str, value: Any) -> str:
+    if path == "planned_regimen":
+        if value is None:
+            return "not given"
+        parts = [name for key, name in (("chemotherapy", "chemotherapy"),
+                                        ("endocrine", "endocrine therapy"),
+                                        ("her2_targeted", "HER2-targeted therapy"))
+                 if value[key]]
+        return " + ".join(parts) if parts else "no systemic therapy"
+    if value is None:
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).replace("_", " ")
+
+
+def _cites(item_citations: tuple[int, ...]) -> str:
+    return f"[{', '.join(str(n) for n in item_citations)}]"
+
+
+_CELL_PAD: Final = 4
+
+
+def _cell(text: str, style: ParagraphStyle, width: float) -> Any:
+    """A table cell: a plain string when it fits on one line (much cheaper to lay out
+    than a Paragraph), else a wrapping Paragraph. Both are glyph-checked."""
+    checked(text)
+    if stringWidth(text, FONT, style.fontSize) <= width - 2 * _CELL_PAD - 1:
+        return text
+    return para(text, style)
+
+
+def _table(texts: list[list[str]], widths: list[float], style_: ParagraphStyle) -> Table:
+    rows = [[_cell(t, style_, w) for t, w in zip(row, widths, strict=True)] for row in texts]
+    table = Table(rows, colWidths=widths, hAlign="LEFT")
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), style_.fontSize),
+        ("LEADING", (0, 0), (-1, -1), style_.leading),
+        ("LEFTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _CELL_PAD),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#9aa5b1")),
+        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#eef2f6")),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _item_block(item: Item, tag: str, st: dict[str, ParagraphStyle]) -> Flowable:
+    parts: list[Flowable] = [
+        para(f"{item.title} {_cites(item.citations)}", st["item"],
+             bold_prefix=f"{tag} ·" if tag else ""),
+        para(item.text, st["body"]),
+    ]
+    parts += [para(r, st["bullet"], bullet="•") for r in item.rationale]
+    return KeepTogether(parts)
+
+
+def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowable]:
+    """The flowables of the summary (fresh ones on every call: never reused)."""
+    st = _styles()
+    width = 174 * mm
+    story: list[Flowable] = [para(TITLE, st["title"])]
+    facts = [
+        ("Case label", case.label or "(none)"),
+        ("Date", info.date_text()),
+        ("Clinician", info.clinician or "(not given)"),
+        ("Institution", info.institution or "(not given)"),
+        ("Evidence", f"version {result.evidence_version}, SHA-256 {result.evidence_sha256}"),
+        ("Case SHA-256", result.case_sha256),
+    ]
+    story.append(_table([[k, v] for k, v in facts], [32 * mm, width - 32 * mm], st["small"]))
+    story.append(Spacer(1, 3 * mm))
+    story.append(para(INTENDED_USE, st["small"]))
+
+    story.append(para("Answers as given", st["h2"]))
+    rows = answer_rows(case)
+    half = (len(rows) + 1) // 2
+    grid = []
+    for i in range(half):
+        left = rows[i]
+        right = rows[i + half] if i + half < len(rows) else ("", "")
+        grid.append([left[0], left[1], right[0], right[1]])
+    story.append(_table(grid, [50 * mm, 37 * mm, 50 * mm, 37 * mm], st["small"]))
+
+    if not result.in_scope:
+        story.append(para("Outside the scope of this aid", st["h2"]))
+        story.append(para(result.scope_reason or "", st["body"]))
+    else:
+        story.append(para("Options", st["h2"]))
+        if not result.options:
+            story.append(para("The source offers no option for this case "
+                              "(see below).", st["body"]))
+        for o in result.options:
+            story.append(_item_block(o, _STATUS.get(o.status or "", ""), st))
+        if result.plan:
+            story.append(para("Plan", st["h2"]))
+            for p in result.plan:
+                story.append(_item_block(p, "", st))
+        if result.cautions:
+            story.append(para("Cautions", st["h2"]))
+            for c in result.cautions:
+                story.append(_item_block(c, _SEVERITY.get(c.severity or "", ""), st))
+        if result.outside_source:
+            story.append(para("Outside the source", st["h2"]))
+            story.append(para("These points are not covered by the source; they carry no "
+                              "citation.", st["small"]))
+            for text in result.outside_source:
+                story.append(KeepTogether([para(text, st["bullet"], bullet="•")]))
+
+    story.append(para("References", st["h2"]))
+    if not result.references:
+        story.append(para("No reference is cited for this case.", st["body"]))
+    for n, citation in result.references:
+        # kept whole: a reference split over a page break reads badly and breaks search
+        story.append(KeepTogether([para(citation, st["ref"], bold_prefix=f"[{n}]")]))
+    return story
+
+
+def build_summary(case: Case, result: Result, info: DocumentInfo | None = None) -> bytes:
+    """The clinician summary as PDF bytes."""
+    info = info or DocumentInfo()
+    marks = PageMarks(title=f"{PRODUCT} · {TITLE}", case_sha256=result.case_sha256,
+                      evidence_version=result.evidence_version,
+                      footer_note="Printed pages match their inputs by the case SHA-256 "
+                                  "and the QR code.")
+    checked(marks.title)
+    return render(
+        summary_story(case, result, info), marks,
+        subject="Decision-aid summary for HR-positive, HER2-positive metastatic breast "
+                "cancer",
+        author=info.clinician or PRODUCT,
+        keywords=[f"case-sha256:{result.case_sha256}",
+                  f"evidence:{result.evidence_version}"],
+    )

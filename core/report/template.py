@@ -1,0 +1,298 @@
+"""The page template both documents share: fonts, header, footer, QR code, metadata.
+
+Every page carries the product and evidence versions at the top and, at the bottom,
+"Page X of Y", the case's SHA-256 and a QR code holding the case hash and evidence
+version, so a printed page can be matched to its inputs. The total page count is
+only known at the end, so the canvas keeps each page's state and draws the footers
+when the document is saved.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+)
+
+import resources
+from core.report.errors import ReportError
+from core.report.qr import qr_modules
+
+FONT: Final = "DejaVuSans"
+FONT_BOLD: Final = "DejaVuSans-Bold"
+FONTS_DIR: Final = Path(resources.__file__).parent / "fonts"
+PRODUCT: Final = "hrher2-aid"
+PAGE: Final = A4
+MARGIN: Final = 18 * mm
+HEADER_H: Final = 14 * mm
+FOOTER_H: Final = 30 * mm
+QR_SIZE: Final = 24 * mm
+
+
+@functools.cache
+def product_version() -> str:
+    """The installed package's version ("development" when run from a checkout).
+
+    Cached: a metadata lookup costs about 2 ms, and every page header asks."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PRODUCT)
+    except PackageNotFoundError:
+        return "development"
+
+
+def register_fonts() -> None:
+    """Register DejaVu Sans (regular, bold) once; reportlab embeds TrueType subsets."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    # Binary (Flate-only) streams instead of ASCII85 text: smaller files, and ASCII85
+    # encoding in pure Python was a tenth of the time of a summary. Process-wide, but
+    # only this package makes PDFs.
+    rl_config.useA85 = 0
+    try:
+        pdfmetrics.registerFont(TTFont(FONT, str(FONTS_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONTS_DIR / "DejaVuSans-Bold.ttf")))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"the report font cannot be loaded from {FONTS_DIR}: {exc}") from None
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
+                                  boldItalic=FONT_BOLD)
+
+
+_PRINTABLE: dict[str, frozenset[int]] = {}
+
+
+def _printable(font: str) -> frozenset[int]:
+    """Code points the font has glyphs for (read once per font)."""
+    cached = _PRINTABLE.get(font)
+    if cached is None:
+        register_fonts()
+        cached = _PRINTABLE[font] = frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+    return cached
+
+
+def missing_glyphs(text: str, font: str = FONT) -> set[str]:
+    """Characters of ``text`` the font has no glyph for (reportlab would print boxes;
+    its ``warnOnMissingFontGlyphs`` covers Type 1 fonts only, so check here)."""
+    printable = _printable(font)
+    return {c for c in set(text) if not c.isspace() and ord(c) not in printable}
+
+
+def checked(text: str) -> str:
+    """``text`` escaped for a Paragraph, after making sure every character prints."""
+    missing = missing_glyphs(text) | missing_glyphs(text, FONT_BOLD)
+    if missing:
+        shown = ", ".join(f"U+{ord(c):04X}" for c in sorted(missing))
+        raise ReportError(f"the report font cannot print these characters: {shown}")
+    return escape(text)
+
+
+class _Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
+    """A Paragraph that remembers its last wrap: KeepTogether and the frame both wrap
+    every paragraph at the same width, and line breaking is the costliest step."""
+
+    _memo: tuple[float, tuple[float, float]] | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        if self._memo is not None and self._memo[0] == avail_width:
+            return self._memo[1]
+        size: tuple[float, float] = super().wrap(avail_width, avail_height)
+        self._memo = (avail_width, size)
+        return size
+
+
+def para(text: str, style: Any, bold_prefix: str = "", bullet: str | None = None) -> Paragraph:
+    """A new Paragraph (never reused) whose text is glyph-checked and escaped."""
+    body = checked(text)
+    if bold_prefix:
+        body = f"<b>{checked(bold_prefix)}</b> {body}"
+    return _Para(body, style, bulletText=checked(bullet) if bullet else None)
+
+
+def keep_headings(story: Sequence[Flowable]) -> list[Flowable]:
+    """Bind each heading (a paragraph whose style name starts with ``heading``) to what
+    follows, so no heading is left alone at the foot of a page. (The style's own
+    ``keepWithNext`` pushed whole sections to new pages inside KeepTogether.)"""
+    out: list[Flowable] = []
+    held: list[Flowable] = []
+    for flowable in story:
+        style = getattr(flowable, "style", None)
+        if isinstance(flowable, Paragraph) and getattr(style, "name", "").startswith("heading"):
+            held.append(flowable)
+            continue
+        if held:
+            # never nest KeepTogether: an inner one reports a huge height to the outer
+            inner = flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+            flowable = KeepTogether([*held, *inner])
+        out.append(flowable)
+        held = []
+    return out + held
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """Who and when a document is for; the app passes these from its settings."""
+
+    clinician: str | None = None
+    institution: str | None = None
+    when: datetime = field(default_factory=lambda: datetime.now().astimezone())
+
+    def date_text(self) -> str:
+        return self.when.strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True, slots=True)
+class PageMarks:
+    """What the header and footer print on every page."""
+
+    title: str
+    case_sha256: str
+    evidence_version: str
+    footer_note: str
+    footer_size: float = 7.5
+
+    def qr_payload(self) -> str:
+        return f"{PRODUCT};case-sha256={self.case_sha256};evidence={self.evidence_version}"
+
+
+def _draw_header(canvas: Canvas, marks: PageMarks) -> None:
+    width, height = PAGE
+    top = height - MARGIN + 4 * mm
+    canvas.saveState()
+    canvas.setFont(FONT_BOLD, 9)
+    canvas.drawString(MARGIN, top, marks.title)
+    canvas.setFont(FONT, 8)
+    canvas.drawRightString(
+        width - MARGIN, top,
+        f"{PRODUCT} {product_version()} · evidence {marks.evidence_version}",
+    )
+    canvas.setLineWidth(0.5)
+    canvas.line(MARGIN, top - 2.5 * mm, width - MARGIN, top - 2.5 * mm)
+    canvas.restoreState()
+
+
+_QR_FORM: Final = "case-qr"
+QR_BORDER: Final = 4  # modules of quiet zone, as the QR standard asks
+
+
+def _define_qr_form(canvas: Canvas, payload: str) -> None:
+    """Draw the QR code once as a form XObject that every page reuses.
+
+    reportlab's QR widget re-encodes the code on every page; once per document is
+    enough, and the file is smaller.
+    """
+    rows = qr_modules(payload)
+    size = len(rows) + 2 * QR_BORDER
+    # One path in module units (integers print fast), filled once: far cheaper than
+    # a reportlab rect() per run of dark modules.
+    ops = []
+    for r, row in enumerate(rows):
+        y = size - (r + QR_BORDER + 1)
+        c = 0
+        for dark, run in itertools.groupby(row):
+            count = len(list(run))
+            if dark:
+                ops.append(f"{c + QR_BORDER} {y} {count} 1 re")
+            c += count
+    canvas.beginForm(_QR_FORM)
+    canvas.saveState()
+    canvas.scale(QR_SIZE / size, QR_SIZE / size)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.addLiteral("\n".join(ops) + "\nf")
+    canvas.restoreState()
+    canvas.endForm()
+
+
+def _draw_footer(canvas: Canvas, marks: PageMarks, page: int, total: int) -> None:
+    width, _ = PAGE
+    base = MARGIN - 8 * mm
+    canvas.saveState()
+    canvas.setLineWidth(0.5)
+    canvas.line(MARGIN, base + QR_SIZE + 1.5 * mm, width - MARGIN, base + QR_SIZE + 1.5 * mm)
+    size = marks.footer_size
+    canvas.setFont(FONT_BOLD, size + 1.5)
+    canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm, f"Page {page} of {total}")
+    canvas.setFont(FONT, size)
+    canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 1.6 * size,
+                      f"Case SHA-256: {marks.case_sha256}")
+    canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 3.2 * size,
+                      f"Evidence version: {marks.evidence_version}")
+    canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 4.8 * size, marks.footer_note)
+    # a class attribute: the canvas swaps its instance state page by page at save time
+    if not getattr(type(canvas), "qr_defined", False):
+        _define_qr_form(canvas, marks.qr_payload())
+        type(canvas).qr_defined = True
+    canvas.saveState()
+    canvas.translate(width - MARGIN - QR_SIZE, base)
+    canvas.doForm(_QR_FORM)
+    canvas.restoreState()
+    canvas.restoreState()
+
+
+def _numbered_canvas(marks: PageMarks) -> type[Canvas]:
+    """A canvas class that draws every footer at save time, when the total is known."""
+
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab API
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                _draw_footer(self, marks, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render(story: Sequence[Flowable], marks: PageMarks, *, subject: str, author: str,
+           keywords: Sequence[str] = ()) -> bytes:
+    """Lay out ``story`` on the shared template and return the PDF bytes."""
+    register_fonts()
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
+        topMargin=MARGIN + HEADER_H - 6 * mm, bottomMargin=MARGIN + FOOTER_H - 8 * mm,
+        title=marks.title, author=author, subject=subject, creator=f"{PRODUCT} "
+        f"{product_version()}", producer=PRODUCT, keywords=list(keywords), lang="en",
+        initialFontName=FONT, initialFontSize=10,
+    )
+    frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+    def header(canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        _draw_header(canvas, marks)
+
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=header)])
+    doc.build(keep_headings(story), canvasmaker=_numbered_canvas(marks))
+    return buffer.getvalue()
+
+
+__all__ = ["DocumentInfo", "PageMarks", "checked", "para", "render"]

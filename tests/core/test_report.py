@@ -1,0 +1,193 @@
+"""The clinician summary and the shared page template, read back from real PDFs."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from report_support import (
+    FIRST_LINE_ET_ALONE,
+    OUT_OF_SCOPE,
+    PROGRESSION_NOT_RESPONSIVE,
+    case_of,
+    flat,
+    pdf_text,
+    pdftoppm,
+    render_page_png,
+)
+
+from core.evidence import EvidenceStore, open_store
+from core.report import DocumentInfo, ReportError, build_handout, build_summary
+from core.report.summary import answer_rows
+from core.report.template import missing_glyphs
+from core.result import Renderer, Result
+
+INFO = DocumentInfo(clinician="Dr. Amélie Lefèvre-Ørsted", institution="Hôpital Saint-Éloi",
+                    when=datetime(2026, 11, 26, 9, 30, tzinfo=UTC))
+CASES = {"first_line_et_alone": FIRST_LINE_ET_ALONE,
+         "progression_not_responsive": PROGRESSION_NOT_RESPONSIVE,
+         "out_of_scope": OUT_OF_SCOPE}
+
+
+@pytest.fixture(scope="module")
+def store() -> EvidenceStore:
+    return open_store()
+
+
+def _result(store: EvidenceStore, name: str) -> tuple[object, Result]:
+    case = case_of(CASES[name])
+    return case, Renderer(store).result_for(case)
+
+
+@pytest.fixture(scope="module")
+def documents(store: EvidenceStore) -> dict[tuple[str, str], bytes]:
+    out = {}
+    for name in CASES:
+        case, result = _result(store, name)
+        out[name, "summary"] = build_summary(case, result, INFO)  # type: ignore[arg-type]
+        out[name, "handout"] = build_handout(case, result, store, INFO)  # type: ignore[arg-type]
+    return out
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_summary_shows_every_item_of_the_result(store, documents, name):
+    case, result = _result(store, name)
+    text = flat(" ".join(pdf_text(documents[name, "summary"])))
+    for item in result.options + result.plan + result.cautions:
+        assert flat(item.title) in text
+        assert flat(item.text) in text, item.id
+        cites = "[" + ", ".join(str(n) for n in item.citations) + "]"
+        assert f"{flat(item.title)} {cites}" in text
+        for line in item.rationale:
+            assert flat(line) in text
+    for option in result.options:
+        assert f"{option.status.capitalize()} · {option.title}" in text
+    for entry in result.outside_source:
+        assert flat(entry) in text
+    for n, citation in result.references:
+        assert f"[{n}] {flat(citation)}" in text
+    if not result.in_scope:
+        assert flat(result.scope_reason) in text
+    for question, answer in answer_rows(case):  # the answers as given
+        assert flat(question) in text and flat(answer) in text
+    for fact in (INFO.clinician, INFO.institution, "2026-11-26 09:30", result.case_sha256,
+                 result.evidence_version, "Intended use"):
+        assert fact in text
+
+
+def test_the_contrasting_cases_really_contrast(store):
+    _, a = _result(store, "first_line_et_alone")
+    _, b = _result(store, "progression_not_responsive")
+    assert {"avoid_et_alone", "ai_alone_short_pfs"} <= {c.id for c in a.cautions}
+    assert a.options and a.plan and a.outside_source and a.references
+    assert not b.options and b.outside_source
+
+
+@pytest.mark.parametrize("kind", ["summary", "handout"])
+@pytest.mark.parametrize("name", CASES)
+def test_every_page_is_numbered_page_x_of_y(documents, name, kind):
+    pages = pdf_text(documents[name, kind])
+    for number, page in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in page
+        assert "Case SHA-256:" in page
+
+
+def test_a_long_summary_spans_pages_and_counts_them(documents):
+    assert len(pdf_text(documents["first_line_et_alone", "summary"])) >= 2
+
+
+def _fonts(reader: PdfReader) -> list[dict]:
+    fonts = []
+    for page in reader.pages:
+        for ref in page["/Resources"].get("/Font", {}).values():
+            fonts.append(ref.get_object())
+    return fonts
+
+
+@pytest.mark.parametrize("kind", ["summary", "handout"])
+@pytest.mark.parametrize("name", CASES)
+def test_every_font_is_embedded(documents, name, kind):
+    data = documents[name, kind]
+    reader = PdfReader(io.BytesIO(data))
+    fonts = _fonts(reader)
+    assert fonts
+    for font in fonts:
+        descendants = font.get("/DescendantFonts")
+        target = descendants[0].get_object() if descendants else font
+        descriptor = target["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor or "/FontFile3" in descriptor, font["/BaseFont"]
+    # no font object anywhere in the file names an unembedded standard font
+    assert b"/Helvetica" not in data and b"/Times-Roman" not in data
+
+
+@pytest.mark.parametrize("kind", ["summary", "handout"])
+def test_metadata_is_set(documents, kind):
+    reader = PdfReader(io.BytesIO(documents["first_line_et_alone", kind]))
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title and ("Clinician summary" in meta.title or "Patient handout" in meta.title)
+    assert meta.author == INFO.clinician
+    assert meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+
+
+def test_special_characters_print_and_survive_extraction(documents):
+    text = " ".join(pdf_text(documents["first_line_et_alone", "summary"]))
+    for fragment in ("Zoë", "≥ 2", "±", "–", "Lefèvre-Ørsted", "Saint-Éloi", "Cortés"):
+        assert fragment in text
+
+
+def test_a_character_the_font_cannot_print_is_refused(store):
+    assert missing_glyphs("≥ ± – é Ø") == set()
+    assert missing_glyphs("\u6f22") == {"\u6f22"}
+    data = {**FIRST_LINE_ET_ALONE, "label": "CJK \u6f22"}
+    case = case_of(data)
+    with pytest.raises(ReportError, match="U\\+6F22"):
+        build_summary(case, Renderer(store).result_for(case), INFO)
+
+
+def test_clinician_and_institution_are_optional(store):
+    case, result = _result(store, "progression_not_responsive")
+    text = " ".join(pdf_text(build_summary(case, result)))  # type: ignore[arg-type]
+    assert "(not given)" in text
+
+
+@pytest.mark.skipif(pdftoppm() is None, reason="needs pdftoppm (Debian poppler-utils)")
+@pytest.mark.parametrize("kind", ["summary", "handout"])
+def test_qr_code_decodes_to_case_hash_and_evidence_version(store, documents, tmp_path: Path,
+                                                           kind):
+    import zxingcpp  # the test extra installs it
+    from PIL import Image
+
+    _, result = _result(store, "first_line_et_alone")
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(documents["first_line_et_alone", kind])
+    pages = len(pdf_text(pdf.read_bytes()))
+    for page in {1, pages}:
+        png = render_page_png(pdf, page, tmp_path / f"page{page}")
+        found = zxingcpp.read_barcodes(Image.open(png))
+        texts = [b.text for b in found if b.format == zxingcpp.BarcodeFormat.QRCode]
+        assert texts == [f"hrher2-aid;case-sha256={result.case_sha256};"
+                         f"evidence={result.evidence_version}"]
+
+
+def _flowables(items):
+    for f in items:
+        yield f
+        yield from _flowables(getattr(f, "_content", []))
+
+
+def test_no_flowable_appears_twice_in_a_story(store):
+    from core.report.handout import _story
+    from core.report.summary import summary_story
+
+    case, result = _result(store, "first_line_et_alone")
+    from core.report import handout_paragraphs
+
+    for story in (summary_story(case, result, INFO),  # type: ignore[arg-type]
+                  _story(handout_paragraphs(case, result, store, INFO))):  # type: ignore[arg-type]
+        ids = [id(f) for f in _flowables(story)]
+        assert len(ids) == len(set(ids)) > 20

@@ -1,0 +1,100 @@
+"""``hrher2-aid report``: exit codes, messages, files, and no reportlab for ``recommend``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from pypdf import PdfReader
+from report_support import FIRST_LINE_ET_ALONE, case_of
+
+from core.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _case_file(tmp_path: Path, data=FIRST_LINE_ET_ALONE) -> Path:
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_report_writes_summary_and_handout(tmp_path, capsys):
+    case = _case_file(tmp_path)
+    out, handout = tmp_path / "s.pdf", tmp_path / "h.pdf"
+    code = main(["report", str(case), "-o", str(out), "--handout", str(handout),
+                 "--clinician", "Dr. Zoë Ñúñez", "--institution", "Clinique – Nord"])
+    assert code == 0
+    assert capsys.readouterr().out.split() == [str(out), str(handout)]
+    summary = PdfReader(out)
+    assert summary.metadata.author == "Dr. Zoë Ñúñez"
+    text = " ".join(p.extract_text() for p in summary.pages)
+    assert "Clinique – Nord" in text and case_of(FIRST_LINE_ET_ALONE).sha256() in text
+    assert "Patient handout" in PdfReader(handout).metadata.title
+
+
+def test_summary_only_without_handout(tmp_path):
+    out = tmp_path / "s.pdf"
+    assert main(["report", str(_case_file(tmp_path)), "-o", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.json", "s.pdf"]
+
+
+def test_missing_folder_exits_2_with_one_line_and_nothing_left(tmp_path, capsys):
+    case = _case_file(tmp_path)
+    code = main(["report", str(case), "-o", str(tmp_path / "no" / "s.pdf"),
+                 "--handout", str(tmp_path / "h.pdf")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "does not exist" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["case.json"]
+
+
+def test_invalid_case_exits_2(tmp_path, capsys):
+    case = _case_file(tmp_path, {**FIRST_LINE_ET_ALONE, "setting": "later"})
+    assert main(["report", str(case), "-o", str(tmp_path / "s.pdf")]) == 2
+    assert "setting" in capsys.readouterr().err
+    assert not (tmp_path / "s.pdf").exists()
+
+
+def test_output_is_required(tmp_path, capsys):
+    assert main(["report", str(_case_file(tmp_path))]) == 2
+    assert "-o" in capsys.readouterr().err
+
+
+def test_same_file_for_both_is_refused(tmp_path, capsys):
+    out = tmp_path / "s.pdf"
+    assert main(["report", str(_case_file(tmp_path)), "-o", str(out),
+                 "--handout", str(out)]) == 2
+    assert not out.exists()
+
+
+def test_broken_evidence_store_exits_3(tmp_path, capsys):
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database")
+    code = main(["report", str(_case_file(tmp_path)), "-o", str(tmp_path / "s.pdf"),
+                 "--evidence", str(bad)])
+    assert code == 3
+    assert not (tmp_path / "s.pdf").exists()
+
+
+def test_recommend_never_loads_reportlab(tmp_path):
+    case = _case_file(tmp_path)
+    code = (
+        "import sys; from core.cli import main; rc = main(['recommend', sys.argv[1]]); "
+        "sys.stderr.write(str(sorted(m for m in sys.modules if m.startswith('reportlab'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(case)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    assert done.stderr.endswith("[]")
+
+
+def test_unprintable_clinician_name_exits_1_with_one_line(tmp_path, capsys):
+    out = tmp_path / "s.pdf"
+    code = main(["report", str(_case_file(tmp_path)), "-o", str(out),
+                 "--clinician", "Dr. \u6f22"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1 and "U+6F22" in err and "unexpected" not in err
+    assert not out.exists()

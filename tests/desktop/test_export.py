@@ -1,0 +1,114 @@
+"""The Export action with dialogs patched: real widgets, real PDFs, real folders."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtWidgets import QWidget
+
+from core.case import parse_case
+from core.evidence import open_store
+from core.result import Renderer
+from desktop import dialogs, export
+
+CASE = {
+    "format": "hrher2-aid.case/1", "label": "Zoë / test",
+    "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
+    "disease": {"visceral": True, "symptomatic": False},
+}
+
+
+class Dialogs:
+    """Answers the save dialogs in turn and records every error shown."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, answers: list[str | None]) -> None:
+        self.answers = list(answers)
+        self.asked: list[tuple[str, str]] = []
+        self.errors: list[tuple[str, str]] = []
+        monkeypatch.setattr(dialogs, "ask_save_path", self._ask)
+        monkeypatch.setattr(dialogs, "error", lambda _p, title, text: self.errors.append(
+            (title, text)))
+
+    def _ask(self, _parent, title, _filter="", start=""):
+        self.asked.append((title, start))
+        return self.answers.pop(0)
+
+
+@pytest.fixture
+def setup(qtbot):
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    store = open_store()
+    case = parse_case(json.loads(json.dumps(CASE)))
+    return widget, case, Renderer(store).result_for(case), store
+
+
+def test_exports_both_documents(setup, tmp_path, monkeypatch):
+    widget, case, result, store = setup
+    fake = Dialogs(monkeypatch, [str(tmp_path / "summary"), str(tmp_path / "handout.pdf")])
+    written = export.export_documents(widget, case, result, store, "Dr. Ñ", "Clinique")
+    assert written == [tmp_path / "summary.pdf", tmp_path / "handout.pdf"]
+    assert fake.errors == []
+    assert PdfReader(written[0]).metadata.author == "Dr. Ñ"
+    assert "Patient handout" in PdfReader(written[1]).metadata.title
+    # offered names carry the label and the case hash; the handout is offered beside it
+    assert fake.asked[0][1].endswith(f"Zo\u00eb-test-{result.case_sha256[:8]}-summary.pdf")
+    assert fake.asked[1][1] == str(tmp_path / f"Zoë-test-{result.case_sha256[:8]}-handout.pdf")
+
+
+def test_cancel_first_dialog_writes_nothing(setup, tmp_path, monkeypatch):
+    widget, case, result, store = setup
+    fake = Dialogs(monkeypatch, [None])
+    assert export.export_documents(widget, case, result, store) == []
+    assert list(tmp_path.iterdir()) == [] and fake.errors == []
+
+
+def test_cancel_handout_writes_summary_only(setup, tmp_path, monkeypatch):
+    widget, case, result, store = setup
+    Dialogs(monkeypatch, [str(tmp_path / "s.pdf"), None])
+    assert export.export_documents(widget, case, result, store) == [tmp_path / "s.pdf"]
+    assert [p.name for p in tmp_path.iterdir()] == ["s.pdf"]
+
+
+def test_missing_folder_shows_an_error_and_leaves_nothing(setup, tmp_path, monkeypatch):
+    widget, case, result, store = setup
+    fake = Dialogs(monkeypatch, [str(tmp_path / "gone" / "s.pdf"), str(tmp_path / "h.pdf")])
+    assert export.export_documents(widget, case, result, store) == []
+    assert len(fake.errors) == 1
+    title, text = fake.errors[0]
+    assert title == export.ERROR_TITLE and "does not exist" in text
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_module_does_not_load_reportlab_until_used():
+    import subprocess
+
+    code = ("import sys, desktop.export; "
+            "print(any(m.startswith('reportlab') for m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_unwritable_folder_shows_an_error_and_keeps_the_old_file(setup, tmp_path, monkeypatch):
+    widget, case, result, store = setup
+    old = tmp_path / "s.pdf"
+    old.write_bytes(b"%PDF-old")
+    fake = Dialogs(monkeypatch, [str(old), None])
+
+    def denied(*_args, **_kwargs):
+        # what the OS answers for a folder without write permission (root ignores
+        # modes, so the real read-only case is tested in tests/core)
+        raise PermissionError(13, "Permission denied")
+
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    assert export.export_documents(widget, case, result, store) == []
+    assert len(fake.errors) == 1 and "permission denied" in fake.errors[0][1]
+    assert old.read_bytes() == b"%PDF-old"
+    assert [p.name for p in tmp_path.iterdir()] == ["s.pdf"]
