@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -207,8 +208,8 @@ def old_renderer(tmp_path_factory) -> Renderer:
     for f in (ROOT / "resources" / "evidence").iterdir():
         shutil.copy(f, src / f.name)
     meta = src / "meta.toml"
-    meta.write_text(meta.read_text().replace('version = "2026.11.1"',
-                                             'version = "2025.01.1-test"'))
+    meta.write_text(re.sub(r'(?m)^version = "[^"]+"', 'version = "2025.01.1-test"',
+                           meta.read_text()))
     st = src / "statements.toml"
     text = st.read_text()
     marker = 'text = "An aromatase inhibitor combined with HER2-targeted therapy'

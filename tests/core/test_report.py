@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from report_support import (
+
+from core.evidence import EvidenceStore, open_store
+from core.report import DocumentInfo, ReportError, build_handout, build_summary
+from core.report.summary import answer_rows
+from core.report.template import missing_glyphs
+from core.result import Renderer, Result
+from tests.core.report_support import (
     FIRST_LINE_ET_ALONE,
     OUT_OF_SCOPE,
     PROGRESSION_NOT_RESPONSIVE,
@@ -18,12 +24,6 @@ from report_support import (
     pdftoppm,
     render_page_png,
 )
-
-from core.evidence import EvidenceStore, open_store
-from core.report import DocumentInfo, ReportError, build_handout, build_summary
-from core.report.summary import answer_rows
-from core.report.template import missing_glyphs
-from core.result import Renderer, Result
 
 INFO = DocumentInfo(clinician="Dr. Amélie Lefèvre-Ørsted", institution="Hôpital Saint-Éloi",
                     when=datetime(2026, 11, 26, 9, 30, tzinfo=UTC))

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from pypdf import PdfReader
-from report_support import FIRST_LINE_ET_ALONE, case_of
 
 from core.cli import main
+from tests.core.report_support import FIRST_LINE_ET_ALONE, case_of
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,13 @@ import re
 
 import pytest
 import textstat
-from report_support import (
+
+from core.evidence import EvidenceStore, open_store
+from core.report import DocumentInfo, ReportError, build_handout, handout_paragraphs
+from core.report.handout import BENEFITS_HEAD, UNCERTAIN_HEAD, handout_text
+from core.result import Renderer
+from core.rules import decide
+from tests.core.report_support import (
     FIRST_LINE_ET_ALONE,
     OUT_OF_SCOPE,
     PROGRESSION_NOT_RESPONSIVE,
@@ -15,12 +21,6 @@ from report_support import (
     flat,
     pdf_text,
 )
-
-from core.evidence import EvidenceStore, open_store
-from core.report import DocumentInfo, ReportError, build_handout, handout_paragraphs
-from core.report.handout import BENEFITS_HEAD, UNCERTAIN_HEAD, handout_text
-from core.result import Renderer
-from core.rules import decide
 
 MAX_GRADE = 8.0
 INFO = DocumentInfo(clinician="Dr. Amélie Lefèvre-Ørsted", institution="Hôpital Saint-Éloi")

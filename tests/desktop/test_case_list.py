@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -242,7 +243,7 @@ def test_case_saved_under_older_evidence_opens_with_both_results(qtbot, store, r
     src = tmp_path / "old"
     shutil.copytree(ROOT / "resources" / "evidence", src)
     meta = src / "meta.toml"
-    meta.write_text(meta.read_text().replace('version = "2026.11.1"', 'version = "2025.1-t"'))
+    meta.write_text(re.sub(r'(?m)^version = "[^"]+"', 'version = "2025.1-t"', meta.read_text()))
     st = src / "statements.toml"
     st.write_text(st.read_text().replace('text = "An aromatase inhibitor',
                                          'text = "OLD. An aromatase inhibitor', 1))
