@@ -27,12 +27,16 @@ def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
     nothing (``window.evidence_error`` says why)."""
     from core.evidence import EvidenceError, open_store
     from desktop.main_window import MainWindow
+    from desktop.records import CaseRecords
 
     try:
         store = open_store(Path(evidence_path) if evidence_path is not None else None)
+        window = MainWindow(store)
     except EvidenceError as exc:
-        return MainWindow(None, str(exc))
-    return MainWindow(store)
+        window = MainWindow(None, str(exc))
+    window.records = CaseRecords(window)
+    window.records.install()
+    return window
 
 
 def _application() -> QApplication:

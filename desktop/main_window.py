@@ -27,6 +27,7 @@ from desktop.result_view import ResultView
 
 if TYPE_CHECKING:
     from desktop.evidence_browser import EvidenceBrowser
+    from desktop.records import CaseRecords
 
 APP_TITLE = "HR+/HER2+ decision aid"
 
@@ -48,6 +49,12 @@ class MainWindow(QMainWindow):
         self.evidence_error = evidence_error
         self.renderer = Renderer(store) if store is not None else None
         self.path: Path | None = None
+        #: the case's id in the workstation's case store, once saved or opened there
+        self.case_id: int | None = None
+        #: keeps a saved case on the workstation (set by desktop.records); returns None
+        #: when there is no store to keep it in, False when keeping it failed
+        self.save_hook: Callable[[Case, Result], bool | None] | None = None
+        self.records: CaseRecords | None = None
 
         self.questionnaire = QuestionnaireView(self)
         self.result_view = ResultView(store, self)
@@ -118,14 +125,14 @@ class MainWindow(QMainWindow):
         self.file_menu.setObjectName("file_menu")
         std = QKeySequence.StandardKey
         for text, slot, key in (("&New case", self.new_case, std.New),
-                                ("&Open case…", self.open_case, std.Open),
+                                ("&Open case file…", self.open_case, std.Open),
                                 ("&Save", self.save_case, std.Save),
-                                ("Save &as…", self.save_case_as, std.SaveAs)):
+                                ("Save &as file…", self.save_case_as, std.SaveAs)):
             self.file_menu.addAction(self._action(text, slot, key))
         # Later features (Export PDF…, Case list…) go between here and Quit.
         self._hooks_end = self.file_menu.addSeparator()
         self.file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
-        tools = bar.addMenu("&Tools")
+        tools = self.tools_menu = bar.addMenu("&Tools")
         tools.addAction(self._action("&Evidence browser",
                                      lambda: self.tabs.setCurrentIndex(1), "Ctrl+E"))
         tools.addAction(self._action("&Settings…", self.show_settings))
@@ -163,6 +170,7 @@ class MainWindow(QMainWindow):
             _dialogs().error(self, "Cannot load case", f"This case is not valid:\n{exc}")
             return False
         self.path = path
+        self.case_id = None
         self.questionnaire.set_answers(answers)
         self._set_modified(False)
         return True
@@ -196,6 +204,7 @@ class MainWindow(QMainWindow):
     def new_case(self) -> None:
         if self.may_discard_changes():
             self.path = None
+            self.case_id = None
             self.questionnaire.set_answers({})
             self._set_modified(False)
 
@@ -224,11 +233,31 @@ class MainWindow(QMainWindow):
         return self.load_case_dict(case.to_dict(), path)
 
     def save_case(self) -> bool:
-        if self.path is None:
+        """Keep the case on the workstation (the case list), and in its file if it has
+        one. With no usable case store, save it as a file instead."""
+        case = self._complete_case()
+        if case is None:
+            return False
+        kept = self._keep(case)
+        if kept is False:
+            return False
+        if self.path is not None:
+            return self._write(self.path, case)
+        if kept is None:
             return self.save_case_as()
-        return self._write(self.path)
+        self._set_modified(False)
+        self.statusBar().showMessage("Saved in the case list", 5000)
+        return True
+
+    def _keep(self, case: Case) -> bool | None:
+        if self.save_hook is None or self.renderer is None:
+            return None
+        return self.save_hook(case, self.renderer.result_for(case))
 
     def save_case_as(self) -> bool:
+        case = self._complete_case()
+        if case is None:
+            return False
         label = self.questionnaire.answers.get("label") or "case"
         start = str(self.path) if self.path else f"{label}.json"
         name = _dialogs().ask_save_path(self, "Save case", start=start)
@@ -237,20 +266,25 @@ class MainWindow(QMainWindow):
         path = Path(name)
         if path.suffix == "":
             path = path.with_suffix(".json")
-        return self._write(path)
+        if self._keep(case) is False:
+            return False
+        return self._write(path, case)
 
-    def _write(self, path: Path) -> bool:
+    def _complete_case(self) -> Case | None:
+        """The case to save, or None after telling the user what is still missing."""
         missing = q.missing(self.questionnaire.answers)
         if missing and q.scope_decision(self.questionnaire.answers) is None:
             _dialogs().error(self, "Cannot save case", "The case is not complete yet. Still "
                           f"needed: {', '.join(f.label for f in missing)}.")
-            return False
+            return None
         try:
-            case = parse_case(q.case_dict(self.questionnaire.answers))
+            return parse_case(q.case_dict(self.questionnaire.answers))
         except CaseError as exc:
             _dialogs().error(self, "Cannot save case",
                           f"The case is not complete yet:\n{exc}")
-            return False
+            return None
+
+    def _write(self, path: Path, case: Case) -> bool:
         text = json.dumps(case.to_dict(), indent=2, ensure_ascii=False) + "\n"
         tmp = path.with_name(f".{path.name}.tmp")
         try:

@@ -10,6 +10,7 @@ The view (objectName ``result``) is a QTextBrowser, so its text is readable with
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
@@ -96,6 +97,32 @@ def result_html(result: Result, store: EvidenceStore) -> str:
     return "".join(parts)
 
 
+def saved_result_html(saved: dict[str, Any]) -> str:
+    """A result as it was saved (its JSON), laid out plainly: its texts are the ones
+    the evidence of that day gave, so they are shown as stored, not looked up again."""
+    if not saved.get("in_scope"):
+        return _box(escape(str(saved.get("scope_reason") or "")), "#fff8e1", "#f9a825")
+
+    def cites(item: dict[str, Any]) -> str:
+        return " ".join(f"[{n}]" for n in item.get("citations", []))
+
+    parts = []
+    for o in saved.get("options", []):
+        parts.append(f"<p><b>{escape(str(o.get('status', '')).upper())}</b> "
+                     f"{escape(o.get('text', ''))} {cites(o)}</p>")
+    if not saved.get("options"):
+        parts.append("<p>No option.</p>")
+    parts += [f"<p><b>Plan</b>: {escape(p.get('text', ''))} {cites(p)}</p>"
+              for p in saved.get("plan", [])]
+    parts += [f"<p><b>{escape(str(c.get('severity', '')).upper())}</b> "
+              f"{escape(c.get('text', ''))} {cites(c)}</p>" for c in saved.get("cautions", [])]
+    parts += [f"<p><b>OUTSIDE THE SOURCE</b> {escape(t)}</p>"
+              for t in saved.get("outside_source", [])]
+    parts += [f"<p>[{r.get('n')}] {escape(r.get('citation', ''))}</p>"
+              for r in saved.get("references", [])]
+    return "".join(parts)
+
+
 def citation_html(store: EvidenceStore, statement_id: str, n: int) -> str:
     """The full reference and the evidence statement a marker stands for."""
     ref = store.references.get(n)
@@ -176,6 +203,27 @@ class ResultView(QWidget):
         self.browser.setHtml(result_html(result, self.store))
         self.citation.clear()
         self.citation.setVisible(bool(result.references))  # nothing to choose otherwise
+
+    def show_comparison(self, saved: dict[str, Any], differences: list[str]) -> None:
+        """A case saved under other evidence whose result differs today: say so, and
+        show today's result (already shown) above the result as it was saved."""
+        current = self.result
+        if current is None or self.store is None:
+            return
+        saved_version = escape(str(saved.get("evidence", {}).get("version", "?")))
+        today = escape(current.evidence_version)
+        self._state(f"Saved under evidence {saved_version}: today's evidence gives a "
+                    "different result. Both are shown.", "#8b0000")
+        changed = "".join(f"<li>{escape(d)}</li>" for d in differences)
+        self.browser.setHtml(
+            _box(f"<b>This case was saved under evidence {saved_version}.</b> Today's "
+                 f"evidence ({today}) gives a different result. Both are shown below: "
+                 f"first today's result, then the result as saved."
+                 + (f"<ul>{changed}</ul>" if changed else ""), "#fdecea", "#c62828")
+            + _heading(f"Today's result (evidence {today})")
+            + result_html(current, self.store)
+            + _heading(f"Result as saved (evidence {saved_version})")
+            + saved_result_html(saved))
 
     def _anchor(self, url: QUrl) -> None:
         text = url.toString()

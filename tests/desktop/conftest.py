@@ -45,3 +45,12 @@ def window(qtbot: Any) -> Any:
     return open_window(qtbot)
 
 
+
+
+@pytest.fixture(autouse=True)
+def isolated_case_store(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The case store lives in a temporary folder, never the user's data folder."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("HRHER2_AID_DATA_DIR", str(folder))
+    return folder

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QRadioButton, QWid
 
 from core import questionnaire as q
 from core.case import parse_case
+from core.casestore import CaseStore
 from core.evidence import open_store
 from core.result import Renderer
 from desktop import dialogs
@@ -255,7 +256,8 @@ def test_save_then_reopen_round_trips(qtbot: Any, window: Any, tmp_path: Path,
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(target))
     window.questionnaire.page_for("disease").inputs["disease.symptomatic"].buttons["true"].click()
     assert window.isWindowModified()
-    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_S,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     saved = target.with_suffix(".json")
     assert saved.exists() and not window.isWindowModified()
     case = parse_case(json.loads(saved.read_text("utf-8")))
@@ -287,11 +289,11 @@ def test_closing_with_unsaved_changes_asks_first(qtbot: Any, window: Any, tmp_pa
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "ask_save_discard_cancel",
                         lambda parent, title, text: asked.append(text) or choice)
-    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(tmp_path / "c.json"))
     window.close()
     assert len(asked) == 1
     assert window.isVisible() == (choice == "cancel")
-    assert (tmp_path / "c.json").exists() == (choice == "save")
+    saved = CaseStore.open().list()
+    assert [row.setting for row in saved] == (["first_line"] if choice == "save" else [])
 
 
 def test_clean_window_closes_without_asking(window: Any) -> None:

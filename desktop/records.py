@@ -1,0 +1,139 @@
+"""The workstation's records for one main window: saved cases, PDF export, audit log.
+
+The case store (SQLite) and reportlab load on first use, never at start-up. Saving
+keeps the case in the store; every PDF export is written to the audit log with its
+files, the case hash and the evidence version.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from core.case import Case
+from core.result import Result
+from desktop import dialogs
+
+if TYPE_CHECKING:
+    from core.casestore import CaseStore
+    from desktop.main_window import MainWindow
+
+
+class CaseRecords:
+    """Adds File/Tools actions to ``window`` and keeps its case store."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self._store: CaseStore | None = None
+        self._unavailable = False
+
+    def install(self) -> None:
+        w = self.window
+        w.add_file_action("Saved &cases…", self.open_case_list, "Ctrl+L")
+        w.add_file_action("&Export PDF…", self.export_pdf, "Ctrl+P")
+        w.tools_menu.addAction(w._action("&Audit log…", self.show_audit))
+        w.save_hook = self.save
+
+    @property
+    def store(self) -> CaseStore | None:
+        """The user's case store, opened (and checked) on first use; None if unusable."""
+        if self._store is None and not self._unavailable:
+            from PySide6.QtWidgets import QApplication
+
+            from desktop.case_list import open_case_store
+
+            self._store = open_case_store(self.window)
+            if self._store is None:
+                self._unavailable = True
+            else:
+                app = QApplication.instance()
+                if app is not None:
+                    app.aboutToQuit.connect(self.close)
+        return self._store
+
+    def close(self) -> None:
+        """Ends undo: cases deleted this session are removed for good."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # --- saving -------------------------------------------------------------------
+
+    def save(self, case: Case, result: Result) -> bool | None:
+        """Keep the case in the store. None: no store to keep it in; False: failed."""
+        from core.casestore import CaseNotFound, CaseStoreError
+
+        store = self.store
+        if store is None or store.read_only:
+            return None
+        try:
+            try:
+                self.window.case_id = store.save(case, result, self.window.case_id)
+            except CaseNotFound:  # deleted from the list meanwhile: keep it as new
+                self.window.case_id = store.save(case, result, None)
+        except CaseStoreError as exc:
+            dialogs.error(self.window, "Cannot save case", str(exc))
+            return False
+        return True
+
+    # --- the case list ------------------------------------------------------------
+
+    def open_case_list(self) -> None:
+        from desktop.case_list import CaseListDialog
+
+        store = self.store
+        if store is None:
+            return
+        dialog = CaseListDialog(store, self.window, renderer=self.window.renderer)
+        dialog.open_requested.connect(self.open_saved)
+        dialog.new_case_requested.connect(self.window.new_case)
+        dialogs.exec_dialog(dialog)
+
+    def open_saved(self, payload: dict[str, Any]) -> None:
+        """Load a saved case; if today's evidence gives another result, show both."""
+        w = self.window
+        if not w.may_discard_changes():
+            return
+        if not w.load_case_dict(payload["case"]):
+            return
+        w.case_id = payload["id"]
+        if payload.get("result_differs") and payload.get("current_result"):
+            w.result_view.show_comparison(payload["result"], payload.get("differences", []))
+
+    # --- export and audit ---------------------------------------------------------
+
+    def export_pdf(self) -> None:
+        w = self.window
+        case, result = w.current_case(), w.current_result()
+        if w.store is None or result is None or case is None:
+            dialogs.error(w, "Export PDF", "There is nothing to export yet: the case is "
+                          "not complete, or the evidence store failed its check.")
+            return
+        from desktop import settings
+        from desktop.export import export_documents
+
+        values = settings.load()
+        written = export_documents(w, case, result, w.store,
+                                   values.get("report/clinician_name") or None,
+                                   values.get("report/institution") or None)
+        if not written:
+            return
+        store = self.store
+        if store is not None and not store.read_only:
+            from core.casestore import CaseStoreError
+
+            try:
+                store.record_export(None, [str(p) for p in written], result.case_sha256,
+                                    result.evidence_version, kind="report",
+                                    case_id=w.case_id)
+            except CaseStoreError as exc:
+                dialogs.error(w, "Audit log", f"The documents were written, but the "
+                              f"export could not be recorded in the audit log:\n{exc}")
+        w.statusBar().showMessage("Exported " + ", ".join(p.name for p in written), 8000)
+
+    def show_audit(self) -> None:
+        from desktop.audit_view import AuditDialog
+
+        store = self.store
+        if store is not None:
+            dialogs.exec_dialog(AuditDialog(store, self.window))
+

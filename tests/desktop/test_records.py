@@ -1,0 +1,132 @@
+"""Saved cases, PDF export and the audit log, driven from the real main window."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.case import parse_case
+from core.casestore import CaseStore
+from core.evidence import open_store
+from core.evidence.build import build_store
+from core.result import Renderer
+from desktop import dialogs
+from desktop.audit_view import AuditDialog
+from desktop.case_list import CaseListDialog
+from tests.conftest import ROOT
+
+CASE = {"format": "hrher2-aid.case/1", "label": "Saved one",
+        "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
+        "menopausal_status": "postmenopausal",
+        "disease": {"visceral": True, "symptomatic": False}}
+
+
+def test_file_and_tools_menus_hold_the_record_actions(window: Any) -> None:
+    texts = [a.text() for a in window.file_menu.actions()]
+    assert {"Saved &cases…", "&Export PDF…"} <= set(texts)
+    assert "&Audit log…" in [a.text() for a in window.tools_menu.actions()]
+
+
+def test_ctrl_s_keeps_the_case_in_the_case_list(qtbot: Any, window: Any) -> None:
+    assert window.load_case_dict(CASE)
+    window.questionnaire.page_for("disease").inputs["disease.symptomatic"].buttons["true"].click()
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isWindowModified() and window.case_id is not None
+    first_id = window.case_id
+    window.questionnaire.page_for("disease").inputs["disease.visceral"].buttons["false"].click()
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.case_id == first_id  # the same saved case, updated
+    store = CaseStore.open()
+    assert [r.label for r in store.list()] == ["Saved one"]
+    saved = store.get(first_id)
+    assert parse_case(saved.answers).disease.visceral is False
+    assert saved.result["case_sha256"] == parse_case(saved.answers).sha256()
+
+
+def test_opening_from_the_case_list(qtbot: Any, window: Any,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    store = CaseStore.open()
+    renderer = window.renderer
+    case = parse_case({**CASE, "label": "From the list", "setting": "progression",
+                       "endocrine_responsive": "yes"})
+    case_id = store.save(case, renderer.result_for(case))
+    store.close()
+
+    def choose_first(dialog: Any) -> bool:
+        assert isinstance(dialog, CaseListDialog)
+        dialog.list.select_id(case_id)
+        dialog.list.open_selected()
+        return True
+
+    monkeypatch.setattr(dialogs, "exec_dialog", choose_first)
+    window.records.open_case_list()
+    assert window.case_id == case_id
+    assert window.current_case() == case
+    assert "Next-line endocrine therapy" in window.result_view.browser.toPlainText()
+    assert "From the list" in window.windowTitle()
+
+
+@pytest.fixture(scope="module")
+def old_renderer(tmp_path_factory: pytest.TempPathFactory) -> Renderer:
+    """A real evidence store of an older version in which et_her2 reads differently."""
+    src = tmp_path_factory.mktemp("old-evidence")
+    for f in (ROOT / "resources" / "evidence").iterdir():
+        shutil.copy(f, src / f.name)
+    meta = src / "meta.toml"
+    meta.write_text(re.sub(r'(?m)^version = "[^"]+"', 'version = "2025.1-old"',
+                           meta.read_text()))
+    st = src / "statements.toml"
+    st.write_text(st.read_text().replace('text = "An aromatase inhibitor',
+                                         'text = "OLDER WORDING. An aromatase inhibitor', 1))
+    build_store(src / "old.sqlite", sources=src)
+    return Renderer(open_store(src / "old.sqlite"))
+
+
+def test_case_saved_under_older_evidence_shows_both(window: Any, old_renderer: Renderer,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    store = CaseStore.open()
+    case = parse_case(CASE)
+    case_id = store.save(case, old_renderer.result_for(case))
+    store.close()
+    window.records.open_saved(CaseStore.open().opened(case_id, window.renderer))
+    text = window.result_view.browser.toPlainText()
+    assert "saved under evidence 2025.1-old" in text
+    assert text.index("Today's result") < text.index("Result as saved (evidence 2025.1-old)")
+    assert "OLDER WORDING" in text[text.index("Result as saved"):]
+    assert "OLDER WORDING" not in text[:text.index("Result as saved")]
+    assert "different result" in window.result_view.header.text()
+
+
+def test_export_writes_both_pdfs_and_the_audit_log(window: Any, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    assert window.load_case_dict(CASE)
+    names = iter([str(tmp_path / "summary.pdf"), str(tmp_path / "handout.pdf")])
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: next(names))
+    window.records.export_pdf()
+    assert (tmp_path / "summary.pdf").read_bytes().startswith(b"%PDF")
+    assert (tmp_path / "handout.pdf").read_bytes().startswith(b"%PDF")
+    audit = CaseStore.open().list_audit()
+    assert len(audit) == 1
+    entry = audit[0]
+    assert entry.case_sha256 == parse_case(CASE).sha256()
+    assert entry.evidence_version == window.store.version
+    assert [Path(f).name for f in entry.files] == ["summary.pdf", "handout.pdf"]
+
+    shown: list[Any] = []
+    monkeypatch.setattr(dialogs, "exec_dialog", lambda d: shown.append(d) or True)
+    window.tools_menu.actions()[-1].trigger()
+    assert isinstance(shown[0], AuditDialog)
+
+
+def test_export_of_an_incomplete_case_is_refused(window: Any,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: errors.append(text))
+    window.records.export_pdf()
+    assert "nothing to export" in errors[0]
+    assert CaseStore.open().list_audit() == []
