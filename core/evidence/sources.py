@@ -8,7 +8,6 @@ reference, every cited entry quotes the source.
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 from typing import Any, Final
 
@@ -34,6 +33,8 @@ def load_sources(folder: Path = SOURCES_DIR) -> dict[str, Any]:
     The rows hold JSON text for list fields, exactly as the store keeps them, so the
     content hash computed here and the one computed from a store agree.
     """
+    import tomllib  # only building the store reads TOML; the app never pays for it
+
     def read(name: str) -> dict[str, Any]:
         with (folder / name).open("rb") as fh:
             return tomllib.load(fh)
