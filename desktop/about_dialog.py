@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
@@ -12,19 +11,10 @@ from core.evidence import EvidenceStore
 
 
 def app_version() -> str:
-    """The installed package's version, or pyproject's when run from a checkout."""
-    from importlib.metadata import PackageNotFoundError, version
+    """The application's version (one source: ``core.__version__``)."""
+    from core import __version__
 
-    try:
-        return version("hrher2-aid")
-    except PackageNotFoundError:
-        import tomllib
-
-        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-        try:
-            return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
-        except (OSError, KeyError, tomllib.TOMLDecodeError):
-            return "unknown"
+    return __version__
 
 
 def about_html(store: EvidenceStore | None, evidence_error: str | None) -> str:

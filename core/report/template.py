@@ -9,7 +9,6 @@ when the document is saved.
 
 from __future__ import annotations
 
-import functools
 import io
 import itertools
 from collections.abc import Sequence
@@ -49,17 +48,11 @@ FOOTER_H: Final = 30 * mm
 QR_SIZE: Final = 24 * mm
 
 
-@functools.cache
 def product_version() -> str:
-    """The installed package's version ("development" when run from a checkout).
+    """The application's version (one source: ``core.__version__``)."""
+    from core import __version__
 
-    Cached: a metadata lookup costs about 2 ms, and every page header asks."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version(PRODUCT)
-    except PackageNotFoundError:
-        return "development"
+    return __version__
 
 
 def register_fonts() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tomllib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,9 @@ def test_about_box_contents(window: Any, monkeypatch: pytest.MonkeyPatch) -> Non
     window.show_about()
     html = shown[0]
     store = open_store()
-    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    found = re.search(r'__version__ = "([^"]+)"', (ROOT / "core" / "__init__.py").read_text())
+    assert found is not None
+    version = found.group(1)
     assert f"Version {version}" in html
     assert store.version in html and store.sha256 in html
     assert "not a substitute for clinical judgement" in html
