@@ -25,3 +25,26 @@ def store() -> EvidenceStore:
 @pytest.fixture(scope="session")
 def renderer(store: EvidenceStore) -> Renderer:
     return Renderer(store)
+
+
+def build_older_evidence(folder: Path, version: str, prefix: str = "OLDER WORDING. "
+                         ) -> Renderer:
+    """A real evidence store of another (older) version in which the et_her2 option
+    reads differently: for cases saved under evidence that has since changed."""
+    import re
+    import shutil
+
+    from core.evidence.build import build_store
+
+    src = folder / "evidence-sources"
+    shutil.copytree(ROOT / "resources" / "evidence", src)
+    meta = src / "meta.toml"
+    meta.write_text(re.sub(r'(?m)^version = "[^"]+"', f'version = "{version}"',
+                           meta.read_text()))
+    statements = src / "statements.toml"
+    marker = 'text = "An aromatase inhibitor'
+    text = statements.read_text()
+    assert marker in text
+    statements.write_text(text.replace(marker, f'text = "{prefix}An aromatase inhibitor', 1))
+    build_store(folder / "old.sqlite", sources=src)
+    return Renderer(open_store(folder / "old.sqlite"))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,8 +22,8 @@ from core.casestore import (
     schema,
 )
 from core.evidence import open_store
-from core.evidence.build import build_store
 from core.result import Renderer
+from tests.conftest import build_older_evidence
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -203,21 +201,7 @@ def test_audit_csv_export(store, tmp_path):
 
 @pytest.fixture(scope="module")
 def old_renderer(tmp_path_factory) -> Renderer:
-    """A real evidence store of an older version whose et_her2 text differs."""
-    src = tmp_path_factory.mktemp("old-evidence")
-    for f in (ROOT / "resources" / "evidence").iterdir():
-        shutil.copy(f, src / f.name)
-    meta = src / "meta.toml"
-    meta.write_text(re.sub(r'(?m)^version = "[^"]+"', 'version = "2025.01.1-test"',
-                           meta.read_text()))
-    st = src / "statements.toml"
-    text = st.read_text()
-    marker = 'text = "An aromatase inhibitor combined with HER2-targeted therapy'
-    assert marker in text
-    st.write_text(text.replace(marker, 'text = "OLDER WORDING. An aromatase inhibitor '
-                                       'combined with HER2-targeted therapy', 1))
-    build_store(src / "old.sqlite", sources=src)
-    return Renderer(open_store(src / "old.sqlite"))
+    return build_older_evidence(tmp_path_factory.mktemp("old"), "2025.01.1-test")
 
 
 def test_case_saved_under_older_evidence_shows_stored_and_current(store, renderer,

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -15,10 +13,10 @@ from PySide6.QtCore import Qt
 from core.case import parse_case
 from core.casestore import DATA_DIR_ENV, CaseStore
 from core.evidence import open_store
-from core.evidence.build import build_store
 from core.result import Renderer
 from desktop import dialogs
 from desktop.case_list import PAGE, CaseListDialog, CaseListWidget, open_case_store
+from tests.conftest import build_older_evidence
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -240,15 +238,7 @@ def test_export_one_selected_case(qtbot, store, renderer, dlg, tmp_path):
 
 def test_case_saved_under_older_evidence_opens_with_both_results(qtbot, store, renderer,
                                                                   dlg, tmp_path):
-    src = tmp_path / "old"
-    shutil.copytree(ROOT / "resources" / "evidence", src)
-    meta = src / "meta.toml"
-    meta.write_text(re.sub(r'(?m)^version = "[^"]+"', 'version = "2025.1-t"', meta.read_text()))
-    st = src / "statements.toml"
-    st.write_text(st.read_text().replace('text = "An aromatase inhibitor',
-                                         'text = "OLD. An aromatase inhibitor', 1))
-    build_store(src / "old.sqlite", sources=src)
-    old = Renderer(open_store(src / "old.sqlite"))
+    old = build_older_evidence(tmp_path, "2025.1-t", prefix="OLD. ")
     case = parse_case(case_data("old evidence"))
     store.save(case, old.result_for(case))
     w = make(qtbot, store, renderer)

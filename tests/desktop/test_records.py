@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +10,11 @@ from PySide6.QtCore import Qt
 
 from core.case import parse_case
 from core.casestore import CaseStore
-from core.evidence import open_store
-from core.evidence.build import build_store
 from core.result import Renderer
 from desktop import dialogs
 from desktop.audit_view import AuditDialog
 from desktop.case_list import CaseListDialog
-from tests.conftest import ROOT
+from tests.conftest import build_older_evidence
 
 CASE = {"format": "hrher2-aid.case/1", "label": "Saved one",
         "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
@@ -73,18 +69,7 @@ def test_opening_from_the_case_list(qtbot: Any, window: Any,
 
 @pytest.fixture(scope="module")
 def old_renderer(tmp_path_factory: pytest.TempPathFactory) -> Renderer:
-    """A real evidence store of an older version in which et_her2 reads differently."""
-    src = tmp_path_factory.mktemp("old-evidence")
-    for f in (ROOT / "resources" / "evidence").iterdir():
-        shutil.copy(f, src / f.name)
-    meta = src / "meta.toml"
-    meta.write_text(re.sub(r'(?m)^version = "[^"]+"', 'version = "2025.1-old"',
-                           meta.read_text()))
-    st = src / "statements.toml"
-    st.write_text(st.read_text().replace('text = "An aromatase inhibitor',
-                                         'text = "OLDER WORDING. An aromatase inhibitor', 1))
-    build_store(src / "old.sqlite", sources=src)
-    return Renderer(open_store(src / "old.sqlite"))
+    return build_older_evidence(tmp_path_factory.mktemp("old"), "2025.1-old")
 
 
 def test_case_saved_under_older_evidence_shows_both(window: Any, old_renderer: Renderer,
