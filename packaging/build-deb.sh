@@ -63,6 +63,10 @@ install -m 0755 packaging/deb/postinst packaging/deb/postrm "$STAGE/DEBIAN/"
 # Normalise modes: root-owned (--root-owner-group), world-readable, no group/other write.
 chmod -R u+rwX,go+rX,go-w "$STAGE"
 
+(cd "$STAGE" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' |
+    LC_ALL=C sort -z | xargs -0 md5sum) > "$BUILD/md5sums"
+install -m 0644 "$BUILD/md5sums" "$STAGE/DEBIAN/md5sums"
+
 INSTALLED_KB="$(du -sk --exclude=DEBIAN "$STAGE" | cut -f1)"
 cat > "$STAGE/DEBIAN/control" <<EOF
 Package: $APP
