@@ -30,7 +30,9 @@ else
     log "creating $VENV"
     rm -rf "$VENV"
     "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check ".[package]"
+    # (grep drops this machine's pip-config noise about absent local index folders)
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check ".[package]" \
+        2> >(grep -v "^WARNING: Location 'file:" >&2)
 fi
 
 # --- 2. the bundle -----------------------------------------------------------------------
