@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ico", type=Path, help="Windows .ico to write")
     parser.add_argument("--iconset", type=Path, help="macOS .iconset folder to write")
     args = parser.parse_args(argv)
-    _app = QGuiApplication(sys.argv[:1])  # noqa: F841 - QImage text/paint needs one
+    _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841
     if args.hicolor:
         args.hicolor.mkdir(parents=True, exist_ok=True)
         for size in HICOLOR_SIZES:
