@@ -49,8 +49,12 @@ HOMEDIR="$TMP/home"
 mkdir -p "$HOMEDIR"
 run() {  # no PYTHONPATH, no checkout on the path, a fresh HOME
     (cd "$TMP" && env -i PATH=/usr/bin:/bin HOME="$HOMEDIR" LANG=C.UTF-8 \
-        QT_QPA_PLATFORM=offscreen "$BIN" "$@")
+        QT_QPA_PLATFORM=offscreen ${HRHER2_BUNDLE_CHECK:+HRHER2_BUNDLE_CHECK=1} "$BIN" "$@")
 }
+
+# Every module of core/ and desktop/ imports inside the bundle (lazy imports included).
+check="$(HRHER2_BUNDLE_CHECK=1 run 2>&1)" || fail "bundle check: $check"
+log "$check"
 
 out="$(run --self-test 2>"$TMP/self-test.err")" || {
     cat "$TMP/self-test.err" >&2; fail "--self-test exited $? ($out)"; }

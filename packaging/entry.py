@@ -18,6 +18,34 @@ if (sys.platform.startswith("linux") and "QT_QPA_PLATFORM" not in os.environ
         and os.environ.get("DISPLAY")):
     os.environ["QT_QPA_PLATFORM"] = "xcb"
 
+
+def bundle_check() -> int:
+    """Import every module of the app and its lazily used libraries, then exit.
+
+    For CI (packaging/ci-deb.sh runs it with HRHER2_BUNDLE_CHECK=1): a module the bundle
+    lacks would otherwise only fail when a clinician first uses that feature. Imports
+    only; opens no window and touches no data.
+    """
+    import importlib
+    import pkgutil
+
+    count = 0
+    for name in ("core", "desktop", "resources", "reportlab", "sqlite_utils", "platformdirs"):
+        package = importlib.import_module(name)
+        count += 1
+        for info in pkgutil.walk_packages(getattr(package, "__path__", []), f"{name}."):
+            if info.name.endswith("__main__") or ".tests" in info.name:
+                continue  # __main__ would run the program
+            if name in ("core", "desktop", "resources"):
+                importlib.import_module(info.name)
+                count += 1
+    print(f"bundle check OK: {count} modules imported")
+    return 0
+
+
+if os.environ.get("HRHER2_BUNDLE_CHECK") == "1":
+    raise SystemExit(bundle_check())
+
 from desktop.launcher import main  # noqa: E402 - the settings above must come first
 
 if __name__ == "__main__":
