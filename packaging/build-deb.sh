@@ -18,6 +18,8 @@ BUILD="$ROOT/build"
 VENV="$BUILD/venv"
 STAGE="$BUILD/deb-root"
 APP=hrher2-aid
+# Set the real contact before shipping (lintian flags the placeholder's mail host).
+MAINTAINER="${DEB_MAINTAINER:-hrher2-aid maintainers <hrher2-aid@localhost>}"
 
 VERSION="$("$PYTHON" -c 'import tomllib; print(tomllib.load(open("pyproject.toml", "rb"))["project"]["version"])')"
 DEB="$ROOT/dist/${APP}_${VERSION}_amd64.deb"
@@ -62,8 +64,15 @@ install -D -m 0644 "resources/icons/$APP.svg" "$STAGE/usr/share/icons/hicolor/sc
 install -m 0644 packaging/deb/copyright "$STAGE/usr/share/doc/$APP/copyright"
 install -m 0755 packaging/deb/postinst packaging/deb/postrm "$STAGE/DEBIAN/"
 
-# Normalise modes: root-owned (--root-owner-group), world-readable, no group/other write.
+CHANGED="$(date -R -d "@$(git log -1 --format=%ct 2>/dev/null || date +%s)")"
+printf '%s (%s) stable; urgency=medium\n\n  * Release %s.\n\n -- %s  %s\n' \
+    "$APP" "$VERSION" "$VERSION" "$MAINTAINER" "$CHANGED" |
+    gzip -9n > "$STAGE/usr/share/doc/$APP/changelog.gz"
+
+# Normalise modes: root-owned (--root-owner-group), world-readable, no group/other write,
+# shared libraries not executable (only the program and maintainer scripts are).
 chmod -R u+rwX,go+rX,go-w "$STAGE"
+find "$STAGE/opt/$APP" -type f -name '*.so*' -exec chmod 0644 {} +
 
 (cd "$STAGE" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' |
     LC_ALL=C sort -z | xargs -0 md5sum) > "$BUILD/md5sums"
@@ -74,7 +83,7 @@ cat > "$STAGE/DEBIAN/control" <<EOF
 Package: $APP
 Version: $VERSION
 Architecture: amd64
-Maintainer: hrher2-aid maintainers <hrher2-aid@localhost>
+Maintainer: $MAINTAINER
 Installed-Size: $INSTALLED_KB
 Depends: $("$ROOT/packaging/deb-depends.sh" control)
 Section: science
