@@ -41,6 +41,14 @@ grep -q "^Exec=/usr/bin/$APP\$" "$UNPACKED/usr/share/applications/$APP.desktop" 
 if find "$UNPACKED" -name '__pycache__' -o -name '*.py' | grep -q .; then
     fail "the package carries Python sources or bytecode caches"
 fi
+# Nothing in the bundle links to a library that was trimmed away (or that the system
+# lacks): ldd every ELF file with the bundle's own library folders on the search path.
+BUNDLE_DIR="$UNPACKED/opt/$APP/_internal"
+missing="$(find "$UNPACKED/opt/$APP" -type f \( -name '*.so*' -o -perm -u+x \) -print0 |
+    LD_LIBRARY_PATH="$BUNDLE_DIR:$BUNDLE_DIR/PySide6/Qt/lib" xargs -0 -n1 ldd 2>/dev/null |
+    grep 'not found' | sort -u || true)"
+[[ -z "$missing" ]] || fail "libraries not found:
+$missing"
 before="$(cd "$UNPACKED" && find . | sort)"
 
 # --- run the unpacked files, in a bare environment, outside the checkout ---------------
