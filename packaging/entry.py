@@ -1,0 +1,52 @@
+"""Frozen entry point: the ``hrher2-aid`` command inside the PyInstaller bundle.
+
+Kept tiny so that the spec's Analysis starts from the same ``main`` as the console
+script in pyproject.toml.
+"""
+
+import os
+import sys
+
+# The bundle lives under a read-only, package-owned folder (/opt/hrher2-aid); a run
+# as root must not leave __pycache__ there, or purging the package leaves files behind.
+sys.dont_write_bytecode = True
+
+# The Linux bundle carries Qt's xcb platform plugin only (no Wayland client libraries).
+# On a Wayland desktop Qt would first look for its wayland plugin and print a warning
+# before falling back to xcb (XWayland); go straight to xcb when an X display exists.
+if (sys.platform.startswith("linux") and "QT_QPA_PLATFORM" not in os.environ
+        and os.environ.get("DISPLAY")):
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+
+
+def bundle_check() -> int:
+    """Import every module of the app and its lazily used libraries, then exit.
+
+    For CI (packaging/ci-deb.sh runs it with HRHER2_BUNDLE_CHECK=1): a module the bundle
+    lacks would otherwise only fail when a clinician first uses that feature. Imports
+    only; opens no window and touches no data.
+    """
+    import importlib
+    import pkgutil
+
+    count = 0
+    for name in ("core", "desktop", "resources", "reportlab", "sqlite_utils", "platformdirs"):
+        package = importlib.import_module(name)
+        count += 1
+        for info in pkgutil.walk_packages(getattr(package, "__path__", []), f"{name}."):
+            if info.name.endswith("__main__") or ".tests" in info.name:
+                continue  # __main__ would run the program
+            if name in ("core", "desktop", "resources"):
+                importlib.import_module(info.name)
+                count += 1
+    print(f"bundle check OK: {count} modules imported")
+    return 0
+
+
+if os.environ.get("HRHER2_BUNDLE_CHECK") == "1":
+    raise SystemExit(bundle_check())
+
+from desktop.launcher import main  # noqa: E402 - the settings above must come first
+
+if __name__ == "__main__":
+    raise SystemExit(main())
