@@ -45,7 +45,23 @@ def _application() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName(APP_NAME)
         app.setOrganizationName(ORG_NAME)
+        _set_window_icon(app)
     return app
+
+
+def _set_window_icon(app: QApplication) -> None:
+    """The app icon for the title bar and task switcher (PNG: no SVG plugin needed)."""
+    from PySide6.QtGui import QIcon
+
+    import resources
+
+    folder = Path(resources.__file__).parent / "icons"
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256):
+        path = folder / f"hrher2-aid-{size}.png"
+        if path.exists():
+            icon.addFile(str(path))
+    app.setWindowIcon(icon)
 
 
 class _FirstPaint(QObject):

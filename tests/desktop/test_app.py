@@ -117,3 +117,11 @@ def test_run_with_a_failing_store_says_so_in_a_dialog(
     for widget in QApplication.topLevelWidgets():
         if widget.objectName() == "main_window":
             widget.close()
+
+
+def test_the_application_has_its_icon(qapp: Any) -> None:
+    from desktop.app import _set_window_icon
+
+    _set_window_icon(qapp)
+    sizes = {s.width() for s in qapp.windowIcon().availableSizes()}
+    assert {16, 32, 256} <= sizes
