@@ -6,8 +6,6 @@ import io
 import itertools
 import json
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -95,13 +93,15 @@ def flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def pdftoppm() -> str | None:
-    return shutil.which("pdftoppm")
-
-
 def render_page_png(pdf: Path, page: int, out_prefix: Path, dpi: int = 150) -> Path:
-    exe = pdftoppm()
-    assert exe, "pdftoppm (Debian poppler-utils) is needed"
-    subprocess.run([exe, "-r", str(dpi), "-f", str(page), "-l", str(page), "-png",
-                    "-singlefile", str(pdf), str(out_prefix)], check=True)
-    return out_prefix.with_suffix(".png")
+    """Render one page (1-based) to PNG with PDFium (a PyPI wheel: no system package)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        image = document[page - 1].render(scale=dpi / 72).to_pil()
+    finally:
+        document.close()
+    out = out_prefix.with_suffix(".png")
+    image.save(out)
+    return out

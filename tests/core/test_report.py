@@ -21,7 +21,6 @@ from tests.core.report_support import (
     case_of,
     flat,
     pdf_text,
-    pdftoppm,
     render_page_png,
 )
 
@@ -155,7 +154,6 @@ def test_clinician_and_institution_are_optional(store):
     assert "(not given)" in text
 
 
-@pytest.mark.skipif(pdftoppm() is None, reason="needs pdftoppm (Debian poppler-utils)")
 @pytest.mark.parametrize("kind", ["summary", "handout"])
 def test_qr_code_decodes_to_case_hash_and_evidence_version(store, documents, tmp_path: Path,
                                                            kind):
