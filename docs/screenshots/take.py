@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -35,6 +36,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     # Settings go to a throwaway folder: screenshots never touch the user's settings.
     settings_dir = tempfile.mkdtemp(prefix="hrher2-shots-")
+    os.environ["HRHER2_AID_DATA_DIR"] = settings_dir  # and saved cases too
     from PySide6.QtCore import QSettings
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
@@ -113,6 +115,8 @@ def main() -> None:
     shoot(about, "07_about")
     about.close()
 
+    _shoot_records(window, shoot, Path(settings_dir))
+
     broken = Path(settings_dir) / "broken.sqlite"
     data = (ROOT / "resources" / "evidence.sqlite").read_bytes()
     # One altered letter in a statement: the store's content hash no longer matches.
@@ -127,6 +131,55 @@ def main() -> None:
     failing.close()
     shutil.rmtree(settings_dir, ignore_errors=True)
     QApplication.quit()
+
+
+def _shoot_records(window: Any, shoot: Any, folder: Path) -> None:
+    """The saved-cases list, a case saved under older evidence, and the audit log."""
+    from core.case import parse_case
+    from core.casestore import CaseStore
+    from desktop.audit_view import AuditDialog
+    from desktop.case_list import CaseListDialog
+    from tests.conftest import build_older_evidence
+
+    store = CaseStore.open()
+    renderer = window.renderer
+    base = {"format": "hrher2-aid.case/1", "menopausal_status": "postmenopausal",
+            "receptors": {"hr": "positive", "her2": "positive"},
+            "disease": {"visceral": True, "symptomatic": False}}
+    cases = [
+        {**base, "label": "Clinic 12 / A", "setting": "first_line"},
+        {**base, "label": "Clinic 12 / B", "setting": "after_induction",
+         "chemotherapy": {"months_given": 5, "maximal_response": False}},
+        {**base, "label": "Clinic 14 / C", "setting": "progression",
+         "endocrine_responsive": "yes"},
+    ]
+    for data in cases:
+        case = parse_case(data)
+        store.save(case, renderer.result_for(case))
+    old = build_older_evidence(folder, "2026.06.1")
+    old_case = parse_case({**base, "label": "Clinic 09 / D", "setting": "first_line"})
+    old_id = store.save(old_case, old.result_for(old_case))
+    store.record_export("2026-11-26T09:30:00Z", ["/home/clinic/summary-A.pdf",
+                                                 "/home/clinic/handout-A.pdf"],
+                        parse_case(cases[0]).sha256(), renderer.evidence.version)
+
+    dialog = CaseListDialog(store, window, renderer=renderer)
+    dialog.move(40, 40)
+    dialog.show()
+    shoot(dialog, "09_saved_cases")
+    dialog.reject()
+
+    window.setWindowModified(False)  # no "unsaved changes?" question in a screenshot run
+    window.records.open_saved(store.opened(old_id, renderer))
+    shoot(window, "10_older_evidence_both_results")
+
+    audit = AuditDialog(store, window)
+    audit.move(40, 40)
+    audit.show()
+    shoot(audit, "11_audit_log")
+    audit.close()
+    window.setWindowModified(False)
+    store.close()
 
 
 if __name__ == "__main__":
