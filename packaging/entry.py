@@ -23,8 +23,9 @@ def bundle_check() -> int:
     """Import every module of the app and its lazily used libraries, then exit.
 
     For CI (packaging/ci-deb.sh runs it with HRHER2_BUNDLE_CHECK=1): a module the bundle
-    lacks would otherwise only fail when a clinician first uses that feature. Imports
-    only; opens no window and touches no data.
+    lacks would otherwise only fail when a clinician first uses that feature. Then a
+    case is saved in a new case store in a temporary folder and read back (schema
+    creation runs sqlite-utils' migrations). Opens no window; touches no user data.
     """
     import importlib
     import pkgutil
@@ -39,7 +40,26 @@ def bundle_check() -> int:
             if name in ("core", "desktop", "resources"):
                 importlib.import_module(info.name)
                 count += 1
-    print(f"bundle check OK: {count} modules imported")
+    import tempfile
+    from pathlib import Path
+
+    from core.case import parse_case
+    from core.casestore import CaseStore
+    from core.evidence import open_store
+    from core.result import Renderer
+
+    case = parse_case({"format": "hrher2-aid.case/1", "setting": "first_line",
+                       "receptors": {"hr": "positive", "her2": "positive"},
+                       "disease": {"visceral": True, "symptomatic": False}})
+    with tempfile.TemporaryDirectory() as folder:
+        store = CaseStore.open(Path(folder) / "cases.sqlite")
+        case_id = store.save(case, Renderer(open_store()).result_for(case))
+        saved = store.get(case_id).case_sha256
+        store.close()
+    if saved != case.sha256():
+        print("bundle check FAILED: the saved case did not read back")
+        return 1
+    print(f"bundle check OK: {count} modules imported, a case saved and read back")
     return 0
 
 
