@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -192,6 +193,13 @@ def loads_case(text: str | bytes) -> Case:
 _DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant,
                                    object_pairs_hook=_unique_object)
 _CANONICAL_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def read_case_file(path: str | os.PathLike[str]) -> Case:
+    """Read and validate one case file, reading at most the size limit (plus one byte):
+    a device or pipe such as /dev/zero has no size and no end. OSError propagates."""
+    with open(path, "rb") as fh:
+        return loads_case(fh.read(MAX_CASE_BYTES + 1))
 
 
 def _too_large(size: int) -> str:

@@ -38,13 +38,15 @@ def read_input_bytes(name: str, limit: int = MAX_CASE_BYTES) -> bytes:
     else:
         path = Path(name)
         try:
-            size = path.stat().st_size
             if path.is_dir():
                 raise UsageError(f"{name}: is a folder, not a case file")
+            size = path.stat().st_size
             if size > limit:
                 raise CaseError("", f"input too large ({size:,} bytes; a case is at most "
                                     f"{limit:,} bytes)")
-            data = path.read_bytes()
+            # Read at most limit + 1 bytes: a device or pipe (/dev/zero) has no size.
+            with path.open("rb") as fh:
+                data = fh.read(limit + 1)
         except FileNotFoundError:
             raise UsageError(f"{name}: file not found") from None
         except PermissionError:

@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from core import questionnaire as q
-from core.case import MAX_CASE_BYTES, Case, CaseError, loads_case, parse_case
+from core.case import Case, CaseError, parse_case, read_case_file
 from core.evidence import EvidenceStore
 from core.result import Renderer, Result
 from desktop.questionnaire_view import QuestionnaireView
@@ -218,10 +218,7 @@ class MainWindow(QMainWindow):
     def open_path(self, path: Path) -> bool:
         """Open a case file; a malformed one is refused and the current case kept."""
         try:
-            if path.stat().st_size > MAX_CASE_BYTES:
-                raise CaseError("", f"file too large (a case is at most {MAX_CASE_BYTES:,} "
-                                    "bytes)")
-            case = loads_case(path.read_bytes())
+            case = read_case_file(path)
         except OSError as exc:
             _dialogs().error(self, "Cannot open case", f"{path}:\n{exc.strerror or exc}")
             return False

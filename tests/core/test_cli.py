@@ -93,6 +93,12 @@ def test_fifty_megabytes(tmp_path: Path) -> None:
     assert piped.returncode == 2 and b"input too large" in piped.stderr
 
 
+def test_a_device_without_end_is_refused() -> None:
+    """/dev/zero has no size and no end: it is read only up to the limit."""
+    run = cli("recommend", "/dev/zero")
+    assert run.returncode == 2 and b"input too large" in run.stderr
+
+
 def test_usage_errors_exit_2() -> None:
     for args in (["recommend"], ["recommend", "--frobnicate"], ["evidence"]):
         run = cli(*args)
