@@ -146,6 +146,12 @@ class MainWindow(QMainWindow):
         self.file_menu.insertAction(self._hooks_end, action)
         return action
 
+    def add_tools_action(self, text: str, slot: Callable[[], Any]) -> QAction:
+        """Add an action at the end of the Tools menu."""
+        action = self._action(text, slot)
+        self.tools_menu.addAction(action)
+        return action
+
     # --- the case ---------------------------------------------------------------
 
     def current_case(self) -> Case | None:

@@ -30,7 +30,7 @@ class CaseRecords:
         w = self.window
         w.add_file_action("Saved &cases…", self.open_case_list, "Ctrl+L")
         w.add_file_action("&Export PDF…", self.export_pdf, "Ctrl+P")
-        w.tools_menu.addAction(w._action("&Audit log…", self.show_audit))
+        w.add_tools_action("&Audit log…", self.show_audit)
         w.save_hook = self.save
 
     @property
