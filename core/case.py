@@ -23,7 +23,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 CASE_FORMAT: Final = "hrher2-aid.case/1"
 MAX_CASE_BYTES: Final = 1_000_000
@@ -169,13 +169,13 @@ def loads_case(text: str | bytes) -> Case:
     """
     if isinstance(text, bytes):
         if len(text) > MAX_CASE_BYTES:
-            raise CaseError("", _too_large(len(text)))
+            raise CaseError("", _TOO_LARGE)
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise CaseError("", f"not UTF-8 text (bad byte at offset {exc.start})") from None
     elif len(text) > MAX_CASE_BYTES:
-        raise CaseError("", _too_large(len(text)))
+        raise CaseError("", _TOO_LARGE)
     if not text.strip():
         raise CaseError("", "empty input: expected a JSON object")
     try:
@@ -195,15 +195,22 @@ _DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant,
 _CANONICAL_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
+def read_case_bytes(source: str | os.PathLike[str] | BinaryIO) -> bytes:
+    """Read a case's bytes, at most the size limit plus one (enough for
+    :func:`loads_case` to refuse it): a device or pipe such as /dev/zero has no size
+    and no end. OSError propagates."""
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as fh:
+            return fh.read(MAX_CASE_BYTES + 1)
+    return source.read(MAX_CASE_BYTES + 1)
+
+
 def read_case_file(path: str | os.PathLike[str]) -> Case:
-    """Read and validate one case file, reading at most the size limit (plus one byte):
-    a device or pipe such as /dev/zero has no size and no end. OSError propagates."""
-    with open(path, "rb") as fh:
-        return loads_case(fh.read(MAX_CASE_BYTES + 1))
+    """Read and validate one case file (see :func:`read_case_bytes`)."""
+    return loads_case(read_case_bytes(path))
 
 
-def _too_large(size: int) -> str:
-    return f"input too large ({size:,} bytes; a case is at most {MAX_CASE_BYTES:,} bytes)"
+_TOO_LARGE: Final = f"input too large (a case is at most {MAX_CASE_BYTES:,} bytes)"
 
 
 _JSON_TYPE_NAMES: Final = {

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO, NoReturn
 
-from core.case import MAX_CASE_BYTES, CaseError, loads_case
+from core.case import CaseError, loads_case, read_case_bytes
 from core.evidence import EvidenceError, EvidenceStore, open_store
 from core.result import Renderer
 
@@ -31,31 +31,20 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{PROG} --help')")
 
 
-def read_input_bytes(name: str, limit: int = MAX_CASE_BYTES) -> bytes:
-    """Read a case file (or ``-`` for stdin), refusing anything over ``limit`` bytes."""
+def read_input_bytes(name: str) -> bytes:
+    """A case's bytes from a file, or ``-`` for stdin (bounded: see read_case_bytes)."""
     if name == "-":
-        data: bytes = sys.stdin.buffer.read(limit + 1)
-    else:
-        path = Path(name)
-        try:
-            if path.is_dir():
-                raise UsageError(f"{name}: is a folder, not a case file")
-            size = path.stat().st_size
-            if size > limit:
-                raise CaseError("", f"input too large ({size:,} bytes; a case is at most "
-                                    f"{limit:,} bytes)")
-            # Read at most limit + 1 bytes: a device or pipe (/dev/zero) has no size.
-            with path.open("rb") as fh:
-                data = fh.read(limit + 1)
-        except FileNotFoundError:
-            raise UsageError(f"{name}: file not found") from None
-        except PermissionError:
-            raise UsageError(f"{name}: permission denied") from None
-        except OSError as exc:
-            raise UsageError(f"{name}: cannot be read ({exc.strerror})") from None
-    if len(data) > limit:
-        raise CaseError("", f"input too large (more than {limit:,} bytes)")
-    return data
+        return read_case_bytes(sys.stdin.buffer)
+    if Path(name).is_dir():
+        raise UsageError(f"{name}: is a folder, not a case file")
+    try:
+        return read_case_bytes(name)
+    except FileNotFoundError:
+        raise UsageError(f"{name}: file not found") from None
+    except PermissionError:
+        raise UsageError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot be read ({exc.strerror})") from None
 
 
 def _evidence(args: argparse.Namespace) -> EvidenceStore:

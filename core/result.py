@@ -13,7 +13,7 @@ two cases with the same decision.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from core.case import Case
@@ -155,6 +155,4 @@ class Renderer:
 
 
 def _with_hash(template: Result, case_sha256: str) -> Result:
-    from dataclasses import replace
-
     return replace(template, case_sha256=case_sha256)

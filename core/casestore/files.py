@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.case import MAX_CASE_BYTES, CaseError, loads_case
+from core.case import CaseError, read_case_file
 from core.casestore.errors import CaseFileError, CaseStoreError
 from core.casestore.records import ImportReport
 
@@ -74,9 +74,7 @@ def import_files(store: CaseStore, paths: Sequence[str | Path],
     for raw in paths:
         path = Path(raw)
         try:
-            with path.open("rb") as fh:
-                data = fh.read(MAX_CASE_BYTES + 1)
-            case = loads_case(data)
+            case = read_case_file(path)
         except OSError as exc:
             reports.append(ImportReport(path, error=f"cannot be read: {exc.strerror or exc}"))
             continue
