@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from core.case import (
     CASE_FORMAT,
@@ -42,16 +41,15 @@ Answers = Mapping[str, Any]
 KINDS: Final = ("choice", "bool", "number", "text")
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+# NamedTuple, not a dataclass: see the note in core.case (start-up time).
+class Choice(NamedTuple):
     """One allowed value of a field and the label shown for it."""
 
     value: Any
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(NamedTuple):
     """One question: the case field it fills, how it is asked, and a one-line help."""
 
     path: str
@@ -90,8 +88,7 @@ class Field:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One screen of the questionnaire."""
 
     id: str

@@ -13,8 +13,7 @@ two cases with the same decision.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from core.case import Case
 from core.evidence import EvidenceStore
@@ -25,8 +24,8 @@ _STATUS_RANK: Final = {"preferred": 0, "consider": 1}
 _SEVERITY_RANK: Final = {"warning": 0, "note": 1}
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+# NamedTuple, not a dataclass: see the note in core.case (start-up time).
+class Item(NamedTuple):
     """One option, plan item or caution, with its words and citations."""
 
     id: str
@@ -38,8 +37,7 @@ class Item:
     rationale: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     in_scope: bool
     scope_reason: str | None
     options: tuple[Item, ...]
@@ -155,4 +153,4 @@ class Renderer:
 
 
 def _with_hash(template: Result, case_sha256: str) -> Result:
-    return replace(template, case_sha256=case_sha256)
+    return template._replace(case_sha256=case_sha256)

@@ -16,21 +16,21 @@ tables.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from core.case import Case
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+# NamedTuple, not a dataclass: see the note in core.case (start-up time).
+class Decision(NamedTuple):
     """What the rules decided, as contract ids (``scope.*`` / ``outside.*`` for our notes)."""
 
     in_scope: bool
     scope: tuple[str, ...] = ()
     options: tuple[tuple[str, str], ...] = ()
     plan: tuple[str, ...] = ()
-    cautions: frozenset[str] = field(default_factory=frozenset)
-    outside: frozenset[str] = field(default_factory=frozenset)
+    cautions: frozenset[str] = frozenset()
+    outside: frozenset[str] = frozenset()
 
     @property
     def key(self) -> tuple[object, ...]:

@@ -11,6 +11,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+# The Qt-free modules the first window needs load before PySide6 does: once loaded,
+# PySide6 reads the source of every module imported after it (its __feature__
+# check), start-up time spent on modules that never use Qt.
+import core.questionnaire  # noqa: F401 - loaded here for the reason above
+import core.result  # noqa: F401 - loaded here for the reason above
+from core.evidence import EvidenceError, open_store
+
+# isort: split
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -25,7 +33,6 @@ def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
     """The main window, not yet shown. The evidence store is opened and verified here;
     a store that fails its check gives a window that shows the error and recommends
     nothing (``window.evidence_error`` says why)."""
-    from core.evidence import EvidenceError, open_store
     from desktop.main_window import MainWindow
     from desktop.records import CaseRecords
 

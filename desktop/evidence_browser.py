@@ -3,8 +3,6 @@ store's full-text index (:meth:`core.evidence.EvidenceStore.search`)."""
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.evidence import EvidenceError, EvidenceStore, Statement
+from desktop.markup import escape
 
 _KIND_LABELS = {"option": "Option", "plan": "Plan", "caution": "Caution",
                 "outside": "Outside the source", "scope": "Scope"}

@@ -7,7 +7,6 @@ wizard, where the flow is data and Qt renders the current node).
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import questionnaire as q
+from desktop.markup import escape
 from desktop.questionnaire_page import StepPage
 
 

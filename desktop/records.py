@@ -1,8 +1,9 @@
 """The workstation's records for one main window: saved cases, PDF export, audit log.
 
-The case store (SQLite) and reportlab load on first use, never at start-up. Saving
-keeps the case in the store; every PDF export is written to the audit log with its
-files, the case hash and the evidence version.
+The case store (SQLite), reportlab and the message boxes (``desktop.dialogs``) load
+on first use, never at start-up. Saving keeps the case in the store; every PDF
+export is written to the audit log with its files, the case hash and the evidence
+version.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from core.case import Case
 from core.result import Result
-from desktop import dialogs
 
 if TYPE_CHECKING:
     from core.casestore import CaseStore
@@ -71,6 +71,7 @@ class CaseRecords:
             except CaseNotFound:  # deleted from the list meanwhile: keep it as new
                 self.window.case_id = store.save(case, result, None)
         except CaseStoreError as exc:
+            from desktop import dialogs
             dialogs.error(self.window, "Cannot save case", str(exc))
             return False
         return True
@@ -86,6 +87,7 @@ class CaseRecords:
         dialog = CaseListDialog(store, self.window, renderer=self.window.renderer)
         dialog.open_requested.connect(self.open_saved)
         dialog.new_case_requested.connect(self.window.new_case)
+        from desktop import dialogs
         dialogs.exec_dialog(dialog)
 
     def open_saved(self, payload: dict[str, Any]) -> None:
@@ -105,6 +107,7 @@ class CaseRecords:
         w = self.window
         case, result = w.current_case(), w.current_result()
         if w.store is None or result is None or case is None:
+            from desktop import dialogs
             dialogs.error(w, "Export PDF", "There is nothing to export yet: the case is "
                           "not complete, or the evidence store failed its check.")
             return
@@ -126,6 +129,7 @@ class CaseRecords:
                                     result.evidence_version, kind="report",
                                     case_id=w.case_id)
             except CaseStoreError as exc:
+                from desktop import dialogs
                 dialogs.error(w, "Audit log", f"The documents were written, but the "
                               f"export could not be recorded in the audit log:\n{exc}")
         w.statusBar().showMessage("Exported " + ", ".join(p.name for p in written), 8000)
@@ -135,5 +139,6 @@ class CaseRecords:
 
         store = self.store
         if store is not None:
+            from desktop import dialogs
             dialogs.exec_dialog(AuditDialog(store, self.window))
 

@@ -9,7 +9,6 @@ The view (objectName ``result``) is a QTextBrowser, so its text is readable with
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import QUrl
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 from core.evidence import EvidenceStore
 from core.questionnaire import Field
 from core.result import Item, Result
+from desktop.markup import escape
 
 _STATUS_STYLE = {"preferred": ("Preferred", "#1b5e20"), "consider": ("Consider", "#0d47a1")}
 _SEVERITY_STYLE = {

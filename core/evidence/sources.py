@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import resources
+from core.digest import sha256_of_one
 
 SOURCES_DIR: Final = Path(resources.__file__).parent / "evidence"
 STORE_FORMAT: Final = "hrher2-aid.evidence/1"
@@ -114,10 +115,8 @@ def _json(value: object) -> str:
 
 def content_sha256(content: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON of the store's content (``meta.sha256`` excluded)."""
-    import hashlib
-
     meta = {k: v for k, v in content["meta"].items() if k != "sha256"}
     canonical = json.dumps(
         {**content, "meta": meta}, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return sha256_of_one(canonical.encode("utf-8"))

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 from urllib.parse import quote
 
 import resources
@@ -33,16 +32,15 @@ class EvidenceError(Exception):
     """The evidence store is missing, corrupt, altered or not an evidence store."""
 
 
-@dataclass(frozen=True, slots=True)
-class Reference:
+# NamedTuple, not a dataclass: see the note in core.case (start-up time).
+class Reference(NamedTuple):
     n: int
     short: str
     citation: str
     confidence: str
 
 
-@dataclass(frozen=True, slots=True)
-class Statement:
+class Statement(NamedTuple):
     id: str
     kind: str
     order: int
@@ -55,8 +53,7 @@ class Statement:
     extra: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class Figure:
+class Figure(NamedTuple):
     id: str
     trial: str
     measure: str
@@ -66,8 +63,7 @@ class Figure:
     used_by: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     statement: Statement
     snippet: str
 
