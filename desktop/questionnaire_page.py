@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLocale, Signal
-from PySide6.QtGui import QDoubleValidator
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
     QButtonGroup,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -113,16 +112,18 @@ class LineInput(FieldInput):
         super().__init__(field, parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.edit = QLineEdit(self)
+        # Looked up here, not imported: PySide6 creates a class (and its enums) on first
+        # use, and the first page has no line edits (start-up time).
+        self.edit = QtWidgets.QLineEdit(self)
         # The edit itself carries the field path: it is what automation types into.
         self.setObjectName(f"{field.path}.box")
         self.edit.setObjectName(field.path)
         self.edit.setAccessibleName(field.label)
         self.edit.setAccessibleDescription(field.help)
         if field.kind == "number":
-            validator = QDoubleValidator(field.minimum, field.maximum, 1, self.edit)
-            validator.setLocale(QLocale.c())  # '.' decimal point in every locale
-            validator.setNotation(QDoubleValidator.Notation.StandardNotation)
+            validator = QtGui.QDoubleValidator(field.minimum, field.maximum, 1, self.edit)
+            validator.setLocale(QtCore.QLocale.c())  # '.' decimal point in every locale
+            validator.setNotation(QtGui.QDoubleValidator.Notation.StandardNotation)
             self.edit.setValidator(validator)
             self.edit.setMaximumWidth(120)
             self.edit.setPlaceholderText(f"{field.minimum:g}–{field.maximum:g}")

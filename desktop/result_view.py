@@ -9,15 +9,17 @@ The view (objectName ``result``) is a QTextBrowser, so its text is readable with
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.evidence import EvidenceStore
 from core.questionnaire import Field
 from core.result import Item, Result
 from desktop.markup import escape
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QUrl  # the class costs 1 ms to create; only typing needs it
 
 _STATUS_STYLE = {"preferred": ("Preferred", "#1b5e20"), "consider": ("Consider", "#0d47a1")}
 _SEVERITY_STYLE = {
