@@ -10,7 +10,7 @@ when the document is saved.
 from __future__ import annotations
 
 import io
-import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,7 +35,7 @@ from reportlab.platypus import (
 
 import resources
 from core.report.errors import ReportError
-from core.report.qr import qr_modules
+from core.report.qr import qr_rows
 
 FONT: Final = "DejaVuSans"
 FONT_BOLD: Final = "DejaVuSans-Bold"
@@ -72,27 +72,28 @@ def register_fonts() -> None:
                                   boldItalic=FONT_BOLD)
 
 
-_PRINTABLE: dict[str, frozenset[int]] = {}
+_PRINTABLE: dict[str, frozenset[str]] = {}
 
 
-def _printable(font: str) -> frozenset[int]:
-    """Code points the font has glyphs for (read once per font)."""
+def _printable(font: str) -> frozenset[str]:
+    """Characters the font has glyphs for (read once per font: the font file's own)."""
     cached = _PRINTABLE.get(font)
     if cached is None:
         register_fonts()
-        cached = _PRINTABLE[font] = frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+        cached = _PRINTABLE[font] = frozenset(
+            map(chr, pdfmetrics.getFont(font).face.charToGlyph))
     return cached
 
 
 def missing_glyphs(text: str, font: str = FONT) -> set[str]:
     """Characters of ``text`` the font has no glyph for (reportlab would print boxes;
     its ``warnOnMissingFontGlyphs`` covers Type 1 fonts only, so check here)."""
-    printable = _printable(font)
-    return {c for c in set(text) if not c.isspace() and ord(c) not in printable}
+    return {c for c in set(text).difference(_printable(font)) if not c.isspace()}
 
 
 def checked(text: str) -> str:
-    """``text`` escaped for a Paragraph, after making sure every character prints."""
+    """``text`` escaped for a Paragraph, after making sure every character prints
+    in both the regular and the bold font."""
     missing = missing_glyphs(text) | missing_glyphs(text, FONT_BOLD)
     if missing:
         shown = ", ".join(f"U+{ord(c):04X}" for c in sorted(missing))
@@ -102,12 +103,17 @@ def checked(text: str) -> str:
 
 class _Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
     """A Paragraph that remembers its last wrap: KeepTogether and the frame both wrap
-    every paragraph at the same width, and line breaking is the costliest step."""
+    every paragraph at the same width, and line breaking is the costliest step.
+
+    The lines are kept in ``blPara``; a split that finds no room (an orphan line)
+    deletes them and moves the paragraph on, so a remembered wrap counts only while
+    they are there."""
 
     _memo: tuple[float, tuple[float, float]] | None = None
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        if self._memo is not None and self._memo[0] == avail_width:
+        if (self._memo is not None and self._memo[0] == avail_width
+                and hasattr(self, "blPara")):
             return self._memo[1]
         size: tuple[float, float] = super().wrap(avail_width, avail_height)
         self._memo = (avail_width, size)
@@ -185,6 +191,7 @@ def _draw_header(canvas: Canvas, marks: PageMarks) -> None:
 
 
 _QR_FORM: Final = "case-qr"
+_DARK_RUN: Final = re.compile("1+")
 QR_BORDER: Final = 4  # modules of quiet zone, as the QR standard asks
 
 
@@ -194,19 +201,12 @@ def _define_qr_form(canvas: Canvas, payload: str) -> None:
     reportlab's QR widget re-encodes the code on every page; once per document is
     enough, and the file is smaller.
     """
-    rows = qr_modules(payload)
+    rows = qr_rows(payload)
     size = len(rows) + 2 * QR_BORDER
-    # One path in module units (integers print fast), filled once: far cheaper than
-    # a reportlab rect() per run of dark modules.
-    ops = []
-    for r, row in enumerate(rows):
-        y = size - (r + QR_BORDER + 1)
-        c = 0
-        for dark, run in itertools.groupby(row):
-            count = len(list(run))
-            if dark:
-                ops.append(f"{c + QR_BORDER} {y} {count} 1 re")
-            c += count
+    # One path in module units (integers print fast), a rectangle per run of dark
+    # modules, filled once: far cheaper than a reportlab rect() per module.
+    ops = [f"{run.start() + QR_BORDER} {size - (r + QR_BORDER + 1)} {len(run.group())} 1 re"
+           for r, line in enumerate(rows) for run in _DARK_RUN.finditer(line)]
     canvas.beginForm(_QR_FORM)
     canvas.saveState()
     canvas.scale(QR_SIZE / size, QR_SIZE / size)

@@ -189,3 +189,29 @@ def test_no_flowable_appears_twice_in_a_story(store):
                   _story(handout_paragraphs(case, result, store, INFO))):  # type: ignore[arg-type]
         ids = [id(f) for f in _flowables(story)]
         assert len(ids) == len(set(ids)) > 20
+
+
+@pytest.mark.parametrize("room_in_lines", [0.5, 1.5])
+def test_a_paragraph_with_no_room_at_the_page_foot_moves_on_whole(room_in_lines: float):
+    """A paragraph that would leave one line (an orphan) or none at the foot of a page
+    goes whole to the next page. reportlab drops its laid-out lines when it declines
+    the split; the remembered wrap must not bring back a paragraph without them."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer
+
+    from core.report import template as t
+
+    style = ParagraphStyle("body", fontName=t.FONT, fontSize=10, leading=12)
+    marks = t.PageMarks(title="test", case_sha256="0" * 64, evidence_version="test",
+                        footer_note="")
+    body_height = (t.PAGE[1] - (t.MARGIN + t.HEADER_H - 6 * mm)
+                   - (t.MARGIN + t.FOOTER_H - 8 * mm))
+    text = "A paragraph of several lines that must not lose them. " * 12
+    story = [Spacer(1, body_height - room_in_lines * 12), t.para(text, style),
+             t.para("The end.", style)]
+    reader = PdfReader(io.BytesIO(t.render(story, marks, subject="s", author="a")))
+    assert len(reader.pages) == 2
+    assert "must not lose them" not in reader.pages[0].extract_text()
+    assert "must not lose them" in reader.pages[1].extract_text()
+    assert "The end." in reader.pages[1].extract_text()
