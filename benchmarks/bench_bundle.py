@@ -4,8 +4,10 @@ The baseline is a QMainWindow with a QLabel that quits after its first paint, bu
 with the same spec (packaging/hrher2-aid.spec: same exclusions, Qt plugin and library
 trimming, stripping, loose bytecode) and packed the same way (dpkg-deb, xz -9 extreme).
 Both packages are unpacked into temporary roots and started alternately, offscreen; a
-run is timed from spawn to exit after the window's first paint (the app via
-``--self-test``, which also verifies the evidence store).
+run is timed from spawn to the one line each prints once its window has painted and
+its event loop has ended (the app via ``--self-test``, which also verifies the
+evidence store), and from spawn to exit. Start-up is judged on the first: it leaves
+out the interpreter's shutdown, which is cheaper in the app.
 
     python benchmarks/bench_bundle.py [--runs 21] [--rebuild]
 
@@ -59,7 +61,9 @@ watcher = FirstPaint()
 window.installEventFilter(watcher)
 QTimer.singleShot(10_000, lambda: sys.exit(1))
 window.show()
-sys.exit(app.exec())
+code = app.exec()
+print("painted", flush=True)  # the report line, as --self-test prints one
+sys.exit(code)
 '''
 
 
@@ -81,13 +85,14 @@ def app_deb(rebuild: bool) -> Path:
 def minimal_deb(rebuild: bool) -> Path:
     """Bundle and pack the baseline window exactly as build-deb.sh does the app."""
     deb = BUILD / "hrher2-minimal_1.0_amd64.deb"
-    if deb.exists() and not rebuild:
+    entry = BUILD / "minimal_window.py"
+    current = entry.exists() and entry.read_text(encoding="utf-8") == MINIMAL_WINDOW
+    if deb.exists() and current and not rebuild:
         return deb
     pyinstaller = ROOT / "build" / "venv" / "bin" / "pyinstaller"
     if not pyinstaller.exists():
         raise SystemExit("build/venv missing: run packaging/build-deb.sh first")
     BUILD.mkdir(parents=True, exist_ok=True)
-    entry = BUILD / "minimal_window.py"
     entry.write_text(MINIMAL_WINDOW, encoding="utf-8")
     env = dict(os.environ, HRHER2_BASELINE_ENTRY=str(entry), PYTHONDONTWRITEBYTECODE="1")
     subprocess.run([str(pyinstaller), "--noconfirm", "--clean", "--log-level", "ERROR",
@@ -115,11 +120,19 @@ def unpack(deb: Path, into: Path) -> int:
     return sum(p.lstat().st_size for p in into.rglob("*") if not p.is_dir())
 
 
-def time_run(command: list[str], env: dict[str, str]) -> float:
+def time_run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Seconds from spawn to the program's report line (its window painted, its event
+    loop ended: start-up without the interpreter's shutdown), and to its exit."""
     started = time.perf_counter()
-    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    proc.stdout.readline()
+    reported = time.perf_counter() - started
+    proc.stdout.read()
+    if proc.wait() != 0:
+        raise SystemExit(f"{command[0]} failed ({proc.returncode})")
+    return reported, time.perf_counter() - started
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,20 +158,26 @@ def main(argv: list[str] | None = None) -> int:
                 sink.append(time_run(command, env))
 
     app_deb_size, base_deb_size = app.stat().st_size, base.stat().st_size
-    app_ms = statistics.median(app_times) * 1000
-    base_ms = statistics.median(base_times) * 1000
-    ratio = app_ms / base_ms
     print(f"{'':24}{'hrher2-aid':>14}{'minimal window':>16}{'ratio':>8}")
     print(f"{'.deb (MiB)':24}{app_deb_size / MIB:14.2f}{base_deb_size / MIB:16.2f}"
           f"{app_deb_size / base_deb_size:8.2f}")
     print(f"{'unpacked (MiB)':24}{app_unpacked / MIB:14.2f}{base_unpacked / MIB:16.2f}"
           f"{app_unpacked / base_unpacked:8.2f}")
-    print(f"{'start-up median (ms)':24}{app_ms:14.1f}{base_ms:16.1f}{ratio:8.2f}")
-    print(f"{'start-up min..max (ms)':24}"
-          f"{min(app_times) * 1000:7.0f}..{max(app_times) * 1000:<6.0f}"
-          f"{min(base_times) * 1000:9.0f}..{max(base_times) * 1000:<6.0f}")
+    ratios = []
+    for index, label in ((0, "to report"), (1, "to exit")):
+        app_s = [t[index] * 1000 for t in app_times]
+        base_s = [t[index] * 1000 for t in base_times]
+        app_ms, base_ms = statistics.median(app_s), statistics.median(base_s)
+        ratios.append(app_ms / base_ms)
+        print(f"{'start-up ' + label + ' (ms)':24}{app_ms:14.1f}{base_ms:16.1f}"
+              f"{app_ms / base_ms:8.2f}")
+        print(f"{'  min..max':24}{min(app_s):7.0f}..{max(app_s):<6.0f}"
+              f"{min(base_s):9.0f}..{max(base_s):<6.0f}")
     print(f"runs: {args.runs} each, alternating, offscreen; "
           f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    # Start-up is judged to the report line: the app's shutdown is cheaper than the
+    # baseline's (start-up objects are frozen out of the final garbage collection).
+    ratio = ratios[0]
     deb_ok = app_deb_size <= DEB_LIMIT
     startup_ok = ratio <= STARTUP_LIMIT
     print(f"target .deb <= 35 MiB: {'met' if deb_ok else 'MISSED'}; "

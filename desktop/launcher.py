@@ -4,6 +4,7 @@ no subcommand (or ``--self-test``) opens the desktop application.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -16,6 +17,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from core.cli import main as cli_main
 
         return cli_main(args)
+    # Start-up allocates little but what lives as long as the app (modules, classes,
+    # the window); collecting garbage among them is wasted work. desktop.app turns the
+    # collector back on once the window is shown (see its start_collecting).
+    gc.disable()
     from desktop.app import run
 
     return run(args)

@@ -132,3 +132,22 @@ def test_the_application_has_its_icon(qapp: Any) -> None:
     _set_window_icon(qapp)
     sizes = {s.width() for s in qapp.windowIcon().availableSizes()}
     assert {16, 32, 256} <= sizes
+
+
+def test_start_up_runs_without_the_garbage_collector_then_turns_it_on() -> None:
+    """The launcher turns the collector off for start-up; once the window is shown it
+    is on again, with what start-up allocated frozen."""
+    code = ("import gc\n"
+            "import desktop.app as app\n"
+            "from desktop import launcher\n"
+            "real = app.create_main_window\n"
+            "during = []\n"
+            "def spy(*args):\n"
+            "    during.append(gc.isenabled())\n"
+            "    return real(*args)\n"
+            "app.create_main_window = spy\n"
+            "code = launcher.main(['--self-test'])\n"
+            "print(code, during, gc.isenabled(), gc.get_freeze_count() > 0)\n")
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "0 [False] True True"
