@@ -8,11 +8,11 @@ the payload, picks the version and lays out the function patterns, but
 
 * the error-correction codewords use log/antilog tables (:func:`codewords` gives
   exactly reportlab's ``createData``; the tests compare them);
-* the data modules are placed once, and each candidate mask is applied to them as
-  whole-row integer XORs (the mask patterns repeat every 12 rows and columns); the
-  format information of the chosen mask is then written by reportlab;
-* the ISO/IEC 18004 penalty (rules 1-4) is scored on rows held as integers and
-  strings, two regular-expression passes per mask.
+* the data bits are placed once, at reportlab's data positions, and each candidate
+  mask is applied to them as whole-row integer XORs (the mask patterns repeat every
+  12 rows and columns); reportlab then writes the chosen mask's format information;
+* the ISO/IEC 18004 penalty (rules 1-4) is counted with bit operations on the whole
+  matrix held as one integer (rows, then columns).
 
 The mask with the lowest penalty wins, as the standard asks.
 """
@@ -25,16 +25,22 @@ from typing import Any, Final
 
 from reportlab.graphics.barcode import qrencoder
 
-# GF(256) with the QR polynomial x^8 + x^4 + x^3 + x^2 + 1.
-_EXP: Final = [0] * 510
-_LOG: Final = [0] * 256
-_x = 1
-for _i in range(255):
-    _EXP[_i] = _EXP[_i + 255] = _x
-    _LOG[_x] = _i
-    _x <<= 1
-    if _x & 0x100:
-        _x ^= 0x11D
+
+def _gf256_tables() -> tuple[list[int], list[int]]:
+    """Antilog (doubled, so sums of two logs need no modulo) and log tables of GF(256)
+    with the QR polynomial x^8 + x^4 + x^3 + x^2 + 1."""
+    exp, log = [0] * 510, [0] * 256
+    x = 1
+    for i in range(255):
+        exp[i] = exp[i + 255] = x
+        log[x] = i
+        x <<= 1
+        if x & 0x100:
+            x ^= 0x11D
+    return exp, log
+
+
+_EXP, _LOG = _gf256_tables()
 
 _PAD: Final = (0xEC, 0x11)  # pad codewords, alternating (ISO/IEC 18004 7.4.10)
 

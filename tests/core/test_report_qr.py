@@ -13,7 +13,10 @@ from reportlab.graphics.barcode import qrencoder
 
 from core.report.qr import codewords, penalty, qr_modules
 
-PAYLOADS = st.text(alphabet=string.printable, min_size=1, max_size=300)
+# Printable ASCII without line breaks: reportlab takes digits followed by a newline
+# ("1\n") for a numeric segment and then fails; footer payloads never hold one.
+PAYLOADS = st.text(alphabet=string.digits + string.ascii_letters + string.punctuation + " ",
+                   min_size=1, max_size=300)
 
 
 def _reportlab_code(payload: str) -> qrencoder.QRCode:
