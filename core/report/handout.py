@@ -219,13 +219,13 @@ def _story(blocks: list[Block]) -> list[Flowable]:
             story += [para(block.text, st["p"]), Spacer(1, 2 * mm), QuestionLines()]
             continue
         style = st.get(block.kind, st["p"])
-        made = para(block.text, style, bullet="•" if block.kind == "bullet" else None)
+        bullet = "•" if block.kind == "bullet" else None
         if pending or block.kind in ("title", "h2"):
             # headings stay bare: the template binds them to what follows
-            (pending if pending else story).append(made)
+            (pending if pending else story).append(para(block.text, style, bullet=bullet))
         else:
             # short paragraphs are never split over a page break: easier to read on paper
-            story.append(KeepTogether([made]))
+            story.append(para(block.text, style, bullet=bullet, whole=True))
     story += pending
     return story
 

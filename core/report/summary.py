@@ -203,14 +203,14 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
             story.append(para("These points are not covered by the source; they carry no "
                               "citation.", st["small"]))
             for text in result.outside_source:
-                story.append(KeepTogether([para(text, st["bullet"], bullet="•")]))
+                story.append(para(text, st["bullet"], bullet="•", whole=True))
 
     story.append(para("References", st["h2"]))
     if not result.references:
         story.append(para("No reference is cited for this case.", st["body"]))
     for n, citation in result.references:
         # kept whole: a reference split over a page break reads badly and breaks search
-        story.append(KeepTogether([para(citation, st["ref"], bold_prefix=f"[{n}]")]))
+        story.append(para(citation, st["ref"], bold_prefix=f"[{n}]", whole=True))
     return story
 
 

@@ -46,6 +46,9 @@ MARGIN: Final = 18 * mm
 HEADER_H: Final = 14 * mm
 FOOTER_H: Final = 30 * mm
 QR_SIZE: Final = 24 * mm
+TOP_MARGIN: Final = MARGIN + HEADER_H - 6 * mm
+BOTTOM_MARGIN: Final = MARGIN + FOOTER_H - 8 * mm
+BODY_HEIGHT: Final = PAGE[1] - TOP_MARGIN - BOTTOM_MARGIN  # the frame's height
 
 
 def product_version() -> str:
@@ -120,12 +123,27 @@ class _Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
         return size
 
 
-def para(text: str, style: Any, bold_prefix: str = "", bullet: str | None = None) -> Paragraph:
-    """A new Paragraph (never reused) whose text is glyph-checked and escaped."""
+class _WholePara(_Para):
+    """A paragraph kept whole: one that does not fit in the space left on a page moves
+    on to the next, as in ``KeepTogether([paragraph])`` but without KeepTogether's
+    copy of the frame on every wrap. One taller than a page still splits."""
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        if self.wrap(avail_width, avail_height)[1] <= BODY_HEIGHT:
+            return []
+        parts: list[Flowable] = super().split(avail_width, avail_height)
+        return parts
+
+
+def para(text: str, style: Any, bold_prefix: str = "", bullet: str | None = None,
+         *, whole: bool = False) -> Paragraph:
+    """A new Paragraph (never reused) whose text is glyph-checked and escaped; with
+    ``whole``, never split over a page break (unless taller than a page)."""
     body = checked(text)
     if bold_prefix:
         body = f"<b>{checked(bold_prefix)}</b> {body}"
-    return _Para(body, style, bulletText=checked(bullet) if bullet else None)
+    kind = _WholePara if whole else _Para
+    return kind(body, style, bulletText=checked(bullet) if bullet else None)
 
 
 def keep_headings(story: Sequence[Flowable]) -> list[Flowable]:
@@ -272,7 +290,7 @@ def render(story: Sequence[Flowable], marks: PageMarks, *, subject: str, author:
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
-        topMargin=MARGIN + HEADER_H - 6 * mm, bottomMargin=MARGIN + FOOTER_H - 8 * mm,
+        topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
         title=marks.title, author=author, subject=subject, creator=f"{PRODUCT} "
         f"{product_version()}", producer=PRODUCT, keywords=list(keywords), lang="en",
         initialFontName=FONT, initialFontSize=10,

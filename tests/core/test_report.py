@@ -215,3 +215,46 @@ def test_a_paragraph_with_no_room_at_the_page_foot_moves_on_whole(room_in_lines:
     assert "must not lose them" not in reader.pages[0].extract_text()
     assert "must not lose them" in reader.pages[1].extract_text()
     assert "The end." in reader.pages[1].extract_text()
+
+
+def _render_after_spacer(spacer_height: float, *paragraphs) -> PdfReader:
+    from reportlab.platypus import Spacer
+
+    from core.report import template as t
+
+    marks = t.PageMarks(title="test", case_sha256="0" * 64, evidence_version="test",
+                        footer_note="")
+    story = [Spacer(1, spacer_height), *paragraphs]
+    return PdfReader(io.BytesIO(t.render(story, marks, subject="s", author="a")))
+
+
+def test_a_whole_paragraph_moves_to_the_next_page_rather_than_split():
+    """'never split over a page break': with room for two of its lines, all of it moves."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from core.report import template as t
+
+    style = ParagraphStyle("body", fontName=t.FONT, fontSize=10, leading=12)
+    text = "Kept whole on paper, every line of it together. " * 12  # several lines
+    whole = t.para(text, style, whole=True)
+    reader = _render_after_spacer(t.BODY_HEIGHT - 2.5 * 12, whole)
+    assert len(reader.pages) == 2
+    assert "Kept whole" not in reader.pages[0].extract_text()
+    assert "Kept whole" in reader.pages[1].extract_text()
+    plain = t.para(text, style)  # the same text, splittable, starts on the first page
+    assert "Kept whole" in _render_after_spacer(t.BODY_HEIGHT - 2.5 * 12,
+                                                plain).pages[0].extract_text()
+
+
+def test_a_whole_paragraph_taller_than_a_page_still_splits():
+    from reportlab.lib.styles import ParagraphStyle
+
+    from core.report import template as t
+
+    style = ParagraphStyle("body", fontName=t.FONT, fontSize=10, leading=12)
+    lines = int(t.BODY_HEIGHT // 12) + 20
+    text = " ".join(f"Line{n:03d} " + "word " * 12 for n in range(lines))
+    reader = _render_after_spacer(0, t.para(text, style, whole=True))
+    assert len(reader.pages) >= 2
+    pages = " ".join(page.extract_text() for page in reader.pages)
+    assert f"Line{lines - 1:03d}" in pages
