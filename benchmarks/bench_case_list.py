@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -128,7 +129,8 @@ def main() -> int:
         runs = []
         for _ in range(args.runs):
             out = subprocess.run([sys.executable, "-c", CHILD, str(path), str(ROOT)],
-                                 capture_output=True, text=True, check=True)
+                                 capture_output=True, text=True, check=True,
+                                 env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
             runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     med = {k: statistics.median(r[k] for r in runs) * 1000
            for k in ("baseline", "checked", "import", "open", "first_rows")}
