@@ -31,20 +31,33 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{PROG} --help')")
 
 
-def read_input_bytes(name: str) -> bytes:
-    """A case's bytes from a file, or ``-`` for stdin (bounded: see read_case_bytes)."""
+def _open_input(name: str) -> BinaryIO:
+    """An input file opened for reading, or standard input for ``-``; a file that
+    cannot be opened is a :class:`UsageError` saying why."""
     if name == "-":
-        return read_case_bytes(sys.stdin.buffer)
+        return sys.stdin.buffer
     if Path(name).is_dir():
         raise UsageError(f"{name}: is a folder, not a case file")
     try:
-        return read_case_bytes(name)
+        return open(name, "rb")  # noqa: SIM115 - the callers close it
     except FileNotFoundError:
         raise UsageError(f"{name}: file not found") from None
     except PermissionError:
         raise UsageError(f"{name}: permission denied") from None
     except OSError as exc:
         raise UsageError(f"{name}: cannot be read ({exc.strerror})") from None
+
+
+def read_input_bytes(name: str) -> bytes:
+    """A case's bytes from a file, or ``-`` for stdin (bounded: see read_case_bytes)."""
+    source = _open_input(name)
+    try:
+        return read_case_bytes(source)
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot be read ({exc.strerror})") from None
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
 
 
 def _evidence(args: argparse.Namespace) -> EvidenceStore:
@@ -69,18 +82,7 @@ def _recommend_batch(args: argparse.Namespace) -> int:
     renderer = Renderer(_evidence(args))
     out = sys.stdout
     failed = False
-    source: BinaryIO
-    if args.batch == "-":
-        source = sys.stdin.buffer
-    else:
-        try:
-            source = open(args.batch, "rb")  # noqa: SIM115 - closed below
-        except FileNotFoundError:
-            raise UsageError(f"{args.batch}: file not found") from None
-        except IsADirectoryError:
-            raise UsageError(f"{args.batch}: is a folder, not a case file") from None
-        except OSError as exc:
-            raise UsageError(f"{args.batch}: cannot be read ({exc.strerror})") from None
+    source = _open_input(args.batch)
     buffer: list[str] = []
     json_line = renderer.json_line
     try:

@@ -76,10 +76,12 @@ def test_invalid_input_is_one_line_exit_2(tmp_path: Path, content: bytes,
     assert run.stderr.count(b"\n") == 1 and b"Traceback" not in run.stderr
 
 
-def test_missing_path_and_folder(tmp_path: Path) -> None:
-    missing = cli("recommend", str(tmp_path / "nope.json"))
+@pytest.mark.parametrize("batch", [False, True], ids=["case", "batch"])
+def test_missing_path_and_folder(tmp_path: Path, batch: bool) -> None:
+    option = ["--batch"] if batch else []
+    missing = cli("recommend", *option, str(tmp_path / "nope.json"))
     assert missing.returncode == 2 and b"file not found" in missing.stderr
-    folder = cli("recommend", str(tmp_path))
+    folder = cli("recommend", *option, str(tmp_path))
     assert folder.returncode == 2 and b"is a folder" in folder.stderr
 
 
