@@ -191,70 +191,66 @@ def test_no_flowable_appears_twice_in_a_story(store):
         assert len(ids) == len(set(ids)) > 20
 
 
+# Page-break behaviour, on the shared template with a plain 10/12 pt body style: a
+# spacer uses up all but a chosen height of the first page's body.
+LEADING = 12
+
+
+def _body_style():
+    from reportlab.lib.styles import ParagraphStyle
+
+    from core.report.template import FONT
+
+    return ParagraphStyle("body", fontName=FONT, fontSize=10, leading=LEADING)
+
+
+def _render_leaving(room: float, *paragraphs) -> PdfReader:
+    """The paragraphs rendered after a spacer that leaves ``room`` points on page 1."""
+    from reportlab.platypus import Spacer
+
+    from core.report import template as t
+
+    marks = t.PageMarks(title="test", case_sha256="0" * 64, evidence_version="test",
+                        footer_note="")
+    story = [Spacer(1, t.BODY_HEIGHT - room), *paragraphs]
+    return PdfReader(io.BytesIO(t.render(story, marks, subject="s", author="a")))
+
+
 @pytest.mark.parametrize("room_in_lines", [0.5, 1.5])
 def test_a_paragraph_with_no_room_at_the_page_foot_moves_on_whole(room_in_lines: float):
     """A paragraph that would leave one line (an orphan) or none at the foot of a page
     goes whole to the next page. reportlab drops its laid-out lines when it declines
     the split; the remembered wrap must not bring back a paragraph without them."""
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Spacer
+    from core.report.template import para
 
-    from core.report import template as t
-
-    style = ParagraphStyle("body", fontName=t.FONT, fontSize=10, leading=12)
-    marks = t.PageMarks(title="test", case_sha256="0" * 64, evidence_version="test",
-                        footer_note="")
-    body_height = (t.PAGE[1] - (t.MARGIN + t.HEADER_H - 6 * mm)
-                   - (t.MARGIN + t.FOOTER_H - 8 * mm))
     text = "A paragraph of several lines that must not lose them. " * 12
-    story = [Spacer(1, body_height - room_in_lines * 12), t.para(text, style),
-             t.para("The end.", style)]
-    reader = PdfReader(io.BytesIO(t.render(story, marks, subject="s", author="a")))
+    reader = _render_leaving(room_in_lines * LEADING, para(text, _body_style()),
+                             para("The end.", _body_style()))
     assert len(reader.pages) == 2
     assert "must not lose them" not in reader.pages[0].extract_text()
     assert "must not lose them" in reader.pages[1].extract_text()
     assert "The end." in reader.pages[1].extract_text()
 
 
-def _render_after_spacer(spacer_height: float, *paragraphs) -> PdfReader:
-    from reportlab.platypus import Spacer
-
-    from core.report import template as t
-
-    marks = t.PageMarks(title="test", case_sha256="0" * 64, evidence_version="test",
-                        footer_note="")
-    story = [Spacer(1, spacer_height), *paragraphs]
-    return PdfReader(io.BytesIO(t.render(story, marks, subject="s", author="a")))
-
-
 def test_a_whole_paragraph_moves_to_the_next_page_rather_than_split():
     """'never split over a page break': with room for two of its lines, all of it moves."""
-    from reportlab.lib.styles import ParagraphStyle
+    from core.report.template import para
 
-    from core.report import template as t
-
-    style = ParagraphStyle("body", fontName=t.FONT, fontSize=10, leading=12)
     text = "Kept whole on paper, every line of it together. " * 12  # several lines
-    whole = t.para(text, style, whole=True)
-    reader = _render_after_spacer(t.BODY_HEIGHT - 2.5 * 12, whole)
+    reader = _render_leaving(2.5 * LEADING, para(text, _body_style(), whole=True))
     assert len(reader.pages) == 2
     assert "Kept whole" not in reader.pages[0].extract_text()
     assert "Kept whole" in reader.pages[1].extract_text()
-    plain = t.para(text, style)  # the same text, splittable, starts on the first page
-    assert "Kept whole" in _render_after_spacer(t.BODY_HEIGHT - 2.5 * 12,
-                                                plain).pages[0].extract_text()
+    plain = para(text, _body_style())  # the same text, splittable, starts on page 1
+    assert "Kept whole" in _render_leaving(2.5 * LEADING, plain).pages[0].extract_text()
 
 
 def test_a_whole_paragraph_taller_than_a_page_still_splits():
-    from reportlab.lib.styles import ParagraphStyle
+    from core.report.template import BODY_HEIGHT, para
 
-    from core.report import template as t
-
-    style = ParagraphStyle("body", fontName=t.FONT, fontSize=10, leading=12)
-    lines = int(t.BODY_HEIGHT // 12) + 20
+    lines = int(BODY_HEIGHT // LEADING) + 20
     text = " ".join(f"Line{n:03d} " + "word " * 12 for n in range(lines))
-    reader = _render_after_spacer(0, t.para(text, style, whole=True))
+    reader = _render_leaving(BODY_HEIGHT, para(text, _body_style(), whole=True))
     assert len(reader.pages) >= 2
     pages = " ".join(page.extract_text() for page in reader.pages)
     assert f"Line{lines - 1:03d}" in pages
