@@ -11,6 +11,7 @@ import tempfile
 import textwrap
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -224,53 +225,52 @@ def read_only_folder(path: Path) -> int | None:
     return uid
 
 
+@pytest.fixture
+def ro_folder() -> Iterator[Path]:
+    """A new folder under the system temporary folder (pytest's tmp_path lies under a
+    root-only folder that ``nobody`` cannot enter); writable again, then removed, after
+    the test."""
+    folder = Path(tempfile.mkdtemp(prefix="hrher2-ro-"))
+    yield folder
+    folder.chmod(0o755)
+    for f in folder.iterdir():
+        f.unlink()
+    folder.rmdir()
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX permissions")
-def test_store_made_read_only_by_permissions(renderer):
+def test_store_made_read_only_by_permissions(renderer, ro_folder):
     """chmod the file and its folder, then open as a user the permissions apply to.
 
     Tests run as root here, and root ignores file modes; so when root, the opening
     process drops to the unprivileged user ``nobody`` (real permission checks, a real
     read-only folder, a WAL store without its -shm file).
     """
-    folder = Path(tempfile.mkdtemp(prefix="hrher2-ro-"))
-    try:
-        path = folder / "cases.sqlite"
-        fill(path, renderer, 3)
-        assert not Path(f"{path}-wal").exists()  # close() folded the WAL into the file
-        uid = read_only_folder(path)
-        before = path.read_bytes()
-        out = open_in_child(path, uid)
-        assert "crash" not in out, out
-        assert out["read_only"] is True
-        assert sorted(out["labels"]) == ["case 0", "case 1", "case 2"]  # type: ignore[arg-type]
-        assert str(out["save"]).startswith("CaseStoreReadOnly: ")
-        assert str(path) in str(out["save"])
-        assert path.read_bytes() == before
-        assert sorted(p.name for p in folder.iterdir()) == ["cases.sqlite"]
-    finally:
-        folder.chmod(0o755)
-        for f in folder.iterdir():
-            f.unlink()
-        folder.rmdir()
+    path = ro_folder / "cases.sqlite"
+    fill(path, renderer, 3)
+    assert not Path(f"{path}-wal").exists()  # close() folded the WAL into the file
+    uid = read_only_folder(path)
+    before = path.read_bytes()
+    out = open_in_child(path, uid)
+    assert "crash" not in out, out
+    assert out["read_only"] is True
+    assert sorted(out["labels"]) == ["case 0", "case 1", "case 2"]  # type: ignore[arg-type]
+    assert str(out["save"]).startswith("CaseStoreReadOnly: ")
+    assert str(path) in str(out["save"])
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in ro_folder.iterdir()) == ["cases.sqlite"]
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX permissions")
-def test_corrupt_store_in_a_read_only_folder_is_reported_and_left_alone():
-    folder = Path(tempfile.mkdtemp(prefix="hrher2-ro-"))
-    try:
-        path = folder / "cases.sqlite"
-        garbage = os.urandom(4096)
-        path.write_bytes(garbage)
-        out = open_in_child(path, read_only_folder(path))
-        assert str(out.get("error", "")).startswith("CaseStoreCorrupt: "), out
-        assert "could not be kept aside" in str(out["error"]) and str(path) in str(out["error"])
-        assert path.read_bytes() == garbage
-        assert sorted(p.name for p in folder.iterdir()) == ["cases.sqlite"]
-    finally:
-        folder.chmod(0o755)
-        for f in folder.iterdir():
-            f.unlink()
-        folder.rmdir()
+def test_corrupt_store_in_a_read_only_folder_is_reported_and_left_alone(ro_folder):
+    path = ro_folder / "cases.sqlite"
+    garbage = os.urandom(4096)
+    path.write_bytes(garbage)
+    out = open_in_child(path, read_only_folder(path))
+    assert str(out.get("error", "")).startswith("CaseStoreCorrupt: "), out
+    assert "could not be kept aside" in str(out["error"]) and str(path) in str(out["error"])
+    assert path.read_bytes() == garbage
+    assert sorted(p.name for p in ro_folder.iterdir()) == ["cases.sqlite"]
 
 
 def test_busy_timeout_waits_for_a_short_lock(tmp_path, renderer):
