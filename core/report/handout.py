@@ -29,7 +29,6 @@ from core.report.template import (
     PRODUCT,
     DocumentInfo,
     PageMarks,
-    checked,
     para,
     render,
 )
@@ -238,10 +237,7 @@ def build_handout(case: Case, result: Result, store: EvidenceStore,
                       evidence_version=result.evidence_version,
                       footer_note="The page number and the code link this sheet to its case.",
                       footer_size=8.5)
-    checked(marks.title)
     author = (info.clinician if info and info.clinician else PRODUCT)
     return render(_story(blocks), marks,
                   subject="Patient handout: treatment choices in plain language",
-                  author=author,
-                  keywords=[f"case-sha256:{result.case_sha256}",
-                            f"evidence:{result.evidence_version}"])
+                  author=author)

@@ -221,12 +221,9 @@ def build_summary(case: Case, result: Result, info: DocumentInfo | None = None) 
                       evidence_version=result.evidence_version,
                       footer_note="Printed pages match their inputs by the case SHA-256 "
                                   "and the QR code.")
-    checked(marks.title)
     return render(
         summary_story(case, result, info), marks,
         subject="Decision-aid summary for HR-positive, HER2-positive metastatic breast "
                 "cancer",
         author=info.clinician or PRODUCT,
-        keywords=[f"case-sha256:{result.case_sha256}",
-                  f"evidence:{result.evidence_version}"],
     )

@@ -283,16 +283,18 @@ def _numbered_canvas(marks: PageMarks) -> type[Canvas]:
     return NumberedCanvas
 
 
-def render(story: Sequence[Flowable], marks: PageMarks, *, subject: str, author: str,
-           keywords: Sequence[str] = ()) -> bytes:
-    """Lay out ``story`` on the shared template and return the PDF bytes."""
+def render(story: Sequence[Flowable], marks: PageMarks, *, subject: str, author: str) -> bytes:
+    """Lay out ``story`` on the shared template and return the PDF bytes. The PDF's
+    keywords carry the case hash and evidence version, as its footers do."""
+    checked(marks.title)
+    keywords = [f"case-sha256:{marks.case_sha256}", f"evidence:{marks.evidence_version}"]
     register_fonts()
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
         topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
         title=marks.title, author=author, subject=subject, creator=f"{PRODUCT} "
-        f"{product_version()}", producer=PRODUCT, keywords=list(keywords), lang="en",
+        f"{product_version()}", producer=PRODUCT, keywords=keywords, lang="en",
         initialFontName=FONT, initialFontSize=10,
     )
     frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body",

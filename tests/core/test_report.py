@@ -131,6 +131,8 @@ def test_metadata_is_set(documents, kind):
     assert meta.author == INFO.clinician
     assert meta.subject
     assert reader.trailer["/Root"]["/Lang"] == "en"
+    keywords = str(meta.get("/Keywords", ""))
+    assert "case-sha256:" in keywords and "evidence:" in keywords
 
 
 def test_special_characters_print_and_survive_extraction(documents):
