@@ -11,24 +11,50 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Final
 
 from core.report.errors import OutputError
+
+NAME_MAX: Final = 255  # bytes in one file name on Linux, macOS and Windows file systems
+_RANDOM_AND_SUFFIX: Final = 8 + len(".part")  # what mkstemp adds to the prefix
 
 
 def _check_target(path: Path) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder, not a file name")
-    if not folder.exists():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: {folder} is not a folder")
+    size = len(os.fsencode(path.name))
+    if size > NAME_MAX:
+        raise OutputError(f"{_short(path.name)}: file name too long ({size} bytes; "
+                          f"a file name has at most {NAME_MAX})")
+    try:
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder, not a file name")
+        if not folder.exists():
+            raise OutputError(f"{path}: the folder {folder} does not exist")
+        if not folder.is_dir():
+            raise OutputError(f"{path}: {folder} is not a folder")
+    except OSError as exc:
+        raise OutputError(f"{_short(str(path))}: cannot be used ({exc.strerror or exc})") from None
     return folder
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 60 else name[:40] + "…" + name[-15:]
+
+
+def _temp_prefix(name: str) -> str:
+    """``.name.``, with ``name`` cut so that the temporary file's name (prefix, eight
+    random characters, ``.part``) stays within :data:`NAME_MAX` bytes: a target name of
+    241-255 bytes is valid, and must not fail because of its temporary twin."""
+    room = NAME_MAX - _RANDOM_AND_SUFFIX - 2
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return f".{name}."
 
 
 def _temp_in(folder: Path, path: Path) -> Path:
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        fd, name = tempfile.mkstemp(prefix=_temp_prefix(path.name), suffix=".part",
+                                    dir=folder)
     except PermissionError:
         raise OutputError(f"{path}: cannot write to the folder {folder} "
                           "(permission denied)") from None
