@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self.case_id = None
         self.questionnaire.set_answers(answers)
         self._set_modified(False)
+        self.statusBar().clearMessage()  # a message about the previous case
         return True
 
     def _answers_changed(self) -> None:
@@ -214,6 +215,7 @@ class MainWindow(QMainWindow):
             self.case_id = None
             self.questionnaire.set_answers({})
             self._set_modified(False)
+            self.statusBar().clearMessage()  # "Exported …" was about the previous case
 
     def open_case(self) -> None:
         if not self.may_discard_changes():
