@@ -275,10 +275,13 @@ class MainWindow(QMainWindow):
 
     def _complete_case(self) -> Case | None:
         """The case to save, or None after telling the user what is still missing."""
-        missing = q.missing(self.questionnaire.answers)
-        if missing and q.scope_decision(self.questionnaire.answers) is None:
+        answers = self.questionnaire.answers
+        missing = q.missing(answers)
+        if missing and q.scope_decision(answers) is None:
+            # each with its problem: "not answered", or what is wrong with the answer
             _dialogs().error(self, "Cannot save case", "The case is not complete yet. Still "
-                          f"needed: {', '.join(f.label for f in missing)}.")
+                          "needed: " + "; ".join(f"{f.label} ({f.problem(answers.get(f.path))})"
+                                                 for f in missing) + ".")
             return None
         try:
             return parse_case(q.case_dict(self.questionnaire.answers))
