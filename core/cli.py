@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO, NoReturn, TextIO
+from typing import Any, BinaryIO, NoReturn, TextIO
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
 from core.evidence import EvidenceError, EvidenceStore, open_store
@@ -24,11 +24,32 @@ PROG = "hrher2-aid"
 ERROR_FORMAT = "hrher2-aid.error/1"
 
 
+APP_USAGE = f"""\
+with no command, the desktop application:
+  {PROG} [CASE.json]      open the window (and the case in CASE.json)
+  {PROG} --self-test      open the window, check the evidence store, print one line, exit
+  (both take --evidence PATH)
+
+exit codes:
+  0  success
+  1  anything else (the message says what)
+  2  invalid input or usage: one line on stderr naming the problem
+  3  the evidence store is missing, corrupt or altered: nothing is recommended
+"""
+
+
 class UsageError(Exception):
     """Bad command-line usage or an input file that cannot be read (exit 2)."""
 
 
 class _Parser(argparse.ArgumentParser):
+    #: the subcommands (or actions) under this parser, by name
+    commands: dict[str, _Parser]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = {}
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{PROG} --help')")
 
@@ -199,18 +220,40 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_version(args: argparse.Namespace) -> int:
+    """The app's version and the evidence store's (checked, as at every start)."""
+    from core import __version__
+
+    try:
+        store = _evidence(args)
+    except EvidenceError as exc:
+        _write(f"{PROG} {__version__}\n")
+        return _fail(f"evidence store: {exc}", EXIT_EVIDENCE)
+    _write(f"{PROG} {__version__}, evidence {store.version}\n")
+    return EXIT_OK
+
+
+def _needs_action(command: str, actions: Sequence[str]) -> int:
+    raise UsageError(f"'{command}' needs an action: {', '.join(actions)} "
+                     f"(e.g. '{PROG} {command} {actions[0]}')")
+
+
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     common = _Parser(add_help=False)
     common.add_argument("--evidence", metavar="PATH", default=argparse.SUPPRESS,
                         help="use another evidence store")
     parser = _Parser(prog=PROG, parents=[common],
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
                      description="Decision aid for HR-positive, HER2-positive metastatic "
-                                 "breast cancer. With no command, opens the desktop app.")
+                                 "breast cancer. With no command, opens the desktop app.",
+                     epilog=APP_USAGE)
+    parser.add_argument("-V", "--version", action="store_true",
+                        help="print the app's version and the evidence version, and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     rec = sub.add_parser("recommend", parents=[common], help="print the result JSON of a case")
@@ -233,10 +276,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evidence", parents=[common], help="evidence store commands")
     ev_sub = ev.add_subparsers(dest="evidence_command", metavar="ACTION",
-                               parser_class=_Parser, required=True)
+                               parser_class=_Parser)
+    # No action given: say which there are (the list is read when it is needed).
+    ev.set_defaults(func=lambda _args: _needs_action("evidence", list(ev.commands)))
     verify = ev_sub.add_parser("verify", parents=[common],
                                help="check the evidence store and print its version")
     verify.set_defaults(func=cmd_evidence_verify)
+    parser.commands, ev.commands = sub.choices, ev_sub.choices
     return parser
 
 
@@ -247,6 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
+        if args.version:
+            return cmd_version(args)
         if not getattr(args, "func", None):
             raise UsageError(f"no command given (see '{PROG} --help')")
         code: int = args.func(args)
