@@ -279,10 +279,11 @@ class MainWindow(QMainWindow):
         answers = self.questionnaire.answers
         missing = q.missing(answers)
         if missing and q.scope_decision(answers) is None:
-            # each with its problem: "not answered", or what is wrong with the answer
+            # an answer given but refused (a label the reports cannot print) says why
+            needed = [f.label if f.path not in answers
+                      else f"{f.label} ({f.problem(answers.get(f.path))})" for f in missing]
             _dialogs().error(self, "Cannot save case", "The case is not complete yet. Still "
-                          "needed: " + "; ".join(f"{f.label} ({f.problem(answers.get(f.path))})"
-                                                 for f in missing) + ".")
+                          f"needed: {', '.join(needed)}.")
             return None
         try:
             return parse_case(q.case_dict(self.questionnaire.answers))
