@@ -130,6 +130,8 @@ class QuestionnaireView(QWidget):
     def _page_changed(self, page: StepPage) -> None:
         page.save_answers(self.answers)
         page.refresh(self.answers)
+        if page.problem_label.isVisible():
+            page.validate(self.answers)  # a message goes (or changes) as soon as fixed
         self._update_chrome()
         self.answers_changed.emit()
 

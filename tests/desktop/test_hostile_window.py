@@ -266,3 +266,14 @@ def test_item12_result_as_saved_escapes_every_stored_value() -> None:
     html = saved_result_html(saved)
     assert "<img" not in html
     assert html.lower().count("&lt;img") == 6  # a severity is shown in capitals
+
+
+def test_item3_clinician_name_asked_at_export_is_checked_before_it_is_kept(
+        window: Any, shown: Recorded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "Dr " + "N" * 5000)
+    shown.save_paths = [str(tmp_path / "s.pdf"), str(tmp_path / "h.pdf")]
+    assert window.load_case_dict(CASE)
+    window.records.export_pdf()
+    assert len(shown.errors) == 1 and "at most 100 characters" in shown.errors[0][1]
+    assert settings.load()["report/clinician_name"] == ""
+    assert list(tmp_path.iterdir()) == []
