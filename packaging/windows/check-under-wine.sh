@@ -25,6 +25,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 APP=hrher2-aid
+# has PATTERN...: grep that reads all its input (grep -q would close the pipe early and,
+# under pipefail, fail the writer with SIGPIPE).
+has() { grep "$@" >/dev/null; }
 log() { printf '[wine-check] %s\n' "$*" >&2; }
 fail() { printf '\n[wine-check] FAILED: %s\n\n' "$*" >&2; exit 1; }
 STEP_START=$SECONDS
@@ -79,10 +82,10 @@ msiinfo export "$MSI" Directory | grep -E 'TARGETDIR|ProgramFiles64Folder|Progra
 [[ "$(prop ProductVersion)" == "${HRHER2_EXPECT_VERSION:-$VERSION}" ]] || fail "ProductVersion $(prop ProductVersion)"
 [[ "$(prop UpgradeCode)" == "{5B0E3F5C-8C1D-4A8E-9F4B-6D2A7C1E0B93}" ]] || fail "UpgradeCode $(prop UpgradeCode)"
 for key in ARPPRODUCTICON ARPHELPLINK Manufacturer; do [[ -n "$(prop $key)" ]] || fail "no $key"; done
-msiinfo export "$MSI" Directory | grep -q $'\tProgramFiles64Folder\t' || fail "INSTALLDIR is not under ProgramFiles64Folder"
-msiinfo export "$MSI" Upgrade | grep -q "$(prop UpgradeCode)" || fail "no Upgrade rows (MajorUpgrade)"
-msiinfo export "$MSI" Shortcut | grep -q 'ProgramMenuFolder' || fail "no Start-menu shortcut"
-msiinfo suminfo "$MSI" | grep -q 'x64;1033' || fail "the package is not x64"
+msiinfo export "$MSI" Directory | has $'\tProgramFiles64Folder\t' || fail "INSTALLDIR is not under ProgramFiles64Folder"
+msiinfo export "$MSI" Upgrade | has -F "$(prop UpgradeCode)" || fail "no Upgrade rows (MajorUpgrade)"
+msiinfo export "$MSI" Shortcut | has 'ProgramMenuFolder' || fail "no Start-menu shortcut"
+msiinfo suminfo "$MSI" | has 'x64;1033' || fail "the package is not x64"
 PRODUCT_CODE="$(prop ProductCode)"
 if [[ -n "$SIGNED" ]]; then
     osslsigncode verify -CAfile "$TMP/sign.pem" -in "$MSI" > "$TMP/verify.txt" 2>&1 ||
@@ -105,6 +108,11 @@ wineserver -p  # keep one wineserver for the whole check
 C="$WINEPREFIX/drive_c"
 PF="$C/Program Files/$APP"
 MENU="$C/ProgramData/Microsoft/Windows/Start Menu/Programs"
+# Wine 8's msi resolves ProgramMenuFolder to the installing user's Start menu even when
+# ALLUSERS=1 ("FIXME: set to AllUsers profile path if ALLUSERS is set", dlls/msi/package.c);
+# Windows uses the all-users one (C:\ProgramData\...). Either is accepted here.
+USER_MENU="$C/users/$(id -un)/AppData/Roaming/Microsoft/Windows/Start Menu/Programs"
+LNK="HR+ HER2+ decision aid.lnk"
 snapshot() { (cd "$C" && find . -path ./windows -prune -o -path './users/*/Temp' -prune \
     -o -path './users/*/AppData/Local/Temp' -prune -o -print | LC_ALL=C sort) > "$1"; }
 snapshot "$TMP/before.txt"
@@ -115,11 +123,15 @@ wrun() {
     env -i PATH=/usr/bin:/bin HOME="$HOME" LANG=C.UTF-8 WINEPREFIX="$WINEPREFIX" \
         WINEDEBUG="$WINEDEBUG" WINEARCH="$WINEARCH" WINEDLLOVERRIDES="$WINEDLLOVERRIDES" \
         QT_QPA_PLATFORM=offscreen ${HRHER2_BUNDLE_CHECK:+HRHER2_BUNDLE_CHECK=1} \
-        wine "$@" </dev/null 2>"$TMP/stderr.txt" | cat
+        wine "$@" </dev/null 2> >(cat > "$TMP/stderr.txt") | cat  # pipes, not files
     return "${PIPESTATUS[0]}"
 }
 CLI='C:\Program Files\hrher2-aid\hrher2-aid-cli.exe'
-uninstall_entry() { wrun reg query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\$1" 2>/dev/null | tr -d '\r'; }
+uninstall_entry() {  # the entry's values, or nothing when there is no such key
+    local out
+    out="$(wrun reg query "HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\$1")" || return 0
+    tr -d '\r' <<<"$out"
+}
 
 # --- 2. install ----------------------------------------------------------------------
 msiexec_run() {  # msiexec_run LOGNAME ARGS...: exit status of msiexec
@@ -130,15 +142,25 @@ msiexec_run() {  # msiexec_run LOGNAME ARGS...: exit status of msiexec
 }
 msiexec_run install /i "$(winpath "$MSI")" || fail "msiexec /i exited $? (log: $(tail -n 20 "$TMP/install.log" | iconv -f utf-16 -t utf-8 2>/dev/null))"
 [[ -f "$PF/$APP.exe" && -f "$PF/$APP-cli.exe" ]] || fail "not installed under C:\\Program Files\\$APP"
-[[ -f "$MENU/HR+ HER2+ decision aid.lnk" ]] ||
-    fail "no Start-menu shortcut in $MENU: $(ls "$MENU")"
+if [[ -f "$MENU/$LNK" ]]; then
+    shortcut="$MENU/$LNK"
+elif [[ -f "$USER_MENU/$LNK" ]]; then
+    shortcut="$USER_MENU/$LNK"
+    log "shortcut: in the user's Start menu (Wine's msi ignores ALLUSERS there; Windows puts it in ProgramData)"
+else
+    fail "no Start-menu shortcut '$LNK' in $MENU or $USER_MENU"
+fi
 entry="$(uninstall_entry "$PRODUCT_CODE")"
 log "Add/Remove Programs entry:"; grep -E 'DisplayName|DisplayVersion|Publisher|HelpLink|DisplayIcon|URLInfoAbout|InstallLocation' <<<"$entry" | sed 's/^/    /' >&2 || true
-for field in DisplayName DisplayVersion Publisher HelpLink DisplayIcon; do
+for field in DisplayName DisplayVersion Publisher HelpLink InstallLocation.*hrher2-aid; do
     grep -q "$field" <<<"$entry" || fail "uninstall entry lacks $field"
 done
+# Apps & features shows an MSI product's icon from its registration (ProductIcon, from
+# ARPPRODUCTICON), not from a DisplayIcon value.
+[[ -f "$C/windows/Installer/$PRODUCT_CODE/hrher2_aid.ico" ]] || fail "the product icon is not registered"
+log "    ProductIcon: C:\\windows\\Installer\\$PRODUCT_CODE\\hrher2_aid.ico"
 installed_files="$(cd "$PF" && find . -type f | wc -l)"
-step "2. msiexec /i /qn: $installed_files files in C:\\Program Files\\$APP, shortcut $(cd "$MENU" && ls *.lnk | tr '\n' ' ')"
+step "2. msiexec /i /qn: $installed_files files in C:\\Program Files\\$APP, shortcut ${shortcut#"$C"/}"
 
 # --- 3. the installed program ----------------------------------------------------------
 out="$(wrun "$CLI" --version)" || fail "--version exited $?: $(cat "$TMP/stderr.txt")"
@@ -234,11 +256,11 @@ if [[ -f "$BUNDLE/$APP-cli.exe" && -z "${HRHER2_SKIP_UPGRADE:-}" ]]; then
     NEWER_CODE="$(msiinfo export "$TMP/newer.msi" Property | awk -F'\t' '$1 == "ProductCode" {print $2}' | tr -d '\r')"
     msiexec_run upgrade /i "$(winpath "$TMP/newer.msi")" || fail "installing $NEWER over $VERSION exited $?"
     [[ -z "$(uninstall_entry "$PRODUCT_CODE")" ]] || fail "$VERSION is still registered after the upgrade"
-    uninstall_entry "$NEWER_CODE" | grep -q "DisplayVersion.*$NEWER" || fail "$NEWER is not registered"
+    uninstall_entry "$NEWER_CODE" | has "DisplayVersion.*$NEWER" || fail "$NEWER is not registered"
     log "upgrade: $NEWER replaced $VERSION (old product code gone, one entry)"
     status=0; msiexec_run downgrade /i "$(winpath "$MSI")" || status=$?
     [[ $status -ne 0 ]] || fail "installing $VERSION over $NEWER was not refused"
-    uninstall_entry "$NEWER_CODE" | grep -q "DisplayVersion.*$NEWER" || fail "$NEWER is gone after the refused downgrade"
+    uninstall_entry "$NEWER_CODE" | has "DisplayVersion.*$NEWER" || fail "$NEWER is gone after the refused downgrade"
     [[ -z "$(uninstall_entry "$PRODUCT_CODE")" ]] || fail "the refused $VERSION got registered"
     log "downgrade: $VERSION over $NEWER refused (msiexec exit $status), $NEWER stays"
     out="$(wrun "$CLI" --self-test | tr -d '\r')" || fail "--self-test after the upgrade: $out"
@@ -254,7 +276,7 @@ USERDATA="$C/users/$(id -un)/AppData/Local/$APP"
 mkdir -p "$USERDATA" && echo keep > "$USERDATA/cases.sqlite"
 msiexec_run uninstall /x "$PRODUCT_CODE" || fail "msiexec /x exited $?"
 [[ ! -e "$PF" ]] || fail "left behind in C:\\Program Files\\$APP: $(cd "$PF" && find . | head)"
-[[ -z "$(find "$MENU" -iname '*decision aid*')" ]] || fail "the Start-menu shortcut is left"
+[[ ! -e "$MENU/$LNK" && ! -e "$USER_MENU/$LNK" ]] || fail "the Start-menu shortcut is left"
 [[ -z "$(uninstall_entry "$PRODUCT_CODE")" ]] || fail "the uninstall entry is left"
 wrun reg query 'HKLM\Software\hrher2-aid' >/dev/null 2>&1 && fail "HKLM\\Software\\hrher2-aid is left"
 [[ "$(cat "$USERDATA/cases.sqlite")" == keep ]] || fail "the user's data was touched"
