@@ -182,9 +182,10 @@ rm -f "$MSI"
 cp "$HERE/$APP.wxs" "$MSIDIR/"
 (cd "$MSIDIR" && wixl -a x64 -D Win64=yes -D "Version=$MSI_VERSION" -D "SourceDir=../dist/$APP" \
     -D "IconFile=../../icons/$APP.ico" -o "$MSI" "$APP.wxs" bundle.wxs)
-[[ -n "$SIGNING" ]] && { sign "$MSI"; step "6b. signed the MSI"; }
+step "5. wixl: $(basename "$MSI"), $(wc -l < <(cd "$BUNDLE" && find . -type f)) files"
+if [[ -n "$SIGNING" ]]; then sign "$MSI"; step "6b. signed the MSI"; fi
 size="$(stat -c %s "$MSI")"
-step "5. $(basename "$MSI"): $((size / 1024)) KiB ($(awk "BEGIN {printf \"%.1f\", $size / 1048576}") MiB), $(wc -l < <(cd "$BUNDLE" && find . -type f)) files"
+log "$(basename "$MSI"): $((size / 1024)) KiB ($(awk "BEGIN {printf \"%.1f\", $size / 1048576}") MiB)"
 limit=$((40 * 1024 * 1024))
 ((size <= limit)) || fail "the MSI is larger than 40 MiB"
 echo "$MSI"

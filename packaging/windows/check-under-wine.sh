@@ -159,6 +159,13 @@ done
 # ARPPRODUCTICON), not from a DisplayIcon value.
 [[ -f "$C/windows/Installer/$PRODUCT_CODE/hrher2_aid.ico" ]] || fail "the product icon is not registered"
 log "    ProductIcon: C:\\windows\\Installer\\$PRODUCT_CODE\\hrher2_aid.ico"
+if [[ -n "$SIGNED" ]]; then
+    for exe in "$APP.exe" "$APP-cli.exe"; do
+        osslsigncode verify -CAfile "$TMP/sign.pem" -in "$PF/$exe" >/dev/null 2>&1 ||
+            fail "the installed $exe's signature does not verify"
+    done
+    log "Authenticode: the installed $APP.exe and $APP-cli.exe verify"
+fi
 installed_files="$(cd "$PF" && find . -type f | wc -l)"
 step "2. msiexec /i /qn: $installed_files files in C:\\Program Files\\$APP, shortcut ${shortcut#"$C"/}"
 
@@ -262,7 +269,7 @@ if [[ -f "$BUNDLE/$APP-cli.exe" && -z "${HRHER2_SKIP_UPGRADE:-}" ]]; then
     [[ $status -ne 0 ]] || fail "installing $VERSION over $NEWER was not refused"
     uninstall_entry "$NEWER_CODE" | has "DisplayVersion.*$NEWER" || fail "$NEWER is gone after the refused downgrade"
     [[ -z "$(uninstall_entry "$PRODUCT_CODE")" ]] || fail "the refused $VERSION got registered"
-    log "downgrade: $VERSION over $NEWER refused (msiexec exit $status), $NEWER stays"
+    log "downgrade: $VERSION over $NEWER refused (msiexec exit $status: Wine passes on the low byte of 1603 = 67), LaunchConditions: $(grep -a 'Action ended.*LaunchConditions' "$TMP/downgrade.log" | tr -d '\r' | sed 's/.*LaunchConditions. //'), $NEWER stays"
     out="$(wrun "$CLI" --self-test | tr -d '\r')" || fail "--self-test after the upgrade: $out"
     PRODUCT_CODE="$NEWER_CODE"
     step "5. upgrade/downgrade"
