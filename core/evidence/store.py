@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from urllib.parse import quote
 
 import resources
 from core.evidence.sources import STATEMENT_COLUMNS, STORE_FORMAT, content_sha256
+
+if TYPE_CHECKING:
+    from core.evidence.manifest import PackInfo
 
 _TABLES: Final = {
     "meta": ("key", "value"),
@@ -82,6 +85,10 @@ class EvidenceStore:
         self.version: str = meta["version"]
         self.sha256: str = meta["sha256"]
         self.title: str = meta.get("title", "")
+        # Set by core.evidence.pack.verify_pack once the pack's signature has verified
+        self.pack: PackInfo | None = None
+        # Why an installed pack was passed over for this one, if it was
+        self.notice: str | None = None
         self.references: dict[int, Reference] = {
             r["n"]: Reference(r["n"], r["short"], r["citation"], r["confidence"])
             for r in content["refs"]
