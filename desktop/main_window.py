@@ -9,7 +9,6 @@ and :meth:`load_case_dict` give them the case and its result.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from core import atomic
 from core import questionnaire as q
 from core.case import Case, CaseError, parse_case, read_case_file
 from core.evidence import EvidenceStore
@@ -289,14 +289,10 @@ class MainWindow(QMainWindow):
 
     def _write(self, path: Path, case: Case) -> bool:
         text = json.dumps(case.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        tmp = path.with_name(f".{path.name}.tmp")
         try:
-            # Write beside the target, then replace it: a failed save never leaves
-            # a half-written case where the old one was.
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
+            # a failed save never leaves a half-written case where the old one was
+            atomic.write_text(path, text)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             _dialogs().error(self, "Cannot save case", f"{path}:\n{exc.strerror or exc}")
             return False
         self.path = path

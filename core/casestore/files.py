@@ -8,17 +8,15 @@ its :class:`~core.case.CaseError` message and the rest go in.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core import atomic
 from core.case import CaseError, read_case_file
 from core.casestore.errors import CaseFileError, CaseStoreError
 from core.casestore.records import ImportReport
@@ -31,29 +29,9 @@ AUDIT_COLUMNS = ("when_utc", "kind", "files", "case_sha256", "evidence_version",
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
-    folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    try:  # make the rename itself durable (POSIX; Windows has no directory fds)
-        dfd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never
+    half (see :mod:`core.atomic`, the one writer of every file the app makes)."""
+    atomic.write_text(path, text)
 
 
 def _write(path: Path, text: str) -> None:
