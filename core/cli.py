@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO, NoReturn
 
 from core.case import CaseError, loads_case, read_case_bytes
-from core.evidence import EvidenceError, EvidenceStore, open_store
+from core.evidence import EvidenceError, EvidenceStore, load_evidence
 from core.result import Renderer
 
 EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_EVIDENCE = 0, 1, 2, 3
@@ -63,7 +63,7 @@ def read_input_bytes(name: str) -> bytes:
 def _evidence(args: argparse.Namespace) -> EvidenceStore:
     # SUPPRESS default: --evidence may stand before or after the subcommand
     path = getattr(args, "evidence", None)
-    return open_store(Path(path) if path else None)
+    return load_evidence(Path(path) if path else None)
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -134,8 +134,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
     store = _evidence(args)
+    from core.cli_evidence import verify_lines
+
     _write(f"evidence store OK\npath: {store.path}\nversion: {store.version}\n"
-           f"sha256: {store.sha256}\n")
+           f"sha256: {store.sha256}\n{verify_lines(store)}")
     return EXIT_OK
 
 
@@ -177,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify = ev_sub.add_parser("verify", parents=[common],
                                help="check the evidence store and print its version")
     verify.set_defaults(func=cmd_evidence_verify)
+    from core.cli_evidence import add_commands as add_pack_commands
+
+    add_pack_commands(ev_sub, common)
     return parser
 
 

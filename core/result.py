@@ -49,6 +49,9 @@ class Result(NamedTuple):
     evidence_version: str
     evidence_sha256: str
     case_sha256: str
+    # The signed pack the evidence came from (PackInfo.identity()); shown on screen and in
+    # both PDFs, not part of the contract's JSON
+    evidence_pack: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object, keys in the contract's order."""
@@ -149,6 +152,7 @@ class Renderer:
             references=tuple((n, refs[n].citation) for n in cited),
             evidence_version=self.evidence.version, evidence_sha256=self.evidence.sha256,
             case_sha256="",
+            evidence_pack=self.evidence.pack.identity() if self.evidence.pack else "",
         )
 
 

@@ -15,16 +15,12 @@
 Any failure raises :class:`~core.evidence.manifest.PackError` (an ``EvidenceError``):
 exit 3 on the command line, a refusal in the window, nothing recommended.
 
-Re-signing the shipped pack after ``resources/evidence/`` changes (maintainers only)::
-
-    python -m core.evidence.pack --key ../shared/keys/evidence-2026.key
+Re-signing the shipped pack after ``resources/evidence/`` changes: :mod:`.sign`.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -81,10 +77,7 @@ def _trusted(keys: Sequence[PublicKey] | None) -> Sequence[PublicKey]:
 def pack_paths(path: Path) -> tuple[Path, Path, Path]:
     """(evidence file, manifest, signature) of a pack folder, or of a pack's evidence
     file (its manifest and signature beside it)."""
-    if path.is_dir():
-        evidence = path / EVIDENCE_NAME
-    else:
-        evidence = path
+    evidence = path / EVIDENCE_NAME if path.is_dir() else path
     return evidence, evidence.parent / MANIFEST_NAME, evidence.parent / SIGNATURE_NAME
 
 
@@ -208,7 +201,7 @@ def _sequence_of(folder: Path) -> int:
 
 
 # --- building (maintainers) --------------------------------------------------------------
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
     import tomllib
 
     with path.open("rb") as fh:
@@ -231,10 +224,10 @@ def build_manifest(evidence: Path, sources: Path) -> dict[str, Any]:
     from core.digest import sha256_hex
     from core.evidence.sources import load_sources
 
-    settings = _read_toml(sources / PACK_SETTINGS)
+    settings = read_toml(sources / PACK_SETTINGS)
     content = load_sources(sources)
     changelog_path = sources / CHANGELOG
-    releases = _read_toml(changelog_path).get("release", []) if changelog_path.exists() \
+    releases = read_toml(changelog_path).get("release", []) if changelog_path.exists() \
         else []
     data = evidence.read_bytes()
     store = open_store(evidence)
@@ -259,7 +252,6 @@ def build_pack(out: Path, key: SecretKey, sources: Path | None = None) -> PackIn
     """Build the store from ``sources`` into the folder ``out``, write its manifest and
     sign it. Deterministic: the same sources and key give the same three files."""
     from core.evidence.build import build_store
-    from core.evidence.minisign import sign
     from core.evidence.sources import SOURCES_DIR
 
     sources = sources or SOURCES_DIR
@@ -267,76 +259,25 @@ def build_pack(out: Path, key: SecretKey, sources: Path | None = None) -> PackIn
     out.mkdir(parents=True, exist_ok=True)
     build_store(out / EVIDENCE_NAME, sources=sources)
     manifest = build_manifest(out / EVIDENCE_NAME, sources)
+    return sign_manifest(out, manifest, key)
+
+
+def sign_manifest(folder: Path, manifest: dict[str, Any], key: SecretKey) -> PackInfo:
+    """Write ``manifest`` into the pack ``folder`` and sign it with ``key``."""
+    from core.evidence.minisign import sign
+
     payload = manifest_bytes(manifest)
     comment = (f"hrher2-aid evidence pack {manifest['evidence_version']} sequence "
                f"{manifest['sequence']} evidence.sqlite sha256 {manifest['evidence_sha256']}")
     signature = sign(payload, key, comment,
                      untrusted_comment=f"hrher2-aid evidence pack {manifest['sequence']}")
-    _write_atomic(out / MANIFEST_NAME, payload)
-    _write_atomic(out / SIGNATURE_NAME, signature.encode("ascii"))
-    return parse_manifest(payload, str(out / MANIFEST_NAME))._replace(
-        folder=out, key_id=key.public.key_id_hex)
+    write_atomic(folder / MANIFEST_NAME, payload)
+    write_atomic(folder / SIGNATURE_NAME, signature.encode("ascii"))
+    return parse_manifest(payload, str(folder / MANIFEST_NAME))._replace(
+        folder=folder, key_id=key.public.key_id_hex)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    import tempfile
+def write_atomic(path: Path, data: bytes) -> None:
+    from core import atomic
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
-def resign_shipped(key_file: Path) -> PackInfo:
-    """Rebuild and re-sign the shipped pack in ``resources/`` (see the module docstring).
-
-    Refuses when the evidence changed but ``pack.toml``'s sequence did not grow, so two
-    different packs never share a sequence number.
-    """
-    import tempfile
-
-    from core.evidence.minisign import parse_secret_key
-    from core.evidence.sources import SOURCES_DIR
-
-    key = parse_secret_key(key_file.read_text(encoding="utf-8"))
-    shipped = bundled_pack()
-    try:
-        before = parse_manifest((shipped / MANIFEST_NAME).read_bytes(), "shipped")
-    except (OSError, PackError):
-        before = None
-    settings = _read_toml(SOURCES_DIR / PACK_SETTINGS)
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = build_pack(Path(tmp), key)
-        if (before is not None and fresh.content_sha256 != before.content_sha256
-                and int(settings["sequence"]) <= before.sequence):
-            raise PackError(f"the evidence changed since pack {before.sequence}: raise "
-                            f"'sequence' in resources/evidence/{PACK_SETTINGS} first")
-        for name in (EVIDENCE_NAME, MANIFEST_NAME, SIGNATURE_NAME):
-            _write_atomic(shipped / name, (Path(tmp) / name).read_bytes())
-    return fresh._replace(folder=shipped)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m core.evidence.pack --key KEY``: re-sign the shipped pack."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="python -m core.evidence.pack",
-                                     description="Rebuild and re-sign the shipped pack.")
-    parser.add_argument("--key", required=True, type=Path,
-                        help="the maintainers' minisign secret key (evidence-2026.key)")
-    args = parser.parse_args(argv)
-    try:
-        info = resign_shipped(args.key)
-        verify_pack(info.folder)
-    except (OSError, EvidenceError, SignatureError) as exc:
-        print(f"re-signing failed: {exc}", file=sys.stderr)
-        return 3
-    print(f"{info.folder}: {info.label()}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    atomic.write_bytes(path, data)
