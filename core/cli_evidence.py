@@ -140,7 +140,7 @@ def add_commands(actions: argparse._SubParsersAction,  # type: ignore[type-arg]
     inst.add_argument("pack", metavar="PACK", help="pack folder")
     inst.add_argument("--allow-downgrade", action="store_true",
                       help="install even if it is not newer (recorded in the log)")
-    inst.set_defaults(func=cmd_install)
+    inst.set_defaults(func=cmd_install, evidence_consequence="nothing was installed")
 
     lst = actions.add_parser("list", parents=[common], help="list the installed packs")
     lst.set_defaults(func=cmd_list)

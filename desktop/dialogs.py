@@ -39,6 +39,14 @@ def ask_folder(parent: QWidget | None, title: str, start: str = "") -> str | Non
     return path or None
 
 
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """One line of text typed by the user (stripped), or None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value.strip() if ok else None
+
+
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """Yes/No question; True for Yes."""
     answer = QMessageBox.question(parent, title, text,

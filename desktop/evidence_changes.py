@@ -66,7 +66,8 @@ def _releases_html(releases: tuple[Release, ...]) -> str:
     parts = []
     for release in releases:
         items = "".join(f"<li>{escape(c)}</li>" for c in release.changes)
-        parts.append(f"<p><b>{escape(release.version)}</b> ({escape(release.date)})</p>"
+        parts.append(f"<p><b>{escape(release.version)}</b> ({escape(release.date)}): "
+                     f"{escape(release.summary)}</p>"
                      f"<ul>{items}</ul>")
     return "".join(parts)
 

@@ -27,6 +27,7 @@ from desktop.result_view import ResultView
 
 if TYPE_CHECKING:
     from desktop.evidence_browser import EvidenceBrowser
+    from desktop.help import UserGuideDialog
     from desktop.records import CaseRecords
 
 APP_TITLE = "HR+/HER2+ decision aid"
@@ -41,6 +42,8 @@ def _dialogs() -> ModuleType:
 
 
 class MainWindow(QMainWindow):
+    _guide: UserGuideDialog | None = None  # Help ▸ User guide, made when first opened
+
     def __init__(self, store: EvidenceStore | None, evidence_error: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         QVBoxLayout(self._evidence_tab).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
+        self.tabs.setAccessibleName("Case and evidence")
         self.tabs.addTab(case_tab, "&Case")
         self.tabs.addTab(self._evidence_tab, "&Evidence")
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -136,7 +140,11 @@ class MainWindow(QMainWindow):
         tools.addAction(self._action("&Evidence browser",
                                      lambda: self.tabs.setCurrentIndex(1), "Ctrl+E"))
         tools.addAction(self._action("&Settings…", self.show_settings))
-        help_menu = bar.addMenu("&Help")
+        help_menu = self.help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&User guide", self.show_user_guide, std.HelpContents))
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts,
+                                         "Ctrl+/"))
+        help_menu.addSeparator()
         help_menu.addAction(self._action("&About", self.show_about))
 
     def add_file_action(self, text: str, slot: Callable[[], Any],
@@ -179,6 +187,7 @@ class MainWindow(QMainWindow):
         self.case_id = None
         self.questionnaire.set_answers(answers)
         self._set_modified(False)
+        self.statusBar().clearMessage()  # a message about the previous case
         return True
 
     def _answers_changed(self) -> None:
@@ -213,6 +222,7 @@ class MainWindow(QMainWindow):
             self.case_id = None
             self.questionnaire.set_answers({})
             self._set_modified(False)
+            self.statusBar().clearMessage()  # "Exported …" was about the previous case
 
     def open_case(self) -> None:
         if not self.may_discard_changes():
@@ -324,6 +334,20 @@ class MainWindow(QMainWindow):
         from desktop.settings_dialog import SettingsDialog
 
         _dialogs().exec_dialog(SettingsDialog(self))
+
+    def show_user_guide(self) -> None:
+        """The user guide in a window of its own, beside the app (not modal)."""
+        from desktop.help import UserGuideDialog
+
+        if self._guide is None:
+            self._guide = UserGuideDialog(self)
+        self._guide.show()
+        self._guide.activateWindow()  # a second time: brings the open guide forward
+
+    def show_shortcuts(self) -> None:
+        from desktop.help import ShortcutsDialog
+
+        _dialogs().exec_dialog(ShortcutsDialog(self.menuBar().actions(), self))
 
     def show_about(self) -> None:
         from desktop.about_dialog import AboutDialog

@@ -25,6 +25,7 @@ class CaseRecords:
         self.window = window
         self._store: CaseStore | None = None
         self._unavailable = False
+        self._asked_clinician = False  # the clinician name is asked for once at most
 
     def install(self) -> None:
         w = self.window
@@ -115,8 +116,13 @@ class CaseRecords:
         from desktop.export import export_documents
 
         values = settings.load()
-        written = export_documents(w, case, result, w.store,
-                                   values.get("report/clinician_name") or None,
+        clinician = values.get("report/clinician_name") or None
+        if clinician is None and not self._asked_clinician:
+            clinician = self._ask_clinician()
+            if clinician is None:
+                return  # cancelled: nothing is exported
+            clinician = clinician or None
+        written = export_documents(w, case, result, w.store, clinician,
                                    values.get("report/institution") or None)
         if not written:
             return
@@ -133,6 +139,23 @@ class CaseRecords:
                 dialogs.error(w, "Audit log", f"The documents were written, but the "
                               f"export could not be recorded in the audit log:\n{exc}")
         w.statusBar().showMessage("Exported " + ", ".join(p.name for p in written), 8000)
+
+    def _ask_clinician(self) -> str | None:
+        """Ask once for the clinician name printed on the documents; a name given is
+        kept in the settings. None: cancelled; "": export without a name."""
+        from desktop import dialogs, settings
+
+        name = dialogs.ask_text(
+            self.window, "Clinician name",
+            "Your name is printed on the clinician summary and the patient handout.\n"
+            "It is kept in Tools ▸ Settings for the next export. Leave it empty to "
+            "export without a name.")
+        if name is None:
+            return None
+        self._asked_clinician = True
+        if name:
+            settings.save({"report/clinician_name": name})
+        return name
 
     def show_audit(self) -> None:
         from desktop.audit_view import AuditDialog

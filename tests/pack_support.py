@@ -15,14 +15,19 @@ from pathlib import Path
 import pytest
 
 from core.evidence import keys as embedded
-from core.evidence.manifest import EVIDENCE_NAME, MANIFEST_NAME, SIGNATURE_NAME
+from core.evidence.manifest import EVIDENCE_NAME, MANIFEST_NAME, SIGNATURE_NAME, parse_manifest
 from core.evidence.minisign import PublicKey, SecretKey, generate_key
-from core.evidence.pack import build_pack, sign_manifest
+from core.evidence.pack import build_pack, bundled_pack, sign_manifest
 from core.evidence.sources import SOURCES_DIR, content_sha256
 from core.evidence.store import read_content
 from tests.conftest import ROOT, copy_pack
 
 THROWAWAY: SecretKey = generate_key()  # made fresh for every test run
+# the shipped pack's manifest, and the names of packs the tests make from it
+BUNDLED = parse_manifest((bundled_pack() / MANIFEST_NAME).read_bytes(), "bundled")
+SHIPPED_NAME = f"{BUNDLED.sequence:06d}-{BUNDLED.version}"  # its folder once installed
+NEWER_SEQUENCE = BUNDLED.sequence + 1
+NEWER_NAME = f"{NEWER_SEQUENCE:06d}-2099.1.1"
 
 
 def trust(monkeypatch: pytest.MonkeyPatch, *keys: PublicKey) -> None:
@@ -54,15 +59,15 @@ def edited_sources(folder: Path, *, sequence: int | None = None, version: str | 
     return src
 
 
-def newer_pack(folder: Path, sequence: int = 4, version: str = "2099.1.1",
+def newer_pack(folder: Path, sequence: int = NEWER_SEQUENCE, version: str = "2099.1.1",
                key: SecretKey = THROWAWAY) -> Path:
     """A pack signed by ``key``, newer than the shipped one, whose et_her2 text differs."""
     src = edited_sources(
         folder, sequence=sequence, version=version,
         replace=('text = "An aromatase inhibitor',
                  'text = "NEWER WORDING. An aromatase inhibitor'),
-        changelog=(f'[[release]]\nversion = "{version}"\ndate = "2099-01-01"\n'
-                   'changes = ["et_her2: reworded for the test"]\n'))
+        changelog=(f'[[entry]]\nversion = "{version}"\ndate = "2099-01-01"\n'
+                   'summary = "test release"\nchanges = ["et_her2: reworded for the test"]\n'))
     build_pack(folder / "pack", key, src)
     return folder / "pack"
 
@@ -194,5 +199,6 @@ def damaged_pack(name: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     return DAMAGE[name][0](folder)
 
 
-__all__ = ["DAMAGE", "EVIDENCE_NAME", "THROWAWAY", "damaged_pack", "edited_sources", "flip",
-           "free_space_offset", "newer_pack", "rehash_content", "resign", "trust"]
+__all__ = ["BUNDLED", "DAMAGE", "EVIDENCE_NAME", "NEWER_NAME", "NEWER_SEQUENCE", "SHIPPED_NAME",
+           "THROWAWAY", "damaged_pack", "edited_sources", "flip", "free_space_offset",
+           "newer_pack", "rehash_content", "resign", "trust"]

@@ -86,6 +86,6 @@ def diff_text(diff: EvidenceDiff) -> str:
         lines.append("no statement, reference or figure differs")
     lines.append("changelog:" if diff.changelog else "changelog: none recorded")
     for release in diff.changelog:
-        lines.append(f"  {release.version} ({release.date})")
+        lines.append(f"  {release.version} ({release.date}): {release.summary}")
         lines.extend(f"    - {change}" for change in release.changes)
     return "\n".join(lines) + "\n"

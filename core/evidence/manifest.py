@@ -13,8 +13,8 @@ every byte of the store, free pages included. Fields (format ``hrher2-aid.eviden
 only grows from one pack to the next), ``sources_through`` (publication year of the
 newest reference), ``min_app_version``, ``evidence_file``, ``evidence_bytes``,
 ``evidence_sha256`` (whole file), ``content_sha256`` (the store's own content hash),
-``created`` (ISO date), ``changelog`` (list of releases, newest first, each
-``{"version", "date", "changes": [...]}``).
+``created`` (ISO date), ``changelog`` (the entries of ``changelog.toml``, newest
+first, each ``{"version", "date", "summary", "changes": [...]}``).
 
 >>> info = parse_manifest(manifest_bytes({"format": PACK_FORMAT, "evidence_version": "1",
 ...     "sequence": 2, "sources_through": 2022, "min_app_version": "0.1.0",
@@ -45,8 +45,11 @@ class PackError(EvidenceError):
 
 
 class Release(NamedTuple):
+    """One entry of the evidence changelog (resources/evidence/changelog.toml)."""
+
     version: str
     date: str
+    summary: str
     changes: tuple[str, ...]
 
 
@@ -93,7 +96,8 @@ def parse_manifest(data: bytes, where: str) -> PackInfo:
         raise PackError(f"not an evidence pack manifest ({PACK_FORMAT}): {where}")
     try:
         changelog = tuple(
-            Release(str(r["version"]), str(r["date"]), tuple(str(c) for c in r["changes"]))
+            Release(str(r["version"]), str(r["date"]), str(r.get("summary", "")),
+                    tuple(str(c) for c in r["changes"]))
             for r in raw["changelog"])
         sequence = raw["sequence"]
         if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1:

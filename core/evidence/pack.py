@@ -49,11 +49,12 @@ REQUIRED_IDS: Final = frozenset({
     "et_her2_needs_selection", "et_her2_no_os_benefit", "electra_result",
     "pathway_crosstalk", "hr_subgroup_benefit", "non_visceral_benefit",
     "maintenance_evidence_limited", "chemo_too_short", "continue_her2_until_progression",
+    "premenopausal_endocrine", "et_alone_selected_patients",
     # notes outside the source, and out-of-scope reasons
     "outside.multidisciplinary_review", "outside.her2_toxicity", "outside.next_her2_agent",
     "outside.not_endocrine_responsive", "outside.assess_endocrine_response",
     "outside.no_systemic_therapy", "outside.menopause_premenopausal",
-    "outside.menopause_unknown",
+    "outside.menopause_unknown", "outside.aggressive_progression_review",
     "scope.hr_negative", "scope.hr_unknown", "scope.her2_negative", "scope.her2_equivocal",
     "scope.her2_unknown",
 })
@@ -227,7 +228,7 @@ def build_manifest(evidence: Path, sources: Path) -> dict[str, Any]:
     settings = read_toml(sources / PACK_SETTINGS)
     content = load_sources(sources)
     changelog_path = sources / CHANGELOG
-    releases = read_toml(changelog_path).get("release", []) if changelog_path.exists() \
+    releases = read_toml(changelog_path).get("entry", []) if changelog_path.exists() \
         else []
     data = evidence.read_bytes()
     store = open_store(evidence)
@@ -243,6 +244,7 @@ def build_manifest(evidence: Path, sources: Path) -> dict[str, Any]:
         "content_sha256": store.sha256,
         "created": str(settings["created"]),
         "changelog": [{"version": str(r["version"]), "date": str(r["date"]),
+                       "summary": str(r.get("summary", "")),
                        "changes": [str(c) for c in r.get("changes", [])]}
                       for r in releases],
     }

@@ -85,6 +85,9 @@ class EvidenceStore:
         self.version: str = meta["version"]
         self.sha256: str = meta["sha256"]
         self.title: str = meta.get("title", "")
+        #: publication year of the newest reference: the evidence's currency, which its
+        #: version (a release number) is not
+        self.sources_through: int = int(meta["sources_through"])
         # Set by core.evidence.pack.verify_pack once the pack's signature has verified
         self.pack: PackInfo | None = None
         # Why an installed pack was passed over for this one, if it was

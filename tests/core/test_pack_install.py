@@ -24,7 +24,18 @@ from core.evidence.install import (
     rollback,
 )
 from core.evidence.pack import bundled_pack
-from tests.pack_support import THROWAWAY, flip, newer_pack, trust
+from tests.pack_support import (
+    BUNDLED,
+    NEWER_NAME,
+    NEWER_SEQUENCE,
+    SHIPPED_NAME,
+    THROWAWAY,
+    flip,
+    newer_pack,
+    trust,
+)
+
+OLD, NEW = BUNDLED.sequence, NEWER_SEQUENCE
 
 
 @pytest.fixture
@@ -52,12 +63,12 @@ def test_machine_folder_per_os(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_install_newer_downgrade_and_rollback(machine: Path, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    # install: the shipped pack (sequence 3)
+    # install: the shipped pack
     assert cli.main(["evidence", "install", str(bundled_pack())]) == 0
     assert "installed into" in capsys.readouterr().out
     first = current_installed()
-    assert first is not None and first.sequence == 3
-    copied = machine / "packs" / "000003-2026.11.3"
+    assert first is not None and first.sequence == OLD
+    copied = machine / "packs" / SHIPPED_NAME
     assert sorted(p.name for p in copied.iterdir()) == [
         "evidence.manifest.json", "evidence.manifest.json.minisig", "evidence.sqlite"]
     assert stat.S_IMODE(copied.stat().st_mode) == 0o755  # readable by every user
@@ -68,8 +79,8 @@ def test_install_newer_downgrade_and_rollback(machine: Path, tmp_path: Path,
     newer = newer_pack(tmp_path / "n4")
     assert cli.main(["evidence", "install", str(newer)]) == 0
     store = load_evidence()
-    assert store.pack is not None and store.pack.sequence == 4
-    assert store.pack.folder == machine / "packs" / "000004-2099.1.1"
+    assert store.pack is not None and store.pack.sequence == NEW
+    assert store.pack.folder == machine / "packs" / NEWER_NAME
     assert store.statements["et_her2"].text.startswith("NEWER WORDING.")
 
     # the same or an older sequence again: refused, exit 2, nothing changed
@@ -77,37 +88,38 @@ def test_install_newer_downgrade_and_rollback(machine: Path, tmp_path: Path,
     for again in (bundled_pack(), newer):
         assert cli.main(["evidence", "install", str(again)]) == 2
         err = capsys.readouterr().err
-        assert "is not newer than the installed sequence 4" in err and "--allow-downgrade" in err
+        assert f"is not newer than the installed sequence {NEW}" in err
+        assert "--allow-downgrade" in err
     assert (machine / "state.json").read_bytes() == state
     with pytest.raises(DowngradeRefused):
         install(bundled_pack())
 
     # an allowed downgrade: installed, and recorded as one
     assert cli.main(["evidence", "install", "--allow-downgrade", str(bundled_pack())]) == 0
-    assert current_installed().sequence == 3  # type: ignore[union-attr]
+    assert current_installed().sequence == OLD  # type: ignore[union-attr]
     entries = log_entries()
     assert [e["action"] for e in entries] == ["install", "install", "downgrade"]
-    assert entries[-1]["allow_downgrade"] is True and entries[-1]["sequence"] == 3
-    assert entries[-1]["replaced"]["sequence"] == 4
+    assert entries[-1]["allow_downgrade"] is True and entries[-1]["sequence"] == OLD
+    assert entries[-1]["replaced"]["sequence"] == NEW
     assert all(e["time"] and e["user"] for e in entries)
 
-    # rollback: back to sequence 4, recorded, the pack left stays on disk
+    # rollback: back to the newer pack, recorded, the pack left stays on disk
     assert cli.main(["evidence", "rollback"]) == 0
-    assert "rolled back from sequence 3" in capsys.readouterr().out
-    assert current_installed().sequence == 4  # type: ignore[union-attr]
+    assert f"rolled back from sequence {OLD}" in capsys.readouterr().out
+    assert current_installed().sequence == NEW  # type: ignore[union-attr]
     assert log_entries()[-1]["action"] == "rollback"
     assert copied.is_dir()
-    assert load_evidence().pack.sequence == 4  # type: ignore[union-attr]
+    assert load_evidence().pack.sequence == NEW  # type: ignore[union-attr]
 
     # list: both packs, verified, the current one marked
     assert cli.main(["evidence", "list"]) == 0
     out = capsys.readouterr().out
-    assert "bundled: sequence 3, 2026.11.3" in out and "installed in" in out
-    assert "* 000004-2099.1.1: sequence 4, 2099.1.1" in out
-    assert "  000003-2026.11.3: sequence 3" in out
+    assert f"bundled: sequence {OLD}, {BUNDLED.version}" in out and "installed in" in out
+    assert f"* {NEWER_NAME}: sequence {NEW}, 2099.1.1" in out
+    assert f"  {SHIPPED_NAME}: sequence {OLD}" in out
     assert out.count("verified, signer key") == 2
     rows = {r.name: r for r in installed()}
-    assert rows["000004-2099.1.1"].current and not rows["000003-2026.11.3"].current
+    assert rows[NEWER_NAME].current and not rows[SHIPPED_NAME].current
 
 
 def test_rollback_with_nothing_before_is_refused(machine: Path,
@@ -133,7 +145,7 @@ def test_a_damaged_pack_is_not_installed(machine: Path, tmp_path: Path,
 def test_an_installed_pack_damaged_later_is_passed_over_with_a_notice(
         machine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     install(newer_pack(tmp_path / "n4"))
-    flip(machine / "packs" / "000004-2099.1.1" / "evidence.sqlite", 5000)
+    flip(machine / "packs" / NEWER_NAME / "evidence.sqlite", 5000)
     store = load_evidence()
     assert store.pack is not None and store.pack.folder == bundled_pack()
     assert store.notice is not None and "installed pack was not used" in store.notice
@@ -165,7 +177,7 @@ def test_an_interrupted_copy_leaves_nothing_half_installed(
     with pytest.raises(PackError):
         install(newer)
     assert (machine / "state.json").read_bytes() == state
-    assert sorted(p.name for p in (machine / "packs").iterdir()) == ["000003-2026.11.3"]
+    assert sorted(p.name for p in (machine / "packs").iterdir()) == [SHIPPED_NAME]
 
 
 def test_a_damaged_state_file_is_reported(machine: Path,

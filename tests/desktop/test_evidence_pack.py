@@ -19,7 +19,15 @@ from core.result import Renderer
 from desktop import dialogs
 from desktop.evidence_changes import EvidenceChangesDialog
 from tests.desktop.drive import open_window, result_text
-from tests.pack_support import DAMAGE, THROWAWAY, damaged_pack, newer_pack, trust
+from tests.pack_support import (
+    BUNDLED,
+    DAMAGE,
+    NEWER_SEQUENCE,
+    THROWAWAY,
+    damaged_pack,
+    newer_pack,
+    trust,
+)
 
 STORE = load_evidence()
 COMPLETE = {"format": "hrher2-aid.case/1",
@@ -73,14 +81,15 @@ def test_what_changed_compares_the_installed_pack_with_the_bundled_one(
     trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
     install(newer_pack(tmp_path / "n4"))
     store = load_evidence()
-    assert store.pack is not None and store.pack.sequence == 4
+    assert store.pack is not None and store.pack.sequence == NEWER_SEQUENCE
     dialog = EvidenceChangesDialog(store)
     qtbot.addWidget(dialog)
     new, old = dialog.findChild(QComboBox, "new_pack"), dialog.findChild(QComboBox, "old_pack")
-    assert new.currentText() == "2099.1.1 (sequence 4) - in use"
-    assert old.currentText() == "2026.11.3 (sequence 3)"
+    old_label = f"{BUNDLED.version} (sequence {BUNDLED.sequence})"
+    new_label = f"2099.1.1 (sequence {NEWER_SEQUENCE})"
+    assert new.currentText() == f"{new_label} - in use" and old.currentText() == old_label
     text = dialog.findChild(QTextBrowser, "changes_text").toPlainText()
-    assert "Evidence 2026.11.3 (sequence 3) → 2099.1.1 (sequence 4)" in text
+    assert f"Evidence {old_label} → {new_label}" in text
     assert "Changed: 1" in text and "statement et_her2 (text)" in text
     assert "Added: 0" in text and "Removed: 0" in text
     assert "et_her2: reworded for the test" in text
