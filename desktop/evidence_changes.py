@@ -1,4 +1,4 @@
-"""Tools > What changed in the evidence: statements added, changed and removed between
+"""Tools > Compare evidence packs: statements added, changed and removed between
 two evidence packs on this computer (the bundled one and those IT installed), with the
 newer pack's changelog. The comparison is :func:`core.evidence.diff.diff_stores`, the
 same as ``hrher2-aid evidence diff A B``.
@@ -95,7 +95,7 @@ class EvidenceChangesDialog(QDialog):
     def __init__(self, current: EvidenceStore | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("evidence_changes")
-        self.setWindowTitle("What changed in the evidence")
+        self.setWindowTitle("Compare evidence packs")
         self.resize(640, 520)
         self.current = current
         self.packs = available_packs(current)
@@ -151,11 +151,11 @@ class EvidenceChangesDialog(QDialog):
 
 
 def install(window: MainWindow) -> None:
-    """Add Tools > What changed in the evidence… to the main window."""
+    """Add Tools > Compare evidence packs… to the main window."""
 
     def show() -> None:
         from desktop import dialogs  # message boxes load on first use, not at start-up
 
         dialogs.exec_dialog(EvidenceChangesDialog(window.store, window))
 
-    window.add_tools_action("What &changed in the evidence…", show)
+    window.add_tools_action("Compare evidence &packs…", show)

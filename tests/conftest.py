@@ -22,7 +22,6 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -80,6 +79,11 @@ def build_older_evidence(folder: Path, version: str, prefix: str = "OLDER WORDIN
     meta = src / "meta.toml"
     meta.write_text(re.sub(r'(?m)^version = "[^"]+"', f'version = "{version}"',
                            meta.read_text()))
+    changelog = src / "changelog.toml"  # its newest entry must name the version
+    log = changelog.read_text()
+    first = log.index("[[entry]]")
+    changelog.write_text(log[:first] + f'[[entry]]\nversion = "{version}"\ndate = "2025-01-01"\n'
+                         'summary = "A test release."\nchanges = []\n\n' + log[first:])
     statements = src / "statements.toml"
     marker = 'text = "An aromatase inhibitor'
     text = statements.read_text()

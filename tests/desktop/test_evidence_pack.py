@@ -104,7 +104,7 @@ def test_what_changed_is_in_the_tools_menu(window: Any,
     shown: list[Any] = []
     monkeypatch.setattr(dialogs, "exec_dialog", lambda d: shown.append(d) or True)
     action = next(a for a in window.tools_menu.actions()
-                  if a.text() == "What &changed in the evidence…")
+                  if a.text() == "Compare evidence &packs…")
     action.trigger()
     assert isinstance(shown[0], EvidenceChangesDialog)
     text = shown[0].findChild(QTextBrowser, "changes_text").toPlainText()
