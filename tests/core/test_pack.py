@@ -24,7 +24,7 @@ from core.evidence import (
 )
 from core.evidence.manifest import MANIFEST_NAME, SIGNATURE_NAME, parse_manifest
 from core.evidence.pack import REQUIRED_IDS, build_pack, bundled_pack
-from tests.conftest import ROOT, SHARED, copy_pack
+from tests.conftest import ROOT, copy_pack
 from tests.core.test_case import BASE
 from tests.core.test_cli import cli as cli_process
 from tests.core.test_cli import write
@@ -76,15 +76,11 @@ def test_building_a_pack_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_embedded_keys_are_the_published_ones() -> None:
-    """docs/keys holds the public keys IT checks packs with; they are the embedded ones
-    (and the maintainers' files in ../shared/keys when that folder is beside us)."""
+    """docs/keys holds the public keys IT checks packs with; they are the embedded ones."""
     published = sorted((ROOT / "docs" / "keys").glob("*.pub"))
     assert [p.name for p in published] == ["evidence-2026.pub", "evidence-next.pub"]
     assert [minisign.parse_public_key(p.read_text()) for p in published] == \
         list(keys.embedded_keys())
-    if (SHARED / "keys").is_dir():
-        for path in published:
-            assert (SHARED / "keys" / path.name).read_text() == path.read_text()
 
 
 def test_required_ids_cover_every_id_the_rules_can_emit() -> None:
