@@ -69,7 +69,7 @@ def stage(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None)
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".part", dir=folder)
     temp = Path(name)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -82,6 +82,24 @@ def stage(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None)
             os.unlink(temp)
         raise
     return Staged(target, temp)
+
+
+NAME_MAX: Final = 255  # bytes in one file name (Linux, macOS and Windows file systems)
+_RANDOM_AND_SUFFIX: Final = 8 + len(".part")  # what mkstemp adds after the prefix
+
+
+def temp_prefix(name: str) -> str:
+    """``.name.``, with ``name`` cut so that the temporary file's whole name (prefix,
+    eight random characters, ``.part``) stays within :data:`NAME_MAX` bytes: a target
+    name of 241-255 bytes is valid, and must not fail because of its temporary twin.
+
+    >>> len(temp_prefix("n" * 255) + "12345678.part")
+    255
+    """
+    room = NAME_MAX - _RANDOM_AND_SUFFIX - 2
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return f".{name}."
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> Path:
@@ -126,4 +144,4 @@ def _umask() -> int:
     return current
 
 
-__all__ = ["Staged", "stage", "sync_folder", "write_bytes", "write_text"]
+__all__ = ["NAME_MAX", "Staged", "stage", "temp_prefix", "sync_folder", "write_bytes", "write_text"]

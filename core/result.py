@@ -21,6 +21,8 @@ from core.evidence import EvidenceStore
 from core.rules import Decision, decide
 
 RESULT_FORMAT: Final = "hrher2-aid.result/1"
+#: The version of the decision contract these results follow (the ``contract`` field).
+CONTRACT_VERSION: Final = "1.1"
 _STATUS_RANK: Final = {"preferred": 0, "consider": 1}
 _SEVERITY_RANK: Final = {"warning": 0, "note": 1}
 
@@ -63,7 +65,13 @@ class Result(NamedTuple):
     references: tuple[tuple[int, str], ...]
     evidence_version: str
     evidence_sha256: str
+    #: publication year of the newest reference the evidence draws on (its currency)
+    evidence_sources_through: int
     case_sha256: str
+    contract: str = CONTRACT_VERSION
+    #: ids of the options whose components equal the planned regimen's, in option
+    #: order; None when no regimen was given or the case is out of scope
+    plan_matches: tuple[str, ...] | None = None
     #: the ``scope.*`` statement ids behind ``scope_reason`` (out of scope only)
     scope_ids: tuple[str, ...] = ()
     #: the titles of the ``outside_ids`` statements, in the same order
@@ -102,8 +110,11 @@ class Result(NamedTuple):
             ],
             "outside_source": list(self.outside_source),
             "references": [{"n": n, "citation": c} for n, c in self.references],
-            "evidence": {"version": self.evidence_version, "sha256": self.evidence_sha256},
+            "evidence": {"version": self.evidence_version, "sha256": self.evidence_sha256,
+                         "sources_through": self.evidence_sources_through},
             "case_sha256": self.case_sha256,
+            "contract": self.contract,
+            "plan_matches": None if self.plan_matches is None else list(self.plan_matches),
         } | ({"display": self._display()} if complete else {})
 
     def _display(self) -> dict[str, Any]:
@@ -168,6 +179,10 @@ def _from_dict(cls: type[Result], data: Mapping[str, Any]) -> Result:
         outside_ids=tuple(display.get("outside_ids", ())),
         references=tuple((int(r["n"]), r["citation"]) for r in data["references"]),
         evidence_version=evidence["version"], evidence_sha256=evidence["sha256"],
+        evidence_sources_through=int(evidence.get("sources_through") or 0),
+        contract=str(data.get("contract", "1.0")),
+        plan_matches=None if data.get("plan_matches") is None
+        else tuple(data["plan_matches"]),
         case_sha256=data["case_sha256"], scope_ids=tuple(display.get("scope_ids", ())),
         outside_titles=tuple(display.get("outside_titles", ())), plain=plain,
     )
@@ -196,7 +211,7 @@ class Renderer:
         decision = decide(case)
         parts = self._json_cache.get(decision.key)
         if parts is None:
-            # case_sha256 is the last key, so its value is the last occurrence
+            # the marker occurs once, as case_sha256's value (no text can contain it)
             marker = "CASE" * 16
             text = self.render(decision, marker).to_json()
             head, _, tail = text.rpartition(marker)
@@ -207,7 +222,7 @@ class Renderer:
         st = self.evidence.statements
         if not decision.in_scope:
             reason = " ".join(st[sid].text for sid in decision.scope)
-            return self._result(False, reason, (), (), (), (), decision.scope)
+            return self._result(False, reason, (), (), (), (), None, decision.scope)
         options = tuple(
             Item(id=oid, title=st[oid].title, text=st[oid].text, citations=st[oid].citations,
                  status=status, rationale=st[oid].rationale)
@@ -228,11 +243,14 @@ class Renderer:
             )
         )
         outside = tuple(sorted(decision.outside, key=lambda o: st[o].order))
-        return self._result(True, None, options, plan, cautions, outside, ())
+        matches = None if decision.plan_matches is None else tuple(
+            o.id for o in options if o.id in decision.plan_matches)
+        return self._result(True, None, options, plan, cautions, outside, matches, ())
 
     def _result(self, in_scope: bool, reason: str | None, options: tuple[Item, ...],
                 plan: tuple[Item, ...], cautions: tuple[Item, ...],
-                outside: tuple[str, ...], scope: tuple[str, ...]) -> Result:
+                outside: tuple[str, ...], plan_matches: tuple[str, ...] | None,
+                scope: tuple[str, ...]) -> Result:
         cited = sorted({n for item in options + plan + cautions for n in item.citations})
         refs = self.evidence.references
         st = self.evidence.statements
@@ -242,7 +260,8 @@ class Renderer:
             outside_ids=outside,
             references=tuple((n, refs[n].citation) for n in cited),
             evidence_version=self.evidence.version, evidence_sha256=self.evidence.sha256,
-            case_sha256="", scope_ids=scope,
+            evidence_sources_through=self.evidence.sources_through,
+            case_sha256="", plan_matches=plan_matches, scope_ids=scope,
             outside_titles=tuple(st[o].title for o in outside),
             plain=tuple((sid, words) for sid in (*scope, *(i.id for i in options + plan
                                                            + cautions), *outside)

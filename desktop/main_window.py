@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         QVBoxLayout(self._evidence_tab).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
+        self.tabs.setAccessibleName("Case and evidence")
         self.tabs.addTab(case_tab, "&Case")
         self.tabs.addTab(self._evidence_tab, "&Evidence")
         self.tabs.currentChanged.connect(self._tab_changed)

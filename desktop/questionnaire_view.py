@@ -69,6 +69,7 @@ class QuestionnaireView(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setAccessibleName("Questions of this step")
         scroll.setWidget(self.stack)
 
         self.back_button = QPushButton("&Back", self)

@@ -7,6 +7,7 @@ left behind.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -16,12 +17,24 @@ from core.report.errors import OutputError
 
 def _check_target(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder, not a file name")
-    if not folder.exists():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: {folder} is not a folder")
+    size = len(os.fsencode(path.name))
+    if size > atomic.NAME_MAX:
+        raise OutputError(f"{_short(path.name)}: file name too long ({size} bytes; "
+                          f"a file name has at most {atomic.NAME_MAX})")
+    try:
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder, not a file name")
+        if not folder.exists():
+            raise OutputError(f"{path}: the folder {folder} does not exist")
+        if not folder.is_dir():
+            raise OutputError(f"{path}: {folder} is not a folder")
+    except OSError as exc:  # a path too long for the system, say
+        raise OutputError(f"{_short(str(path))}: cannot be used ({exc.strerror or exc})"
+                          ) from None
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 60 else name[:40] + "…" + name[-15:]
 
 
 def _stage(path: Path, data: bytes) -> atomic.Staged:
