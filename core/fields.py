@@ -24,6 +24,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any, Final, NamedTuple
 
+from core.printable import text_problem
+
 Answers = Mapping[str, Any]
 KINDS: Final = ("choice", "bool", "number", "text", "regimen")
 
@@ -117,8 +119,10 @@ class CaseField(NamedTuple):
         elif self.kind == "text":
             if type(value) is not str:
                 return "enter text"
-            if len(value) > self.max_length:
+            if len(value) > self.max_length:  # code points, as the case format counts
                 return f"at most {self.max_length} characters"
+            # refused where it is typed, not at export (see core.printable)
+            return text_problem(value)
         return None
 
     def choice_label(self, value: Any) -> str:

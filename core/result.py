@@ -160,25 +160,32 @@ def _from_dict(cls: type[Result], data: Mapping[str, Any]) -> Result:
     def cites(entry: Mapping[str, Any]) -> tuple[int, ...]:
         return tuple(int(n) for n in entry["citations"])
 
-    options = tuple(Item(id=o["id"], title=titles.get(o["id"], ""), text=o["text"],
-                         citations=cites(o), status=o["status"],
-                         rationale=tuple(o.get("rationale", ())))
+    def text(value: object) -> str:
+        # stored values are data from a file: whatever they hold is shown as text
+        return value if isinstance(value, str) else str(value)
+
+    def item(entry: Mapping[str, Any], **kw: Any) -> Item:
+        sid = text(entry.get("id", ""))
+        return Item(id=sid, title=text(titles.get(sid, "")), text=text(entry["text"]),
+                    citations=cites(entry), **kw)
+
+    options = tuple(item(o, status=text(o["status"]),
+                         rationale=tuple(text(r) for r in o.get("rationale", ())))
                     for o in data["options"])
-    plan = tuple(Item(id=p["id"], title=titles.get(p["id"], ""), text=p["text"],
-                      citations=cites(p)) for p in data["plan"])
-    cautions = tuple(Item(id=c["id"], title=titles.get(c["id"], ""), text=c["text"],
-                          citations=cites(c), severity=c["severity"])
-                     for c in data["cautions"])
+    plan = tuple(item(p) for p in data["plan"])
+    cautions = tuple(item(c, severity=text(c["severity"])) for c in data["cautions"])
     evidence = data["evidence"]
     plain = tuple((sid, Plain(p["text"], p.get("title", ""), tuple(p.get("benefits", ())),
                               tuple(p.get("uncertainties", ()))))
                   for sid, p in display.get("plain", {}).items())
     return cls(
-        in_scope=bool(data["in_scope"]), scope_reason=data["scope_reason"], options=options,
-        plan=plan, cautions=cautions, outside_source=tuple(data["outside_source"]),
+        in_scope=bool(data["in_scope"]),
+        scope_reason=None if data["scope_reason"] is None else text(data["scope_reason"]),
+        options=options, plan=plan, cautions=cautions,
+        outside_source=tuple(text(t) for t in data["outside_source"]),
         outside_ids=tuple(display.get("outside_ids", ())),
-        references=tuple((int(r["n"]), r["citation"]) for r in data["references"]),
-        evidence_version=evidence["version"], evidence_sha256=evidence["sha256"],
+        references=tuple((int(r["n"]), text(r["citation"])) for r in data["references"]),
+        evidence_version=text(evidence["version"]), evidence_sha256=text(evidence["sha256"]),
         evidence_sources_through=int(evidence.get("sources_through") or 0),
         contract=str(data.get("contract", "1.0")),
         plan_matches=None if data.get("plan_matches") is None

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from core import atomic
 from core import questionnaire as q
-from core.case import Case, CaseError, parse_case, read_case_bytes
+from core.case import Case, CaseError, parse_case, read_regular_file
 from core.fields import FIELDS_BY_PATH, normalize_label
 
 if TYPE_CHECKING:
@@ -236,7 +236,7 @@ class CaseSession:
         the file and the problem); the current case is then unchanged."""
         source = Path(path)
         try:
-            raw = read_case_bytes(source)
+            raw = read_regular_file(source)
         except OSError as exc:
             raise SessionError(f"{source}: cannot be read ({exc.strerror or exc})") from None
         try:
@@ -263,9 +263,15 @@ class CaseSession:
         if result is None:
             raise NotReady("no verified evidence store: "
                            f"{self.evidence_error or 'nothing can be recommended'}")
-        from core.report import build_handout, build_summary
+        from reportlab.platypus.doctemplate import LayoutError
 
-        return build_summary(case, result, info), build_handout(case, result, info)
+        from core.report import ReportError, build_handout, build_summary
+
+        try:
+            return build_summary(case, result, info), build_handout(case, result, info)
+        except LayoutError as exc:  # something too big for a page that no check foresaw
+            raise ReportError("a value is too long to lay out on a page: "
+                              f"{str(exc)[:200]}") from None
 
     def export_documents(self, summary_path: str | os.PathLike[str],
                          handout_path: str | os.PathLike[str] | None,

@@ -182,6 +182,10 @@ class CaseListWidget(QWidget):
         self.filter_edit = QLineEdit(placeholderText="Filter by label")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._filter_changed)
+        # Enter in the filter opens the selected case, or first selects the first match;
+        # never "New case" (no button here is a default button: see below).
+        self.filter_edit.returnPressed.connect(self._filter_enter)
+        self.filter_edit.setAccessibleName("Filter saved cases by label")
         self.model = CaseTableModel(store, self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -197,6 +201,7 @@ class CaseListWidget(QWidget):
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         self.view.installEventFilter(self)  # Enter opens, Delete deletes, Ctrl+Z undoes
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # a path: shown as it is
 
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -210,6 +215,9 @@ class CaseListWidget(QWidget):
             ("export", "Export…", self.export_selected),
         ):
             button = QPushButton(text)
+            # In a dialog, an auto-default button takes the Enter typed in the filter
+            # box: "New case" would replace the open case.
+            button.setAutoDefault(False)
             button.clicked.connect(slot)
             self.buttons[key] = button
             row.addWidget(button)
@@ -275,6 +283,12 @@ class CaseListWidget(QWidget):
         self.model.set_filter(text)
         self._show_model_error()
         self._update_buttons()
+
+    def _filter_enter(self) -> None:
+        if len(self.view.selectionModel().selectedRows()) == 1:
+            self.open_selected()
+        elif self.model.rowCount() > 0:
+            self.view.selectRow(0)
 
     def renderer(self) -> Renderer | None:
         """Today's evidence, opened on first need; None (after saying why) if it fails."""

@@ -33,11 +33,14 @@ from desktop.session_adapter import SessionAdapter
 
 if TYPE_CHECKING:
     from desktop.evidence_browser import EvidenceBrowser
+    from desktop.help import UserGuideDialog
 
 APP_TITLE = "HR+/HER2+ decision aid"
 
 
 class MainWindow(QMainWindow):
+    _guide: UserGuideDialog | None = None  # Help ▸ User guide, made when first opened
+
     def __init__(self, store: EvidenceStore | None, evidence_error: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +99,10 @@ class MainWindow(QMainWindow):
     def path(self) -> Path | None:
         return self.session.path
 
+    @path.setter
+    def path(self, path: Path | None) -> None:
+        self.session.path = path
+
     @property
     def case_id(self) -> int | None:
         return self.session.case_id
@@ -152,7 +159,11 @@ class MainWindow(QMainWindow):
                                      lambda: self.tabs.setCurrentIndex(1), "Ctrl+E"))
         tools.addAction(self._action("&Settings…", self.show_settings))
         tools.addAction(self._action("&Audit log…", self.records.show_audit))
-        help_menu = bar.addMenu("&Help")
+        help_menu = self.help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&User guide", self.show_user_guide, std.HelpContents))
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts,
+                                         "Ctrl+/"))
+        help_menu.addSeparator()
         help_menu.addAction(self._action("&About", self.show_about))
 
     def add_file_action(self, text: str, slot: Callable[[], Any],
@@ -189,6 +200,7 @@ class MainWindow(QMainWindow):
             dialogs.error(self, "Cannot load case", f"This case is not valid:\n{exc}")
             return False
         self.session.load(answers_from_case(case), path=path)
+        self.statusBar().clearMessage()  # a message about the previous case
         return True
 
     def _session_changed(self) -> None:
@@ -217,6 +229,7 @@ class MainWindow(QMainWindow):
     def new_case(self) -> None:
         if self.may_discard_changes():
             self.session.new()
+            self.statusBar().clearMessage()  # "Exported …" was about the previous case
 
     def open_case(self) -> None:
         if not self.may_discard_changes():
@@ -237,6 +250,7 @@ class MainWindow(QMainWindow):
 
             dialogs.error(self, "Cannot open case", f"{exc}\n\nThe current case is unchanged.")
             return False
+        self.statusBar().clearMessage()  # a message about the previous case
         return True
 
     open_path = open_case_file
@@ -245,6 +259,8 @@ class MainWindow(QMainWindow):
         """Keep the case on the workstation (the case list), and in its file if it has
         one. With no usable case store, or for a draft, save it as a file instead."""
         session = self.session
+        if not self._savable():
+            return False
         kept = self.records.keep() if session.is_complete() else None
         if kept is False:
             return False
@@ -259,6 +275,8 @@ class MainWindow(QMainWindow):
         from desktop import dialogs
 
         session = self.session
+        if not self._savable():
+            return False
         label = session.answer("label") or "case"
         start = str(session.path) if session.path else f"{label}.json"
         title = "Save case" if session.is_complete() else "Save draft case"
@@ -271,6 +289,21 @@ class MainWindow(QMainWindow):
         if session.is_complete() and self.records.keep() is False:
             return False
         return self._write(path)
+
+    def _savable(self) -> bool:
+        """An answer given but refused (a label the reports cannot print) is never
+        saved, not even in a draft: say which and why. Unanswered questions are fine
+        (the case saves as a draft)."""
+        answers = self.session.answers
+        refused = [(f, f.problem(answers[f.path])) for f in self.session.missing()
+                   if f.path in answers]
+        if not refused:
+            return True
+        from desktop import dialogs
+
+        dialogs.error(self, "Cannot save case", "These answers cannot be kept: "
+                      + ", ".join(f"{f.label} ({problem})" for f, problem in refused) + ".")
+        return False
 
     def _write(self, path: Path) -> bool:
         draft = not self.session.is_complete()
@@ -325,6 +358,21 @@ class MainWindow(QMainWindow):
         from desktop.settings_dialog import SettingsDialog
 
         dialogs.exec_dialog(SettingsDialog(self))
+
+    def show_user_guide(self) -> None:
+        """The user guide in a window of its own, beside the app (not modal)."""
+        from desktop.help import UserGuideDialog
+
+        if self._guide is None:
+            self._guide = UserGuideDialog(self)
+        self._guide.show()
+        self._guide.activateWindow()  # a second time: brings the open guide forward
+
+    def show_shortcuts(self) -> None:
+        from desktop import dialogs
+        from desktop.help import ShortcutsDialog
+
+        dialogs.exec_dialog(ShortcutsDialog(self.menuBar().actions(), self))
 
     def show_about(self) -> None:
         from desktop import dialogs

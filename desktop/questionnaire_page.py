@@ -128,15 +128,22 @@ class LineInput(FieldInput):
         self.edit.setAccessibleName(field.label)
         self.edit.setAccessibleDescription(field.help)
         if field.kind == "number":
-            validator = QtGui.QDoubleValidator(field.minimum, field.maximum, 1, self.edit)
+            validator = _bounded_validator(field.minimum, field.maximum, self.edit)
             validator.setLocale(QtCore.QLocale.c())  # '.' decimal point in every locale
             validator.setNotation(QtGui.QDoubleValidator.Notation.StandardNotation)
             self.edit.setValidator(validator)
             self.edit.setMaximumWidth(120)
             self.edit.setPlaceholderText(f"{field.minimum:g}–{field.maximum:g}")
         else:
-            self.edit.setMaxLength(field.max_length)
+            # Qt counts UTF-16 units: 80 emoji are 160 of them. The bound only stops
+            # runaway typing; the field's own check counts characters (code points),
+            # as the case format does, and says when there are too many.
+            self.edit.setMaxLength(2 * field.max_length)
             self.edit.setMaximumWidth(420)
+            # Wide enough to read what is typed (Qt's default shows ~12 characters).
+            chars = min(field.max_length or 40, 40)
+            self.edit.setMinimumWidth(min(
+                420, self.edit.fontMetrics().averageCharWidth() * chars + 16))
         layout.addWidget(self.edit)
         layout.addStretch(1)
         self.focus_target = self.edit
@@ -160,6 +167,36 @@ class LineInput(FieldInput):
         a rounded one, so the screen shows the number the result is decided on."""
         self.edit.setText("" if value is None else repr(value) if type(value) is float
                           else str(value))
+
+
+_BOUNDED: list[type] = []  # the class, made on first use (see _bounded_validator)
+
+
+def _bounded_validator(minimum: float, maximum: float,
+                       parent: QWidget) -> QtGui.QDoubleValidator:
+    """A number validator that refuses a keystroke taking the value past ``maximum``
+    (QDoubleValidator lets "99" stand in a 0-60 box, as "intermediate" input).
+
+    The subclass is made on first use: the first page has no number box, and
+    QDoubleValidator's class costs start-up time."""
+    if not _BOUNDED:
+        base = QtGui.QDoubleValidator
+
+        class BoundedValidator(base):  # type: ignore[valid-type, misc]
+            def validate(self, text: str, pos: int) -> Any:
+                state, text, pos = super().validate(text, pos)
+                if state == base.State.Intermediate:
+                    try:
+                        too_big = float(text) > self.top()
+                    except ValueError:
+                        too_big = False
+                    if too_big:
+                        state = base.State.Invalid
+                return state, text, pos
+
+        _BOUNDED.append(BoundedValidator)
+    validator: QtGui.QDoubleValidator = _BOUNDED[0](minimum, maximum, 1, parent)
+    return validator
 
 
 def make_input(field: Field, parent: QWidget | None = None) -> FieldInput:
@@ -249,6 +286,9 @@ class StepPage(QWidget):
             self.problem_label.hide()
             return None
         text = "; ".join(f"{f.label}: {p}" for f, p in problems)
+        # plain text: a problem may quote what was typed (set here, not at start-up,
+        # where looking up the Qt namespace costs time)
+        self.problem_label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self.problem_label.setText(text)
         self.problem_label.show()
         return text

@@ -141,7 +141,10 @@ class QuestionnaireView(QWidget):
         if self.session.step != self._shown:
             self._show(self.session.step)
             return
-        self.current_page.sync(self.session.answers)
+        page = self.current_page
+        page.sync(self.session.answers)
+        if page.problem_label.isVisible():
+            page.validate(self.session.answers)  # a message goes (or changes) as soon as fixed
         self._update_chrome()
 
     # --- navigation -------------------------------------------------------------

@@ -40,6 +40,7 @@ class CaseRecords:
         self.show_saved_result = show_saved_result
         self._store: CaseStore | None = None
         self._unavailable = False
+        self._asked_clinician = False  # the clinician name is asked for once at most
 
     @property
     def store(self) -> CaseStore | None:
@@ -134,27 +135,39 @@ class CaseRecords:
 
     # --- export and audit ---------------------------------------------------------
 
-    def _info(self) -> Any:
+    def _info(self, clinician: str | None = None) -> Any:
+        """Who the documents are for: the settings (or a clinician name just asked
+        for). Raises :class:`core.printable.UnprintableText` for a value no report can
+        print (too long for a page, a script the font lacks), before anything is made."""
+        from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, check_text
         from core.report import DocumentInfo
         from desktop import settings
 
         values = settings.load()
-        return DocumentInfo(clinician=values.get("report/clinician_name") or None,
-                            institution=values.get("report/institution") or None)
+        clinician = clinician or values.get("report/clinician_name") or None
+        institution = values.get("report/institution") or None
+        check_text("Case label", self.session.answer("label"))
+        check_text("Clinician name (Settings)", clinician, CLINICIAN_MAX)
+        check_text("Institution (Settings)", institution, INSTITUTION_MAX)
+        return DocumentInfo(clinician=clinician, institution=institution)
 
-    def export_to(self, summary_path: Path, handout_path: Path | None) -> list[Path]:
+    def export_to(self, summary_path: Path, handout_path: Path | None,
+                  clinician: str | None = None) -> list[Path]:
         """Write the documents (no dialog) and record the export in the audit log.
-        Raises :class:`core.session.NotReady` or :class:`core.report.ReportError`."""
-        written = self.session.export_documents(summary_path, handout_path, self._info())
+        Raises :class:`core.session.NotReady`, :class:`core.report.ReportError` or
+        :class:`core.printable.UnprintableText`."""
+        written = self.session.export_documents(summary_path, handout_path,
+                                                self._info(clinician))
         self._record(written)
         return written
 
     def export_pdf(self) -> None:
         """File ▸ Export PDF…: ask where, write, record, report."""
+        from core.printable import UnprintableText
         from core.report import ReportError
         from core.session import NotReady
-        from desktop import dialogs
-        from desktop.export import ask_export_paths
+        from desktop import dialogs, settings
+        from desktop.export import ERROR_TITLE, ask_export_paths
 
         session = self.session
         case, result = session.case(), session.result()
@@ -164,15 +177,50 @@ class CaseRecords:
                    else "the evidence store failed its check")
             dialogs.error(self.parent, "Export PDF", f"There is nothing to export yet: {why}.")
             return
+        clinician = settings.load().get("report/clinician_name") or None
+        if clinician is None and not self._asked_clinician:
+            asked = self._ask_clinician()
+            if asked is None:
+                return  # cancelled: nothing is exported
+            clinician = asked or None
+        try:
+            self._info(clinician)  # refused before any dialog
+        except UnprintableText as exc:
+            dialogs.error(self.parent, ERROR_TITLE, f"Nothing was exported.\n\n{exc}")
+            return
         paths = ask_export_paths(self.parent, case, result)
         if paths is None:
             return
         try:
-            written = self.export_to(*paths)
-        except (NotReady, ReportError) as exc:
-            dialogs.error(self.parent, "Export failed", f"The documents were not saved.\n\n{exc}")
+            written = self.export_to(*paths, clinician=clinician)
+        except (NotReady, ReportError, UnprintableText) as exc:
+            dialogs.error(self.parent, ERROR_TITLE, f"The documents were not saved.\n\n{exc}")
             return
         self.status("Exported " + ", ".join(p.name for p in written))
+
+    def _ask_clinician(self) -> str | None:
+        """Ask once for the clinician name printed on the documents; a name given is
+        kept in the settings. None: cancelled; "": export without a name."""
+        from desktop import dialogs, settings
+
+        name = dialogs.ask_text(
+            self.parent, "Clinician name",
+            "Your name is printed on the clinician summary and the patient handout.\n"
+            "It is kept in Tools ▸ Settings for the next export. Leave it empty to "
+            "export without a name.")
+        if name is None:
+            return None
+        from core.printable import CLINICIAN_MAX, UnprintableText, check_text
+
+        try:  # refused where it is typed, as in Settings: never kept, never printed
+            check_text("Clinician name", name, CLINICIAN_MAX)
+        except UnprintableText as exc:
+            dialogs.error(self.parent, "Export PDF", f"Nothing was exported.\n\n{exc}")
+            return None
+        self._asked_clinician = True
+        if name:
+            settings.save({"report/clinician_name": name})
+        return name
 
     def _record(self, written: list[Path]) -> None:
         result = self.session.result()

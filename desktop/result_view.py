@@ -9,13 +9,14 @@ The view (objectName ``result``) is a QTextBrowser, so its text is readable with
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.evidence import EvidenceStore
 from core.questionnaire import Field
-from core.result import Item, Result
+from core.result import Item, Result, ResultFormatError
 from desktop.markup import escape
 
 if TYPE_CHECKING:
@@ -63,7 +64,9 @@ def _option(item: Item) -> str:
 
 
 def _caution(item: Item) -> str:
-    label, colour, background, border = _SEVERITY_STYLE[item.severity or "note"]
+    label, colour, background, border = _SEVERITY_STYLE.get(
+        item.severity or "note", ((item.severity or "").upper(), "#37474f", "#eef2f5", "#90a4ae"))
+    label = escape(label)
     body = (f'<b style="color:{colour};">{label}</b>&nbsp;&nbsp;{_title(item.title)}'
             f"{escape(item.text)} {_markers(item.id, item.citations)}")
     return _box(body, background, border)
@@ -106,6 +109,16 @@ def result_html(result: Result) -> str:
     return "".join(parts)
 
 
+def saved_result_html(saved: Mapping[str, Any]) -> str:
+    """A result as it was saved (its JSON), read back into a :class:`Result` and laid
+    out like any other; one that no longer reads as a result says so (escaped)."""
+    try:
+        return result_html(Result.from_dict(saved))
+    except ResultFormatError as exc:
+        return _box(f"The result as saved cannot be read: {escape(str(exc))}",
+                    "#fff8e1", "#f9a825")
+
+
 def citation_html(store: EvidenceStore, statement_id: str, n: int) -> str:
     """The full reference and the evidence statement a marker stands for."""
     ref = store.references.get(n)
@@ -128,7 +141,10 @@ class ResultView(QWidget):
         super().__init__(parent)
         self.store = store
         self.result: Result | None = None
+        from PySide6.QtCore import Qt  # here: the namespace costs start-up time
+
         self.header = QLabel(self)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)  # carries stored versions
         self.header.setObjectName("result_state")
         self.header.setWordWrap(True)
         self.browser = QTextBrowser(self)

@@ -27,6 +27,7 @@ class Dialogs:
         self.asked: list[tuple[str, str]] = []
         self.errors: list[tuple[str, str]] = []
         monkeypatch.setattr(dialogs, "ask_save_path", self._ask)
+        monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: "")  # no clinician name
         monkeypatch.setattr(dialogs, "error", lambda _p, title, text: self.errors.append(
             (title, text)))
 
