@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 # check), start-up time spent on modules that never use Qt.
 import core.questionnaire  # noqa: F401 - loaded here for the reason above
 import core.result  # noqa: F401 - loaded here for the reason above
+import core.session  # noqa: F401 - loaded here for the reason above
 from core.evidence import EvidenceError, load_evidence
 from desktop.launcher import AppArguments, app_arguments
 
@@ -38,16 +39,14 @@ def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
     that shows the error and recommends nothing (``window.evidence_error`` says why)."""
     from desktop import evidence_changes
     from desktop.main_window import MainWindow
-    from desktop.records import CaseRecords
 
     try:
         store = load_evidence(Path(evidence_path) if evidence_path is not None else None)
-        window = MainWindow(store)
     except EvidenceError as exc:
         window = MainWindow(None, str(exc))
+    else:
+        window = MainWindow(store)
     evidence_changes.install(window)
-    window.records = CaseRecords(window)
-    window.records.install()
     return window
 
 

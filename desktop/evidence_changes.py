@@ -158,4 +158,8 @@ def install(window: MainWindow) -> None:
 
         dialogs.exec_dialog(EvidenceChangesDialog(window.store, window))
 
-    window.add_tools_action("Compare evidence &packs…", show)
+    action = window.add_tools_action("Compare evidence &packs…", show)
+    # beside the evidence browser (the menu's first item), before the case-record tools
+    menu = window.tools_menu
+    menu.removeAction(action)
+    menu.insertAction(menu.actions()[1] if len(menu.actions()) > 1 else None, action)

@@ -68,7 +68,7 @@ def test_both_pdfs_name_the_pack() -> None:
     assert pack is not None and result.evidence_pack == pack.identity()
     import io
 
-    for pdf in (build_summary(case, result), build_handout(case, result, STORE)):
+    for pdf in (build_summary(case, result), build_handout(case, result)):
         text = " ".join(" ".join(p.extract_text().split())
                         for p in PdfReader(io.BytesIO(pdf)).pages)
         assert f"pack {pack.sequence} · key {pack.key_id} · sources through " \
