@@ -91,7 +91,8 @@ def test_self_test_fails_with_the_reason_on_an_altered_store(tmp_path: Path) -> 
 NOT_AT_START_UP = ("reportlab", "sqlite_utils", "core.casestore", "core.report",
                    "desktop.dialogs", "desktop.evidence_browser", "hashlib", "html",
                    "desktop.case_list", "desktop.audit_view", "desktop.export",
-                   "desktop.settings_dialog", "desktop.about_dialog", "desktop.help")
+                   "desktop.settings_dialog", "desktop.about_dialog", "desktop.help",
+                   "desktop.evidence_changes")
 
 
 def test_first_window_loads_only_what_it_needs() -> None:
