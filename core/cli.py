@@ -139,6 +139,26 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Walk the case store's audit chain; exit 1 at the first broken link (or no store)."""
+    from core.casestore import CaseStore, CaseStoreError, default_path
+
+    try:
+        path = Path(args.store) if args.store else default_path()
+        if not path.exists():
+            return _fail(f"there is no case store at {path}, so there is no audit log to "
+                         "check", EXIT_OTHER)
+        with CaseStore.open(path, read_only=True) as store:
+            check = store.verify_audit()
+    except CaseStoreError as exc:
+        return _fail(f"the audit log was not checked: {exc}", EXIT_OTHER)
+    if not check.ok:
+        return _fail(f"audit log BROKEN at entry {check.broken_at}: {check.problem} "
+                     f"({path}; {check.entries - 1} entries before it are intact)", EXIT_OTHER)
+    _write(f"audit log OK\npath: {path}\nentries: {check.entries}\nhead: {check.head}\n")
+    return EXIT_OK
+
+
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -177,7 +197,20 @@ def build_parser() -> argparse.ArgumentParser:
     verify = ev_sub.add_parser("verify", parents=[common],
                                help="check the evidence store and print its version")
     verify.set_defaults(func=cmd_evidence_verify)
+    _add_audit_commands(sub, common)
     return parser
+
+
+def _add_audit_commands(sub: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    audit = sub.add_parser("audit", parents=[common], help="case store audit log commands")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION",
+                                     parser_class=_Parser, required=True)
+    verify = audit_sub.add_parser(
+        "verify", parents=[common],
+        help="check the audit log's hash chain; reports the first broken link")
+    verify.add_argument("--store", metavar="CASES.sqlite",
+                        help="the case store to check (default: the user's)")
+    verify.set_defaults(func=cmd_audit_verify)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

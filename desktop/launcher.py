@@ -8,7 +8,7 @@ import gc
 import sys
 from collections.abc import Sequence
 
-CLI_COMMANDS = frozenset({"recommend", "report", "evidence", "-h", "--help"})
+CLI_COMMANDS = frozenset({"recommend", "report", "evidence", "audit", "-h", "--help"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
