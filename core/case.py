@@ -151,7 +151,7 @@ def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise CaseError(key, "appears twice in the same object")
+                raise CaseError(_key(key), "appears twice in the same object")
             seen.add(key)
     return obj
 
@@ -183,6 +183,12 @@ def loads_case(text: str | bytes) -> Case:
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise CaseError("", f"not valid JSON: {exc.msg} ({where})") from None
+    except CaseError:
+        raise
+    except ValueError:
+        # Python refuses to convert an integer of more than 4,300 digits (a guard
+        # against slow conversions); no field of a case needs one.
+        raise CaseError("", "not a case: a number has more than 4,300 digits") from None
     except RecursionError:
         raise CaseError("", "not valid JSON: nested too deeply") from None
     return parse_case(data)
@@ -228,12 +234,36 @@ def _describe(value: object) -> str:
     return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
 
 
+def _shown(value: object) -> str:
+    """``value`` for a message: its repr (which escapes control characters and
+    unpaired surrogates, so the message can always be printed), cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _key(key: str) -> str:
+    """A field name for a message: as written if printable, else escaped."""
+    return key if key.isprintable() else repr(key)[1:-1]
+
+
+def _has_surrogate(text: str) -> bool:
+    """True for text holding an unpaired surrogate (JSON can write one as
+    ``"\\ud800"``): it is not text, and cannot be stored, hashed or printed."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _object(value: object, path: str, fields: frozenset[str]) -> Mapping[str, Any]:
     if type(value) is not dict:
         raise CaseError(path, f"must be an object (got {_describe(value)})")
     for key in value:
         if key not in fields:
-            where = f"{path}.{key}" if path else str(key)
+            where = f"{path}.{_key(key)}" if path else _key(key)
             raise CaseError(where, "unknown field")
     return value
 
@@ -250,7 +280,7 @@ def _choice(obj: Mapping[str, Any], key: str, path: str, values: tuple[str, ...]
         return str(value)
     if type(value) is not str:
         raise CaseError(where, f"must be one of {', '.join(values)} (got {_describe(value)})")
-    raise CaseError(where, f"must be one of {', '.join(values)} (got {value!r})")
+    raise CaseError(where, f"must be one of {', '.join(values)} (got {_shown(value)})")
 
 
 def _flag(obj: Mapping[str, Any], key: str, path: str, default: bool | None = None) -> bool:
@@ -286,7 +316,7 @@ def parse_case(data: object) -> Case:
     if "format" not in top:
         raise CaseError("format", f"required field is missing (expected {CASE_FORMAT!r})")
     if top["format"] != CASE_FORMAT or type(top["format"]) is not str:
-        raise CaseError("format", f"must be {CASE_FORMAT!r} (got {top['format']!r})")
+        raise CaseError("format", f"must be {CASE_FORMAT!r} (got {_shown(top['format'])})")
 
     label = top.get("label")
     if label is not None:
@@ -294,6 +324,9 @@ def parse_case(data: object) -> Case:
             raise CaseError("label", f"must be a string or null (got {_describe(label)})")
         if len(label) > LABEL_MAX:
             raise CaseError("label", f"at most {LABEL_MAX} characters (got {len(label)})")
+        if _has_surrogate(label):
+            raise CaseError("label", "not valid text: holds an unpaired surrogate "
+                                     "(a \\ud800-\\udfff escape on its own)")
 
     if "receptors" not in top:
         raise CaseError("receptors", "required field is missing")
@@ -347,7 +380,7 @@ def _parse_chemotherapy(value: object, setting: str) -> Chemotherapy:
             )
         if not math.isfinite(months) or not 0 <= months <= 60:
             raise CaseError(
-                "chemotherapy.months_given", f"must be between 0 and 60 (got {months!r})"
+                "chemotherapy.months_given", f"must be between 0 and 60 (got {_shown(months)})"
             )
         if type(months) is float and months.is_integer():
             months = int(months)  # 4.0 and 4 are the same case, with the same hash

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import Any, BinaryIO, NoReturn, TextIO
 
-from core.case import CaseError, loads_case, read_case_bytes
+from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
 from core.evidence import EvidenceError, EvidenceStore, open_store
+from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
 from core.result import Renderer
 
 EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_EVIDENCE = 0, 1, 2, 3
@@ -22,11 +24,32 @@ PROG = "hrher2-aid"
 ERROR_FORMAT = "hrher2-aid.error/1"
 
 
+APP_USAGE = f"""\
+with no command, the desktop application:
+  {PROG} [CASE.json]      open the window (and the case in CASE.json)
+  {PROG} --self-test      open the window, check the evidence store, print one line, exit
+  (both take --evidence PATH)
+
+exit codes:
+  0  success
+  1  anything else (the message says what)
+  2  invalid input or usage: one line on stderr naming the problem
+  3  the evidence store is missing, corrupt or altered: nothing is recommended
+"""
+
+
 class UsageError(Exception):
     """Bad command-line usage or an input file that cannot be read (exit 2)."""
 
 
 class _Parser(argparse.ArgumentParser):
+    #: the subcommands (or actions) under this parser, by name
+    commands: dict[str, _Parser]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = {}
+
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{PROG} --help')")
 
@@ -79,31 +102,61 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def _recommend_batch(args: argparse.Namespace) -> int:
+    """One result (or error) line per case line. Every line is read with a bound: a
+    line longer than a case can be (a device such as /dev/zero, a binary file) stops
+    the batch with an error line and a message, instead of filling the memory."""
     renderer = Renderer(_evidence(args))
     out = sys.stdout
     failed = False
     source = _open_input(args.batch)
     buffer: list[str] = []
     json_line = renderer.json_line
+    limit = MAX_CASE_BYTES + 2  # a case and its CR LF
+
+    def error_line(number: int, message: str) -> str:
+        return json.dumps({"format": ERROR_FORMAT, "line": number, "error": message},
+                          ensure_ascii=False)
+
     try:
-        for number, raw in enumerate(source, start=1):
+        number = 0
+        while raw := _read_line(source, limit, args.batch):
+            number += 1
+            if len(raw) == limit and not raw.endswith(b"\n"):
+                message = (f"line {number} is longer than a case can be "
+                           f"({MAX_CASE_BYTES:,} bytes); the rest of {args.batch} was not read")
+                buffer.append(error_line(number, message))
+                _flush(out, buffer)
+                return _fail(message, EXIT_INVALID)
             try:
                 buffer.append(json_line(loads_case(raw.rstrip(b"\r\n"))))
             except CaseError as exc:
                 failed = True
-                buffer.append(json.dumps(
-                    {"format": ERROR_FORMAT, "line": number, "error": str(exc)},
-                    ensure_ascii=False))
+                buffer.append(error_line(number, str(exc)))
             if len(buffer) >= 4096:
-                out.write("\n".join(buffer) + "\n")
-                buffer.clear()
-        if buffer:
-            out.write("\n".join(buffer) + "\n")
-        out.flush()
+                _flush(out, buffer)
+        _flush(out, buffer)
+    except (CaseError, UsageError, EvidenceError, MemoryError, ValueError, LookupError):
+        _flush(out, buffer)  # what was answered is not lost with the line that failed
+        raise
     finally:
         if source is not sys.stdin.buffer:
             source.close()
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _read_line(source: BinaryIO, limit: int, name: str) -> bytes:
+    try:
+        return source.readline(limit)
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot be read ({exc.strerror or exc}); "
+                         "the lines before were answered") from None
+
+
+def _flush(out: TextIO, buffer: list[str]) -> None:
+    if buffer:
+        out.write("\n".join(buffer) + "\n")
+        buffer.clear()
+    out.flush()
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -112,7 +165,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from core.report import DocumentInfo, OutputError, ReportError, build_handout, build_summary
     from core.report import write_documents as write_pdfs
 
+    outputs = [(args.output, "-o"), *([(args.handout, "--handout")] if args.handout else [])]
+    for name, option in outputs:
+        _check_output_name(name, option, args)
     case = loads_case(read_input_bytes(args.case))
+    check_text("label", case.label)
+    check_text("--clinician", args.clinician, CLINICIAN_MAX)
+    check_text("--institution", args.institution, INSTITUTION_MAX)
     store = _evidence(args)
     result = Renderer(store).result_for(case)
     info = DocumentInfo(clinician=args.clinician, institution=args.institution)
@@ -130,6 +189,28 @@ def cmd_report(args: argparse.Namespace) -> int:
     for path in written:
         _write(f"{path}\n")
     return EXIT_OK
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve() or os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def _check_output_name(name: str, option: str, args: argparse.Namespace) -> None:
+    """Refuse an output that would replace an input, or that names no PDF file."""
+    inputs = [(args.case, "the input case file")]
+    if getattr(args, "evidence", None):
+        inputs.append((args.evidence, "the evidence store"))
+    for path, what in inputs:
+        if path != "-" and _same_file(name, path):
+            raise UsageError(f"{option} {name}: is {what}; the PDF would replace it "
+                             "(choose another name)")
+    if name.endswith(("/", os.sep)):
+        raise UsageError(f"{option} {name}: names a folder; give a file name ending in .pdf")
+    if not name.lower().endswith(".pdf"):
+        raise UsageError(f"{option} {name}: the document is a PDF; give a name ending in .pdf")
 
 
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
@@ -159,25 +240,47 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_version(args: argparse.Namespace) -> int:
+    """The app's version and the evidence store's (checked, as at every start)."""
+    from core import __version__
+
+    try:
+        store = _evidence(args)
+    except EvidenceError as exc:
+        _write(f"{PROG} {__version__}\n")
+        return _fail(f"evidence store: {exc}", EXIT_EVIDENCE)
+    _write(f"{PROG} {__version__}, evidence {store.version}\n")
+    return EXIT_OK
+
+
+def _needs_action(command: str, actions: Sequence[str]) -> int:
+    raise UsageError(f"'{command}' needs an action: {', '.join(actions)} "
+                     f"(e.g. '{PROG} {command} {actions[0]}')")
+
+
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     common = _Parser(add_help=False)
     common.add_argument("--evidence", metavar="PATH", default=argparse.SUPPRESS,
                         help="use another evidence store")
     parser = _Parser(prog=PROG, parents=[common],
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
                      description="Decision aid for HR-positive, HER2-positive metastatic "
-                                 "breast cancer. With no command, opens the desktop app.")
+                                 "breast cancer. With no command, opens the desktop app.",
+                     epilog=APP_USAGE)
+    parser.add_argument("-V", "--version", action="store_true",
+                        help="print the app's version and the evidence version, and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     rec = sub.add_parser("recommend", parents=[common], help="print the result JSON of a case")
     rec.add_argument("case", nargs="?", metavar="CASE.json", help="case file, or - for stdin")
     rec.add_argument("--batch", metavar="CASES.jsonl",
                      help="one case a line in, one result a line out")
-    rec.set_defaults(func=cmd_recommend)
+    rec.set_defaults(func=cmd_recommend, evidence_consequence="nothing was recommended")
 
     rep = sub.add_parser("report", parents=[common],
                          help="write the PDF summary (and patient handout) of a case")
@@ -189,22 +292,26 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--clinician", metavar="NAME", help="clinician named on the documents")
     rep.add_argument("--institution", metavar="NAME",
                      help="institution named on the documents")
-    rep.set_defaults(func=cmd_report)
+    rep.set_defaults(func=cmd_report, evidence_consequence="nothing was written")
 
     ev = sub.add_parser("evidence", parents=[common], help="evidence store commands")
     ev_sub = ev.add_subparsers(dest="evidence_command", metavar="ACTION",
-                               parser_class=_Parser, required=True)
+                               parser_class=_Parser)
+    # No action given: say which there are (the list is read when it is needed).
+    ev.set_defaults(func=lambda _args: _needs_action("evidence", list(ev.commands)))
     verify = ev_sub.add_parser("verify", parents=[common],
                                help="check the evidence store and print its version")
     verify.set_defaults(func=cmd_evidence_verify)
     _add_audit_commands(sub, common)
+    parser.commands, ev.commands = sub.choices, ev_sub.choices
     return parser
 
 
 def _add_audit_commands(sub: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
     audit = sub.add_parser("audit", parents=[common], help="case store audit log commands")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION",
-                                     parser_class=_Parser, required=True)
+                                     parser_class=_Parser)
+    audit.set_defaults(func=lambda _args: _needs_action("audit", list(audit_sub.choices)))
     verify = audit_sub.add_parser(
         "verify", parents=[common],
         help="check the audit log's hash chain; reports the first broken link")
@@ -217,8 +324,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code. Never lets a traceback out."""
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
+    args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(argv)
+        if args.version:
+            return cmd_version(args)
         if not getattr(args, "func", None):
             raise UsageError(f"no command given (see '{PROG} --help')")
         code: int = args.func(args)
@@ -227,8 +337,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"invalid case: {exc}", EXIT_INVALID)
     except UsageError as exc:
         return _fail(str(exc), EXIT_INVALID)
+    except UnprintableText as exc:
+        return _fail(f"{exc}; nothing was written", EXIT_INVALID)
     except EvidenceError as exc:
-        return _fail(f"{exc}; nothing was recommended", EXIT_EVIDENCE)
+        # what did not happen depends on the command: verify only reports the problem
+        consequence = getattr(args, "evidence_consequence", None)
+        return _fail(f"{exc}; {consequence}" if consequence else str(exc), EXIT_EVIDENCE)
     except BrokenPipeError:
         return EXIT_OTHER
     except KeyboardInterrupt:

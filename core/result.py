@@ -20,6 +20,8 @@ from core.evidence import EvidenceStore
 from core.rules import Decision, decide
 
 RESULT_FORMAT: Final = "hrher2-aid.result/1"
+#: The version of the decision contract these results follow (the ``contract`` field).
+CONTRACT_VERSION: Final = "1.1"
 _STATUS_RANK: Final = {"preferred": 0, "consider": 1}
 _SEVERITY_RANK: Final = {"warning": 0, "note": 1}
 
@@ -48,7 +50,13 @@ class Result(NamedTuple):
     references: tuple[tuple[int, str], ...]
     evidence_version: str
     evidence_sha256: str
+    #: publication year of the newest reference the evidence draws on (its currency)
+    evidence_sources_through: int
     case_sha256: str
+    contract: str = CONTRACT_VERSION
+    #: ids of the options whose components equal the planned regimen's, in option
+    #: order; None when no regimen was given or the case is out of scope
+    plan_matches: tuple[str, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON object, keys in the contract's order."""
@@ -70,8 +78,11 @@ class Result(NamedTuple):
             ],
             "outside_source": list(self.outside_source),
             "references": [{"n": n, "citation": c} for n, c in self.references],
-            "evidence": {"version": self.evidence_version, "sha256": self.evidence_sha256},
+            "evidence": {"version": self.evidence_version, "sha256": self.evidence_sha256,
+                         "sources_through": self.evidence_sources_through},
             "case_sha256": self.case_sha256,
+            "contract": self.contract,
+            "plan_matches": None if self.plan_matches is None else list(self.plan_matches),
         }
 
     def to_json(self, indent: int | None = None) -> str:
@@ -102,7 +113,7 @@ class Renderer:
         decision = decide(case)
         parts = self._json_cache.get(decision.key)
         if parts is None:
-            # case_sha256 is the last key, so its value is the last occurrence
+            # the marker occurs once, as case_sha256's value (no text can contain it)
             marker = "CASE" * 16
             text = self.render(decision, marker).to_json()
             head, _, tail = text.rpartition(marker)
@@ -113,7 +124,7 @@ class Renderer:
         st = self.evidence.statements
         if not decision.in_scope:
             reason = " ".join(st[sid].text for sid in decision.scope)
-            return self._result(False, reason, (), (), (), ())
+            return self._result(False, reason, (), (), (), (), None)
         options = tuple(
             Item(id=oid, title=st[oid].title, text=st[oid].text, citations=st[oid].citations,
                  status=status, rationale=st[oid].rationale)
@@ -134,11 +145,13 @@ class Renderer:
             )
         )
         outside = tuple(sorted(decision.outside, key=lambda o: st[o].order))
-        return self._result(True, None, options, plan, cautions, outside)
+        matches = None if decision.plan_matches is None else tuple(
+            o.id for o in options if o.id in decision.plan_matches)
+        return self._result(True, None, options, plan, cautions, outside, matches)
 
     def _result(self, in_scope: bool, reason: str | None, options: tuple[Item, ...],
                 plan: tuple[Item, ...], cautions: tuple[Item, ...],
-                outside: tuple[str, ...]) -> Result:
+                outside: tuple[str, ...], plan_matches: tuple[str, ...] | None) -> Result:
         cited = sorted({n for item in options + plan + cautions for n in item.citations})
         refs = self.evidence.references
         st = self.evidence.statements
@@ -148,7 +161,8 @@ class Renderer:
             outside_ids=outside,
             references=tuple((n, refs[n].citation) for n in cited),
             evidence_version=self.evidence.version, evidence_sha256=self.evidence.sha256,
-            case_sha256="",
+            evidence_sources_through=self.evidence.sources_through,
+            case_sha256="", plan_matches=plan_matches,
         )
 
 

@@ -31,16 +31,28 @@ class Decision(NamedTuple):
     plan: tuple[str, ...] = ()
     cautions: frozenset[str] = frozenset()
     outside: frozenset[str] = frozenset()
+    #: option ids whose components equal the planned regimen's (None: no plan, or out of scope)
+    plan_matches: frozenset[str] | None = None
 
     @property
     def key(self) -> tuple[object, ...]:
         """A hashable summary: two decisions with equal keys render identically."""
+        matches = None if self.plan_matches is None else tuple(sorted(self.plan_matches))
         return (self.in_scope, self.scope, self.options, self.plan,
-                tuple(sorted(self.cautions)), tuple(sorted(self.outside)))
+                tuple(sorted(self.cautions)), tuple(sorted(self.outside)), matches)
 
 
 ENDOCRINE_OPTIONS = frozenset({"et_her2", "her2_et_maintenance", "sequential_et"})
 ENDOCRINE_PLAN = frozenset({"et_maintenance_after_chemo"})
+#: Components of each option as (chemotherapy, endocrine, her2_targeted): what a planned
+#: regimen must equal to match it (contract section 2, ``plan_matches``).
+OPTION_COMPONENTS: dict[str, tuple[bool, bool, bool]] = {
+    "chemo_her2": (True, False, True),
+    "continue_chemo_her2": (True, False, True),
+    "et_her2": (False, True, True),
+    "her2_et_maintenance": (False, True, True),
+    "sequential_et": (False, True, True),
+}
 
 
 def is_aggressive(case: Case) -> bool:
@@ -55,9 +67,13 @@ def chemo_possible(case: Case) -> bool:
 
 
 def induction_done(case: Case) -> bool:
-    """*done* = maximal_response or chemotherapy.unacceptable_toxicity or months_given >= 6."""
+    """*done* = maximal_response or chemotherapy.unacceptable_toxicity.
+
+    Months alone never end induction (contract 1.1): the source says "at least 4-6 months
+    *or until maximum response*".
+    """
     ch = case.chemotherapy
-    return bool(ch.maximal_response) or ch.unacceptable_toxicity or (ch.months_given or 0) >= 6
+    return bool(ch.maximal_response) or ch.unacceptable_toxicity
 
 
 def scope_problems(case: Case) -> tuple[str, ...]:
@@ -86,14 +102,24 @@ def decide(case: Case) -> Decision:
     elif case.setting == "after_induction":
         _after_induction(case, options, plan, cautions, outside)
     else:
-        _progression(case, options, plan, outside)
+        _progression(case, options, cautions, outside)
 
     _check_planned_regimen(case, cautions, outside)
     _check_menopausal_status(case, options, plan, outside)
     return Decision(
         in_scope=True, options=tuple(options), plan=tuple(plan),
         cautions=frozenset(cautions), outside=frozenset(outside),
+        plan_matches=_plan_matches(case, options),
     )
+
+
+def _plan_matches(case: Case, options: list[tuple[str, str]]) -> frozenset[str] | None:
+    """The options whose components equal the planned regimen's (None without a plan)."""
+    regimen = case.planned_regimen
+    if regimen is None:
+        return None
+    planned = (regimen.chemotherapy, regimen.endocrine, regimen.her2_targeted)
+    return frozenset(oid for oid, _ in options if OPTION_COMPONENTS[oid] == planned)
 
 
 def _first_line(case: Case, options: list[tuple[str, str]], plan: list[str],
@@ -109,7 +135,8 @@ def _first_line(case: Case, options: list[tuple[str, str]], plan: list[str],
             cautions.update(et_her2_notes)
         # aggressive: et_her2_needs_selection only if the plan is ET + HER2 (regimen check)
     elif not aggressive:
-        options.append(("et_her2", "preferred"))
+        # 1.1: "can be considered", even when it is the only option left
+        options.append(("et_her2", "consider"))
         plan.append("her2_until_progression")
         cautions.update(et_her2_notes)
     else:
@@ -138,14 +165,21 @@ def _after_induction(case: Case, options: list[tuple[str, str]], plan: list[str]
         cautions.add("maintenance_evidence_limited")
 
 
-def _progression(case: Case, options: list[tuple[str, str]], plan: list[str],
+def _progression(case: Case, options: list[tuple[str, str]], cautions: set[str],
                  outside: set[str]) -> None:
+    # 1.1: no plan items at progression (her2_until_progression is no longer listed)
     if case.her2_therapy.unacceptable_toxicity:
         outside.add("outside.her2_toxicity")
     elif case.endocrine_responsive == "yes":
-        options.append(("sequential_et", "preferred"))
-        plan.append("her2_until_progression")
         outside.add("outside.next_her2_agent")
+        if not is_aggressive(case):
+            options.append(("sequential_et", "preferred"))  # "should be offered"
+        else:
+            # the source's pitfall on ET + HER2 without chemotherapy is not limited to
+            # first line
+            options.append(("sequential_et", "consider"))
+            cautions.add("et_her2_needs_selection")
+            outside.add("outside.aggressive_progression_review")
     elif case.endocrine_responsive == "no":
         outside.add("outside.not_endocrine_responsive")
     else:
@@ -163,8 +197,13 @@ def _check_planned_regimen(case: Case, cautions: set[str], outside: set[str]) ->
         cautions.add("no_concurrent_et_chemo")
     if chemo and not her2:
         cautions.add("omits_her2_targeted")
-    if endo and her2 and not chemo and case.setting == "first_line" and is_aggressive(case):
+    if (endo and her2 and not chemo and case.setting in ("first_line", "progression")
+            and is_aggressive(case)):
         cautions.add("et_her2_needs_selection")
+    if endo and case.menopausal_status == "premenopausal":
+        cautions.add("premenopausal_endocrine")
+    if endo and not chemo and not her2 and case.her2_therapy.unacceptable_toxicity:
+        cautions.add("et_alone_selected_patients")  # beside avoid_et_alone, never instead
     if case.setting == "after_induction":
         if not her2 and not case.her2_therapy.unacceptable_toxicity:
             cautions.add("continue_her2_until_progression")

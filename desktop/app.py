@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import core.questionnaire  # noqa: F401 - loaded here for the reason above
 import core.result  # noqa: F401 - loaded here for the reason above
 from core.evidence import EvidenceError, open_store
+from desktop.launcher import AppArguments, app_arguments
 
 # isort: split
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -125,22 +126,15 @@ def self_test(evidence_path: str | None = None) -> int:
     return 0
 
 
-def _evidence_option(args: list[str]) -> str | None:
-    """The ``--evidence PATH`` (or ``--evidence=PATH``) option, if given."""
-    for i, arg in enumerate(args):
-        if arg.startswith("--evidence="):
-            return arg.partition("=")[2]
-        if arg == "--evidence" and i + 1 < len(args):
-            return args[i + 1]
-    return None
-
-
-def run(args: list[str]) -> int:
-    evidence = _evidence_option(args)
-    if "--self-test" in args:
-        return self_test(evidence)
+def run(args: AppArguments | list[str]) -> int:
+    """The desktop application (or ``--self-test``); ``args`` as the launcher checked
+    them, or a list to check. A case file named on the command line is opened."""
+    if not isinstance(args, AppArguments):
+        args = app_arguments(args)
+    if args.self_test:
+        return self_test(args.evidence)
     app = _application()
-    window = create_main_window(evidence)
+    window = create_main_window(args.evidence)
     window.show()
     start_collecting()
     if window.evidence_error:
@@ -148,4 +142,6 @@ def run(args: list[str]) -> int:
 
         dialogs.error(window, "Evidence store error",
                       f"{window.evidence_error}\n\nNo recommendation will be shown.")
+    if args.case is not None:
+        window.open_path(Path(args.case))
     return app.exec()

@@ -16,6 +16,7 @@ first rows of 10,000 cases appear after one small indexed query.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -27,7 +28,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -41,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.casestore import CaseRow, CaseStore, CaseStoreCorrupt, CaseStoreError
+from core.casestore import CaseRow, CaseStore, CaseStoreCorrupt, CaseStoreError, files
 from desktop import dialogs
 
 if TYPE_CHECKING:
@@ -52,6 +53,21 @@ COLUMNS = ("Label", "Setting", "Changed")
 SETTING_NAMES = {"first_line": "First line", "after_induction": "After induction",
                  "progression": "Progression"}
 _Index = QModelIndex | QPersistentModelIndex
+
+
+DAMAGED_MARK = "⚠ DAMAGED —"
+
+
+def damaged_text(payload: dict[str, Any]) -> str:
+    """Why a saved case is not opened as saved, with its stored answers shown as text."""
+    import json
+
+    return (f"Saved case {payload['id']} is damaged: {payload['damaged']}. Something other "
+            "than this program changed it after it was saved, so neither its answers nor its "
+            "saved result can be trusted.\n\nIts stored answers are below. You can open "
+            "them as a new, unsaved case to check them against the patient's record (the "
+            "result is then worked out again; the damaged row is never saved over).\n\n"
+            + json.dumps(payload["case"], ensure_ascii=False, indent=1, sort_keys=True))
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -74,11 +90,18 @@ class CaseTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
             return None
         row = self._rows[index.row()]
+        if row.damaged and role == Qt.ItemDataRole.ToolTipRole:
+            return f"Damaged: {row.damaged}. Shown, never used as saved."
+        if row.damaged and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#b00020"))
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
         if index.column() == 0:
-            return row.label or f"(no label) #{row.id}"
+            name = row.label or f"(no label) #{row.id}"
+            return f"{DAMAGED_MARK} {name}" if row.damaged else name
         if index.column() == 1:
             return SETTING_NAMES.get(row.setting or "", row.setting or "")
         return local_time(row.changed)
@@ -182,6 +205,10 @@ class CaseListWidget(QWidget):
         self.filter_edit = QLineEdit(placeholderText="Filter by label")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._filter_changed)
+        # Enter in the filter opens the selected case, or first selects the first match;
+        # never "New case" (no button here is a default button: see below).
+        self.filter_edit.returnPressed.connect(self._filter_enter)
+        self.filter_edit.setAccessibleName("Filter saved cases by label")
         self.model = CaseTableModel(store, self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -210,6 +237,9 @@ class CaseListWidget(QWidget):
             ("export", "Export…", self.export_selected),
         ):
             button = QPushButton(text)
+            # In a dialog, an auto-default button takes the Enter typed in the filter
+            # box: "New case" would replace the open case.
+            button.setAutoDefault(False)
             button.clicked.connect(slot)
             self.buttons[key] = button
             row.addWidget(button)
@@ -276,6 +306,12 @@ class CaseListWidget(QWidget):
         self._show_model_error()
         self._update_buttons()
 
+    def _filter_enter(self) -> None:
+        if len(self.view.selectionModel().selectedRows()) == 1:
+            self.open_selected()
+        elif self.model.rowCount() > 0:
+            self.view.selectRow(0)
+
     def renderer(self) -> Renderer | None:
         """Today's evidence, opened on first need; None (after saying why) if it fails."""
         if self._renderer is None:
@@ -298,6 +334,9 @@ class CaseListWidget(QWidget):
             payload = self.store.opened(ids[0], self.renderer())
         except CaseStoreError as exc:
             dialogs.error(self, "Open saved case", str(exc))
+            return
+        if payload["damaged"] and not dialogs.confirm_damaged(
+                self, "Damaged saved case", damaged_text(payload)):
             return
         self.open_requested.emit(payload)
         if payload["result_differs"]:
@@ -353,7 +392,7 @@ class CaseListWidget(QWidget):
         if renderer is None:
             return
         try:
-            reports = self.store.import_files(paths, renderer)
+            reports = files.import_files(self.store, paths, renderer)
         except CaseStoreError as exc:
             dialogs.error(self, "Import cases", str(exc))
             reports = []
@@ -373,11 +412,11 @@ class CaseListWidget(QWidget):
             if len(ids) == 1:
                 path = dialogs.ask_save_path(self, "Export case", start="case.json")
                 if path:
-                    self.store.export_case(ids[0], path)
+                    files.export_case(self.store, ids[0], Path(path))
             elif ids:
                 folder = dialogs.ask_folder(self, "Export cases to folder")
                 if folder:
-                    written = self.store.export_many(ids, folder)
+                    written = files.export_many(self.store, ids, Path(folder))
                     dialogs.inform(self, "Export cases",
                                    f"{len(written)} case file(s) written to {folder}.")
         except CaseStoreError as exc:

@@ -6,6 +6,7 @@ ever left waiting on a modal dialog.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 CASE_FILTER = "Case files (*.json);;All files (*)"
@@ -39,6 +40,14 @@ def ask_folder(parent: QWidget | None, title: str, start: str = "") -> str | Non
     return path or None
 
 
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """One line of text typed by the user (stripped), or None when cancelled."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value.strip() if ok else None
+
+
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """Yes/No question; True for Yes."""
     answer = QMessageBox.question(parent, title, text,
@@ -57,6 +66,37 @@ def ask_save_discard_cancel(parent: QWidget | None, title: str, text: str) -> st
     if answer == QMessageBox.StandardButton.Discard:
         return "discard"
     return "cancel"
+
+
+def ask_conflict(parent: QWidget | None, title: str, text: str) -> str:
+    """'reload' (take the version saved elsewhere), 'copy' (keep mine as a new case) or
+    'cancel', for a save that found the case changed by someone else."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    reload_button = box.addButton("Reload their version", QMessageBox.ButtonRole.DestructiveRole)
+    copy_button = box.addButton("Save mine as a copy", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(copy_button)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is reload_button:
+        return "reload"
+    if clicked is copy_button:
+        return "copy"
+    return "cancel"
+
+
+def confirm_damaged(parent: QWidget | None, title: str, text: str) -> bool:
+    """Show a damaged case's details; True to open its answers as a new, unsaved case."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.NoButton,
+                      parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    open_button = box.addButton("Open as a new, unsaved case", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.setDefaultButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    return box.clickedButton() is open_button
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:

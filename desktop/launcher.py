@@ -1,5 +1,14 @@
-"""The ``hrher2-aid`` console command: subcommands go to :mod:`core.cli`, no Qt loaded;
-no subcommand (or ``--self-test``) opens the desktop application.
+"""The ``hrher2-aid`` console command: subcommands, ``--help`` and ``--version`` go to
+:mod:`core.cli`, no Qt loaded; otherwise the arguments are the desktop app's
+(``[--self-test] [--evidence PATH] [CASE.json]``), checked here before Qt loads, so a
+mistyped command or option is a usage error (exit 2) and never opens a window.
+
+    >>> app_arguments(["case.json", "--evidence=ev.sqlite"])
+    AppArguments(self_test=False, evidence='ev.sqlite', case='case.json')
+    >>> app_arguments(["recomend", "case.json"])
+    Traceback (most recent call last):
+    ...
+    desktop.launcher.AppUsageError: unknown command 'recomend' (did you mean 'recommend'?)
 """
 
 from __future__ import annotations
@@ -7,23 +16,99 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
 
-CLI_COMMANDS = frozenset({"recommend", "report", "evidence", "audit", "-h", "--help"})
+PROG = "hrher2-aid"
+#: The subcommands of core.cli (a test keeps this in step with its parser).
+SUBCOMMANDS = frozenset({"recommend", "report", "evidence", "audit"})
+#: Options core.cli answers without a subcommand.
+CLI_OPTIONS = frozenset({"-h", "--help", "-V", "--version"})
+EXIT_OTHER, EXIT_USAGE = 1, 2
+
+
+class AppUsageError(Exception):
+    """Arguments the desktop app does not take (exit 2, before any window)."""
+
+
+class AppArguments(NamedTuple):
+    self_test: bool = False
+    evidence: str | None = None
+    case: str | None = None
+
+
+def _first_command(args: list[str]) -> str | None:
+    """The first argument that is not an option or the value of ``--evidence``."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "--evidence":
+            skip = True
+        elif not arg.startswith("-") or arg == "-":
+            return arg
+    return None
+
+
+def app_arguments(args: Sequence[str]) -> AppArguments:
+    """The desktop app's arguments; anything else is an :class:`AppUsageError`."""
+    self_test, evidence, case = False, None, None
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--self-test":
+            self_test = True
+        elif arg == "--evidence":
+            if not rest:
+                raise AppUsageError("--evidence needs a PATH")
+            evidence = rest.pop(0)
+        elif arg.startswith("--evidence="):
+            evidence = arg.partition("=")[2]
+        elif arg.startswith("-") and arg != "-":
+            raise AppUsageError(f"unknown option '{arg}'")
+        elif case is not None:
+            raise AppUsageError(f"one case file at a time ('{case}', then '{arg}')")
+        elif not arg.lower().endswith(".json") and not Path(arg).is_file():
+            import difflib
+
+            close = difflib.get_close_matches(arg, sorted(SUBCOMMANDS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise AppUsageError(f"unknown command '{arg}'{hint}")
+        else:
+            case = arg
+    if case is not None:
+        path = Path(case)
+        if path.is_dir():
+            raise AppUsageError(f"{case}: is a folder, not a case file")
+        if not path.exists():
+            raise AppUsageError(f"{case}: file not found")
+    return AppArguments(self_test, evidence, case)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if any(a in CLI_COMMANDS for a in args if not a.startswith("--evidence")):
+    if _first_command(args) in SUBCOMMANDS or CLI_OPTIONS.intersection(args):
         from core.cli import main as cli_main
 
         return cli_main(args)
+    try:
+        app_args = app_arguments(args)
+    except AppUsageError as exc:
+        sys.stderr.write(f"{PROG}: {exc} (see '{PROG} --help')\n")
+        return EXIT_USAGE
+    from desktop.system_libraries import window_problem
+
+    problem = window_problem()
+    if problem is not None:
+        sys.stderr.write(f"{PROG}: {problem}\n")
+        return EXIT_OTHER
     # Start-up allocates little but what lives as long as the app (modules, classes,
     # the window); collecting garbage among them is wasted work. desktop.app turns the
     # collector back on once the window is shown (see its start_collecting).
     gc.disable()
     from desktop.app import run
 
-    return run(args)
+    return run(app_args)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ and :meth:`load_case_dict` give them the case and its result.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from core import atomic
 from core import questionnaire as q
 from core.case import Case, CaseError, parse_case, read_case_file
 from core.evidence import EvidenceStore
@@ -27,6 +27,7 @@ from desktop.result_view import ResultView
 
 if TYPE_CHECKING:
     from desktop.evidence_browser import EvidenceBrowser
+    from desktop.help import UserGuideDialog
     from desktop.records import CaseRecords
 
 APP_TITLE = "HR+/HER2+ decision aid"
@@ -41,6 +42,8 @@ def _dialogs() -> ModuleType:
 
 
 class MainWindow(QMainWindow):
+    _guide: UserGuideDialog | None = None  # Help ▸ User guide, made when first opened
+
     def __init__(self, store: EvidenceStore | None, evidence_error: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +54,7 @@ class MainWindow(QMainWindow):
         self.path: Path | None = None
         #: the case's id in the workstation's case store, once saved or opened there
         self.case_id: int | None = None
+        self.case_revision: int | None = None  # the saved revision the answers started from
         #: keeps a saved case on the workstation (set by desktop.records); returns None
         #: when there is no store to keep it in, False when keeping it failed
         self.save_hook: Callable[[Case, Result], bool | None] | None = None
@@ -75,6 +79,7 @@ class MainWindow(QMainWindow):
         QVBoxLayout(self._evidence_tab).setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
+        self.tabs.setAccessibleName("Case and evidence")
         self.tabs.addTab(case_tab, "&Case")
         self.tabs.addTab(self._evidence_tab, "&Evidence")
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -136,7 +141,11 @@ class MainWindow(QMainWindow):
         tools.addAction(self._action("&Evidence browser",
                                      lambda: self.tabs.setCurrentIndex(1), "Ctrl+E"))
         tools.addAction(self._action("&Settings…", self.show_settings))
-        help_menu = bar.addMenu("&Help")
+        help_menu = self.help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&User guide", self.show_user_guide, std.HelpContents))
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts,
+                                         "Ctrl+/"))
+        help_menu.addSeparator()
         help_menu.addAction(self._action("&About", self.show_about))
 
     def add_file_action(self, text: str, slot: Callable[[], Any],
@@ -176,9 +185,10 @@ class MainWindow(QMainWindow):
             _dialogs().error(self, "Cannot load case", f"This case is not valid:\n{exc}")
             return False
         self.path = path
-        self.case_id = None
+        self.case_id = self.case_revision = None
         self.questionnaire.set_answers(answers)
         self._set_modified(False)
+        self.statusBar().clearMessage()  # a message about the previous case
         return True
 
     def _answers_changed(self) -> None:
@@ -210,9 +220,10 @@ class MainWindow(QMainWindow):
     def new_case(self) -> None:
         if self.may_discard_changes():
             self.path = None
-            self.case_id = None
+            self.case_id = self.case_revision = None
             self.questionnaire.set_answers({})
             self._set_modified(False)
+            self.statusBar().clearMessage()  # "Exported …" was about the previous case
 
     def open_case(self) -> None:
         if not self.may_discard_changes():
@@ -289,14 +300,10 @@ class MainWindow(QMainWindow):
 
     def _write(self, path: Path, case: Case) -> bool:
         text = json.dumps(case.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        tmp = path.with_name(f".{path.name}.tmp")
         try:
-            # Write beside the target, then replace it: a failed save never leaves
-            # a half-written case where the old one was.
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, path)
+            # a failed save never leaves a half-written case where the old one was
+            atomic.write_text(path, text)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             _dialogs().error(self, "Cannot save case", f"{path}:\n{exc.strerror or exc}")
             return False
         self.path = path
@@ -328,6 +335,20 @@ class MainWindow(QMainWindow):
         from desktop.settings_dialog import SettingsDialog
 
         _dialogs().exec_dialog(SettingsDialog(self))
+
+    def show_user_guide(self) -> None:
+        """The user guide in a window of its own, beside the app (not modal)."""
+        from desktop.help import UserGuideDialog
+
+        if self._guide is None:
+            self._guide = UserGuideDialog(self)
+        self._guide.show()
+        self._guide.activateWindow()  # a second time: brings the open guide forward
+
+    def show_shortcuts(self) -> None:
+        from desktop.help import ShortcutsDialog
+
+        _dialogs().exec_dialog(ShortcutsDialog(self.menuBar().actions(), self))
 
     def show_about(self) -> None:
         from desktop.about_dialog import AboutDialog

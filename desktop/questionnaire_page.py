@@ -121,7 +121,7 @@ class LineInput(FieldInput):
         self.edit.setAccessibleName(field.label)
         self.edit.setAccessibleDescription(field.help)
         if field.kind == "number":
-            validator = QtGui.QDoubleValidator(field.minimum, field.maximum, 1, self.edit)
+            validator = _bounded_validator(field.minimum, field.maximum, self.edit)
             validator.setLocale(QtCore.QLocale.c())  # '.' decimal point in every locale
             validator.setNotation(QtGui.QDoubleValidator.Notation.StandardNotation)
             self.edit.setValidator(validator)
@@ -130,6 +130,10 @@ class LineInput(FieldInput):
         else:
             self.edit.setMaxLength(field.max_length)
             self.edit.setMaximumWidth(420)
+            # Wide enough to read what is typed (Qt's default shows ~12 characters).
+            chars = min(field.max_length or 40, 40)
+            self.edit.setMinimumWidth(min(
+                420, self.edit.fontMetrics().averageCharWidth() * chars + 16))
         layout.addWidget(self.edit)
         layout.addStretch(1)
         self.focus_target = self.edit
@@ -150,6 +154,36 @@ class LineInput(FieldInput):
     def set_value(self, value: Any) -> None:
         self.edit.setText("" if value is None else f"{value:g}" if isinstance(value, float)
                           else str(value))
+
+
+_BOUNDED: list[type] = []  # the class, made on first use (see _bounded_validator)
+
+
+def _bounded_validator(minimum: float, maximum: float,
+                       parent: QWidget) -> QtGui.QDoubleValidator:
+    """A number validator that refuses a keystroke taking the value past ``maximum``
+    (QDoubleValidator lets "99" stand in a 0-60 box, as "intermediate" input).
+
+    The subclass is made on first use: the first page has no number box, and
+    QDoubleValidator's class costs start-up time."""
+    if not _BOUNDED:
+        base = QtGui.QDoubleValidator
+
+        class BoundedValidator(base):  # type: ignore[valid-type, misc]
+            def validate(self, text: str, pos: int) -> Any:
+                state, text, pos = super().validate(text, pos)
+                if state == base.State.Intermediate:
+                    try:
+                        too_big = float(text) > self.top()
+                    except ValueError:
+                        too_big = False
+                    if too_big:
+                        state = base.State.Invalid
+                return state, text, pos
+
+        _BOUNDED.append(BoundedValidator)
+    validator: QtGui.QDoubleValidator = _BOUNDED[0](minimum, maximum, 1, parent)
+    return validator
 
 
 def make_input(field: Field, parent: QWidget | None = None) -> FieldInput:

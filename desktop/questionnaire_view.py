@@ -66,6 +66,7 @@ class QuestionnaireView(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setAccessibleName("Questions of this step")
         scroll.setWidget(self.stack)
 
         self.back_button = QPushButton("&Back", self)
@@ -129,6 +130,8 @@ class QuestionnaireView(QWidget):
     def _page_changed(self, page: StepPage) -> None:
         page.save_answers(self.answers)
         page.refresh(self.answers)
+        if page.problem_label.isVisible():
+            page.validate(self.answers)  # a message goes (or changes) as soon as fixed
         self._update_chrome()
         self.answers_changed.emit()
 

@@ -25,6 +25,7 @@ class CaseRecords:
         self.window = window
         self._store: CaseStore | None = None
         self._unavailable = False
+        self._asked_clinician = False  # the clinician name is asked for once at most
 
     def install(self) -> None:
         w = self.window
@@ -59,21 +60,36 @@ class CaseRecords:
     # --- saving -------------------------------------------------------------------
 
     def save(self, case: Case, result: Result) -> bool | None:
-        """Keep the case in the store. None: no store to keep it in; False: failed."""
-        from core.casestore import CaseNotFound, CaseStoreError
+        """Keep the case in the store. None: no store to keep it in; False: failed.
+
+        A case changed elsewhere since it was opened is never overwritten: the user
+        reloads the other version or saves this one as a copy (a new saved case)."""
+        from core.casestore import CaseConflict, CaseNotFound, CaseStoreError
 
         store = self.store
         if store is None or store.read_only:
             return None
+        w = self.window
         try:
             try:
-                self.window.case_id = store.save(case, result, self.window.case_id)
+                saved = store.save(case, result, w.case_id, revision=w.case_revision)
             except CaseNotFound:  # deleted from the list meanwhile: keep it as new
-                self.window.case_id = store.save(case, result, None)
+                saved = store.save(case, result, None)
+            except CaseConflict as conflict:
+                from desktop import dialogs
+
+                choice = dialogs.ask_conflict(w, "Case changed elsewhere", str(conflict))
+                if choice == "reload":
+                    self.open_saved(store.opened(conflict.theirs.id, w.renderer), ask=False)
+                    return False
+                if choice != "copy":
+                    return False
+                saved = store.save(case, result, None)
         except CaseStoreError as exc:
             from desktop import dialogs
-            dialogs.error(self.window, "Cannot save case", str(exc))
+            dialogs.error(w, "Cannot save case", str(exc))
             return False
+        w.case_id, w.case_revision = saved.id, saved.revision
         return True
 
     # --- the case list ------------------------------------------------------------
@@ -90,14 +106,23 @@ class CaseRecords:
         from desktop import dialogs
         dialogs.exec_dialog(dialog)
 
-    def open_saved(self, payload: dict[str, Any]) -> None:
-        """Load a saved case; if today's evidence gives another result, show both."""
+    def open_saved(self, payload: dict[str, Any], ask: bool = True) -> None:
+        """Load a saved case; if today's evidence gives another result, show both.
+
+        A damaged case (``payload["damaged"]``) is loaded only as a new, unsaved case
+        (the case list has said why), so it can never be saved over its row."""
         w = self.window
-        if not w.may_discard_changes():
+        if ask and not w.may_discard_changes():
             return
         if not w.load_case_dict(payload["case"]):
             return
-        w.case_id = payload["id"]
+        if payload.get("damaged"):
+            w.case_id = w.case_revision = None
+            w._set_modified(True)  # noqa: SLF001 - not saved anywhere yet
+            w.statusBar().showMessage(f"Opened the answers of DAMAGED saved case "
+                                      f"{payload['id']} as a new, unsaved case", 15000)
+            return
+        w.case_id, w.case_revision = payload["id"], payload.get("revision")
         if payload.get("result_differs") and payload.get("current_result"):
             w.result_view.show_comparison(payload["result"], payload.get("differences", []))
 
@@ -115,8 +140,13 @@ class CaseRecords:
         from desktop.export import export_documents
 
         values = settings.load()
-        written = export_documents(w, case, result, w.store,
-                                   values.get("report/clinician_name") or None,
+        clinician = values.get("report/clinician_name") or None
+        if clinician is None and not self._asked_clinician:
+            clinician = self._ask_clinician()
+            if clinician is None:
+                return  # cancelled: nothing is exported
+            clinician = clinician or None
+        written = export_documents(w, case, result, w.store, clinician,
                                    values.get("report/institution") or None)
         if not written:
             return
@@ -127,12 +157,29 @@ class CaseRecords:
             try:
                 store.record_export(None, [str(p) for p in written], result.case_sha256,
                                     result.evidence_version, kind="report",
-                                    case_id=w.case_id)
+                                    case_id=w.case_id, label=case.label)
             except CaseStoreError as exc:
                 from desktop import dialogs
                 dialogs.error(w, "Audit log", f"The documents were written, but the "
                               f"export could not be recorded in the audit log:\n{exc}")
         w.statusBar().showMessage("Exported " + ", ".join(p.name for p in written), 8000)
+
+    def _ask_clinician(self) -> str | None:
+        """Ask once for the clinician name printed on the documents; a name given is
+        kept in the settings. None: cancelled; "": export without a name."""
+        from desktop import dialogs, settings
+
+        name = dialogs.ask_text(
+            self.window, "Clinician name",
+            "Your name is printed on the clinician summary and the patient handout.\n"
+            "It is kept in Tools ▸ Settings for the next export. Leave it empty to "
+            "export without a name.")
+        if name is None:
+            return None
+        self._asked_clinician = True
+        if name:
+            settings.save({"report/clinician_name": name})
+        return name
 
     def show_audit(self) -> None:
         from desktop.audit_view import AuditDialog

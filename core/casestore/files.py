@@ -10,17 +10,15 @@ its :class:`~core.case.CaseError` message and the rest go in.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from core import atomic
 from core.case import CaseError, read_case_file
 from core.casestore.errors import CaseFileError, CaseStoreError
 from core.casestore.records import ImportReport
@@ -32,35 +30,10 @@ if TYPE_CHECKING:
 AUDIT_COLUMNS = ("when_utc", "kind", "files", "case_sha256", "evidence_version", "case_id")
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
-    folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    try:  # make the rename itself durable (POSIX; Windows has no directory fds)
-        dfd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)
-
-
 def _write(path: Path, text: str) -> None:
+    """Readers see the old file or the new one, never half (:mod:`core.atomic`)."""
     try:
-        atomic_write_text(path, text)
+        atomic.write_text(path, text)
     except OSError as exc:
         raise CaseFileError(path, f"Could not write {path}: {exc.strerror or exc}.") from None
 
@@ -150,5 +123,5 @@ def export_audit_csv(store: CaseStore, path: Path) -> Path:
     return path
 
 
-__all__ = ["CaseStoreError", "ImportReport", "atomic_write_text", "export_audit_csv",
+__all__ = ["CaseStoreError", "ImportReport", "export_audit_csv",
            "export_case", "export_many", "import_files"]

@@ -8,6 +8,7 @@ reference, every cited entry quotes the source.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Final
 
@@ -100,9 +101,18 @@ def load_sources(folder: Path = SOURCES_DIR) -> dict[str, Any]:
             "used_by": _json(fig["used_by"]),
         })
 
+    through = meta.get("sources_through")
+    # a publication year stands before the volume: "J Clin Oncol. 2014;32(19):..."
+    newest = max(int(y) for r in ref_rows for y in re.findall(r"\b((?:19|20)\d\d);",
+                                                               r["citation"]))
+    if through != newest:
+        raise SourceError(f"meta.toml: sources_through must be {newest}, the year of the "
+                          f"newest reference (got {through!r})")
     return {
         "meta": {"format": meta["format"], "version": meta["version"],
-                 "title": meta["title"], "source": meta["source"]},
+                 "title": meta["title"], "source": meta["source"],
+                 # text, as the store's meta table keeps every value
+                 "sources_through": str(through)},
         "refs": sorted(ref_rows, key=lambda r: r["n"]),
         "statements": sorted(statement_rows, key=lambda r: r["id"]),
         "figures": sorted(figure_rows, key=lambda r: r["id"]),

@@ -82,6 +82,9 @@ class EvidenceStore:
         self.version: str = meta["version"]
         self.sha256: str = meta["sha256"]
         self.title: str = meta.get("title", "")
+        #: publication year of the newest reference: the evidence's currency, which its
+        #: version (a release number) is not
+        self.sources_through: int = int(meta["sources_through"])
         self.references: dict[int, Reference] = {
             r["n"]: Reference(r["n"], r["short"], r["citation"], r["confidence"])
             for r in content["refs"]

@@ -25,6 +25,7 @@ from core.report.template import (
     PageMarks,
     checked,
     para,
+    plain,
     render,
 )
 from core.result import Item, Result
@@ -119,6 +120,7 @@ def _cell(text: str, style: ParagraphStyle, width: float) -> Any:
     """A table cell: a plain string when it fits on one line (much cheaper to lay out
     than a Paragraph), else a wrapping Paragraph. Both are glyph-checked."""
     checked(text)
+    text = plain(text)
     if stringWidth(text, FONT, style.fontSize) <= width - 2 * _CELL_PAD - 1:
         return text
     return para(text, style)

@@ -90,18 +90,39 @@ def _printable(font: str) -> frozenset[str]:
 
 def missing_glyphs(text: str, font: str = FONT) -> set[str]:
     """Characters of ``text`` the font has no glyph for (reportlab would print boxes;
-    its ``warnOnMissingFontGlyphs`` covers Type 1 fonts only, so check here)."""
+    its ``warnOnMissingFontGlyphs`` covers Type 1 fonts only, so check here).
+    Whitespace is not counted: :func:`plain` prints every kind as a space."""
     return {c for c in set(text).difference(_printable(font)) if not c.isspace()}
+
+
+def missing_glyphs_any(text: str) -> set[str]:
+    """Characters of ``text`` that the regular or the bold font cannot print."""
+    return missing_glyphs(text) | missing_glyphs(text, FONT_BOLD)
+
+
+_OTHER_SPACE: Final = re.compile(r"[^\S ]")
+
+
+def plain(text: str) -> str:
+    """``text`` with every whitespace character that is not a space (tab, carriage
+    return, line feed, the separators U+001C-U+001F, U+0085, U+2028, the ideographic
+    space U+3000...) printed as a space: the font has no glyph for most of them, and
+    a table cell would show each as a box.
+
+    >>> plain("a\\tb\\x1fc\\u3000d")
+    'a b c d'
+    """
+    return _OTHER_SPACE.sub(" ", text)
 
 
 def checked(text: str) -> str:
     """``text`` escaped for a Paragraph, after making sure every character prints
-    in both the regular and the bold font."""
-    missing = missing_glyphs(text) | missing_glyphs(text, FONT_BOLD)
+    in both the regular and the bold font (whitespace printed as spaces)."""
+    missing = missing_glyphs_any(text)
     if missing:
         shown = ", ".join(f"U+{ord(c):04X}" for c in sorted(missing))
         raise ReportError(f"the report font cannot print these characters: {shown}")
-    return escape(text)
+    return escape(plain(text))
 
 
 class _Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
@@ -308,4 +329,4 @@ def render(story: Sequence[Flowable], marks: PageMarks, *, subject: str, author:
     return buffer.getvalue()
 
 
-__all__ = ["DocumentInfo", "PageMarks", "checked", "para", "render"]
+__all__ = ["DocumentInfo", "PageMarks", "checked", "missing_glyphs_any", "para", "plain", "render"]

@@ -1,56 +1,51 @@
-"""Safe writing: every document goes to a temporary file in its target folder and is
-moved into place with :func:`os.replace`, so an existing file is never left
-half-written. All temporary files are made before any is moved, so a folder that
-cannot be written stops the whole export with nothing left behind.
+"""Safe writing of documents: each goes through :mod:`core.atomic` (a temporary file
+in its target folder, flushed, then moved into place with :func:`os.replace`), so an
+existing file is never left half-written. All temporary files are made before any
+is moved, so a folder that cannot be written stops the whole export with nothing
+left behind.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from core import atomic
 from core.report.errors import OutputError
 
 
-def _check_target(path: Path) -> Path:
+def _check_target(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder, not a file name")
-    if not folder.exists():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: {folder} is not a folder")
-    return folder
-
-
-def _temp_in(folder: Path, path: Path) -> Path:
+    size = len(os.fsencode(path.name))
+    if size > atomic.NAME_MAX:
+        raise OutputError(f"{_short(path.name)}: file name too long ({size} bytes; "
+                          f"a file name has at most {atomic.NAME_MAX})")
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        if path.is_dir():
+            raise OutputError(f"{path}: is a folder, not a file name")
+        if not folder.exists():
+            raise OutputError(f"{path}: the folder {folder} does not exist")
+        if not folder.is_dir():
+            raise OutputError(f"{path}: {folder} is not a folder")
+    except OSError as exc:  # a path too long for the system, say
+        raise OutputError(f"{_short(str(path))}: cannot be used ({exc.strerror or exc})"
+                          ) from None
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= 60 else name[:40] + "…" + name[-15:]
+
+
+def _stage(path: Path, data: bytes) -> atomic.Staged:
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        return atomic.stage(path, data)
     except PermissionError:
         raise OutputError(f"{path}: cannot write to the folder {folder} "
                           "(permission denied)") from None
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write to the folder {folder} "
-                          f"({exc.strerror or exc})") from None
-    os.close(fd)
-    # mkstemp makes the file private (0600); a document keeps the mode of the file it
-    # replaces, or gets the ordinary mode for a new file.
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o666 & ~_umask()
-    with contextlib.suppress(OSError):
-        os.chmod(name, mode)
-    return Path(name)
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
+        raise OutputError(f"{path}: writing failed ({exc.strerror or exc})") from None
 
 
 def write_documents(documents: Mapping[Path, bytes]) -> list[Path]:
@@ -63,26 +58,19 @@ def write_documents(documents: Mapping[Path, bytes]) -> list[Path]:
     paths = [Path(p) for p in documents]
     if len({p.resolve() for p in paths}) != len(paths):
         raise OutputError("the summary and the handout must be written to different files")
-    folders = [_check_target(p) for p in paths]
-    temps: list[Path] = []
+    for path in paths:
+        _check_target(path)
+    staged: list[atomic.Staged] = []
     try:
-        for path, folder in zip(paths, folders, strict=True):
-            tmp = _temp_in(folder, path)
-            temps.append(tmp)
+        for path in paths:
+            staged.append(_stage(path, documents[path]))
+        for item in staged:
             try:
-                with tmp.open("wb") as fh:
-                    fh.write(documents[path])
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                item.commit()
             except OSError as exc:
-                raise OutputError(f"{path}: writing failed ({exc.strerror or exc})") from None
-        for path, tmp in zip(paths, temps, strict=True):
-            try:
-                os.replace(tmp, path)
-            except OSError as exc:
-                raise OutputError(f"{path}: cannot be replaced ({exc.strerror or exc})") from None
+                raise OutputError(f"{item.path}: cannot be replaced "
+                                  f"({exc.strerror or exc})") from None
     finally:
-        for tmp in temps:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+        for item in staged:
+            item.discard()
     return paths

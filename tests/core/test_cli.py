@@ -153,7 +153,9 @@ def test_tampered_store_exits_3(tmp_path: Path) -> None:
         run = cli(*args, "--evidence", str(store))
         assert run.returncode == 3, args
         assert run.stdout == b""
-        assert b"has been altered" in run.stderr and b"nothing was recommended" in run.stderr
+        assert b"has been altered" in run.stderr
+        # verify recommends nothing: it says only what is wrong (issue 13, item 15)
+        assert (b"nothing was recommended" in run.stderr) == (args[0] == "recommend")
     before = cli("--evidence", str(tmp_path / "missing.sqlite"), "recommend", case)
     assert before.returncode == 3 and b"not found" in before.stderr
 

@@ -25,6 +25,7 @@ CAUTION_IDS = {
     "electra_result": "note", "pathway_crosstalk": "note", "hr_subgroup_benefit": "note",
     "non_visceral_benefit": "note", "maintenance_evidence_limited": "note",
     "chemo_too_short": "warning", "continue_her2_until_progression": "warning",
+    "premenopausal_endocrine": "warning", "et_alone_selected_patients": "note",
 }
 CONTRACT_SOURCES = {  # the "source" column of the contract's tables
     "chemo_her2": [1, 4], "et_her2": [1, 2], "continue_chemo_her2": [1],
@@ -35,7 +36,8 @@ CONTRACT_SOURCES = {  # the "source" column of the contract's tables
     "et_her2_no_os_benefit": [1], "electra_result": [2], "pathway_crosstalk": [3],
     "hr_subgroup_benefit": [4], "non_visceral_benefit": [4],
     "maintenance_evidence_limited": [1], "chemo_too_short": [1],
-    "continue_her2_until_progression": [1],
+    "continue_her2_until_progression": [1], "premenopausal_endocrine": [1, 2],
+    "et_alone_selected_patients": [1],
 }
 SOURCE_TEXT = (SOURCES_DIR / "source.txt").read_text(encoding="utf-8")
 REFERENCES_TEXT = (SOURCES_DIR / "references.md").read_text(encoding="utf-8")

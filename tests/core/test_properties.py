@@ -104,3 +104,67 @@ def test_same_case_same_bytes(renderer: Renderer, data: dict[str, Any]) -> None:
     assert first == again
     line = renderer.json_line(parse_case(data))
     assert line == first
+
+
+@FAST
+@given(case_dicts())
+def test_et_her2_never_preferred(renderer: Renderer, data: dict[str, Any]) -> None:
+    """et_her2 is always consider: the source says it "can be considered", even when it is
+    the only option left (chemotherapy not possible)."""
+    for option in renderer.result_for(parse_case(data)).options:
+        if option.id == "et_her2":
+            assert option.status == "consider"
+
+
+@FAST
+@given(case_dicts(in_scope=True, setting="progression"))
+def test_aggressive_progression_is_never_preferred_unwarned(renderer: Renderer,
+                                                            data: dict[str, Any]) -> None:
+    """progression: with aggressive disease, sequential_et is consider and carries the
+    warning et_her2_needs_selection ... with an outside_source entry for
+    multidisciplinary review; the plan item her2_until_progression is no longer listed at
+    progression."""
+    case = parse_case(data)
+    result = renderer.result_for(case)
+    assert result.plan == ()
+    if is_aggressive(case):
+        assert all(o.status == "consider" for o in result.options)
+        if result.options:
+            warnings = {c.id for c in result.cautions if c.severity == "warning"}
+            assert "et_her2_needs_selection" in warnings
+            assert "outside.aggressive_progression_review" in result.outside_ids
+
+
+@FAST
+@given(case_dicts())
+def test_every_valid_case_is_identified(renderer: Renderer, data: dict[str, Any]) -> None:
+    """case_sha256 is present and non-empty for every valid case, in scope or not; the
+    result names its contract (1.1) and the evidence's currency (sources_through)."""
+    case = parse_case(data)
+    result = renderer.result_for(case).to_dict()
+    assert result["case_sha256"] == case.sha256() and len(result["case_sha256"]) == 64
+    assert result["contract"] == "1.1"
+    assert result["evidence"]["sources_through"] == 2022
+    assert list(result)[-3:] == ["case_sha256", "contract", "plan_matches"]
+
+
+@FAST
+@given(case_dicts())
+def test_plan_matches_are_options_with_the_plans_components(renderer: Renderer,
+                                                            data: dict[str, Any]) -> None:
+    """plan_matches is null when no planned regimen is given or the case is out of scope;
+    otherwise the ids of the options in this result whose components equal the planned
+    regimen's ..., in option order; an empty list means the plan matches none."""
+    case = parse_case(data)
+    result = renderer.result_for(case).to_dict()
+    regimen = case.planned_regimen
+    if regimen is None or not result["in_scope"]:
+        assert result["plan_matches"] is None
+        return
+    with_chemo = {"chemo_her2", "continue_chemo_her2"}
+    with_et = {"et_her2", "her2_et_maintenance", "sequential_et"}
+    planned = (regimen.chemotherapy, regimen.endocrine, regimen.her2_targeted)
+    expected = [o["id"] for o in result["options"]
+                if (o["id"] in with_chemo and planned == (True, False, True))
+                or (o["id"] in with_et and planned == (False, True, True))]
+    assert result["plan_matches"] == expected

@@ -90,11 +90,12 @@ def test_recommend_never_loads_reportlab(tmp_path):
     assert done.stderr.endswith("[]")
 
 
-def test_unprintable_clinician_name_exits_1_with_one_line(tmp_path, capsys):
+def test_unprintable_clinician_name_exits_2_naming_the_option(tmp_path, capsys):
     out = tmp_path / "s.pdf"
     code = main(["report", str(_case_file(tmp_path)), "-o", str(out),
                  "--clinician", "Dr. \u6f22"])
     err = capsys.readouterr().err
-    assert code == 1
+    assert code == 2  # invalid input, refused before anything is drawn (issue 13, item 10)
     assert err.count("\n") == 1 and "U+6F22" in err and "unexpected" not in err
+    assert "--clinician" in err
     assert not out.exists()

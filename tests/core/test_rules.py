@@ -1,4 +1,5 @@
-"""One test per rule of the contract's section 3; each docstring quotes its rule."""
+"""One test per rule of the contract's section 3 (version 1.1); each docstring quotes its
+rule, and the rules 1.1 changed quote the change too."""
 
 from __future__ import annotations
 
@@ -95,10 +96,14 @@ def test_first_line_chemo_possible_aggressive(flag: str) -> None:
 
 @pytest.mark.parametrize("reason", ["contraindicated", "declined"])
 def test_first_line_chemo_not_possible_not_aggressive(reason: str) -> None:
-    """chemo not possible, not aggressive: et_her2 preferred, plan her2_until_progression,
-    notes et_her2_no_os_benefit, electra_result, pathway_crosstalk."""
+    """chemo not possible, not aggressive: et_her2 consider, plan her2_until_progression,
+    notes et_her2_no_os_benefit, electra_result, pathway_crosstalk.
+
+    Changed in 1.1: "et_her2 is always consider: the source says it 'can be considered',
+    even when it is the only option left (chemotherapy not possible)."
+    """
     d = run(**{f"chemotherapy__{reason}": True})
-    assert d.options == (("et_her2", "preferred"),)
+    assert d.options == (("et_her2", "consider"),)
     assert d.plan == ("her2_until_progression",)
     assert d.cautions == {"et_her2_no_os_benefit", "electra_result", "pathway_crosstalk"}
 
@@ -135,12 +140,12 @@ def test_after_induction_her2_toxicity() -> None:
 
 
 @pytest.mark.parametrize(("months", "maximal", "tox"), [
-    (2, True, False), (1, False, True), (6, False, False), (12.5, False, False),
+    (2, True, False), (1, False, True), (6, True, False), (12.5, False, True),
 ])
 def test_after_induction_done(months: float, maximal: bool, tox: bool) -> None:
     """done: her2_et_maintenance preferred; plan her2_until_progression; note
     maintenance_evidence_limited. (done = maximal_response or
-    chemotherapy.unacceptable_toxicity or months_given >= 6)"""
+    chemotherapy.unacceptable_toxicity)"""
     d = after(months, maximal, chemotherapy__unacceptable_toxicity=tox)
     assert d.options == (("her2_et_maintenance", "preferred"),)
     assert d.plan == ("her2_until_progression",)
@@ -157,10 +162,15 @@ def test_after_induction_early(months: float) -> None:
     assert d.cautions == frozenset()
 
 
-@pytest.mark.parametrize("months", [4, 5, 5.99])
-def test_after_induction_four_to_six(months: float) -> None:
-    """not done, 4 <= months_given < 6: both continue_chemo_her2 and her2_et_maintenance
-    consider; plan chemo_duration, her2_until_progression; note maintenance_evidence_limited."""
+@pytest.mark.parametrize("months", [4, 5, 5.99, 6, 8, 60])
+def test_after_induction_from_four_months(months: float) -> None:
+    """not done, months_given ≥ 4: both continue_chemo_her2 and her2_et_maintenance
+    consider; plan chemo_duration, her2_until_progression; note maintenance_evidence_limited.
+
+    Changed in 1.1: "six months of chemotherapy no longer end induction by themselves. The
+    source says 'at least 4-6 months or until maximum response', so from 4 months on,
+    without maximal response or toxicity, both continuing and maintenance are consider."
+    """
     d = after(months, False)
     assert option_ids(d) == {"continue_chemo_her2": "consider", "her2_et_maintenance": "consider"}
     assert d.plan == ("chemo_duration", "her2_until_progression")
@@ -178,13 +188,35 @@ def test_progression_her2_toxicity() -> None:
 
 
 def test_progression_endocrine_responsive() -> None:
-    """otherwise endocrine_responsive = yes: sequential_et preferred; plan
-    her2_until_progression; outside_source entry: the choice of the next HER2-targeted
-    agent is not covered by this source."""
+    """otherwise endocrine_responsive = yes: no plan items, and an outside_source entry:
+    the choice of the next HER2-targeted agent is not covered by this source.
+    not aggressive: sequential_et preferred (the source: "should be offered").
+
+    Changed in 1.1: "the plan item her2_until_progression is no longer listed at
+    progression."
+    """
     d = run(setting="progression", endocrine_responsive="yes")
     assert d.options == (("sequential_et", "preferred"),)
-    assert d.plan == ("her2_until_progression",)
+    assert d.plan == ()
+    assert d.cautions == frozenset()
     assert d.outside == {"outside.next_her2_agent"}
+
+
+@pytest.mark.parametrize("flag", ["visceral_crisis", "symptomatic", "rapidly_progressive"])
+def test_progression_endocrine_responsive_aggressive(flag: str) -> None:
+    """aggressive: sequential_et consider, warning et_her2_needs_selection, and a second
+    outside_source entry: aggressive progression needs multidisciplinary review
+    (chemotherapy-based next-line treatment is not covered by this source).
+
+    Changed in 1.1: "progression: with aggressive disease, sequential_et is consider and
+    carries the warning et_her2_needs_selection (the source's pitfall is not limited to
+    first line), with an outside_source entry for multidisciplinary review."
+    """
+    d = run(setting="progression", endocrine_responsive="yes", **{f"disease__{flag}": True})
+    assert d.options == (("sequential_et", "consider"),)
+    assert d.plan == ()
+    assert d.cautions == {"et_her2_needs_selection"}
+    assert d.outside == {"outside.next_her2_agent", "outside.aggressive_progression_review"}
 
 
 @pytest.mark.parametrize(("answer", "outside"), [
@@ -229,9 +261,68 @@ def test_regimen_et_her2_first_line_aggressive() -> None:
         disease__visceral_crisis=True, planned_regimen=regimen(False, True, True)).cautions
     assert "et_her2_needs_selection" not in run(
         planned_regimen=regimen(False, True, True)).cautions
+
+
+@pytest.mark.parametrize("answer", ["yes", "no", "unknown"])
+def test_regimen_et_her2_progression_aggressive(answer: str) -> None:
+    """endocrine + HER2-targeted without chemotherapy, first_line or progression,
+    aggressive → et_her2_needs_selection.
+
+    Changed in 1.1: "the source's pitfall is not limited to first line"."""
+    et_her2 = regimen(False, True, True)
+    assert "et_her2_needs_selection" in run(
+        setting="progression", disease__symptomatic=True, endocrine_responsive=answer,
+        planned_regimen=et_her2).cautions
     assert "et_her2_needs_selection" not in run(
-        setting="progression", disease__symptomatic=True, endocrine_responsive="yes",
-        planned_regimen=regimen(False, True, True)).cautions
+        setting="progression", endocrine_responsive=answer, planned_regimen=et_her2).cautions
+    assert "et_her2_needs_selection" not in after(
+        3, False, disease__symptomatic=True, planned_regimen=et_her2).cautions
+
+
+@pytest.mark.parametrize("setting", ["first_line", "after_induction", "progression"])
+def test_regimen_premenopausal_endocrine(setting: str) -> None:
+    """endocrine, menopausal_status = premenopausal → premenopausal_endocrine.
+
+    New in 1.1: "new warning premenopausal_endocrine when a premenopausal patient's
+    planned regimen includes endocrine therapy."
+    """
+    fields: dict[str, Any] = {"setting": setting, "endocrine_responsive": "yes",
+                              "chemotherapy__months_given": 6,
+                              "chemotherapy__maximal_response": True}
+    for endo in (regimen(False, True, True), regimen(False, True, False),
+                 regimen(True, True, True)):
+        assert "premenopausal_endocrine" in run(
+            menopausal_status="premenopausal", planned_regimen=endo, **fields).cautions
+        for status in ("postmenopausal", "unknown"):
+            assert "premenopausal_endocrine" not in run(
+                menopausal_status=status, planned_regimen=endo, **fields).cautions
+    assert "premenopausal_endocrine" not in run(
+        menopausal_status="premenopausal", planned_regimen=regimen(True, False, True),
+        **fields).cautions
+    # an endocrine option without an endocrine plan is the outside-source note's job
+    assert "premenopausal_endocrine" not in run(menopausal_status="premenopausal",
+                                                **fields).cautions
+
+
+@pytest.mark.parametrize("setting", ["first_line", "after_induction", "progression"])
+def test_regimen_et_alone_selected_patients(setting: str) -> None:
+    """endocrine only and her2_therapy.unacceptable_toxicity → et_alone_selected_patients
+    (beside avoid_et_alone, which still appears: the source says to avoid it).
+
+    New in 1.1: "new note et_alone_selected_patients beside avoid_et_alone when
+    HER2-targeted therapy cannot be given."
+    """
+    fields: dict[str, Any] = {"setting": setting, "endocrine_responsive": "yes",
+                              "chemotherapy__months_given": 6,
+                              "chemotherapy__maximal_response": True}
+    d = run(planned_regimen=regimen(False, True, False),
+            her2_therapy={"unacceptable_toxicity": True}, **fields)
+    assert {"et_alone_selected_patients", "avoid_et_alone", "ai_alone_short_pfs"} <= d.cautions
+    assert "et_alone_selected_patients" not in run(
+        planned_regimen=regimen(False, True, False), **fields).cautions
+    assert "et_alone_selected_patients" not in run(
+        planned_regimen=regimen(False, True, True),
+        her2_therapy={"unacceptable_toxicity": True}, **fields).cautions
 
 
 def test_regimen_after_induction_without_her2() -> None:
@@ -249,6 +340,7 @@ def test_regimen_after_induction_chemo_stopped_early() -> None:
     stop = regimen(False, True, True)
     assert "chemo_too_short" in after(3, False, planned_regimen=stop).cautions
     assert "chemo_too_short" not in after(4, False, planned_regimen=stop).cautions
+    assert "chemo_too_short" not in after(8, False, planned_regimen=stop).cautions
     assert "chemo_too_short" not in after(3, True, planned_regimen=stop).cautions
     assert "chemo_too_short" not in after(3, False, planned_regimen=regimen(True, False, True)
                                           ).cautions
@@ -281,3 +373,27 @@ def test_menopausal_status(status: str) -> None:
     assert expected not in run(menopausal_status=status, setting="progression",
                                endocrine_responsive="no").outside
     assert not [o for o in run().outside if o.startswith("outside.menopause")]
+
+
+# --- plan_matches -------------------------------------------------------------------
+
+
+def test_plan_matches() -> None:
+    """plan_matches is null when no planned regimen is given or the case is out of scope;
+    otherwise the ids of the options in this result whose components equal the planned
+    regimen's (components: chemo_her2 and continue_chemo_her2 = chemotherapy +
+    HER2-targeted; et_her2, her2_et_maintenance and sequential_et = endocrine +
+    HER2-targeted), in option order; an empty list means the plan matches none of the
+    options."""
+    assert run().plan_matches is None
+    assert run(planned_regimen=regimen(True, False, True)).plan_matches == {"chemo_her2"}
+    assert run(planned_regimen=regimen(False, True, True)).plan_matches == {"et_her2"}
+    assert run(planned_regimen=regimen(False, True, False)).plan_matches == frozenset()
+    assert run(planned_regimen=regimen(True, True, True)).plan_matches == frozenset()
+    # an option not in this result is never matched
+    assert run(disease__symptomatic=True,
+               planned_regimen=regimen(False, True, True)).plan_matches == frozenset()
+    assert after(5, False, planned_regimen=regimen(False, True, True)).plan_matches == {
+        "her2_et_maintenance"}
+    assert run(receptors={"hr": "negative", "her2": "positive"},
+               planned_regimen=regimen(True, False, True)).plan_matches is None

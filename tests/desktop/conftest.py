@@ -13,7 +13,8 @@ from desktop import dialogs
 from tests.desktop.drive import open_window
 
 _DIALOG_FUNCTIONS = ("ask_open_path", "ask_open_paths", "ask_save_path", "ask_folder",
-                     "confirm", "ask_save_discard_cancel", "inform", "error", "exec_dialog")
+                     "confirm", "ask_save_discard_cancel", "inform", "error", "exec_dialog",
+                     "ask_text")
 
 
 @pytest.fixture(autouse=True)

@@ -284,3 +284,36 @@ def test_keyboard_enter_opens_and_delete_key_deletes(qtbot, store, renderer, dlg
     assert dlg.kinds() == ["confirm"] and "Gamma" not in labels(w)
     qtbot.keyClick(w.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert "Gamma" in labels(w)
+
+
+def test_enter_in_the_filter_selects_the_first_match_then_opens_it(qtbot, store, renderer,
+                                                                    dlg):
+    """Issue 14 item 6: Enter never starts a new case over the open one."""
+    d = CaseListDialog(store, renderer=renderer)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    new_cases: list[bool] = []
+    d.new_case_requested.connect(lambda: new_cases.append(True))
+    d.list.filter_edit.setFocus()
+    qtbot.keyClicks(d.list.filter_edit, "alpha")
+    qtbot.keyClick(d.list.filter_edit, Qt.Key.Key_Return)
+    assert not new_cases and d.isVisible()
+    assert d.list.selected_ids() == [d.list.model.row(0).id]
+    assert labels(d.list)[0] == "alpha two"
+    with qtbot.waitSignal(d.open_requested, timeout=2000) as sig:
+        qtbot.keyClick(d.list.filter_edit, Qt.Key.Key_Enter)
+    assert sig.args[0]["case"]["label"] == "alpha two"
+    assert not new_cases and d.result() == d.DialogCode.Accepted
+
+
+def test_enter_with_no_match_does_nothing(qtbot, store, renderer, dlg):
+    d = CaseListDialog(store, renderer=renderer)
+    qtbot.addWidget(d)
+    d.show()
+    qtbot.waitExposed(d)
+    new_cases: list[bool] = []
+    d.new_case_requested.connect(lambda: new_cases.append(True))
+    qtbot.keyClicks(d.list.filter_edit, "no such label")
+    qtbot.keyClick(d.list.filter_edit, Qt.Key.Key_Return)
+    assert not new_cases and d.isVisible() and d.list.selected_ids() == []

@@ -92,6 +92,7 @@ def test_export_writes_both_pdfs_and_the_audit_log(window: Any, tmp_path: Path,
     assert window.load_case_dict(CASE)
     names = iter([str(tmp_path / "summary.pdf"), str(tmp_path / "handout.pdf")])
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: next(names))
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "")
     window.records.export_pdf()
     assert (tmp_path / "summary.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "handout.pdf").read_bytes().startswith(b"%PDF")
@@ -114,4 +115,34 @@ def test_export_of_an_incomplete_case_is_refused(window: Any,
     monkeypatch.setattr(dialogs, "error", lambda parent, title, text: errors.append(text))
     window.records.export_pdf()
     assert "nothing to export" in errors[0]
+    assert CaseStore.open().list_audit() == []
+
+
+def test_first_export_asks_for_the_clinician_name_and_keeps_it(
+        window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 14 item 7: no silent "(not given)" on the documents."""
+    from pypdf import PdfReader
+
+    from desktop import settings
+
+    assert settings.load()["report/clinician_name"] == ""
+    assert window.load_case_dict(CASE)
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_text", lambda _p, title, *a, **k: asked.append(title)
+                        or "Dr Ada Example")
+    names = iter([str(tmp_path / "s1.pdf"), None, str(tmp_path / "s2.pdf"), None])
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: next(names))
+    window.records.export_pdf()
+    assert asked == ["Clinician name"]
+    assert PdfReader(tmp_path / "s1.pdf").metadata.author == "Dr Ada Example"
+    assert settings.load()["report/clinician_name"] == "Dr Ada Example"
+    window.records.export_pdf()  # the name is known now: not asked again
+    assert asked == ["Clinician name"] and (tmp_path / "s2.pdf").exists()
+
+
+def test_cancelling_the_clinician_prompt_exports_nothing(
+        window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert window.load_case_dict(CASE)
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: None)
+    window.records.export_pdf()  # ask_save_path is not patched: it must not be reached
     assert CaseStore.open().list_audit() == []

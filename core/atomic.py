@@ -1,0 +1,147 @@
+"""Writing files so that a reader sees the old file or the new one, never half of one.
+
+Every file the application writes (case JSON, PDF reports, the audit CSV) goes
+through here: the data goes to a temporary file in the target's own folder (so the
+final rename never crosses file systems), is flushed to disk, replaces the target
+with :func:`os.replace`, and the folder is flushed too so the rename itself
+survives a power cut.
+
+The temporary file has an unpredictable name and is created with ``O_CREAT |
+O_EXCL`` (:func:`tempfile.mkstemp`), so a symlink planted at the temporary path is
+never followed: creation fails instead and a new name is drawn. A symlink at the
+*target* is replaced by the new file, never written through.
+
+:func:`stage` and :meth:`Staged.commit` split the two halves, for writers that
+must prepare several files before replacing any (the PDF export: both documents,
+or neither).
+
+>>> import pathlib, tempfile
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> write_text(folder / "case.json", '{"a": 1}\\n').name
+'case.json'
+>>> (folder / "case.json").read_text()
+'{"a": 1}\\n'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Final
+
+_WINDOWS: Final = sys.platform == "win32"
+
+
+class Staged:
+    """A temporary file, fully written and flushed, waiting to replace ``path``."""
+
+    def __init__(self, path: Path, temp: Path) -> None:
+        self.path = path
+        self.temp = temp
+
+    def commit(self) -> Path:
+        """Replace the target with the staged file and make the rename durable.
+
+        Raises OSError (the temporary file is then removed)."""
+        try:
+            os.replace(self.temp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        sync_folder(self.path.parent)
+        return self.path
+
+    def discard(self) -> None:
+        """Remove the temporary file (nothing happens if it is already gone)."""
+        with contextlib.suppress(OSError):
+            os.unlink(self.temp)
+
+
+def stage(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> Staged:
+    """Write ``data`` to a new temporary file beside ``path`` and flush it to disk.
+
+    The file gets ``mode`` if given, else the mode of the file it will replace, else
+    the ordinary mode for a new file (0666 less the umask). Raises OSError; then no
+    temporary file remains.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".part", dir=folder)
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(temp, _mode_for(target) if mode is None else mode)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return Staged(target, temp)
+
+
+NAME_MAX: Final = 255  # bytes in one file name (Linux, macOS and Windows file systems)
+_RANDOM_AND_SUFFIX: Final = 8 + len(".part")  # what mkstemp adds after the prefix
+
+
+def temp_prefix(name: str) -> str:
+    """``.name.``, with ``name`` cut so that the temporary file's whole name (prefix,
+    eight random characters, ``.part``) stays within :data:`NAME_MAX` bytes: a target
+    name of 241-255 bytes is valid, and must not fail because of its temporary twin.
+
+    >>> len(temp_prefix("n" * 255) + "12345678.part")
+    255
+    """
+    room = NAME_MAX - _RANDOM_AND_SUFFIX - 2
+    while len(os.fsencode(name)) > room:
+        name = name[:-1]
+    return f".{name}."
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically (see the module docstring). Raises OSError."""
+    return stage(path, data, mode=mode).commit()
+
+
+def write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8",
+               mode: int | None = None) -> Path:
+    """Write ``text`` to ``path`` atomically, encoded as given (no newline translation)."""
+    return write_bytes(path, text.encode(encoding), mode=mode)
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk (POSIX; Windows has no folder handles)."""
+    if _WINDOWS:
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the data itself is on disk
+    finally:
+        os.close(fd)
+
+
+def _mode_for(target: Path) -> int:
+    """mkstemp makes the file private (0600): a file keeps the mode of the one it
+    replaces, or gets the ordinary mode for a new file."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+__all__ = ["NAME_MAX", "Staged", "stage", "temp_prefix", "sync_folder", "write_bytes", "write_text"]

@@ -1,0 +1,64 @@
+"""A clinician's day with the app (issue 14): keyboard, focus, step list, small and
+large screens, and the small things that cost trust. Each test fails on the code the
+issue was filed against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLineEdit
+
+from tests.desktop.drive import answer, fill_step, press_next
+
+AFTER_INDUCTION = {"receptors.hr": "positive", "receptors.her2": "positive",
+                   "setting": "after_induction"}
+
+
+def _to_induction(qtbot: Any, window: Any) -> None:
+    fill_step(qtbot, window, {"receptors.hr": "positive", "receptors.her2": "positive"})
+    fill_step(qtbot, window, {"setting": "after_induction"})
+    fill_step(qtbot, window, {"disease.visceral": False, "disease.symptomatic": False,
+                              "disease.visceral_crisis": False,
+                              "disease.rapidly_progressive": False})
+    assert window.questionnaire.current_id == "induction"
+
+
+# --- item 9: small things --------------------------------------------------------------
+
+def test_the_red_message_goes_as_soon_as_the_answer_is_fixed(qtbot: Any, window: Any) -> None:
+    _to_induction(qtbot, window)
+    answer(qtbot, window, "chemotherapy.maximal_response", True)
+    answer(qtbot, window, "chemotherapy.unacceptable_toxicity", False)
+    press_next(qtbot, window)  # months not answered: stays here, says so in red
+    page = window.questionnaire.current_page
+    assert window.questionnaire.current_id == "induction"
+    assert page.problem_label.isVisible() and "Months" in page.problem_label.text()
+    answer(qtbot, window, "chemotherapy.months_given", 4)
+    assert not page.problem_label.isVisible()
+
+
+def test_the_months_box_refuses_what_its_help_refuses(qtbot: Any, window: Any) -> None:
+    _to_induction(qtbot, window)
+    box = window.findChild(QLineEdit, "chemotherapy.months_given")
+    box.setFocus()
+    qtbot.keyClicks(box, "99")
+    assert box.text() == "9"
+    box.clear()
+    qtbot.keyClicks(box, "60")
+    assert box.text() == "60"
+    qtbot.keyClicks(box, "1")
+    assert box.text() == "60"
+
+
+def test_new_case_clears_the_exported_message(qtbot: Any, window: Any) -> None:
+    window.statusBar().showMessage("Exported summary.pdf, handout.pdf", 8000)
+    window.new_case()
+    assert "Exported" not in window.statusBar().currentMessage()
+
+
+def test_the_case_label_box_shows_a_whole_label(qtbot: Any, window: Any) -> None:
+    window.questionnaire.set_answers({})
+    page = window.questionnaire.page_for("label")
+    box = page.findChild(QLineEdit, "label")
+    sample = "Clinic 12 / patient A / 2026"
+    assert box.minimumWidth() >= box.fontMetrics().horizontalAdvance(sample)
