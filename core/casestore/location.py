@@ -47,9 +47,16 @@ def default_path() -> Path:
     return Path(user_data_dir("hrher2-aid", appauthor=False)) / STORE_FILENAME
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # e.g. a name too long to look up
+        return False
+
+
 def _name_max(folder: Path) -> int:
     probe = folder
-    while not probe.exists() and probe != probe.parent:
+    while not _exists(probe) and probe != probe.parent:
         probe = probe.parent
     try:
         return int(os.pathconf(probe, "PC_NAME_MAX"))

@@ -46,7 +46,7 @@ def legacy_version(conn: sqlite3.Connection) -> int | None:
     if not {"cases", "audit"} <= tables:
         return None
     cases, audit = _columns(conn, "cases"), _columns(conn, "audit")
-    if not (LEGACY_CASE_COLUMNS <= cases and LEGACY_AUDIT_COLUMNS <= audit):
+    if not (cases >= LEGACY_CASE_COLUMNS and audit >= LEGACY_AUDIT_COLUMNS):
         return None
     return 2 if "deleted_token" in cases else 1
 

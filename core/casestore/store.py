@@ -339,7 +339,8 @@ class CaseStore:
         stored = self.get(case_id)
         payload = stored.to_dict()
         payload.update(current_result=None, result_differs=False, differences=[])
-        if renderer is not None and not stored.damaged and (stored.evidence_version, stored.evidence_sha256) != (
+        saved_under = (stored.evidence_version, stored.evidence_sha256)
+        if renderer is not None and not stored.damaged and saved_under != (
                 renderer.evidence.version, renderer.evidence.sha256):
             cmp = self.compare_with_current(case_id, renderer)
             payload.update(current_result=cmp.current, result_differs=cmp.differs,

@@ -20,8 +20,8 @@ from core.casestore import (
     CaseStoreTooNew,
     Saved,
     default_path,
+    schema,
 )
-from core.casestore import schema
 from core.casestore.files import export_audit_csv, export_case, export_many, import_files
 from core.evidence import open_store
 from core.result import Renderer
