@@ -17,9 +17,11 @@ core.case.CaseError: receptors.hr: must be one of positive, negative, unknown (g
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
+import stat
 from collections.abc import Mapping
 from typing import Any, BinaryIO, Final, NamedTuple
 
@@ -212,8 +214,31 @@ def read_case_bytes(source: str | os.PathLike[str] | BinaryIO) -> bytes:
 
 
 def read_case_file(path: str | os.PathLike[str]) -> Case:
-    """Read and validate one case file (see :func:`read_case_bytes`)."""
-    return loads_case(read_case_bytes(path))
+    """Read and validate one case file (see :func:`read_case_bytes`).
+
+    Only a regular file is read: a named pipe would block the reader (the app's
+    window) until someone writes to it, and a device never ends. The file is opened
+    without blocking and refused by its type, as an OSError saying what it is.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        kind = _file_kind(os.fstat(fd).st_mode)
+        if kind:
+            raise OSError(errno.EINVAL, f"is {kind}, not a case file", str(path))
+        return loads_case(read_case_bytes(fh))
+
+
+def _file_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 _TOO_LARGE: Final = f"input too large (a case is at most {MAX_CASE_BYTES:,} bytes)"

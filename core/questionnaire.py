@@ -35,6 +35,7 @@ from core.case import (
     Receptors,
     parse_case,
 )
+from core.printable import text_problem
 from core.rules import Decision, scope_problems
 
 Answers = Mapping[str, Any]
@@ -83,8 +84,10 @@ class Field(NamedTuple):
         elif self.kind == "text":
             if type(value) is not str:
                 return "enter text"
-            if len(value) > self.max_length:
+            if len(value) > self.max_length:  # code points, as the case format counts
                 return f"at most {self.max_length} characters"
+            # refused where it is typed, not at export (see core.printable)
+            return text_problem(value)
         return None
 
 

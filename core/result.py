@@ -16,7 +16,7 @@ import json
 from typing import Any, Final, NamedTuple
 
 from core.case import Case
-from core.evidence import EvidenceStore
+from core.evidence import EvidenceStore, Harm
 from core.rules import Decision, decide
 
 RESULT_FORMAT: Final = "hrher2-aid.result/1"
@@ -37,6 +37,10 @@ class Item(NamedTuple):
     status: str | None = None
     severity: str | None = None
     rationale: tuple[str, ...] = ()
+    #: options: the status sentence, in the source's own strength words
+    strength: str = ""
+    #: options: the harms the sources confirm (each with its citation)
+    harms: tuple[Harm, ...] = ()
 
 
 class Result(NamedTuple):
@@ -127,7 +131,9 @@ class Renderer:
             return self._result(False, reason, (), (), (), (), None)
         options = tuple(
             Item(id=oid, title=st[oid].title, text=st[oid].text, citations=st[oid].citations,
-                 status=status, rationale=st[oid].rationale)
+                 status=status, rationale=st[oid].rationale,
+                 strength=str(st[oid].extra.get(f"strength_{status}", "")),
+                 harms=self.evidence.harms(oid))
             for oid, status in sorted(
                 decision.options, key=lambda o: (_STATUS_RANK[o[1]], st[o[0]].order)
             )

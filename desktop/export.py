@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from core.case import Case
 from core.evidence import EvidenceStore
+from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
 from core.result import Result
 from desktop import dialogs
 
@@ -41,6 +42,15 @@ def export_documents(parent: QWidget | None, case: Case, result: Result,
     summary only. Returns the paths written (empty when nothing was written); a
     missing or unwritable folder shows an error dialog and leaves nothing behind.
     """
+    # Refused before any dialog: a value from the settings file or an old case file
+    # that no report can print (too long for a page, a script the font lacks).
+    try:
+        check_text("Case label", case.label)
+        check_text("Clinician name (Settings)", clinician, CLINICIAN_MAX)
+        check_text("Institution (Settings)", institution, INSTITUTION_MAX)
+    except UnprintableText as exc:
+        dialogs.error(parent, ERROR_TITLE, f"Nothing was exported.\n\n{exc}")
+        return []
     summary_name, handout_name = suggested_names(case, result)
     chosen = dialogs.ask_save_path(parent, "Export clinician summary (PDF)",
                                    dialogs.PDF_FILTER, str(Path(start_dir) / summary_name))
@@ -53,6 +63,8 @@ def export_documents(parent: QWidget | None, case: Case, result: Result,
     handout_path = _as_pdf(chosen_handout) if chosen_handout else None
 
     # reportlab loads only when the user exports, never at start-up
+    from reportlab.platypus.doctemplate import LayoutError
+
     from core.report import (
         DocumentInfo,
         ReportError,
@@ -69,4 +81,8 @@ def export_documents(parent: QWidget | None, case: Case, result: Result,
         return write_documents(documents)
     except ReportError as exc:
         dialogs.error(parent, ERROR_TITLE, f"The documents were not saved.\n\n{exc}")
+        return []
+    except LayoutError as exc:  # something too big for a page that no check foresaw
+        dialogs.error(parent, ERROR_TITLE, "The documents were not saved: a value is too "
+                      f"long to lay out on a page.\n\n{str(exc)[:200]}")
         return []

@@ -286,10 +286,14 @@ class MainWindow(QMainWindow):
 
     def _complete_case(self) -> Case | None:
         """The case to save, or None after telling the user what is still missing."""
-        missing = q.missing(self.questionnaire.answers)
-        if missing and q.scope_decision(self.questionnaire.answers) is None:
+        answers = self.questionnaire.answers
+        missing = q.missing(answers)
+        if missing and q.scope_decision(answers) is None:
+            # an answer given but refused (a label the reports cannot print) says why
+            needed = [f.label if f.path not in answers
+                      else f"{f.label} ({f.problem(answers.get(f.path))})" for f in missing]
             _dialogs().error(self, "Cannot save case", "The case is not complete yet. Still "
-                          f"needed: {', '.join(f.label for f in missing)}.")
+                          f"needed: {', '.join(needed)}.")
             return None
         try:
             return parse_case(q.case_dict(self.questionnaire.answers))

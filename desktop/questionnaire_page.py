@@ -128,7 +128,10 @@ class LineInput(FieldInput):
             self.edit.setMaximumWidth(120)
             self.edit.setPlaceholderText(f"{field.minimum:g}–{field.maximum:g}")
         else:
-            self.edit.setMaxLength(field.max_length)
+            # Qt counts UTF-16 units: 80 emoji are 160 of them. The bound only stops
+            # runaway typing; the field's own check counts characters (code points),
+            # as the case format does, and says when there are too many.
+            self.edit.setMaxLength(2 * field.max_length)
             self.edit.setMaximumWidth(420)
             # Wide enough to read what is typed (Qt's default shows ~12 characters).
             chars = min(field.max_length or 40, 40)
@@ -275,6 +278,9 @@ class StepPage(QWidget):
             self.problem_label.hide()
             return None
         text = "; ".join(f"{f.label}: {p}" for f, p in problems)
+        # plain text: a problem may quote what was typed (set here, not at start-up,
+        # where looking up the Qt namespace costs time)
+        self.problem_label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self.problem_label.setText(text)
         self.problem_label.show()
         return text

@@ -176,6 +176,13 @@ class CaseRecords:
             "export without a name.")
         if name is None:
             return None
+        from core.printable import CLINICIAN_MAX, UnprintableText, check_text
+
+        try:  # refused where it is typed, as in Settings: never kept, never printed
+            check_text("Clinician name", name, CLINICIAN_MAX)
+        except UnprintableText as exc:
+            dialogs.error(self.window, "Export PDF", f"Nothing was exported.\n\n{exc}")
+            return None
         self._asked_clinician = True
         if name:
             settings.save({"report/clinician_name": name})

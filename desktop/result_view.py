@@ -102,27 +102,40 @@ def result_html(result: Result, store: EvidenceStore) -> str:
 def saved_result_html(saved: dict[str, Any]) -> str:
     """A result as it was saved (its JSON), laid out plainly: its texts are the ones
     the evidence of that day gave, so they are shown as stored, not looked up again."""
+    # Every value comes from the case store, a file: each is escaped, whatever its type.
     if not saved.get("in_scope"):
-        return _box(escape(str(saved.get("scope_reason") or "")), "#fff8e1", "#f9a825")
+        return _box(_text(saved.get("scope_reason") or ""), "#fff8e1", "#f9a825")
 
     def cites(item: dict[str, Any]) -> str:
-        return " ".join(f"[{n}]" for n in item.get("citations", []))
+        return " ".join(f"[{_text(n)}]" for n in _list(item.get("citations")))
+
+    def items(key: str) -> list[dict[str, Any]]:
+        return [x for x in _list(saved.get(key)) if isinstance(x, dict)]
 
     parts = []
-    for o in saved.get("options", []):
-        parts.append(f"<p><b>{escape(str(o.get('status', '')).upper())}</b> "
-                     f"{escape(o.get('text', ''))} {cites(o)}</p>")
+    for o in items("options"):
+        parts.append(f"<p><b>{_text(str(o.get('status', '')).upper())}</b> "
+                     f"{_text(o.get('text', ''))} {cites(o)}</p>")
     if not saved.get("options"):
         parts.append("<p>No option.</p>")
-    parts += [f"<p><b>Plan</b>: {escape(p.get('text', ''))} {cites(p)}</p>"
-              for p in saved.get("plan", [])]
-    parts += [f"<p><b>{escape(str(c.get('severity', '')).upper())}</b> "
-              f"{escape(c.get('text', ''))} {cites(c)}</p>" for c in saved.get("cautions", [])]
-    parts += [f"<p><b>OUTSIDE THE SOURCE</b> {escape(t)}</p>"
-              for t in saved.get("outside_source", [])]
-    parts += [f"<p>[{r.get('n')}] {escape(r.get('citation', ''))}</p>"
-              for r in saved.get("references", [])]
+    parts += [f"<p><b>Plan</b>: {_text(p.get('text', ''))} {cites(p)}</p>"
+              for p in items("plan")]
+    parts += [f"<p><b>{_text(str(c.get('severity', '')).upper())}</b> "
+              f"{_text(c.get('text', ''))} {cites(c)}</p>" for c in items("cautions")]
+    parts += [f"<p><b>OUTSIDE THE SOURCE</b> {_text(t)}</p>"
+              for t in _list(saved.get("outside_source"))]
+    parts += [f"<p>[{_text(r.get('n'))}] {_text(r.get('citation', ''))}</p>"
+              for r in items("references")]
     return "".join(parts)
+
+
+def _text(value: object) -> str:
+    """Any stored value as escaped text for rich-text widgets."""
+    return escape(value if isinstance(value, str) else str(value))
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def citation_html(store: EvidenceStore, statement_id: str, n: int) -> str:
@@ -147,7 +160,10 @@ class ResultView(QWidget):
         super().__init__(parent)
         self.store = store
         self.result: Result | None = None
+        from PySide6.QtCore import Qt  # here: the namespace costs start-up time
+
         self.header = QLabel(self)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)  # carries stored versions
         self.header.setObjectName("result_state")
         self.header.setWordWrap(True)
         self.browser = QTextBrowser(self)
@@ -212,10 +228,12 @@ class ResultView(QWidget):
         current = self.result
         if current is None or self.store is None:
             return
-        saved_version = escape(str(saved.get("evidence", {}).get("version", "?")))
-        today = escape(current.evidence_version)
-        self._state(f"Saved under evidence {saved_version}: today's evidence gives a "
+        evidence = saved.get("evidence")
+        version = str(evidence.get("version", "?")) if isinstance(evidence, dict) else "?"
+        self._state(f"Saved under evidence {version}: today's evidence gives a "
                     "different result. Both are shown.", "#8b0000")
+        saved_version = escape(version)
+        today = escape(current.evidence_version)
         changed = "".join(f"<li>{escape(d)}</li>" for d in differences)
         self.browser.setHtml(
             _box(f"<b>This case was saved under evidence {saved_version}.</b> Today's "

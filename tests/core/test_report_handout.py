@@ -60,6 +60,14 @@ def test_every_plain_text_on_its_own_is_grade_8_or_lower(store):
                  *extra.get("plain_uncertainties", [])]
         grade = textstat.flesch_kincaid_grade(" ".join(parts))
         assert grade <= MAX_GRADE, (statement.id, grade)
+        # the option's status sentences and harms, as the handout shows them
+        harms = [extra.get("plain_harms_note", "")] + [h["plain"] for h in extra.get("harms", [])]
+        for key in ("plain_strength_preferred", "plain_strength_consider"):
+            if key in extra:
+                assert textstat.flesch_kincaid_grade(extra[key]) <= MAX_GRADE, (statement.id, key)
+        if statement.kind == "option":
+            grade = textstat.flesch_kincaid_grade(" ".join(harms))
+            assert grade <= MAX_GRADE, (statement.id, "harms", grade)
 
 
 def test_every_statement_has_its_plain_versions(store):
@@ -77,6 +85,12 @@ def test_plain_texts_add_no_number_the_clinical_entry_lacks(store):
         clinical = " ".join([statement.text, *statement.rationale, *statement.source])
         numbers = set(re.findall(r"\d+(?:\.\d+)?", clinical))
         for key, value in statement.extra.items():
+            if key == "harms":  # each harm's plain words against its own clinical text
+                for harm in value:
+                    own = set(re.findall(r"\d+(?:\.\d+)?", harm["text"]))
+                    for number in re.findall(r"\d+(?:\.\d+)?", harm["plain"]):
+                        assert number in own, (statement.id, harm["id"], number)
+                continue
             for text in value if isinstance(value, list) else [value]:
                 for number in re.findall(r"\d+(?:\.\d+)?", text.replace("HER2", "")):
                     assert number in numbers, (statement.id, key, number)
@@ -91,7 +105,8 @@ IMPERATIVE = re.compile(
 
 
 def test_nothing_is_phrased_as_an_instruction_to_the_patient(store):
-    texts = [b for s in store.statements.values() for v in s.extra.values()
+    texts = [b if isinstance(b, str) else b["plain"]
+             for s in store.statements.values() for v in s.extra.values()
              for b in (v if isinstance(v, list) else [v])]
     for data in (FIRST_LINE_ET_ALONE, PROGRESSION_NOT_RESPONSIVE, OUT_OF_SCOPE):
         case = case_of(data)
