@@ -89,32 +89,22 @@ def ask_save_discard_cancel(parent: QWidget | None, title: str, text: str) -> st
 def ask_conflict(parent: QWidget | None, title: str, text: str) -> str:
     """'reload' (take the version saved elsewhere), 'copy' (keep mine as a new case) or
     'cancel', for a save that found the case changed by someone else."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton,
-                      parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    reload_button = box.addButton("Reload their version", QMessageBox.ButtonRole.DestructiveRole)
-    copy_button = box.addButton("Save mine as a copy", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(copy_button)
-    box.exec()
-    clicked = box.clickedButton()
-    if clicked is reload_button:
-        return "reload"
-    if clicked is copy_button:
-        return "copy"
-    return "cancel"
+    b = QMessageBox.StandardButton
+    box = message_box(parent, QMessageBox.Icon.Warning, title, text,
+                      b.Save | b.Reset | b.Cancel, b.Save)
+    box.button(b.Save).setText("Save mine as a copy")
+    box.button(b.Reset).setText("Reload their version")
+    answer = _show(box)
+    return {b.Save: "copy", b.Reset: "reload"}.get(answer, "cancel")
 
 
 def confirm_damaged(parent: QWidget | None, title: str, text: str) -> bool:
     """Show a damaged case's details; True to open its answers as a new, unsaved case."""
-    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.NoButton,
-                      parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    open_button = box.addButton("Open as a new, unsaved case", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton(QMessageBox.StandardButton.Close)
-    box.setDefaultButton(QMessageBox.StandardButton.Close)
-    box.exec()
-    return box.clickedButton() is open_button
+    b = QMessageBox.StandardButton
+    box = message_box(parent, QMessageBox.Icon.Critical, title, text, b.Open | b.Close,
+                      b.Close)
+    box.button(b.Open).setText("Open as a new, unsaved case")
+    return _show(box) == b.Open
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
