@@ -453,22 +453,22 @@ def open_case_store(parent: QWidget | None = None) -> CaseStore | None:
     """Open the user's case store for the app, telling the user about any problem.
 
     A corrupt store has been kept aside by :meth:`CaseStore.open` (the message says
-    where); only then is a new store started. Returns None when no store can be used.
+    where); only then is a new store started. Any other failure (locked, a data folder
+    that cannot work, an empty or foreign file) is shown with a Retry button, so the
+    user can fix it and go on without restarting. Returns None when no store is used.
     """
-    try:
-        store = CaseStore.open()
-    except CaseStoreCorrupt as exc:
-        dialogs.error(parent, "Saved cases", str(exc))
-        if exc.moved_to is None:
-            return None
+    while True:
         try:
             store = CaseStore.open()
-        except CaseStoreError as again:
-            dialogs.error(parent, "Saved cases", str(again))
-            return None
-    except CaseStoreError as exc:
-        dialogs.error(parent, "Saved cases", str(exc))
-        return None
+            break
+        except CaseStoreCorrupt as exc:
+            dialogs.error(parent, "Saved cases", str(exc))
+            if exc.moved_to is None:
+                return None
+        except CaseStoreError as exc:
+            if not dialogs.ask_retry(parent, "Saved cases",
+                                     f"{exc}\n\nThe case was not kept in the case list."):
+                return None
     if store.read_only:
         dialogs.inform(parent, "Saved cases",
                        f"The case store {store.path} is read-only: saved cases can be "

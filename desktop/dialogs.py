@@ -107,6 +107,14 @@ def confirm_damaged(parent: QWidget | None, title: str, text: str) -> bool:
     return _show(box) == b.Open
 
 
+def ask_retry(parent: QWidget | None, title: str, text: str) -> bool:
+    """An error that may go away (a lock, a folder being fixed); True for Retry."""
+    b = QMessageBox.StandardButton
+    box = message_box(parent, QMessageBox.Icon.Critical, title, text, b.Retry | b.Cancel,
+                      b.Retry)
+    return _show(box) == b.Retry
+
+
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     ok = QMessageBox.StandardButton.Ok
     _show(message_box(parent, QMessageBox.Icon.Information, title, text, ok, ok))
