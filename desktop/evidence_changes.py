@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,9 +24,6 @@ from core.evidence import EvidenceError, EvidenceStore, verify_pack
 from core.evidence.diff import EvidenceDiff, diff_stores
 from core.evidence.manifest import Release
 from desktop.markup import escape
-
-if TYPE_CHECKING:
-    pass
 
 
 def available_packs(current: EvidenceStore | None) -> list[tuple[str, Path]]:
