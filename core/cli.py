@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, NoReturn, TextIO
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
 from core.evidence import EvidenceError, EvidenceStore, open_store
+from core.evidence.currency import currency_sentence
 from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
 from core.result import Renderer
 
@@ -216,7 +217,8 @@ def _check_output_name(name: str, option: str, args: argparse.Namespace) -> None
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
     store = _evidence(args)
     _write(f"evidence store OK\npath: {store.path}\nversion: {store.version}\n"
-           f"sha256: {store.sha256}\n")
+           f"sha256: {store.sha256}\nsources through: {store.sources_through}\n"
+           f"{currency_sentence(store.version, store.sources_through)}\n")
     return EXIT_OK
 
 
