@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from core.evidence import EvidenceError, EvidenceStore, SearchPlan, Statement
 from core.evidence.currency import currency_sentence
 from core.evidence.terms import display_name
-from desktop.markup import escape
+from desktop.markup import escape, tooltip
 
 _KIND_LABELS = {"option": "Option", "plan": "Plan", "caution": "Caution",
                 "outside": "Outside the source", "scope": "Scope"}
@@ -143,7 +143,7 @@ class EvidenceBrowser(QWidget):
             st = hit.statement
             item = QListWidgetItem(f"{_KIND_LABELS.get(st.kind, st.kind)}: {st.title}")
             item.setData(Qt.ItemDataRole.UserRole, st.id)
-            item.setToolTip(f"<p>{escape(hit.snippet)}</p>")  # tool tips guess rich text
+            item.setToolTip(tooltip(hit.snippet))
             self.hits.addItem(item)
         self.count.setText(f"{len(hits)} statement{'s' if len(hits) != 1 else ''}")
         self._notice = outside_html(self.store, plan)

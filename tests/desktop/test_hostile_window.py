@@ -277,3 +277,20 @@ def test_item3_clinician_name_asked_at_export_is_checked_before_it_is_kept(
     assert len(shown.errors) == 1 and "at most 100 characters" in shown.errors[0][1]
     assert settings.load()["report/clinician_name"] == ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_item12_tool_tips_show_file_names_and_snippets_as_typed(qtbot: Any,
+                                                                tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt as QtNS
+
+    from desktop.audit_view import AuditDialog
+
+    hostile = '<img src="x.png">.pdf'
+    with CaseStore.open(tmp_path / "cases.sqlite") as store:
+        store.record_export(None, [hostile], "aa" * 32, "2026.1")
+        dialog = AuditDialog(store)
+        qtbot.addWidget(dialog)
+        model = dialog.audit.model
+        tip = model.data(model.index(0, 2), QtNS.ItemDataRole.ToolTipRole)
+        assert "<img" not in tip and "&lt;img src=&quot;x.png&quot;&gt;.pdf" in tip
+        dialog.close()
