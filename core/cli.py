@@ -182,7 +182,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         documents = {Path(args.output): build_summary(case, result, info)}
         if args.handout:
-            documents[Path(args.handout)] = build_handout(case, result, store, info)
+            documents[Path(args.handout)] = build_handout(case, result, info)
         written = write_pdfs(documents)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
