@@ -377,9 +377,10 @@ class MainWindow(QMainWindow):
         dialogs.exec_dialog(ShortcutsDialog(self.menuBar().actions(), self))
 
     def show_changelog(self) -> None:
+        from desktop import dialogs
         from desktop.changelog_dialog import ChangelogDialog
 
-        _dialogs().exec_dialog(ChangelogDialog(self.store, self.evidence_error, self))
+        dialogs.exec_dialog(ChangelogDialog(self.store, self.evidence_error, self))
 
     def show_about(self) -> None:
         from desktop import dialogs
