@@ -164,6 +164,8 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self._action("&User guide", self.show_user_guide, std.HelpContents))
         help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts,
                                          "Ctrl+/"))
+        help_menu.addAction(self._action("&What changed in the evidence",
+                                         self.show_changelog))
         help_menu.addSeparator()
         help_menu.addAction(self._action("&About", self.show_about))
 
@@ -386,6 +388,12 @@ class MainWindow(QMainWindow):
         from desktop.help import ShortcutsDialog
 
         dialogs.exec_dialog(ShortcutsDialog(self.menuBar().actions(), self))
+
+    def show_changelog(self) -> None:
+        from desktop import dialogs
+        from desktop.changelog_dialog import ChangelogDialog
+
+        dialogs.exec_dialog(ChangelogDialog(self.store, self.evidence_error, self))
 
     def show_about(self) -> None:
         from desktop import dialogs
