@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, NoReturn, TextIO
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
-from core.evidence import EvidenceError, EvidenceStore, open_store
+from core.evidence import EvidenceError, EvidenceStore, load_evidence
+from core.evidence.currency import currency_sentence
 from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
 from core.result import Renderer
 
@@ -86,7 +87,7 @@ def read_input_bytes(name: str) -> bytes:
 def _evidence(args: argparse.Namespace) -> EvidenceStore:
     # SUPPRESS default: --evidence may stand before or after the subcommand
     path = getattr(args, "evidence", None)
-    return open_store(Path(path) if path else None)
+    return load_evidence(Path(path) if path else None)
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -123,7 +124,8 @@ def _recommend_batch(args: argparse.Namespace) -> int:
             number += 1
             if len(raw) == limit and not raw.endswith(b"\n"):
                 message = (f"line {number} is longer than a case can be "
-                           f"({MAX_CASE_BYTES:,} bytes); the rest of {args.batch} was not read")
+                           f"({MAX_CASE_BYTES:,} bytes); the rest of "
+                           f"{'standard input' if args.batch == '-' else args.batch} was not read")
                 buffer.append(error_line(number, message))
                 _flush(out, buffer)
                 return _fail(message, EXIT_INVALID)
@@ -180,7 +182,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         documents = {Path(args.output): build_summary(case, result, info)}
         if args.handout:
-            documents[Path(args.handout)] = build_handout(case, result, store, info)
+            documents[Path(args.handout)] = build_handout(case, result, info)
         written = write_pdfs(documents)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
@@ -200,9 +202,11 @@ def _same_file(a: str, b: str) -> bool:
 
 def _check_output_name(name: str, option: str, args: argparse.Namespace) -> None:
     """Refuse an output that would replace an input, or that names no PDF file."""
-    inputs = [(args.case, "the input case file")]
-    if getattr(args, "evidence", None):
-        inputs.append((args.evidence, "the evidence store"))
+    from core.evidence import default_store_path
+
+    inputs = [(args.case, "the input case file"),
+              (getattr(args, "evidence", None) or str(default_store_path()),
+               "the evidence store")]
     for path, what in inputs:
         if path != "-" and _same_file(name, path):
             raise UsageError(f"{option} {name}: is {what}; the PDF would replace it "
@@ -215,8 +219,31 @@ def _check_output_name(name: str, option: str, args: argparse.Namespace) -> None
 
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
     store = _evidence(args)
+    from core.cli_evidence import verify_lines
+
     _write(f"evidence store OK\npath: {store.path}\nversion: {store.version}\n"
-           f"sha256: {store.sha256}\n")
+           f"sha256: {store.sha256}\n"
+           f"{currency_sentence(store.version, store.sources_through)}\n{verify_lines(store)}")
+    return EXIT_OK
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Walk the case store's audit chain; exit 1 at the first broken link (or no store)."""
+    from core.casestore import CaseStore, CaseStoreError, default_path
+
+    try:
+        path = Path(args.store) if args.store else default_path()
+        if not path.exists():
+            return _fail(f"there is no case store at {path}, so there is no audit log to "
+                         "check", EXIT_OTHER)
+        with CaseStore.open(path, read_only=True) as store:
+            check = store.verify_audit()
+    except CaseStoreError as exc:
+        return _fail(f"the audit log was not checked: {exc}", EXIT_OTHER)
+    if not check.ok:
+        return _fail(f"audit log BROKEN at entry {check.broken_at}: {check.problem} "
+                     f"({path}; {check.entries - 1} entries before it are intact)", EXIT_OTHER)
+    _write(f"audit log OK\npath: {path}\nentries: {check.entries}\nhead: {check.head}\n")
     return EXIT_OK
 
 
@@ -282,8 +309,25 @@ def build_parser() -> _Parser:
     verify = ev_sub.add_parser("verify", parents=[common],
                                help="check the evidence store and print its version")
     verify.set_defaults(func=cmd_evidence_verify)
+    from core.cli_evidence import add_commands as add_pack_commands
+
+    add_pack_commands(ev_sub, common)
+    _add_audit_commands(sub, common)
     parser.commands, ev.commands = sub.choices, ev_sub.choices
     return parser
+
+
+def _add_audit_commands(sub: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    audit = sub.add_parser("audit", parents=[common], help="case store audit log commands")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION",
+                                     parser_class=_Parser)
+    audit.set_defaults(func=lambda _args: _needs_action("audit", list(audit_sub.choices)))
+    verify = audit_sub.add_parser(
+        "verify", parents=[common],
+        help="check the audit log's hash chain; reports the first broken link")
+    verify.add_argument("--store", metavar="CASES.sqlite",
+                        help="the case store to check (default: the user's)")
+    verify.set_defaults(func=cmd_audit_verify)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 # check), start-up time spent on modules that never use Qt.
 import core.questionnaire  # noqa: F401 - loaded here for the reason above
 import core.result  # noqa: F401 - loaded here for the reason above
-from core.evidence import EvidenceError, open_store
+import core.session  # noqa: F401 - loaded here for the reason above
+from core.evidence import EvidenceError, load_evidence
 from desktop.launcher import AppArguments, app_arguments
 
 # isort: split
@@ -32,19 +33,18 @@ ORG_NAME = "hrher2-aid"
 
 
 def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
-    """The main window, not yet shown. The evidence store is opened and verified here;
-    a store that fails its check gives a window that shows the error and recommends
-    nothing (``window.evidence_error`` says why)."""
+    """The main window, not yet shown. The evidence pack is verified here (signature by
+    an embedded key, whole-file SHA-256, completeness, SQLite checks:
+    :func:`core.evidence.load_evidence`); a pack that fails its check gives a window
+    that shows the error and recommends nothing (``window.evidence_error`` says why)."""
     from desktop.main_window import MainWindow
-    from desktop.records import CaseRecords
 
     try:
-        store = open_store(Path(evidence_path) if evidence_path is not None else None)
-        window = MainWindow(store)
+        store = load_evidence(Path(evidence_path) if evidence_path is not None else None)
     except EvidenceError as exc:
         window = MainWindow(None, str(exc))
-    window.records = CaseRecords(window)
-    window.records.install()
+    else:
+        window = MainWindow(store)
     return window
 
 

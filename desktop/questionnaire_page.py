@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.questionnaire import Answers, Field, Step, step_problems
+from core.fields import Answers, normalize_label
+from core.questionnaire import Field, Step, step_problems
 
 # Alt+letter keys taken by the menus, tabs and navigation buttons.
 RESERVED_MNEMONICS = set("fthcebn")
@@ -54,6 +55,12 @@ class FieldInput(QWidget):
 
     def set_value(self, value: Any) -> None:
         raise NotImplementedError
+
+    def shows(self, value: Any) -> bool:
+        """Whether the input already stands for ``value`` (then it is left alone: the
+        user may be typing)."""
+        current = self.value()
+        return current == value and type(current) is type(value)
 
 
 class ChoiceInput(FieldInput):
@@ -143,11 +150,12 @@ class LineInput(FieldInput):
         self.edit.textEdited.connect(lambda _text: self.changed.emit())
 
     def value(self) -> Any:
-        text = self.edit.text().strip()
+        text = self.edit.text()
+        if self.field.kind != "number":
+            return normalize_label(text)
+        text = text.strip()
         if not text:
             return None
-        if self.field.kind != "number":
-            return text
         try:
             number = float(text)
         except ValueError:
@@ -155,7 +163,9 @@ class LineInput(FieldInput):
         return int(number) if number.is_integer() else number
 
     def set_value(self, value: Any) -> None:
-        self.edit.setText("" if value is None else f"{value:g}" if isinstance(value, float)
+        """Show exactly the value held: a number's shortest exact form (``repr``), never
+        a rounded one, so the screen shows the number the result is decided on."""
+        self.edit.setText("" if value is None else repr(value) if type(value) is float
                           else str(value))
 
 
@@ -190,15 +200,16 @@ def _bounded_validator(minimum: float, maximum: float,
 
 
 def make_input(field: Field, parent: QWidget | None = None) -> FieldInput:
-    if field.kind in ("choice", "bool"):
+    if field.choices:
         return ChoiceInput(field, parent)
     return LineInput(field, parent)
 
 
 class StepPage(QWidget):
-    """One step: its title, help, and a question block per field."""
+    """One step: its title, help, and a question block per field. ``edited`` carries
+    the field path and the new value whenever the user changes an input."""
 
-    changed = Signal()
+    edited = Signal(str, object)
 
     def __init__(self, step: Step, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -240,7 +251,8 @@ class StepPage(QWidget):
             block_layout.addWidget(field_input)
             block_layout.addWidget(help_label)
             layout.addWidget(block)
-            field_input.changed.connect(self.changed)
+            field_input.changed.connect(
+                lambda fi=field_input: self.edited.emit(fi.field.path, fi.value()))
             self.inputs[field.path] = field_input
             self.blocks[field.path] = block
         self.problem_label = QLabel(self)
@@ -253,23 +265,19 @@ class StepPage(QWidget):
 
     def initialize_page(self, answers: Answers) -> None:
         """Load the answers into the widgets and show only the fields needed now."""
-        for path, field_input in self.inputs.items():
-            field_input.set_value(answers.get(path))
-        self.refresh(answers)
+        self.sync(answers)
         self.problem_label.hide()
 
-    def refresh(self, answers: Answers) -> None:
-        """Show or hide the fields whose need depends on other answers."""
-        for field in self.step.fields:
-            self.blocks[field.path].setVisible(field.needed(answers))
-
-    def save_answers(self, answers: dict[str, Any]) -> None:
+    def sync(self, answers: Answers) -> None:
+        """Make every input show the answer held (those that already do are left
+        alone) and show only the fields asked for these answers."""
         for path, field_input in self.inputs.items():
-            value = field_input.value()
-            if value is None:
-                answers.pop(path, None)
-            else:
-                answers[path] = value
+            value = answers.get(path)
+            if not field_input.shows(value):
+                field_input.set_value(value)
+        needed = set(self.step.needed_fields(answers))
+        for field in self.step.fields:
+            self.blocks[field.path].setVisible(field in needed)
 
     def validate(self, answers: Answers) -> str | None:
         """What keeps the user on this page (shown under the questions), or None."""

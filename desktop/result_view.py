@@ -9,13 +9,15 @@ The view (objectName ``result``) is a QTextBrowser, so its text is readable with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.evidence import EvidenceStore
+from core.evidence.currency import currency_sentence
 from core.questionnaire import Field
-from core.result import Item, Result
+from core.result import Item, Result, ResultFormatError
 from desktop.markup import escape
 
 if TYPE_CHECKING:
@@ -46,30 +48,46 @@ def _heading(text: str) -> str:
     return f'<h3 style="margin-top: 14px; margin-bottom: 4px;">{escape(text)}</h3>'
 
 
+def _title(title: str) -> str:
+    """A bold title and a line break (nothing for a saved result stored without titles)."""
+    return f"<b>{escape(title)}</b><br>" if title else "<br>"
+
+
 def _option(item: Item) -> str:
     label, colour = _STATUS_STYLE.get(item.status or "", (item.status or "", "#000000"))
     rationale = "".join(f"<li>{escape(r)}</li>" for r in item.rationale)
     body = (f'<b style="color:{colour};">{escape(label.upper())}</b>&nbsp;&nbsp;'
-            f"<b>{escape(item.title)}</b><br>{escape(item.text)} "
+            f"{_title(item.title)}{escape(item.text)} "
             f"{_markers(item.id, item.citations)}")
+    if item.strength:  # the source's own strength words
+        body += f"<br><i>{escape(item.strength)}</i>"
     if rationale:
         body += f'<ul style="margin-top: 2px;">{rationale}</ul>'
+    if item.harms:
+        harms = "".join(f"<li>{escape(h.text)} {_markers(item.id, h.citations)}</li>"
+                        for h in item.harms)
+        body += f'<b>Harms</b><ul style="margin-top: 2px;">{harms}</ul>'
     return _box(body, "#f4f8f4" if item.status == "preferred" else "#f5f7fb", colour)
 
 
 def _caution(item: Item) -> str:
-    label, colour, background, border = _SEVERITY_STYLE[item.severity or "note"]
-    body = (f'<b style="color:{colour};">{label}</b>&nbsp;&nbsp;<b>{escape(item.title)}</b>'
-            f"<br>{escape(item.text)} {_markers(item.id, item.citations)}")
+    label, colour, background, border = _SEVERITY_STYLE.get(
+        item.severity or "note", ((item.severity or "").upper(), "#37474f", "#eef2f5", "#90a4ae"))
+    label = escape(label)
+    body = (f'<b style="color:{colour};">{label}</b>&nbsp;&nbsp;{_title(item.title)}'
+            f"{escape(item.text)} {_markers(item.id, item.citations)}")
     return _box(body, background, border)
 
 
-def result_html(result: Result, store: EvidenceStore) -> str:
-    """The whole recommendation as rich text (used on screen; plain-text readable)."""
+def result_html(result: Result) -> str:
+    """The whole recommendation as rich text (used on screen; plain-text readable),
+    from the result alone: the live one and one read back from a saved case alike."""
+    evidence = currency_sentence(result.evidence_version, result.evidence_sources_through)
+    currency = f'<p style="color:#455a64;">{escape(evidence)}</p>'
     if not result.in_scope:
-        return (_heading("Outside the scope of this aid")
+        return (currency + _heading("Outside the scope of this aid")
                 + _box(escape(result.scope_reason or ""), "#fff8e1", "#f9a825"))
-    parts = [_heading("Options")]
+    parts = [currency, _heading("Options")]
     if result.options:
         parts += [_option(o) for o in result.options]
     else:
@@ -78,7 +96,8 @@ def result_html(result: Result, store: EvidenceStore) -> str:
     if result.plan:
         parts.append(_heading("Plan"))
         parts += [
-            f"<p><b>{escape(p.title)}</b>: {escape(p.text)} {_markers(p.id, p.citations)}</p>"
+            f"<p>{f'<b>{escape(p.title)}</b>: ' if p.title else ''}{escape(p.text)} "
+            f"{_markers(p.id, p.citations)}</p>"
             for p in result.plan
         ]
     if result.cautions:
@@ -86,56 +105,26 @@ def result_html(result: Result, store: EvidenceStore) -> str:
         parts += [_caution(c) for c in result.cautions]
     if result.outside_source:
         parts.append(_heading("Outside the source"))
-        for oid, text in zip(result.outside_ids, result.outside_source, strict=True):
-            title = store.statements[oid].title if oid in store.statements else ""
-            parts.append(_box(f"<b>OUTSIDE THE SOURCE</b>&nbsp;&nbsp;<b>{escape(title)}</b>"
-                              f"<br>{escape(text)}", "#fffde7", "#bdb76b"))
+        titles = result.outside_titles or ("",) * len(result.outside_source)
+        for title, text in zip(titles, result.outside_source, strict=True):
+            parts.append(_box(f"<b>OUTSIDE THE SOURCE</b>&nbsp;&nbsp;{_title(title)}"
+                              f"{escape(text)}", "#fffde7", "#bdb76b"))
     if result.references:
         parts.append(_heading("References"))
         parts += [f"<p>[{n}] {escape(citation)}</p>" for n, citation in result.references]
-    parts.append(f'<p style="color:#455a64;">Evidence {escape(result.evidence_version)}. '
-                 "Choose a reference marker such as [1] to see the reference and the "
-                 "evidence statement.</p>")
+    parts.append('<p style="color:#455a64;">Choose a reference marker such as [1] to see the '
+                 "reference and the evidence statement.</p>")
     return "".join(parts)
 
 
-def saved_result_html(saved: dict[str, Any]) -> str:
-    """A result as it was saved (its JSON), laid out plainly: its texts are the ones
-    the evidence of that day gave, so they are shown as stored, not looked up again."""
-    # Every value comes from the case store, a file: each is escaped, whatever its type.
-    if not saved.get("in_scope"):
-        return _box(_text(saved.get("scope_reason") or ""), "#fff8e1", "#f9a825")
-
-    def cites(item: dict[str, Any]) -> str:
-        return " ".join(f"[{_text(n)}]" for n in _list(item.get("citations")))
-
-    def items(key: str) -> list[dict[str, Any]]:
-        return [x for x in _list(saved.get(key)) if isinstance(x, dict)]
-
-    parts = []
-    for o in items("options"):
-        parts.append(f"<p><b>{_text(str(o.get('status', '')).upper())}</b> "
-                     f"{_text(o.get('text', ''))} {cites(o)}</p>")
-    if not saved.get("options"):
-        parts.append("<p>No option.</p>")
-    parts += [f"<p><b>Plan</b>: {_text(p.get('text', ''))} {cites(p)}</p>"
-              for p in items("plan")]
-    parts += [f"<p><b>{_text(str(c.get('severity', '')).upper())}</b> "
-              f"{_text(c.get('text', ''))} {cites(c)}</p>" for c in items("cautions")]
-    parts += [f"<p><b>OUTSIDE THE SOURCE</b> {_text(t)}</p>"
-              for t in _list(saved.get("outside_source"))]
-    parts += [f"<p>[{_text(r.get('n'))}] {_text(r.get('citation', ''))}</p>"
-              for r in items("references")]
-    return "".join(parts)
-
-
-def _text(value: object) -> str:
-    """Any stored value as escaped text for rich-text widgets."""
-    return escape(value if isinstance(value, str) else str(value))
-
-
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
+def saved_result_html(saved: Mapping[str, Any]) -> str:
+    """A result as it was saved (its JSON), read back into a :class:`Result` and laid
+    out like any other; one that no longer reads as a result says so (escaped)."""
+    try:
+        return result_html(Result.from_dict(saved))
+    except ResultFormatError as exc:
+        return _box(f"The result as saved cannot be read: {escape(str(exc))}",
+                    "#fff8e1", "#f9a825")
 
 
 def citation_html(store: EvidenceStore, statement_id: str, n: int) -> str:
@@ -160,10 +149,7 @@ class ResultView(QWidget):
         super().__init__(parent)
         self.store = store
         self.result: Result | None = None
-        from PySide6.QtCore import Qt  # here: the namespace costs start-up time
-
         self.header = QLabel(self)
-        self.header.setTextFormat(Qt.TextFormat.PlainText)  # carries stored versions
         self.header.setObjectName("result_state")
         self.header.setWordWrap(True)
         self.browser = QTextBrowser(self)
@@ -182,7 +168,10 @@ class ResultView(QWidget):
         layout.addWidget(self.citation, 1)
 
     def _state(self, text: str, colour: str) -> None:
-        self.header.setText(text)
+        # Escaped inside a tag (so Qt reads it as rich text and shows the characters):
+        # the state carries stored evidence versions. Not setTextFormat(PlainText): the
+        # Qt namespace it needs costs start-up time (checked in tests/desktop/test_app).
+        self.header.setText(f"<span>{escape(text)}</span>")
         self.header.setStyleSheet(f"font-weight: bold; color: {colour}; padding: 4px;")
 
     def show_error(self, message: str) -> None:
@@ -197,43 +186,54 @@ class ResultView(QWidget):
         self.citation.clear()
         self.citation.hide()
 
-    def show_incomplete(self, missing: list[Field]) -> None:
+    def show_incomplete(self, missing: list[Field], scope: Result | None = None) -> None:
+        """Not every answer is given yet; with ``scope``, the case is already known to
+        be outside the aid's scope (shown, without a case hash: there is no case yet)."""
         self.result = None
-        self._state("Incomplete", "#6d4c00")
         items = "".join(f"<li>{escape(f.label)}</li>" for f in missing)
-        self.browser.setHtml("<h3>Incomplete</h3><p>No recommendation until every "
-                             f"required answer is given. Still needed:</p><ul>{items}</ul>")
+        needed = f"Still needed:</p><ul>{items}</ul>"
+        if scope is not None:
+            self._state("Out of scope (case record incomplete)", "#6d4c00")
+            self.browser.setHtml(result_html(scope) + "<p>To save or export this case, "
+                                 f"complete its record. {needed}")
+        else:
+            self._state("Incomplete", "#6d4c00")
+            self.browser.setHtml("<h3>Incomplete</h3><p>No recommendation until every "
+                                 f"required answer is given. {needed}")
         self.citation.clear()
         self.citation.hide()
 
     def show_result(self, result: Result) -> None:
-        assert self.store is not None
         self.result = result
         warnings = sum(1 for c in result.cautions if c.severity == "warning")
-        if result.in_scope and warnings:
-            # Warnings can sit below the fold: the header always says they are there.
-            self._state(f"Recommendation: {warnings} warning{'s' if warnings > 1 else ''} "
-                        "(see Cautions)", "#8b0000")
+        # Warnings can sit below the fold: the header always says they are there.
+        warned = f"{warnings} warning{'s' if warnings > 1 else ''} (see Cautions)"
+        if result.in_scope and not result.options:
+            # nothing to recommend: never a green "Recommendation"
+            self._state("No option from the source (see Outside the source)"
+                        + (f"; {warned}" if warnings else ""), "#8b0000" if warnings
+                        else "#6d4c00")
+        elif result.in_scope and warnings:
+            self._state(f"Recommendation: {warned}", "#8b0000")
         elif result.in_scope:
             self._state("Recommendation", "#1b5e20")
         else:
             self._state("Out of scope", "#6d4c00")
-        self.browser.setHtml(result_html(result, self.store))
+        self.browser.setHtml(result_html(result))
         self.citation.clear()
         self.citation.setVisible(bool(result.references))  # nothing to choose otherwise
 
-    def show_comparison(self, saved: dict[str, Any], differences: list[str]) -> None:
+    def show_comparison(self, saved: Result, differences: list[str]) -> None:
         """A case saved under other evidence whose result differs today: say so, and
-        show today's result (already shown) above the result as it was saved."""
+        show today's result (already shown) above the result as it was saved (read
+        back with :meth:`Result.from_dict`, rendered the same way)."""
         current = self.result
-        if current is None or self.store is None:
+        if current is None:
             return
-        evidence = saved.get("evidence")
-        version = str(evidence.get("version", "?")) if isinstance(evidence, dict) else "?"
-        self._state(f"Saved under evidence {version}: today's evidence gives a "
-                    "different result. Both are shown.", "#8b0000")
-        saved_version = escape(version)
+        saved_version = escape(saved.evidence_version)
         today = escape(current.evidence_version)
+        self._state(f"Saved under evidence {saved_version}: today's evidence gives a "
+                    "different result. Both are shown.", "#8b0000")
         changed = "".join(f"<li>{escape(d)}</li>" for d in differences)
         self.browser.setHtml(
             _box(f"<b>This case was saved under evidence {saved_version}.</b> Today's "
@@ -241,9 +241,9 @@ class ResultView(QWidget):
                  f"first today's result, then the result as saved."
                  + (f"<ul>{changed}</ul>" if changed else ""), "#fdecea", "#c62828")
             + _heading(f"Today's result (evidence {today})")
-            + result_html(current, self.store)
+            + result_html(current)
             + _heading(f"Result as saved (evidence {saved_version})")
-            + saved_result_html(saved))
+            + result_html(saved))
 
     def _anchor(self, url: QUrl) -> None:
         text = url.toString()

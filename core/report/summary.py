@@ -17,6 +17,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.case import Case
+from core.evidence.currency import currency_sentence
+from core.questionnaire import answers_from_case, asked
 from core.report.template import (
     FONT,
     FONT_BOLD,
@@ -39,26 +41,6 @@ INTENDED_USE: Final = (
     "numbers or is marked as lying outside the source."
 )
 
-# Readable names for the case's answers, in the order the questionnaire asks them.
-ANSWER_LABELS: Final = (
-    ("label", "Case label"),
-    ("receptors.hr", "Hormone receptors"),
-    ("receptors.her2", "HER2"),
-    ("menopausal_status", "Menopausal status"),
-    ("setting", "Treatment setting"),
-    ("disease.visceral", "Visceral disease"),
-    ("disease.visceral_crisis", "Visceral crisis"),
-    ("disease.symptomatic", "Symptomatic"),
-    ("disease.rapidly_progressive", "Rapidly progressive"),
-    ("chemotherapy.contraindicated", "Chemotherapy contraindicated"),
-    ("chemotherapy.declined", "Chemotherapy declined"),
-    ("chemotherapy.months_given", "Months of chemotherapy given"),
-    ("chemotherapy.maximal_response", "Maximal response reached"),
-    ("chemotherapy.unacceptable_toxicity", "Chemotherapy: unacceptable toxicity"),
-    ("endocrine_responsive", "Endocrine-responsive"),
-    ("her2_therapy.unacceptable_toxicity", "HER2-targeted therapy: unacceptable toxicity"),
-    ("planned_regimen", "Planned regimen"),
-)
 _STATUS: Final = {"preferred": "Preferred", "consider": "Consider"}
 _SEVERITY: Final = {"warning": "Warning", "note": "Note"}
 
@@ -82,31 +64,10 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def answer_rows(case: Case) -> list[tuple[str, str]]:
-    """The case's answers as given, as (question, answer) text pairs."""
-    data = case.to_dict()
-    rows = []
-    for path, label in ANSWER_LABELS:
-        value: Any = data
-        for key in path.split("."):
-            value = value[key]
-        rows.append((label, _answer_text(path, value)))
-    return rows
-
-
-def _answer_text(path: str, value: Any) -> str:
-    if path == "planned_regimen":
-        if value is None:
-            return "not given"
-        parts = [name for key, name in (("chemotherapy", "chemotherapy"),
-                                        ("endocrine", "endocrine therapy"),
-                                        ("her2_targeted", "HER2-targeted therapy"))
-                 if value[key]]
-        return " + ".join(parts) if parts else "no systemic therapy"
-    if value is None:
-        return "not given"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value).replace("_", " ")
+    """The case's answers as (question, answer) text pairs: exactly the questions the
+    questionnaire asks for this case, labelled and worded by the fields table."""
+    answers = answers_from_case(case)
+    return [(f.label, f.answer_text(case.value(f.path))) for f in asked(answers)]
 
 
 def _cites(item_citations: tuple[int, ...]) -> str:
@@ -151,8 +112,29 @@ def _item_block(item: Item, tag: str, st: dict[str, ParagraphStyle]) -> Flowable
              bold_prefix=f"{tag} ·" if tag else ""),
         para(item.text, st["body"]),
     ]
+    if item.strength:
+        parts.append(para(item.strength, st["body"], bold_prefix="Strength:"))
     parts += [para(r, st["bullet"], bullet="•") for r in item.rationale]
+    if item.harms:
+        parts.append(para("Harms (confirmed in the cited trials and guideline):", st["body"]))
+        parts += [para(f"{h.text} {_cites(h.citations)}", st["bullet"], bullet="•")
+                  for h in item.harms]
     return KeepTogether(parts)
+
+
+def plan_check_text(result: Result) -> str | None:
+    """The plan-check line: which options the planned regimen corresponds to (None when
+    no regimen was given or the case is out of scope).
+
+    The option titles come from the result itself, so the line names what is shown.
+    """
+    if result.plan_matches is None:
+        return None
+    titles = {o.id: o.title for o in result.options}
+    if not result.plan_matches:
+        return "The planned regimen matches none of the options."
+    return ("The planned regimen corresponds to: "
+            + "; ".join(titles[m] for m in result.plan_matches) + ".")
 
 
 def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowable]:
@@ -165,7 +147,10 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
         ("Date", info.date_text()),
         ("Clinician", info.clinician or "(not given)"),
         ("Institution", info.institution or "(not given)"),
-        ("Evidence", f"version {result.evidence_version}, SHA-256 {result.evidence_sha256}"),
+        ("Evidence", f"version {result.evidence_version}, SHA-256 {result.evidence_sha256}. "
+                     + currency_sentence(result.evidence_version,
+                                         result.evidence_sources_through)),
+        ("Evidence pack", result.evidence_pack or "not a signed pack"),
         ("Case SHA-256", result.case_sha256),
     ]
     story.append(_table([[k, v] for k, v in facts], [32 * mm, width - 32 * mm], st["small"]))
@@ -192,6 +177,9 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
                               "(see below).", st["body"]))
         for o in result.options:
             story.append(_item_block(o, _STATUS.get(o.status or "", ""), st))
+        check = plan_check_text(result)
+        if check:
+            story.append(para(check, st["body"], bold_prefix="Plan check:"))
         if result.plan:
             story.append(para("Plan", st["h2"]))
             for p in result.plan:
@@ -221,6 +209,7 @@ def build_summary(case: Case, result: Result, info: DocumentInfo | None = None) 
     info = info or DocumentInfo()
     marks = PageMarks(title=f"{PRODUCT} · {TITLE}", case_sha256=result.case_sha256,
                       evidence_version=result.evidence_version,
+                      evidence_pack=result.evidence_pack,
                       footer_note="Printed pages match their inputs by the case SHA-256 "
                                   "and the QR code.")
     return render(

@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case
 from core.cli import main
+from core.evidence import default_store_path
 from tests.core.test_case import BASE
 from tests.core.test_cli import cli
 
@@ -131,6 +132,25 @@ def test_fuzz_single_reader_huge_integers_and_surrogates(where: str, value: str)
         str(exc).encode("utf-8")  # no lone surrogate in the message
 
 
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["label", "months"]), _HOSTILE_VALUES)
+def test_fuzz_single_command_huge_integers_and_surrogates(tmp_path_factory, capsys,
+                                                          where: str, value: str) -> None:
+    """``recommend CASE.json``: a result (exit 0) or one printable line (exit 2)."""
+    text = _case_text(label_json=value) if where == "label" else _case_text(months=value)
+    path = tmp_path_factory.mktemp("single") / "case.json"
+    path.write_text(text, encoding="utf-8")
+    code = main(["recommend", str(path)])
+    captured = capsys.readouterr()
+    if code == 0:
+        assert json.loads(captured.out)["format"] == "hrher2-aid.result/1"
+    else:
+        assert code == 2 and captured.out == ""
+        assert captured.err.startswith("hrher2-aid: invalid case: ")
+        assert captured.err.count("\n") == 1 and "unexpected" not in captured.err
+
+
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=1, max_value=3 * MAX_CASE_BYTES))
 def test_fuzz_single_reader_over_long_input(size: int) -> None:
@@ -221,8 +241,6 @@ def test_item5_report_refuses_to_write_over_its_input_case(tmp_path: Path, capsy
 
 
 def test_item5_report_refuses_to_write_over_the_evidence_store(tmp_path: Path, capsys) -> None:
-    from core.evidence import default_store_path
-
     store = tmp_path / "evidence.pdf"
     store.write_bytes(default_store_path().read_bytes())
     before = store.read_bytes()
@@ -230,6 +248,9 @@ def test_item5_report_refuses_to_write_over_the_evidence_store(tmp_path: Path, c
                  "--evidence", str(store)])
     assert code == 2 and "is the evidence store" in capsys.readouterr().err
     assert store.read_bytes() == before
+    shipped = default_store_path()  # the default store is an input too
+    code = main(["report", str(_file(tmp_path, json.dumps(BASE))), "-o", str(shipped)])
+    assert code == 2 and "is the evidence store" in capsys.readouterr().err
 
 
 # --- items 9 and 10: scripts the reports cannot print are refused, naming the field ---------

@@ -162,7 +162,7 @@ def test_item6_label_of_80_emoji_survives_the_questionnaire_and_save(
         view.go_next()
     assert view.current_id == "label"
     assert window.findChild(QLineEdit, "label").text() == label
-    window.questionnaire.answers_changed.emit()  # an edit elsewhere: the case is saved
+    window.setWindowModified(True)  # an edit elsewhere: the case is saved
     assert window.save_case()
     assert json.loads(path.read_text(encoding="utf-8"))["label"] == label
     assert [r.label for r in CaseStore.open().list()] == [label]
@@ -256,16 +256,23 @@ def test_item12_every_message_box_is_plain_text(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_item12_result_as_saved_escapes_every_stored_value() -> None:
+    """The saved result is read back into a Result (Result.from_dict) and laid out like
+    any other: every stored text is escaped; one that no longer reads says so."""
     hostile = '<img src="x.png">'
-    saved = {"in_scope": True,
-             "options": [{"status": "preferred", "text": "t", "citations": [hostile, 2]}],
-             "plan": [{"text": "p", "citations": [hostile]}],
-             "cautions": [{"severity": hostile, "text": 5, "citations": []}],
+    saved = {"format": "hrher2-aid.result/1", "in_scope": True, "scope_reason": None,
+             "options": [{"id": "x", "status": hostile, "text": hostile,
+                          "rationale": [hostile], "citations": [2]}],
+             "plan": [{"id": "p", "text": hostile, "citations": [1]}],
+             "cautions": [{"id": "c", "severity": hostile, "text": 5, "citations": []}],
              "outside_source": [hostile],
-             "references": [{"n": hostile, "citation": hostile}]}
+             "references": [{"n": 1, "citation": hostile}],
+             "evidence": {"version": hostile, "sha256": "0"}, "case_sha256": ""}
     html = saved_result_html(saved)
     assert "<img" not in html
-    assert html.lower().count("&lt;img") == 6  # a severity is shown in capitals
+    # a status and a severity (in capitals) and the evidence version, too
+    assert html.lower().count("&lt;img") == 8
+    broken = saved_result_html({**saved, "references": [{"n": hostile, "citation": "c"}]})
+    assert "<img" not in broken and "cannot be read" in broken
 
 
 def test_item3_clinician_name_asked_at_export_is_checked_before_it_is_kept(
@@ -277,3 +284,20 @@ def test_item3_clinician_name_asked_at_export_is_checked_before_it_is_kept(
     assert len(shown.errors) == 1 and "at most 100 characters" in shown.errors[0][1]
     assert settings.load()["report/clinician_name"] == ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_item12_tool_tips_show_file_names_and_snippets_as_typed(qtbot: Any,
+                                                                tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt as QtNS
+
+    from desktop.audit_view import AuditDialog
+
+    hostile = '<img src="x.png">.pdf'
+    with CaseStore.open(tmp_path / "cases.sqlite") as store:
+        store.record_export(None, [hostile], "aa" * 32, "2026.1")
+        dialog = AuditDialog(store)
+        qtbot.addWidget(dialog)
+        model = dialog.audit.model
+        tip = model.data(model.index(0, 2), QtNS.ItemDataRole.ToolTipRole)
+        assert "<img" not in tip and "&lt;img src=&quot;x.png&quot;&gt;.pdf" in tip
+        dialog.close()
