@@ -37,7 +37,6 @@ def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
     an embedded key, whole-file SHA-256, completeness, SQLite checks:
     :func:`core.evidence.load_evidence`); a pack that fails its check gives a window
     that shows the error and recommends nothing (``window.evidence_error`` says why)."""
-    from desktop import evidence_changes
     from desktop.main_window import MainWindow
 
     try:
@@ -46,7 +45,6 @@ def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
         window = MainWindow(None, str(exc))
     else:
         window = MainWindow(store)
-    evidence_changes.install(window)
     return window
 
 

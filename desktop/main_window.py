@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         tools = self.tools_menu = bar.addMenu("&Tools")
         tools.addAction(self._action("&Evidence browser",
                                      lambda: self.tabs.setCurrentIndex(1), "Ctrl+E"))
+        tools.addAction(self._action("Compare evidence &packs…", self.show_evidence_changes))
         tools.addAction(self._action("&Settings…", self.show_settings))
         tools.addAction(self._action("&Audit log…", self.records.show_audit))
         help_menu = self.help_menu = bar.addMenu("&Help")
@@ -365,6 +366,13 @@ class MainWindow(QMainWindow):
         from desktop.settings_dialog import SettingsDialog
 
         dialogs.exec_dialog(SettingsDialog(self))
+
+    def show_evidence_changes(self) -> None:
+        """Tools ▸ Compare evidence packs… (its module loads when chosen)."""
+        from desktop import dialogs
+        from desktop.evidence_changes import EvidenceChangesDialog
+
+        dialogs.exec_dialog(EvidenceChangesDialog(self.store, self))
 
     def show_user_guide(self) -> None:
         """The user guide in a window of its own, beside the app (not modal)."""

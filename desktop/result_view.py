@@ -149,10 +149,7 @@ class ResultView(QWidget):
         super().__init__(parent)
         self.store = store
         self.result: Result | None = None
-        from PySide6.QtCore import Qt  # here: the namespace costs start-up time
-
         self.header = QLabel(self)
-        self.header.setTextFormat(Qt.TextFormat.PlainText)  # carries stored versions
         self.header.setObjectName("result_state")
         self.header.setWordWrap(True)
         self.browser = QTextBrowser(self)
@@ -171,7 +168,10 @@ class ResultView(QWidget):
         layout.addWidget(self.citation, 1)
 
     def _state(self, text: str, colour: str) -> None:
-        self.header.setText(text)
+        # Escaped inside a tag (so Qt reads it as rich text and shows the characters):
+        # the state carries stored evidence versions. Not setTextFormat(PlainText): the
+        # Qt namespace it needs costs start-up time (checked in tests/desktop/test_app).
+        self.header.setText(f"<span>{escape(text)}</span>")
         self.header.setStyleSheet(f"font-weight: bold; color: {colour}; padding: 4px;")
 
     def show_error(self, message: str) -> None:

@@ -87,7 +87,7 @@ def test_out_of_scope_and_incomplete(qtbot: Any) -> None:
         "disease": {"visceral": True, "symptomatic": False}}))
     view.show_result(result)
     assert STORE.statements["scope.her2_negative"].text in view.browser.toPlainText()
-    assert view.header.text() == "Out of scope"
+    assert view.header.text() == "<span>Out of scope</span>"
     view.show_incomplete([FIELDS_BY_PATH["setting"], FIELDS_BY_PATH["disease.visceral"]])
     text = view.browser.toPlainText()
     assert "Incomplete" in text and "Treatment setting" in text and "Visceral metastases" in text
