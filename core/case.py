@@ -17,23 +17,30 @@ core.case.CaseError: receptors.hr: must be one of positive, negative, unknown (g
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
+import stat
 from collections.abc import Mapping
 from typing import Any, BinaryIO, Final, NamedTuple
 
 from core.digest import sha256_hex
+from core.fields import (
+    ENDOCRINE_RESPONSIVE_VALUES,
+    FIELDS,
+    HER2_VALUES,
+    HR_VALUES,
+    LABEL_MAX,
+    MENOPAUSAL_VALUES,
+    REQUIRED,
+    SETTINGS,
+    CaseField,
+    normalize_label,
+)
 
 CASE_FORMAT: Final = "hrher2-aid.case/1"
 MAX_CASE_BYTES: Final = 1_000_000
-LABEL_MAX: Final = 80
-
-HR_VALUES: Final = ("positive", "negative", "unknown")
-HER2_VALUES: Final = ("positive", "negative", "equivocal", "unknown")
-MENOPAUSAL_VALUES: Final = ("postmenopausal", "premenopausal", "unknown")
-SETTINGS: Final = ("first_line", "after_induction", "progression")
-ENDOCRINE_RESPONSIVE_VALUES: Final = ("yes", "no", "unknown")
 
 
 class CaseError(ValueError):
@@ -95,42 +102,38 @@ class Case(NamedTuple):
     planned_regimen: PlannedRegimen | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The case as JSON-ready data, defaults included (the canonical content).
+        """The case as JSON-ready data, defaults included (the canonical content),
+        laid out by the fields table.
 
         Keys are written in sorted order so that :meth:`canonical_json` need not sort
         them (the batch path hashes every case).
         """
-        ch = self.chemotherapy
-        pr = self.planned_regimen
-        return {
-            "chemotherapy": {
-                "contraindicated": ch.contraindicated,
-                "declined": ch.declined,
-                "maximal_response": ch.maximal_response,
-                "months_given": ch.months_given,
-                "unacceptable_toxicity": ch.unacceptable_toxicity,
-            },
-            "disease": {
-                "rapidly_progressive": self.disease.rapidly_progressive,
-                "symptomatic": self.disease.symptomatic,
-                "visceral": self.disease.visceral,
-                "visceral_crisis": self.disease.visceral_crisis,
-            },
-            "endocrine_responsive": self.endocrine_responsive,
-            "format": CASE_FORMAT,
-            "her2_therapy": {"unacceptable_toxicity": self.her2_therapy.unacceptable_toxicity},
-            "label": self.label,
-            "menopausal_status": self.menopausal_status,
-            "planned_regimen": None
-            if pr is None
-            else {
-                "chemotherapy": pr.chemotherapy,
-                "endocrine": pr.endocrine,
-                "her2_targeted": pr.her2_targeted,
-            },
-            "receptors": {"her2": self.receptors.her2, "hr": self.receptors.hr},
-            "setting": self.setting,
-        }
+        out: dict[str, Any] = {}
+        for key, subs in _LAYOUT:
+            if key == "format":
+                out[key] = CASE_FORMAT
+                continue
+            value = getattr(self, key)
+            if subs is None or value is None:
+                out[key] = value
+            else:
+                out[key] = {sub: getattr(value, sub) for sub in subs}
+        return out
+
+    def value(self, path: str) -> Any:
+        """The value at a field path (``"disease.visceral"``); a planned regimen's
+        ``"planned_regimen"`` is whether one is given.
+
+        >>> parse_case({"format": CASE_FORMAT, "setting": "progression",
+        ...     "receptors": {"hr": "positive", "her2": "positive"},
+        ...     "disease": {"visceral": False, "symptomatic": True}}).value("disease.symptomatic")
+        True
+        """
+        head, _, sub = path.partition(".")
+        value = getattr(self, head)
+        if not sub:
+            return value is not None if head == "planned_regimen" else value
+        return None if value is None else getattr(value, sub)
 
     def canonical_json(self) -> str:
         """Sorted keys, no insignificant whitespace, defaults filled in."""
@@ -212,8 +215,37 @@ def read_case_bytes(source: str | os.PathLike[str] | BinaryIO) -> bytes:
 
 
 def read_case_file(path: str | os.PathLike[str]) -> Case:
-    """Read and validate one case file (see :func:`read_case_bytes`)."""
-    return loads_case(read_case_bytes(path))
+    """Read and validate one case file (see :func:`read_case_bytes`).
+
+    Only a regular file is read: a named pipe would block the reader (the app's
+    window) until someone writes to it, and a device never ends. The file is opened
+    without blocking and refused by its type, as an OSError saying what it is.
+    """
+    return loads_case(read_regular_file(path))
+
+
+def read_regular_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a case file (see :func:`read_case_bytes`), read only when it is a
+    regular file; anything else is an OSError saying what it is."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        kind = _file_kind(os.fstat(fd).st_mode)
+        if kind:
+            raise OSError(errno.EINVAL, f"is {kind}, not a case file", str(path))
+        return read_case_bytes(fh)
+
+
+def _file_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 _TOO_LARGE: Final = f"input too large (a case is at most {MAX_CASE_BYTES:,} bytes)"
@@ -268,48 +300,83 @@ def _object(value: object, path: str, fields: frozenset[str]) -> Mapping[str, An
     return value
 
 
-def _choice(obj: Mapping[str, Any], key: str, path: str, values: tuple[str, ...],
-            default: str | None = None) -> str:
-    where = f"{path}.{key}" if path else key
-    if key not in obj:
-        if default is None:
-            raise CaseError(where, "required field is missing")
-        return default
-    value = obj[key]
-    if value in values and type(value) is str:
-        return str(value)
-    if type(value) is not str:
-        raise CaseError(where, f"must be one of {', '.join(values)} (got {_describe(value)})")
-    raise CaseError(where, f"must be one of {', '.join(values)} (got {_shown(value)})")
+_GROUP_TYPES: Final[dict[str, type[Any]]] = {
+    "receptors": Receptors, "disease": Disease, "chemotherapy": Chemotherapy,
+    "her2_therapy": Her2Therapy, "planned_regimen": PlannedRegimen,
+}
+_GROUPS: Final[dict[str, frozenset[str]]] = {
+    group: frozenset(f.path.partition(".")[2] for f in FIELDS if f.path.startswith(group + "."))
+    for group in _GROUP_TYPES
+}
+# A group the format requires (it holds a field with no default) vs one that may be absent.
+_REQUIRED_GROUPS: Final = frozenset(
+    g for g in _GROUP_TYPES
+    if any(f.default is REQUIRED and f.path.startswith(g + ".") for f in FIELDS)
+    and g != "planned_regimen"
+)
+_TOP: Final = frozenset({"format", *(f.path.partition(".")[0] for f in FIELDS)})
+# (key, sorted sub-keys or None) in sorted order: how to_dict lays a case out
+_LAYOUT: Final = tuple(
+    (key, tuple(sorted(_GROUPS[key])) if key in _GROUP_TYPES else None) for key in sorted(_TOP)
+)
 
 
-def _flag(obj: Mapping[str, Any], key: str, path: str, default: bool | None = None) -> bool:
-    where = f"{path}.{key}" if path else key
+def _check(field: CaseField, obj: Mapping[str, Any], key: str, setting: object) -> Any:
+    """The value of one field (its default when absent), checked against the table."""
+    where = field.path
     if key not in obj:
-        if default is None:
+        if field.default is REQUIRED:
             raise CaseError(where, "required field is missing")
-        return default
-    value = obj[key]
-    if type(value) is not bool:
-        raise CaseError(where, f"must be true or false (got {_describe(value)})")
+        value = field.default
+    else:
+        value = obj[key]
+        if value is not None or not field.nullable:
+            value = _typed(field, value)
+    if value is None and setting in field.required_in:
+        raise CaseError(where, f"required when setting is {setting}")
     return value
 
 
-_TOP: Final = frozenset({
-    "format", "label", "receptors", "menopausal_status", "setting", "disease",
-    "chemotherapy", "endocrine_responsive", "her2_therapy", "planned_regimen",
-})
-_RECEPTORS: Final = frozenset({"hr", "her2"})
-_DISEASE: Final = frozenset({"visceral", "visceral_crisis", "symptomatic", "rapidly_progressive"})
-_CHEMO: Final = frozenset({
-    "contraindicated", "declined", "months_given", "maximal_response", "unacceptable_toxicity",
-})
-_HER2_THERAPY: Final = frozenset({"unacceptable_toxicity"})
-_REGIMEN: Final = frozenset({"chemotherapy", "endocrine", "her2_targeted"})
+def _typed(field: CaseField, value: object) -> Any:
+    where = field.path
+    if field.kind == "choice":
+        values = tuple(str(c.value) for c in field.choices)
+        if type(value) is not str:
+            raise CaseError(where, f"must be one of {', '.join(values)} "
+                                   f"(got {_describe(value)})")
+        if value not in values:
+            raise CaseError(where, f"must be one of {', '.join(values)} (got {_shown(value)})")
+        return value
+    if field.kind == "bool":
+        if type(value) is not bool:
+            allowed = "true, false or null" if field.nullable else "true or false"
+            raise CaseError(where, f"must be {allowed} (got {_describe(value)})")
+        return value
+    if field.kind == "number":
+        if type(value) not in (int, float):
+            raise CaseError(where, f"must be a number or null (got {_describe(value)})")
+        number: float = value  # type: ignore[assignment]
+        if not math.isfinite(number) or not field.minimum <= number <= field.maximum:
+            raise CaseError(where, f"must be between {field.minimum:g} and "
+                                   f"{field.maximum:g} (got {_shown(number)})")
+        if type(number) is float and number.is_integer():
+            return int(number)  # 4.0 and 4 are the same case, with the same hash
+        return number
+    if field.kind == "text":
+        if type(value) is not str:
+            raise CaseError(where, f"must be a string or null (got {_describe(value)})")
+        if len(value) > field.max_length:
+            raise CaseError(where, f"at most {field.max_length} characters (got {len(value)})")
+        if _has_surrogate(value):
+            raise CaseError(where, "not valid text: holds an unpaired surrogate "
+                                   "(a \\ud800-\\udfff escape on its own)")
+        return normalize_label(value)
+    raise AssertionError(f"no reader for a {field.kind} field")  # the regimen is a group
 
 
 def parse_case(data: object) -> Case:
-    """Validate decoded JSON against ``hrher2-aid.case/1`` and fill in defaults."""
+    """Validate decoded JSON against ``hrher2-aid.case/1`` and fill in defaults, field by
+    field as the table in :mod:`core.fields` declares them."""
     if type(data) is not dict:
         raise CaseError("", f"the case must be a JSON object (got {_describe(data)})")
     top = _object(data, "", _TOP)
@@ -318,91 +385,38 @@ def parse_case(data: object) -> Case:
     if top["format"] != CASE_FORMAT or type(top["format"]) is not str:
         raise CaseError("format", f"must be {CASE_FORMAT!r} (got {_shown(top['format'])})")
 
-    label = top.get("label")
-    if label is not None:
-        if type(label) is not str:
-            raise CaseError("label", f"must be a string or null (got {_describe(label)})")
-        if len(label) > LABEL_MAX:
-            raise CaseError("label", f"at most {LABEL_MAX} characters (got {len(label)})")
-        if _has_surrogate(label):
-            raise CaseError("label", "not valid text: holds an unpaired surrogate "
-                                     "(a \\ud800-\\udfff escape on its own)")
+    values: dict[str, Any] = {}
+    groups: dict[str, Mapping[str, Any] | None] = {}
+    setting: object = None
+    for field in FIELDS:
+        head, _, key = field.path.partition(".")
+        if field.kind == "regimen":
+            planned = top.get(head)
+            groups[head] = None if planned is None else _object(planned, head, _GROUPS[head])
+            continue
+        if not key:
+            values[head] = _check(field, top, head, setting)
+            if head == "setting":
+                setting = values[head]
+            continue
+        if head not in groups:
+            if head not in top and head in _REQUIRED_GROUPS:
+                raise CaseError(head, "required field is missing")
+            groups[head] = _object(top.get(head, {}), head, _GROUPS[head])
+        obj = groups[head]
+        if obj is not None:
+            values[field.path] = _check(field, obj, key, setting)
 
-    if "receptors" not in top:
-        raise CaseError("receptors", "required field is missing")
-    rec = _object(top["receptors"], "receptors", _RECEPTORS)
-    receptors = Receptors(
-        hr=_choice(rec, "hr", "receptors", HR_VALUES),
-        her2=_choice(rec, "her2", "receptors", HER2_VALUES),
-    )
-    menopausal = _choice(top, "menopausal_status", "", MENOPAUSAL_VALUES, "unknown")
-    setting = _choice(top, "setting", "", SETTINGS)
-
-    if "disease" not in top:
-        raise CaseError("disease", "required field is missing")
-    dis = _object(top["disease"], "disease", _DISEASE)
-    disease = Disease(
-        visceral=_flag(dis, "visceral", "disease"),
-        symptomatic=_flag(dis, "symptomatic", "disease"),
-        visceral_crisis=_flag(dis, "visceral_crisis", "disease", False),
-        rapidly_progressive=_flag(dis, "rapidly_progressive", "disease", False),
-    )
-
-    chemotherapy = _parse_chemotherapy(top.get("chemotherapy", {}), setting)
-    endocrine = _choice(top, "endocrine_responsive", "", ENDOCRINE_RESPONSIVE_VALUES, "unknown")
-    her2_obj = _object(top.get("her2_therapy", {}), "her2_therapy", _HER2_THERAPY)
-    her2_therapy = Her2Therapy(_flag(her2_obj, "unacceptable_toxicity", "her2_therapy", False))
-
-    planned = top.get("planned_regimen")
-    regimen = None
-    if planned is not None:
-        reg = _object(planned, "planned_regimen", _REGIMEN)
-        regimen = PlannedRegimen(
-            chemotherapy=_flag(reg, "chemotherapy", "planned_regimen"),
-            endocrine=_flag(reg, "endocrine", "planned_regimen"),
-            her2_targeted=_flag(reg, "her2_targeted", "planned_regimen"),
-        )
-
-    return Case(
-        receptors=receptors, setting=setting, disease=disease, label=label,
-        menopausal_status=menopausal, chemotherapy=chemotherapy,
-        endocrine_responsive=endocrine, her2_therapy=her2_therapy, planned_regimen=regimen,
-    )
+    built: dict[str, Any] = {}
+    for head, cls in _GROUP_TYPES.items():
+        built[head] = None if groups.get(head) is None else cls(
+            **{sub: values[f"{head}.{sub}"] for sub in cls._fields})
+    return Case(**{k: v for k, v in values.items() if "." not in k}, **built)
 
 
-def _parse_chemotherapy(value: object, setting: str) -> Chemotherapy:
-    ch = _object(value, "chemotherapy", _CHEMO)
-    months = ch.get("months_given")
-    if months is not None:
-        if type(months) not in (int, float):
-            raise CaseError(
-                "chemotherapy.months_given", f"must be a number or null (got {_describe(months)})"
-            )
-        if not math.isfinite(months) or not 0 <= months <= 60:
-            raise CaseError(
-                "chemotherapy.months_given", f"must be between 0 and 60 (got {_shown(months)})"
-            )
-        if type(months) is float and months.is_integer():
-            months = int(months)  # 4.0 and 4 are the same case, with the same hash
-    response = ch.get("maximal_response")
-    if response is not None and type(response) is not bool:
-        raise CaseError(
-            "chemotherapy.maximal_response",
-            f"must be true, false or null (got {_describe(response)})",
-        )
-    if setting == "after_induction":
-        if months is None:
-            raise CaseError(
-                "chemotherapy.months_given", "required when setting is after_induction"
-            )
-        if response is None:
-            raise CaseError(
-                "chemotherapy.maximal_response", "required when setting is after_induction"
-            )
-    return Chemotherapy(
-        contraindicated=_flag(ch, "contraindicated", "chemotherapy", False),
-        declined=_flag(ch, "declined", "chemotherapy", False),
-        months_given=months,
-        maximal_response=response,
-        unacceptable_toxicity=_flag(ch, "unacceptable_toxicity", "chemotherapy", False),
-    )
+__all__ = [
+    "CASE_FORMAT", "ENDOCRINE_RESPONSIVE_VALUES", "HER2_VALUES", "HR_VALUES", "LABEL_MAX",
+    "MENOPAUSAL_VALUES", "SETTINGS", "Case", "CaseError", "Chemotherapy", "Disease",
+    "Her2Therapy", "PlannedRegimen", "Receptors", "loads_case", "parse_case",
+    "read_case_bytes", "read_case_file",
+]

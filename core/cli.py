@@ -123,7 +123,8 @@ def _recommend_batch(args: argparse.Namespace) -> int:
             number += 1
             if len(raw) == limit and not raw.endswith(b"\n"):
                 message = (f"line {number} is longer than a case can be "
-                           f"({MAX_CASE_BYTES:,} bytes); the rest of {args.batch} was not read")
+                           f"({MAX_CASE_BYTES:,} bytes); the rest of "
+                           f"{'standard input' if args.batch == '-' else args.batch} was not read")
                 buffer.append(error_line(number, message))
                 _flush(out, buffer)
                 return _fail(message, EXIT_INVALID)
@@ -180,7 +181,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         documents = {Path(args.output): build_summary(case, result, info)}
         if args.handout:
-            documents[Path(args.handout)] = build_handout(case, result, store, info)
+            documents[Path(args.handout)] = build_handout(case, result, info)
         written = write_pdfs(documents)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
@@ -200,9 +201,11 @@ def _same_file(a: str, b: str) -> bool:
 
 def _check_output_name(name: str, option: str, args: argparse.Namespace) -> None:
     """Refuse an output that would replace an input, or that names no PDF file."""
-    inputs = [(args.case, "the input case file")]
-    if getattr(args, "evidence", None):
-        inputs.append((args.evidence, "the evidence store"))
+    from core.evidence import default_store_path
+
+    inputs = [(args.case, "the input case file"),
+              (getattr(args, "evidence", None) or str(default_store_path()),
+               "the evidence store")]
     for path, what in inputs:
         if path != "-" and _same_file(name, path):
             raise UsageError(f"{option} {name}: is {what}; the PDF would replace it "

@@ -13,10 +13,11 @@ two cases with the same decision.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, Final, NamedTuple
 
 from core.case import Case
-from core.evidence import EvidenceStore
+from core.evidence import EvidenceStore, Harm
 from core.rules import Decision, decide
 
 RESULT_FORMAT: Final = "hrher2-aid.result/1"
@@ -37,9 +38,27 @@ class Item(NamedTuple):
     status: str | None = None
     severity: str | None = None
     rationale: tuple[str, ...] = ()
+    #: options: the status sentence, in the source's own strength words
+    strength: str = ""
+    #: options: the harms the sources confirm (each with its citation)
+    harms: tuple[Harm, ...] = ()
+
+
+class Plain(NamedTuple):
+    """The patient handout's words for one statement (the evidence store's ``plain*``
+    fields): its text and, for an option, a plain title, benefits and uncertainties."""
+
+    text: str
+    title: str = ""
+    benefits: tuple[str, ...] = ()
+    uncertainties: tuple[str, ...] = ()
 
 
 class Result(NamedTuple):
+    """Everything any output shows about one case: the JSON, the result view, the
+    saved-result view, the clinician summary and the patient handout all render from
+    this (never from the rules or the evidence store)."""
+
     in_scope: bool
     scope_reason: str | None
     options: tuple[Item, ...]
@@ -57,9 +76,26 @@ class Result(NamedTuple):
     #: ids of the options whose components equal the planned regimen's, in option
     #: order; None when no regimen was given or the case is out of scope
     plan_matches: tuple[str, ...] | None = None
+    #: the ``scope.*`` statement ids behind ``scope_reason`` (out of scope only)
+    scope_ids: tuple[str, ...] = ()
+    #: the titles of the ``outside_ids`` statements, in the same order
+    outside_titles: tuple[str, ...] = ()
+    #: plain-language words per statement id (scope, options, plan, cautions, outside)
+    plain: tuple[tuple[str, Plain], ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """The contract's JSON object, keys in the contract's order."""
+    def plain_for(self, statement_id: str) -> Plain | None:
+        """The plain-language words of one statement of this result, if the evidence
+        gave any."""
+        for sid, words in self.plain:
+            if sid == statement_id:
+                return words
+        return None
+
+    def to_dict(self, *, complete: bool = False) -> dict[str, Any]:
+        """The contract's JSON object, keys in the contract's order. With ``complete``,
+        a ``display`` object adds what the screens and the handout also show (titles,
+        scope ids, plain-language words), so :meth:`from_dict` gives back an equal
+        result."""
         return {
             "format": RESULT_FORMAT,
             "in_scope": self.in_scope,
@@ -83,11 +119,84 @@ class Result(NamedTuple):
             "case_sha256": self.case_sha256,
             "contract": self.contract,
             "plan_matches": None if self.plan_matches is None else list(self.plan_matches),
+        } | ({"display": self._display()} if complete else {})
+
+    def _display(self) -> dict[str, Any]:
+        items = self.options + self.plan + self.cautions
+        return {
+            "scope_ids": list(self.scope_ids),
+            "outside_ids": list(self.outside_ids),
+            "outside_titles": list(self.outside_titles),
+            "titles": {i.id: i.title for i in items},
+            "plain": {sid: {"text": p.text, "title": p.title, "benefits": list(p.benefits),
+                            "uncertainties": list(p.uncertainties)}
+                      for sid, p in self.plain},
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
+        """A result read back from its JSON (:meth:`to_dict`), e.g. as a case was saved.
+
+        A contract-only object (no ``display``) gives items without titles and no
+        plain-language words. Raises :class:`ResultFormatError` on anything else.
+        """
+        try:
+            return _from_dict(cls, data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ResultFormatError(f"not a {RESULT_FORMAT} object ({type(exc).__name__}: "
+                                    f"{exc})") from None
 
     def to_json(self, indent: int | None = None) -> str:
         """Canonical JSON text: the same result always gives the same bytes."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+class ResultFormatError(ValueError):
+    """A saved result that does not read as ``hrher2-aid.result/1``."""
+
+
+def _from_dict(cls: type[Result], data: Mapping[str, Any]) -> Result:
+    if data.get("format") != RESULT_FORMAT:
+        raise ValueError(f"format is {data.get('format')!r}")
+    display = data.get("display") or {}
+    titles: Mapping[str, str] = display.get("titles", {})
+
+    def cites(entry: Mapping[str, Any]) -> tuple[int, ...]:
+        return tuple(int(n) for n in entry["citations"])
+
+    def text(value: object) -> str:
+        # stored values are data from a file: whatever they hold is shown as text
+        return value if isinstance(value, str) else str(value)
+
+    def item(entry: Mapping[str, Any], **kw: Any) -> Item:
+        sid = text(entry.get("id", ""))
+        return Item(id=sid, title=text(titles.get(sid, "")), text=text(entry["text"]),
+                    citations=cites(entry), **kw)
+
+    options = tuple(item(o, status=text(o["status"]),
+                         rationale=tuple(text(r) for r in o.get("rationale", ())))
+                    for o in data["options"])
+    plan = tuple(item(p) for p in data["plan"])
+    cautions = tuple(item(c, severity=text(c["severity"])) for c in data["cautions"])
+    evidence = data["evidence"]
+    plain = tuple((sid, Plain(p["text"], p.get("title", ""), tuple(p.get("benefits", ())),
+                              tuple(p.get("uncertainties", ()))))
+                  for sid, p in display.get("plain", {}).items())
+    return cls(
+        in_scope=bool(data["in_scope"]),
+        scope_reason=None if data["scope_reason"] is None else text(data["scope_reason"]),
+        options=options, plan=plan, cautions=cautions,
+        outside_source=tuple(text(t) for t in data["outside_source"]),
+        outside_ids=tuple(display.get("outside_ids", ())),
+        references=tuple((int(r["n"]), text(r["citation"])) for r in data["references"]),
+        evidence_version=text(evidence["version"]), evidence_sha256=text(evidence["sha256"]),
+        evidence_sources_through=int(evidence.get("sources_through") or 0),
+        contract=str(data.get("contract", "1.0")),
+        plan_matches=None if data.get("plan_matches") is None
+        else tuple(data["plan_matches"]),
+        case_sha256=data["case_sha256"], scope_ids=tuple(display.get("scope_ids", ())),
+        outside_titles=tuple(display.get("outside_titles", ())), plain=plain,
+    )
 
 
 class Renderer:
@@ -124,10 +233,12 @@ class Renderer:
         st = self.evidence.statements
         if not decision.in_scope:
             reason = " ".join(st[sid].text for sid in decision.scope)
-            return self._result(False, reason, (), (), (), (), None)
+            return self._result(False, reason, (), (), (), (), None, decision.scope)
         options = tuple(
             Item(id=oid, title=st[oid].title, text=st[oid].text, citations=st[oid].citations,
-                 status=status, rationale=st[oid].rationale)
+                 status=status, rationale=st[oid].rationale,
+                 strength=str(st[oid].extra.get(f"strength_{status}", "")),
+                 harms=self.evidence.harms(oid))
             for oid, status in sorted(
                 decision.options, key=lambda o: (_STATUS_RANK[o[1]], st[o[0]].order)
             )
@@ -147,11 +258,12 @@ class Renderer:
         outside = tuple(sorted(decision.outside, key=lambda o: st[o].order))
         matches = None if decision.plan_matches is None else tuple(
             o.id for o in options if o.id in decision.plan_matches)
-        return self._result(True, None, options, plan, cautions, outside, matches)
+        return self._result(True, None, options, plan, cautions, outside, matches, ())
 
     def _result(self, in_scope: bool, reason: str | None, options: tuple[Item, ...],
                 plan: tuple[Item, ...], cautions: tuple[Item, ...],
-                outside: tuple[str, ...], plan_matches: tuple[str, ...] | None) -> Result:
+                outside: tuple[str, ...], plan_matches: tuple[str, ...] | None,
+                scope: tuple[str, ...]) -> Result:
         cited = sorted({n for item in options + plan + cautions for n in item.citations})
         refs = self.evidence.references
         st = self.evidence.statements
@@ -162,8 +274,29 @@ class Renderer:
             references=tuple((n, refs[n].citation) for n in cited),
             evidence_version=self.evidence.version, evidence_sha256=self.evidence.sha256,
             evidence_sources_through=self.evidence.sources_through,
-            case_sha256="", plan_matches=plan_matches,
+            case_sha256="", plan_matches=plan_matches, scope_ids=scope,
+            outside_titles=tuple(st[o].title for o in outside),
+            plain=tuple((sid, words) for sid in (*scope, *(i.id for i in options + plan
+                                                           + cautions), *outside)
+                        if (words := self._plain(sid)) is not None),
         )
+
+    def _plain(self, statement_id: str) -> Plain | None:
+        """The statement's plain-language words, when the evidence store has them."""
+        extra = self.evidence.statements[statement_id].extra
+        text = extra.get("plain")
+        if not isinstance(text, str) or not text:
+            return None
+
+        def texts(key: str) -> tuple[str, ...]:
+            value = extra.get(key)
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                return tuple(value)
+            return ()
+
+        title = extra.get("plain_title")
+        return Plain(text, title if isinstance(title, str) else "",
+                     texts("plain_benefits"), texts("plain_uncertainties"))
 
 
 def _with_hash(template: Result, case_sha256: str) -> Result:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 # check), start-up time spent on modules that never use Qt.
 import core.questionnaire  # noqa: F401 - loaded here for the reason above
 import core.result  # noqa: F401 - loaded here for the reason above
+import core.session  # noqa: F401 - loaded here for the reason above
 from core.evidence import EvidenceError, open_store
 from desktop.launcher import AppArguments, app_arguments
 
@@ -36,16 +37,12 @@ def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
     a store that fails its check gives a window that shows the error and recommends
     nothing (``window.evidence_error`` says why)."""
     from desktop.main_window import MainWindow
-    from desktop.records import CaseRecords
 
     try:
         store = open_store(Path(evidence_path) if evidence_path is not None else None)
-        window = MainWindow(store)
     except EvidenceError as exc:
-        window = MainWindow(None, str(exc))
-    window.records = CaseRecords(window)
-    window.records.install()
-    return window
+        return MainWindow(None, str(exc))
+    return MainWindow(store)
 
 
 def _application() -> QApplication:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from core.casestore import AuditEntry, CaseStore, CaseStoreError
 from desktop import dialogs
 from desktop.case_list import fit_columns, local_time
+from desktop.markup import tooltip
 
 COLUMNS = ("When", "What", "Files", "Case SHA-256", "Evidence version")
 KINDS = {"report": "Report", "handout": "Handout", "case-json": "Case file"}
@@ -49,7 +50,8 @@ class AuditTableModel(QAbstractTableModel):
         e = self.entries[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
-            return {0: f"{e.at} (UTC)", 2: "\n".join(e.files), 3: e.case_sha256}.get(col)
+            tip = {0: f"{e.at} (UTC)", 2: "\n".join(e.files), 3: e.case_sha256}.get(col)
+            return None if tip is None else tooltip(tip)  # file names are the user's
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (local_time(e.at), KINDS.get(e.kind, e.kind), "; ".join(e.files),

@@ -201,6 +201,7 @@ class CaseListWidget(QWidget):
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         self.view.installEventFilter(self)  # Enter opens, Delete deletes, Ctrl+Z undoes
         self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # a path: shown as it is
 
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()

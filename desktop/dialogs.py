@@ -6,6 +6,7 @@ ever left waiting on a modal dialog.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 CASE_FILTER = "Case files (*.json);;All files (*)"
@@ -39,6 +40,25 @@ def ask_folder(parent: QWidget | None, title: str, start: str = "") -> str | Non
     return path or None
 
 
+def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
+                buttons: QMessageBox.StandardButton,
+                default: QMessageBox.StandardButton) -> QMessageBox:
+    """A message box that shows ``text`` as plain text. QMessageBox's static helpers
+    guess the format, and show anything that looks like markup as rich text: a case
+    label such as ``<img src=...>`` would draw an image and hide the question."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(default)
+    return box
+
+
+def _show(box: QMessageBox) -> QMessageBox.StandardButton:
+    """Run a message box modally; the button chosen. (Tests patch this one function
+    to see the real box without waiting on it.)"""
+    box.exec()
+    return box.standardButton(box.clickedButton())
+
+
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
     """One line of text typed by the user (stripped), or None when cancelled."""
     from PySide6.QtWidgets import QInputDialog, QLineEdit
@@ -49,30 +69,31 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     """Yes/No question; True for Yes."""
-    answer = QMessageBox.question(parent, title, text,
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    return _show(message_box(parent, QMessageBox.Icon.Question, title, text, yes | no,
+                             no)) == yes
 
 
 def ask_save_discard_cancel(parent: QWidget | None, title: str, text: str) -> str:
     """'save', 'discard' or 'cancel' (for closing with unsaved changes)."""
-    buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-               | QMessageBox.StandardButton.Cancel)
-    answer = QMessageBox.warning(parent, title, text, buttons, QMessageBox.StandardButton.Save)
-    if answer == QMessageBox.StandardButton.Save:
+    std = QMessageBox.StandardButton
+    answer = _show(message_box(parent, QMessageBox.Icon.Warning, title, text,
+                               std.Save | std.Discard | std.Cancel, std.Save))
+    if answer == std.Save:
         return "save"
-    if answer == QMessageBox.StandardButton.Discard:
+    if answer == std.Discard:
         return "discard"
     return "cancel"
 
 
 def inform(parent: QWidget | None, title: str, text: str) -> None:
-    QMessageBox.information(parent, title, text)
+    ok = QMessageBox.StandardButton.Ok
+    _show(message_box(parent, QMessageBox.Icon.Information, title, text, ok, ok))
 
 
 def error(parent: QWidget | None, title: str, text: str) -> None:
-    QMessageBox.critical(parent, title, text)
+    ok = QMessageBox.StandardButton.Ok
+    _show(message_box(parent, QMessageBox.Icon.Critical, title, text, ok, ok))
 
 
 def exec_dialog(dialog: QDialog) -> bool:

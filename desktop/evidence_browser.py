@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.evidence import EvidenceError, EvidenceStore, Statement
-from desktop.markup import escape
+from desktop.markup import escape, tooltip
 
 _KIND_LABELS = {"option": "Option", "plan": "Plan", "caution": "Caution",
                 "outside": "Outside the source", "scope": "Scope"}
@@ -59,6 +59,7 @@ class EvidenceBrowser(QWidget):
         label = QLabel("&Search:", self)
         label.setBuddy(self.search)
         self.count = QLabel(self)
+        self.count.setTextFormat(Qt.TextFormat.PlainText)  # may carry an error message
         self.count.setObjectName("hit_count")
         self.hits = QListWidget(self)
         self.hits.setObjectName("hits")
@@ -120,7 +121,7 @@ class EvidenceBrowser(QWidget):
             st = hit.statement
             item = QListWidgetItem(f"{_KIND_LABELS.get(st.kind, st.kind)}: {st.title}")
             item.setData(Qt.ItemDataRole.UserRole, st.id)
-            item.setToolTip(hit.snippet)
+            item.setToolTip(tooltip(hit.snippet))
             self.hits.addItem(item)
         self.count.setText(f"{len(hits)} statement{'s' if len(hits) != 1 else ''}")
         if hits:

@@ -1,8 +1,9 @@
-"""The app's Export action: ask where, write the summary and the handout, report errors.
+"""The app's Export dialogs: ask where to write the summary and the handout.
 
-The documents themselves are made by :mod:`core.report` (the same code as the
-``report`` command); this module only asks for the paths and shows what went wrong.
-Every dialog goes through :mod:`desktop.dialogs`.
+The documents themselves are made by :mod:`core.report` from the session's result
+(the same code as the ``report`` command); writing and error reporting are
+:meth:`desktop.records.CaseRecords.export_pdf`. Every dialog goes through
+:mod:`desktop.dialogs`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from core.case import Case
-from core.evidence import EvidenceStore
 from core.result import Result
 from desktop import dialogs
 
@@ -32,41 +32,17 @@ def _as_pdf(path: str) -> Path:
     return p if p.suffix.lower() == ".pdf" else p.with_name(p.name + ".pdf")
 
 
-def export_documents(parent: QWidget | None, case: Case, result: Result,
-                     store: EvidenceStore, clinician: str | None = None,
-                     institution: str | None = None, start_dir: str = "") -> list[Path]:
-    """Ask for two paths and write the clinician summary and the patient handout.
-
-    Cancelling the first dialog exports nothing; cancelling the second exports the
-    summary only. Returns the paths written (empty when nothing was written); a
-    missing or unwritable folder shows an error dialog and leaves nothing behind.
-    """
+def ask_export_paths(parent: QWidget | None, case: Case, result: Result,
+                     start_dir: str = "") -> tuple[Path, Path | None] | None:
+    """Ask for the summary's path, then the handout's. Cancelling the first exports
+    nothing (None); cancelling the second exports the summary only."""
     summary_name, handout_name = suggested_names(case, result)
     chosen = dialogs.ask_save_path(parent, "Export clinician summary (PDF)",
                                    dialogs.PDF_FILTER, str(Path(start_dir) / summary_name))
     if not chosen:
-        return []
+        return None
     summary_path = _as_pdf(chosen)
     chosen_handout = dialogs.ask_save_path(parent, "Export patient handout (PDF)",
                                            dialogs.PDF_FILTER,
                                            str(summary_path.with_name(handout_name)))
-    handout_path = _as_pdf(chosen_handout) if chosen_handout else None
-
-    # reportlab loads only when the user exports, never at start-up
-    from core.report import (
-        DocumentInfo,
-        ReportError,
-        build_handout,
-        build_summary,
-        write_documents,
-    )
-
-    info = DocumentInfo(clinician=clinician or None, institution=institution or None)
-    try:
-        documents = {summary_path: build_summary(case, result, info)}
-        if handout_path is not None:
-            documents[handout_path] = build_handout(case, result, store, info)
-        return write_documents(documents)
-    except ReportError as exc:
-        dialogs.error(parent, ERROR_TITLE, f"The documents were not saved.\n\n{exc}")
-        return []
+    return summary_path, _as_pdf(chosen_handout) if chosen_handout else None

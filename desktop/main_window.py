@@ -1,44 +1,41 @@
 """The main window: questionnaire beside the live recommendation, the evidence
 browser, the File / Tools / Help menus, opening and saving cases.
 
-Hooks for features wired in later: :meth:`MainWindow.add_file_action` puts an
-action in the File menu (before Quit); :meth:`current_case`, :meth:`current_result`
-and :meth:`load_case_dict` give them the case and its result.
+The case itself lives in :attr:`MainWindow.session` (a Qt-free
+:class:`core.session.CaseSession`); the views observe it through one
+:class:`~desktop.session_adapter.SessionAdapter`. Saving to the case list, export and
+the case list are :class:`desktop.records.CaseRecords`, which receives the session.
+
+Automation hooks (tests and outside checks use them): ``window.session``,
+:meth:`MainWindow.open_case_file` and :meth:`MainWindow.export_documents`. Hooks for
+features wired in later: :meth:`MainWindow.add_file_action` puts an action in the File
+menu (before Quit).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from core import atomic
-from core import questionnaire as q
-from core.case import Case, CaseError, parse_case, read_case_file
+from core.case import Case, CaseError, parse_case
 from core.evidence import EvidenceStore
+from core.questionnaire import answers_from_case
 from core.result import Renderer, Result
+from core.session import CaseSession, SessionError
 from desktop.questionnaire_view import QuestionnaireView
+from desktop.records import CaseRecords
 from desktop.result_view import ResultView
+from desktop.session_adapter import SessionAdapter
 
 if TYPE_CHECKING:
     from desktop.evidence_browser import EvidenceBrowser
     from desktop.help import UserGuideDialog
-    from desktop.records import CaseRecords
 
 APP_TITLE = "HR+/HER2+ decision aid"
-
-
-def _dialogs() -> ModuleType:
-    """desktop.dialogs, loaded on first use (the message-box classes are not needed
-    to show the first screen). Tests patch that module's functions."""
-    import desktop.dialogs
-
-    return desktop.dialogs
 
 
 class MainWindow(QMainWindow):
@@ -50,16 +47,16 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.store = store
         self.evidence_error = evidence_error
-        self.renderer = Renderer(store) if store is not None else None
-        self.path: Path | None = None
-        #: the case's id in the workstation's case store, once saved or opened there
-        self.case_id: int | None = None
-        #: keeps a saved case on the workstation (set by desktop.records); returns None
-        #: when there is no store to keep it in, False when keeping it failed
-        self.save_hook: Callable[[Case, Result], bool | None] | None = None
-        self.records: CaseRecords | None = None
+        #: the case being worked on (all of its state)
+        self.session = CaseSession(Renderer(store) if store is not None else None,
+                                   evidence_error)
+        self.adapter = SessionAdapter(self.session, self)
+        #: the case list, saving to it, export and the audit log (receive the session)
+        self.records = CaseRecords(self.session, self, status=self._status,
+                                   may_discard=self.may_discard_changes,
+                                   show_saved_result=self._show_saved_result)
 
-        self.questionnaire = QuestionnaireView(self)
+        self.questionnaire = QuestionnaireView(self.session, self.adapter, self)
         self.result_view = ResultView(store, self)
         self.questionnaire.tab_after = [self.result_view.browser, self.result_view.citation]
         # No arguments: QSplitter(parent) resolves against the (Qt.Orientation, parent)
@@ -84,14 +81,31 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_changed)
         self.setCentralWidget(self.tabs)
 
-        self.questionnaire.answers_changed.connect(self._answers_changed)
+        self.adapter.changed.connect(self._session_changed)
         self.questionnaire.finished.connect(self.result_view.browser.setFocus)
         self._build_menus()
         self.resize(1260, 780)
-        self._update_result()
-        self._set_modified(False)
+        self._session_changed()
         if evidence_error:
             self.statusBar().showMessage("Evidence store error: no recommendation is shown.")
+
+    # --- compatibility views of the session ----------------------------------------
+
+    @property
+    def renderer(self) -> Renderer | None:
+        return self.session.renderer
+
+    @property
+    def path(self) -> Path | None:
+        return self.session.path
+
+    @path.setter
+    def path(self, path: Path | None) -> None:
+        self.session.path = path
+
+    @property
+    def case_id(self) -> int | None:
+        return self.session.case_id
 
     @property
     def evidence_browser(self) -> EvidenceBrowser:
@@ -133,13 +147,18 @@ class MainWindow(QMainWindow):
                                 ("&Save", self.save_case, std.Save),
                                 ("Save &as file…", self.save_case_as, std.SaveAs)):
             self.file_menu.addAction(self._action(text, slot, key))
-        # Later features (Export PDF…, Case list…) go between here and Quit.
+        self.file_menu.addAction(self._action("Saved &cases…", self.records.open_case_list,
+                                              "Ctrl+L"))
+        self.file_menu.addAction(self._action("&Export PDF…", self.records.export_pdf,
+                                              "Ctrl+P"))
+        # Later features go between here and Quit.
         self._hooks_end = self.file_menu.addSeparator()
         self.file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
         tools = self.tools_menu = bar.addMenu("&Tools")
         tools.addAction(self._action("&Evidence browser",
                                      lambda: self.tabs.setCurrentIndex(1), "Ctrl+E"))
         tools.addAction(self._action("&Settings…", self.show_settings))
+        tools.addAction(self._action("&Audit log…", self.records.show_audit))
         help_menu = self.help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&User guide", self.show_user_guide, std.HelpContents))
         help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts,
@@ -163,164 +182,168 @@ class MainWindow(QMainWindow):
     # --- the case ---------------------------------------------------------------
 
     def current_case(self) -> Case | None:
-        """The validated case when every required answer is given, else None."""
-        if not q.is_complete(self.questionnaire.answers):
-            return None
-        try:
-            return parse_case(q.case_dict(self.questionnaire.answers))
-        except CaseError:
-            return None
+        """The session's validated case when complete, else None."""
+        return self.session.case()
 
     def current_result(self) -> Result | None:
-        """The result shown now (in or out of scope), or None."""
-        return self.result_view.result
+        """The session's result (in or out of scope, with its case hash), or None."""
+        return self.session.result()
 
     def load_case_dict(self, data: dict[str, Any], path: Path | None = None) -> bool:
         """Load a case object's answers; an invalid case is refused with its reason
         and the current case kept. Returns whether it was loaded."""
         try:
-            answers = q.answers_from_dict(data)
+            case = parse_case(data)
         except CaseError as exc:
-            _dialogs().error(self, "Cannot load case", f"This case is not valid:\n{exc}")
+            from desktop import dialogs
+
+            dialogs.error(self, "Cannot load case", f"This case is not valid:\n{exc}")
             return False
-        self.path = path
-        self.case_id = None
-        self.questionnaire.set_answers(answers)
-        self._set_modified(False)
+        self.session.load(answers_from_case(case), path=path)
         self.statusBar().clearMessage()  # a message about the previous case
         return True
 
-    def _answers_changed(self) -> None:
-        self._update_result()
-        self._set_modified(True)
-
-    def _update_result(self) -> None:
-        answers = self.questionnaire.answers
-        if self.renderer is None:
+    def _session_changed(self) -> None:
+        session = self.session
+        if session.renderer is None:
             self.result_view.show_error(self.evidence_error or "no evidence store")
-            return
-        scope = q.scope_decision(answers)
-        if scope is not None:
-            self.result_view.show_result(self.renderer.render(scope, ""))
-            return
-        case = self.current_case()
-        if case is None:
-            self.result_view.show_incomplete(q.missing(answers))
         else:
-            self.result_view.show_result(self.renderer.result_for(case))
-
-    def _set_modified(self, modified: bool) -> None:
-        label = self.questionnaire.answers.get("label") or "Untitled case"
+            result = session.result()
+            if result is not None:
+                if result is not self.result_view.result:
+                    self.result_view.show_result(result)
+            else:
+                self.result_view.show_incomplete(session.missing(), session.scope_result())
+        label = session.answer("label") or "Untitled case"
         self.setWindowTitle(f"{label}[*] — {APP_TITLE}")
-        self.setWindowModified(modified)
+        self.setWindowModified(session.modified)
+
+    def _status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def _show_saved_result(self, saved: Result, differences: list[str]) -> None:
+        self.result_view.show_comparison(saved, differences)
 
     # --- file actions -----------------------------------------------------------
 
     def new_case(self) -> None:
         if self.may_discard_changes():
-            self.path = None
-            self.case_id = None
-            self.questionnaire.set_answers({})
-            self._set_modified(False)
+            self.session.new()
             self.statusBar().clearMessage()  # "Exported …" was about the previous case
 
     def open_case(self) -> None:
         if not self.may_discard_changes():
             return
-        name = _dialogs().ask_open_path(self, "Open case")
-        if name is not None:
-            self.open_path(Path(name))
+        from desktop import dialogs
 
-    def open_path(self, path: Path) -> bool:
-        """Open a case file; a malformed one is refused and the current case kept."""
+        name = dialogs.ask_open_path(self, "Open case")
+        if name is not None:
+            self.open_case_file(Path(name))
+
+    def open_case_file(self, path: str | Path) -> bool:
+        """Open a case file (or a draft) without a dialog; a malformed one is refused
+        with its reason (an error message) and the current case kept."""
         try:
-            case = read_case_file(path)
-        except OSError as exc:
-            _dialogs().error(self, "Cannot open case", f"{path}:\n{exc.strerror or exc}")
+            self.session.open_file(path)
+        except SessionError as exc:
+            from desktop import dialogs
+
+            dialogs.error(self, "Cannot open case", f"{exc}\n\nThe current case is unchanged.")
             return False
-        except CaseError as exc:
-            _dialogs().error(self, "Cannot open case",
-                          f"{path.name} is not a valid case file:\n{exc}\n\n"
-                          "The current case is unchanged.")
-            return False
-        return self.load_case_dict(case.to_dict(), path)
+        self.statusBar().clearMessage()  # a message about the previous case
+        return True
+
+    open_path = open_case_file
 
     def save_case(self) -> bool:
         """Keep the case on the workstation (the case list), and in its file if it has
-        one. With no usable case store, save it as a file instead."""
-        case = self._complete_case()
-        if case is None:
+        one. With no usable case store, or for a draft, save it as a file instead."""
+        session = self.session
+        if not self._savable():
             return False
-        kept = self._keep(case)
+        kept = self.records.keep() if session.is_complete() else None
         if kept is False:
             return False
-        if self.path is not None:
-            return self._write(self.path, case)
+        if session.path is not None:
+            return self._write(session.path)
         if kept is None:
             return self.save_case_as()
-        self._set_modified(False)
-        self.statusBar().showMessage("Saved in the case list", 5000)
+        self._status("Saved in the case list")
         return True
 
-    def _keep(self, case: Case) -> bool | None:
-        if self.save_hook is None or self.renderer is None:
-            return None
-        return self.save_hook(case, self.renderer.result_for(case))
-
     def save_case_as(self) -> bool:
-        case = self._complete_case()
-        if case is None:
+        from desktop import dialogs
+
+        session = self.session
+        if not self._savable():
             return False
-        label = self.questionnaire.answers.get("label") or "case"
-        start = str(self.path) if self.path else f"{label}.json"
-        name = _dialogs().ask_save_path(self, "Save case", start=start)
+        label = session.answer("label") or "case"
+        start = str(session.path) if session.path else f"{label}.json"
+        title = "Save case" if session.is_complete() else "Save draft case"
+        name = dialogs.ask_save_path(self, title, start=start)
         if name is None:
             return False
         path = Path(name)
         if path.suffix == "":
             path = path.with_suffix(".json")
-        if self._keep(case) is False:
+        if session.is_complete() and self.records.keep() is False:
             return False
-        return self._write(path, case)
+        return self._write(path)
 
-    def _complete_case(self) -> Case | None:
-        """The case to save, or None after telling the user what is still missing."""
-        missing = q.missing(self.questionnaire.answers)
-        if missing and q.scope_decision(self.questionnaire.answers) is None:
-            _dialogs().error(self, "Cannot save case", "The case is not complete yet. Still "
-                          f"needed: {', '.join(f.label for f in missing)}.")
-            return None
-        try:
-            return parse_case(q.case_dict(self.questionnaire.answers))
-        except CaseError as exc:
-            _dialogs().error(self, "Cannot save case",
-                          f"The case is not complete yet:\n{exc}")
-            return None
+    def _savable(self) -> bool:
+        """An answer given but refused (a label the reports cannot print) is never
+        saved, not even in a draft: say which and why. Unanswered questions are fine
+        (the case saves as a draft)."""
+        answers = self.session.answers
+        refused = [(f, f.problem(answers[f.path])) for f in self.session.missing()
+                   if f.path in answers]
+        if not refused:
+            return True
+        from desktop import dialogs
 
-    def _write(self, path: Path, case: Case) -> bool:
-        text = json.dumps(case.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        dialogs.error(self, "Cannot save case", "These answers cannot be kept: "
+                      + ", ".join(f"{f.label} ({problem})" for f, problem in refused) + ".")
+        return False
+
+    def _write(self, path: Path) -> bool:
+        draft = not self.session.is_complete()
         try:
-            # a failed save never leaves a half-written case where the old one was
-            atomic.write_text(path, text)
-        except OSError as exc:
-            _dialogs().error(self, "Cannot save case", f"{path}:\n{exc.strerror or exc}")
+            self.session.save_file(path)
+        except SessionError as exc:
+            from desktop import dialogs
+
+            dialogs.error(self, "Cannot save case", str(exc))
             return False
-        self.path = path
-        self._set_modified(False)
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self._status(f"Saved {'a draft in ' if draft else ''}{path}")
         return True
+
+    def export_documents(self, summary_path: str | Path,
+                         handout_path: str | Path | None) -> list[Path]:
+        """Export the summary and the handout without a dialog (and record it in the
+        audit log); returns the paths written. Raises :class:`core.session.NotReady`
+        or :class:`core.report.ReportError`."""
+        return self.records.export_to(Path(summary_path),
+                                      Path(handout_path) if handout_path else None)
 
     def may_discard_changes(self) -> bool:
         """True when the current case may be replaced or the window closed: asks
-        (save / discard / cancel) only when there are unsaved changes. Call it before
-        load_case_dict when replacing the case from elsewhere (e.g. a case list)."""
-        if not self.isWindowModified():
+        (save / discard / cancel) only when there are unsaved changes."""
+        if not self.session.modified:
             return True
-        answer: str = _dialogs().ask_save_discard_cancel(
-            self, "Unsaved changes", "This case has unsaved changes. Save them first?")
+        from desktop import dialogs
+
+        answer: str = dialogs.ask_save_discard_cancel(
+            self, "Unsaved changes", "This case has unsaved changes. Save them first?"
+            + ("" if self.session.is_complete() else " (It is not complete: it will be "
+               "saved as a draft file.)"))
         if answer == "save":
             return self.save_case()
         return answer == "discard"
+
+    def setWindowModified(self, modified: bool) -> None:  # noqa: N802 - Qt API
+        """Also the session's flag: a test or a check that clears it clears both."""
+        self.session.modified = modified
+        super().setWindowModified(modified)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if self.may_discard_changes():
@@ -331,9 +354,10 @@ class MainWindow(QMainWindow):
     # --- dialogs ----------------------------------------------------------------
 
     def show_settings(self) -> None:
+        from desktop import dialogs
         from desktop.settings_dialog import SettingsDialog
 
-        _dialogs().exec_dialog(SettingsDialog(self))
+        dialogs.exec_dialog(SettingsDialog(self))
 
     def show_user_guide(self) -> None:
         """The user guide in a window of its own, beside the app (not modal)."""
@@ -345,11 +369,13 @@ class MainWindow(QMainWindow):
         self._guide.activateWindow()  # a second time: brings the open guide forward
 
     def show_shortcuts(self) -> None:
+        from desktop import dialogs
         from desktop.help import ShortcutsDialog
 
-        _dialogs().exec_dialog(ShortcutsDialog(self.menuBar().actions(), self))
+        dialogs.exec_dialog(ShortcutsDialog(self.menuBar().actions(), self))
 
     def show_about(self) -> None:
+        from desktop import dialogs
         from desktop.about_dialog import AboutDialog
 
-        _dialogs().exec_dialog(AboutDialog(self.store, self.evidence_error, self))
+        dialogs.exec_dialog(AboutDialog(self.store, self.evidence_error, self))

@@ -14,3 +14,14 @@ def escape(text: str) -> str:
     """``text`` with ``& < > " '`` replaced by character references."""
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&#x27;"))
+
+
+def tooltip(text: str) -> str:
+    """A tool tip that shows ``text`` as typed. Qt guesses whether a tool tip is rich
+    text, so a file name such as ``<img src=x>.pdf`` would be rendered; escaped inside
+    a paragraph it never is (line breaks kept).
+
+    >>> tooltip("<b>a</b>.pdf\\nb.pdf")
+    '<p>&lt;b&gt;a&lt;/b&gt;.pdf<br>b.pdf</p>'
+    """
+    return "<p>" + escape(text).replace("\n", "<br>") + "</p>"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.fields import normalize_label
 from core.questionnaire import Answers, Field, Step, step_problems
 
 # Alt+letter keys taken by the menus, tabs and navigation buttons.
@@ -54,6 +55,12 @@ class FieldInput(QWidget):
 
     def set_value(self, value: Any) -> None:
         raise NotImplementedError
+
+    def shows(self, value: Any) -> bool:
+        """Whether the input already stands for ``value`` (then it is left alone: the
+        user may be typing)."""
+        current = self.value()
+        return current == value and type(current) is type(value)
 
 
 class ChoiceInput(FieldInput):
@@ -128,7 +135,10 @@ class LineInput(FieldInput):
             self.edit.setMaximumWidth(120)
             self.edit.setPlaceholderText(f"{field.minimum:g}–{field.maximum:g}")
         else:
-            self.edit.setMaxLength(field.max_length)
+            # Qt counts UTF-16 units: 80 emoji are 160 of them. The bound only stops
+            # runaway typing; the field's own check counts characters (code points),
+            # as the case format does, and says when there are too many.
+            self.edit.setMaxLength(2 * field.max_length)
             self.edit.setMaximumWidth(420)
             # Wide enough to read what is typed (Qt's default shows ~12 characters).
             chars = min(field.max_length or 40, 40)
@@ -140,11 +150,12 @@ class LineInput(FieldInput):
         self.edit.textEdited.connect(lambda _text: self.changed.emit())
 
     def value(self) -> Any:
-        text = self.edit.text().strip()
+        text = self.edit.text()
+        if self.field.kind != "number":
+            return normalize_label(text)
+        text = text.strip()
         if not text:
             return None
-        if self.field.kind != "number":
-            return text
         try:
             number = float(text)
         except ValueError:
@@ -152,7 +163,9 @@ class LineInput(FieldInput):
         return int(number) if number.is_integer() else number
 
     def set_value(self, value: Any) -> None:
-        self.edit.setText("" if value is None else f"{value:g}" if isinstance(value, float)
+        """Show exactly the value held: a number's shortest exact form (``repr``), never
+        a rounded one, so the screen shows the number the result is decided on."""
+        self.edit.setText("" if value is None else repr(value) if type(value) is float
                           else str(value))
 
 
@@ -187,15 +200,16 @@ def _bounded_validator(minimum: float, maximum: float,
 
 
 def make_input(field: Field, parent: QWidget | None = None) -> FieldInput:
-    if field.kind in ("choice", "bool"):
+    if field.choices:
         return ChoiceInput(field, parent)
     return LineInput(field, parent)
 
 
 class StepPage(QWidget):
-    """One step: its title, help, and a question block per field."""
+    """One step: its title, help, and a question block per field. ``edited`` carries
+    the field path and the new value whenever the user changes an input."""
 
-    changed = Signal()
+    edited = Signal(str, object)
 
     def __init__(self, step: Step, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -237,7 +251,8 @@ class StepPage(QWidget):
             block_layout.addWidget(field_input)
             block_layout.addWidget(help_label)
             layout.addWidget(block)
-            field_input.changed.connect(self.changed)
+            field_input.changed.connect(
+                lambda fi=field_input: self.edited.emit(fi.field.path, fi.value()))
             self.inputs[field.path] = field_input
             self.blocks[field.path] = block
         self.problem_label = QLabel(self)
@@ -250,23 +265,19 @@ class StepPage(QWidget):
 
     def initialize_page(self, answers: Answers) -> None:
         """Load the answers into the widgets and show only the fields needed now."""
-        for path, field_input in self.inputs.items():
-            field_input.set_value(answers.get(path))
-        self.refresh(answers)
+        self.sync(answers)
         self.problem_label.hide()
 
-    def refresh(self, answers: Answers) -> None:
-        """Show or hide the fields whose need depends on other answers."""
-        for field in self.step.fields:
-            self.blocks[field.path].setVisible(field.needed(answers))
-
-    def save_answers(self, answers: dict[str, Any]) -> None:
+    def sync(self, answers: Answers) -> None:
+        """Make every input show the answer held (those that already do are left
+        alone) and show only the fields asked for these answers."""
         for path, field_input in self.inputs.items():
-            value = field_input.value()
-            if value is None:
-                answers.pop(path, None)
-            else:
-                answers[path] = value
+            value = answers.get(path)
+            if not field_input.shows(value):
+                field_input.set_value(value)
+        needed = set(self.step.needed_fields(answers))
+        for field in self.step.fields:
+            self.blocks[field.path].setVisible(field in needed)
 
     def validate(self, answers: Answers) -> str | None:
         """What keeps the user on this page (shown under the questions), or None."""
@@ -275,6 +286,9 @@ class StepPage(QWidget):
             self.problem_label.hide()
             return None
         text = "; ".join(f"{f.label}: {p}" for f, p in problems)
+        # plain text: a problem may quote what was typed (set here, not at start-up,
+        # where looking up the Qt namespace costs time)
+        self.problem_label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self.problem_label.setText(text)
         self.problem_label.show()
         return text

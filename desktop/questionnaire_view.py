@@ -23,23 +23,26 @@ from PySide6.QtWidgets import (
 )
 
 from core import questionnaire as q
+from core.session import CaseSession
 from desktop.markup import escape
 from desktop.questionnaire_page import StepPage
+from desktop.session_adapter import SessionAdapter
 
 
 class QuestionnaireView(QWidget):
-    """Holds the answers; emits ``answers_changed`` after every edit or load,
-    ``finished`` when Next is pressed on the last step."""
+    """Draws the session's current step; every edit goes straight to the session,
+    and the view redraws from it. Emits ``finished`` when Next is pressed on the last
+    step."""
 
-    answers_changed = Signal()
     finished = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: CaseSession, adapter: SessionAdapter,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("questionnaire")
-        self.answers: dict[str, Any] = {}
+        self.session = session
         self.pages: dict[str, StepPage] = {}
-        self.current_id = q.STEPS[0].id
+        self._shown = session.step
 
         # A plain label, not a list widget: it is read, not operated (Back/Next are),
         # and it keeps start-up free of the item-view classes.
@@ -79,8 +82,8 @@ class QuestionnaireView(QWidget):
         self.next_button.clicked.connect(self.go_next)
 
         self.scope_note = QLabel(
-            "The questionnaire ends here: this case is outside the scope of this aid. "
-            "The reason is shown with the recommendation.", self)
+            "This case is outside the scope of this aid; the reason is shown with the "
+            "result. Only what the case record needs is still asked.", self)
         self.scope_note.setObjectName("scope_note")
         self.scope_note.setWordWrap(True)
         self.scope_note.setStyleSheet("color: #6d4c00; font-weight: bold; padding: 4px 16px;")
@@ -101,8 +104,18 @@ class QuestionnaireView(QWidget):
         layout.addWidget(side)
         layout.addLayout(right, 1)
         self._show(self.current_id)
+        adapter.changed.connect(self._session_changed)
 
     # --- state ------------------------------------------------------------------
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        """The session's answers (a copy)."""
+        return dict(self.session.answers)
+
+    @property
+    def current_id(self) -> str:
+        return self.session.step
 
     @property
     def current_page(self) -> StepPage:
@@ -113,27 +126,26 @@ class QuestionnaireView(QWidget):
         page = self.pages.get(step_id)
         if page is None:
             page = StepPage(q.STEPS_BY_ID[step_id], self.stack)
-            page.changed.connect(lambda: self._page_changed(page))
+            page.edited.connect(self.session.set_answer)
             self.stack.addWidget(page)
             self.pages[step_id] = page
-            page.initialize_page(self.answers)
+            page.initialize_page(self.session.answers)
         return page
 
     def set_answers(self, answers: dict[str, Any]) -> None:
-        """Replace every answer (new or opened case) and return to the first step."""
-        self.answers = dict(answers)
-        for page in self.pages.values():
-            page.initialize_page(self.answers)
-        self._show(q.STEPS[0].id)
-        self.answers_changed.emit()
+        """Replace every answer (a new case) and return to the first step."""
+        self.session.load(answers)
 
-    def _page_changed(self, page: StepPage) -> None:
-        page.save_answers(self.answers)
-        page.refresh(self.answers)
+    def _session_changed(self) -> None:
+        """Redraw from the session: the step it is on, the answers it holds."""
+        if self.session.step != self._shown:
+            self._show(self.session.step)
+            return
+        page = self.current_page
+        page.sync(self.session.answers)
         if page.problem_label.isVisible():
-            page.validate(self.answers)  # a message goes (or changes) as soon as fixed
+            page.validate(self.session.answers)  # a message goes (or changes) as soon as fixed
         self._update_chrome()
-        self.answers_changed.emit()
 
     # --- navigation -------------------------------------------------------------
 
@@ -159,29 +171,25 @@ class QuestionnaireView(QWidget):
         super().keyPressEvent(event)
 
     def go_next(self) -> None:
+        """Next: the session decides (the answers are already in it, never re-read
+        from the widgets here)."""
         page = self.current_page
-        page.save_answers(self.answers)
-        if page.validate(self.answers) is not None:
+        outcome = self.session.go_next()
+        if outcome == "blocked":
+            page.validate(self.session.answers)
             first = page.first_input()
             if first is not None:
                 first.setFocus()
-            return
-        following = q.next_step(self.current_id, self.answers)
-        if following is None:
+        elif outcome == "finished":
             self.finished.emit()
-        else:
-            self._show(following.id)
 
     def go_back(self) -> None:
-        self.current_page.save_answers(self.answers)
-        previous = q.previous_step(self.current_id, self.answers)
-        if previous is not None:
-            self._show(previous.id)
+        self.session.go_back()
 
     def _show(self, step_id: str) -> None:
-        self.current_id = step_id
+        self._shown = step_id
         page = self.page_for(step_id)
-        page.initialize_page(self.answers)
+        page.initialize_page(self.session.answers)
         self.stack.setCurrentWidget(page)
         self._update_chrome()
         self._chain_tab_order(page)
@@ -199,8 +207,9 @@ class QuestionnaireView(QWidget):
 
     def _update_chrome(self) -> None:
         """Step list, progress and button labels for the current answers."""
-        steps = q.steps_for(self.answers)
-        missing_steps = {s.id for s in steps if q.step_problems(s, self.answers)}
+        answers = self.session.answers
+        steps = q.steps_for(answers)
+        missing_steps = {s.id for s in steps if q.step_problems(s, answers)}
         self.listed_steps = [(s.id, s.title, s.id not in missing_steps) for s in steps]
         lines = []
         for i, (step_id, title, done) in enumerate(self.listed_steps, 1):
@@ -209,10 +218,10 @@ class QuestionnaireView(QWidget):
                 text = f'<b style="color:#0b3d91;">▶ {text}</b>'
             lines.append(f'<p style="margin-bottom:6px;">{text}</p>')
         self.step_list.setText("<p><b>Steps</b></p>" + "".join(lines))
-        index = q.step_index(self.current_id, self.answers)
+        index = q.step_index(self.current_id, answers)
         self.progress.setText(f"Step {index + 1} of {len(steps)}" if index >= 0 else "")
-        self.back_button.setEnabled(q.previous_step(self.current_id, self.answers) is not None)
-        self.scope_note.setVisible(q.scope_decision(self.answers) is not None)
-        last = q.is_last(self.current_id, self.answers)
+        self.back_button.setEnabled(q.previous_step(self.current_id, answers) is not None)
+        self.scope_note.setVisible(q.scope_decision(answers) is not None)
+        last = q.is_last(self.current_id, answers)
         self.next_button.setText("Fi&nish" if last else "&Next")
         self.next_button.setAccessibleName("Finish" if last else "Next")

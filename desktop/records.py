@@ -1,38 +1,46 @@
-"""The workstation's records for one main window: saved cases, PDF export, audit log.
+"""The workstation's records for one case session: saved cases, PDF export, audit log.
 
-The case store (SQLite), reportlab and the message boxes (``desktop.dialogs``) load
-on first use, never at start-up. Saving keeps the case in the store; every PDF
-export is written to the audit log with its files, the case hash and the evidence
-version.
+:class:`CaseRecords` receives the :class:`~core.session.CaseSession` (never the
+window) and a parent widget for its dialogs. The case store (SQLite), reportlab, the
+case list and the message boxes (``desktop.dialogs``) load when an action is
+triggered, never at start-up. Saving keeps the case in the store; every PDF export
+is written to the audit log with its files, the case hash and the evidence version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core.case import Case
+from PySide6.QtWidgets import QWidget
+
 from core.result import Result
+from core.session import CaseSession
 
 if TYPE_CHECKING:
     from core.casestore import CaseStore
-    from desktop.main_window import MainWindow
 
 
 class CaseRecords:
-    """Adds File/Tools actions to ``window`` and keeps its case store."""
+    """Saving, export, the case list and the audit log of one session.
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
+    ``status`` shows a short message; ``may_discard`` asks before the session's case
+    is replaced; ``show_saved_result`` shows a reopened case's saved result beside
+    today's (see :meth:`open_saved`).
+    """
+
+    def __init__(self, session: CaseSession, parent: QWidget, *,
+                 status: Callable[[str], None], may_discard: Callable[[], bool],
+                 show_saved_result: Callable[[Result, list[str]], None]) -> None:
+        self.session = session
+        self.parent = parent
+        self.status = status
+        self.may_discard = may_discard
+        self.show_saved_result = show_saved_result
         self._store: CaseStore | None = None
         self._unavailable = False
         self._asked_clinician = False  # the clinician name is asked for once at most
-
-    def install(self) -> None:
-        w = self.window
-        w.add_file_action("Saved &cases…", self.open_case_list, "Ctrl+L")
-        w.add_file_action("&Export PDF…", self.export_pdf, "Ctrl+P")
-        w.add_tools_action("&Audit log…", self.show_audit)
-        w.save_hook = self.save
 
     @property
     def store(self) -> CaseStore | None:
@@ -42,7 +50,7 @@ class CaseRecords:
 
             from desktop.case_list import open_case_store
 
-            self._store = open_case_store(self.window)
+            self._store = open_case_store(self.parent)
             if self._store is None:
                 self._unavailable = True
             else:
@@ -59,86 +67,136 @@ class CaseRecords:
 
     # --- saving -------------------------------------------------------------------
 
-    def save(self, case: Case, result: Result) -> bool | None:
-        """Keep the case in the store. None: no store to keep it in; False: failed."""
-        from core.casestore import CaseNotFound, CaseStoreError
-
+    def keep(self) -> bool | None:
+        """Keep the session's (complete) case in the store. None: no store to keep it
+        in (or no result to keep with it); False: failed (the user was told)."""
+        session = self.session
+        case, result = session.case(), session.result()
+        if case is None or result is None:
+            return None
         store = self.store
         if store is None or store.read_only:
             return None
+        from core.casestore import CaseNotFound, CaseStoreError
+
         try:
             try:
-                self.window.case_id = store.save(case, result, self.window.case_id)
+                case_id = store.save(case, result, session.case_id)
             except CaseNotFound:  # deleted from the list meanwhile: keep it as new
-                self.window.case_id = store.save(case, result, None)
+                case_id = store.save(case, result, None)
         except CaseStoreError as exc:
             from desktop import dialogs
-            dialogs.error(self.window, "Cannot save case", str(exc))
+
+            dialogs.error(self.parent, "Cannot save case", str(exc))
             return False
+        session.mark_saved(case_id)
         return True
 
     # --- the case list ------------------------------------------------------------
 
     def open_case_list(self) -> None:
+        from desktop import dialogs
         from desktop.case_list import CaseListDialog
 
         store = self.store
         if store is None:
             return
-        dialog = CaseListDialog(store, self.window, renderer=self.window.renderer)
+        dialog = CaseListDialog(store, self.parent, renderer=self.session.renderer)
         dialog.open_requested.connect(self.open_saved)
-        dialog.new_case_requested.connect(self.window.new_case)
-        from desktop import dialogs
+        dialog.new_case_requested.connect(self._new_case)
         dialogs.exec_dialog(dialog)
+
+    def _new_case(self) -> None:
+        if self.may_discard():
+            self.session.new()
 
     def open_saved(self, payload: dict[str, Any]) -> None:
         """Load a saved case; if today's evidence gives another result, show both."""
-        w = self.window
-        if not w.may_discard_changes():
+        from core.case import CaseError, parse_case
+        from core.result import ResultFormatError
+
+        if not self.may_discard():
             return
-        if not w.load_case_dict(payload["case"]):
+        try:
+            case = parse_case(payload["case"])
+        except CaseError as exc:
+            from desktop import dialogs
+
+            dialogs.error(self.parent, "Cannot load case", f"This case is not valid:\n{exc}")
             return
-        w.case_id = payload["id"]
+        self.session.load_case(case, case_id=payload["id"], revision=payload.get("revision"))
         if payload.get("result_differs") and payload.get("current_result"):
-            w.result_view.show_comparison(payload["result"], payload.get("differences", []))
+            try:
+                saved = Result.from_dict(payload["result"])
+            except ResultFormatError as exc:
+                self.status(f"The saved result cannot be shown: {exc}")
+                return
+            self.show_saved_result(saved, list(payload.get("differences", [])))
 
     # --- export and audit ---------------------------------------------------------
 
-    def export_pdf(self) -> None:
-        w = self.window
-        case, result = w.current_case(), w.current_result()
-        if w.store is None or result is None or case is None:
-            from desktop import dialogs
-            dialogs.error(w, "Export PDF", "There is nothing to export yet: the case is "
-                          "not complete, or the evidence store failed its check.")
-            return
+    def _info(self, clinician: str | None = None) -> Any:
+        """Who the documents are for: the settings (or a clinician name just asked
+        for). Raises :class:`core.printable.UnprintableText` for a value no report can
+        print (too long for a page, a script the font lacks), before anything is made."""
+        from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, check_text
+        from core.report import DocumentInfo
         from desktop import settings
-        from desktop.export import export_documents
 
         values = settings.load()
-        clinician = values.get("report/clinician_name") or None
-        if clinician is None and not self._asked_clinician:
-            clinician = self._ask_clinician()
-            if clinician is None:
-                return  # cancelled: nothing is exported
-            clinician = clinician or None
-        written = export_documents(w, case, result, w.store, clinician,
-                                   values.get("report/institution") or None)
-        if not written:
-            return
-        store = self.store
-        if store is not None and not store.read_only:
-            from core.casestore import CaseStoreError
+        clinician = clinician or values.get("report/clinician_name") or None
+        institution = values.get("report/institution") or None
+        check_text("Case label", self.session.answer("label"))
+        check_text("Clinician name (Settings)", clinician, CLINICIAN_MAX)
+        check_text("Institution (Settings)", institution, INSTITUTION_MAX)
+        return DocumentInfo(clinician=clinician, institution=institution)
 
-            try:
-                store.record_export(None, [str(p) for p in written], result.case_sha256,
-                                    result.evidence_version, kind="report",
-                                    case_id=w.case_id)
-            except CaseStoreError as exc:
-                from desktop import dialogs
-                dialogs.error(w, "Audit log", f"The documents were written, but the "
-                              f"export could not be recorded in the audit log:\n{exc}")
-        w.statusBar().showMessage("Exported " + ", ".join(p.name for p in written), 8000)
+    def export_to(self, summary_path: Path, handout_path: Path | None,
+                  clinician: str | None = None) -> list[Path]:
+        """Write the documents (no dialog) and record the export in the audit log.
+        Raises :class:`core.session.NotReady`, :class:`core.report.ReportError` or
+        :class:`core.printable.UnprintableText`."""
+        written = self.session.export_documents(summary_path, handout_path,
+                                                self._info(clinician))
+        self._record(written)
+        return written
+
+    def export_pdf(self) -> None:
+        """File ▸ Export PDF…: ask where, write, record, report."""
+        from core.printable import UnprintableText
+        from core.report import ReportError
+        from core.session import NotReady
+        from desktop import dialogs, settings
+        from desktop.export import ERROR_TITLE, ask_export_paths
+
+        session = self.session
+        case, result = session.case(), session.result()
+        if case is None or result is None:
+            missing = ", ".join(f.label for f in session.missing())
+            why = (f"the case is not complete yet (still needed: {missing})" if case is None
+                   else "the evidence store failed its check")
+            dialogs.error(self.parent, "Export PDF", f"There is nothing to export yet: {why}.")
+            return
+        clinician = settings.load().get("report/clinician_name") or None
+        if clinician is None and not self._asked_clinician:
+            asked = self._ask_clinician()
+            if asked is None:
+                return  # cancelled: nothing is exported
+            clinician = asked or None
+        try:
+            self._info(clinician)  # refused before any dialog
+        except UnprintableText as exc:
+            dialogs.error(self.parent, ERROR_TITLE, f"Nothing was exported.\n\n{exc}")
+            return
+        paths = ask_export_paths(self.parent, case, result)
+        if paths is None:
+            return
+        try:
+            written = self.export_to(*paths, clinician=clinician)
+        except (NotReady, ReportError, UnprintableText) as exc:
+            dialogs.error(self.parent, ERROR_TITLE, f"The documents were not saved.\n\n{exc}")
+            return
+        self.status("Exported " + ", ".join(p.name for p in written))
 
     def _ask_clinician(self) -> str | None:
         """Ask once for the clinician name printed on the documents; a name given is
@@ -146,22 +204,45 @@ class CaseRecords:
         from desktop import dialogs, settings
 
         name = dialogs.ask_text(
-            self.window, "Clinician name",
+            self.parent, "Clinician name",
             "Your name is printed on the clinician summary and the patient handout.\n"
             "It is kept in Tools ▸ Settings for the next export. Leave it empty to "
             "export without a name.")
         if name is None:
+            return None
+        from core.printable import CLINICIAN_MAX, UnprintableText, check_text
+
+        try:  # refused where it is typed, as in Settings: never kept, never printed
+            check_text("Clinician name", name, CLINICIAN_MAX)
+        except UnprintableText as exc:
+            dialogs.error(self.parent, "Export PDF", f"Nothing was exported.\n\n{exc}")
             return None
         self._asked_clinician = True
         if name:
             settings.save({"report/clinician_name": name})
         return name
 
+    def _record(self, written: list[Path]) -> None:
+        result = self.session.result()
+        store = self.store
+        if result is None or store is None or store.read_only:
+            return
+        from core.casestore import CaseStoreError
+
+        try:
+            store.record_export(None, [str(p) for p in written], result.case_sha256,
+                                result.evidence_version, kind="report",
+                                case_id=self.session.case_id)
+        except CaseStoreError as exc:
+            from desktop import dialogs
+
+            dialogs.error(self.parent, "Audit log", "The documents were written, but the "
+                          f"export could not be recorded in the audit log:\n{exc}")
+
     def show_audit(self) -> None:
+        from desktop import dialogs
         from desktop.audit_view import AuditDialog
 
         store = self.store
         if store is not None:
-            from desktop import dialogs
-            dialogs.exec_dialog(AuditDialog(store, self.window))
-
+            dialogs.exec_dialog(AuditDialog(store, self.parent))

@@ -9,13 +9,14 @@ The view (objectName ``result``) is a QTextBrowser, so its text is readable with
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from core.evidence import EvidenceStore
 from core.questionnaire import Field
-from core.result import Item, Result
+from core.result import Item, Result, ResultFormatError
 from desktop.markup import escape
 
 if TYPE_CHECKING:
@@ -46,11 +47,16 @@ def _heading(text: str) -> str:
     return f'<h3 style="margin-top: 14px; margin-bottom: 4px;">{escape(text)}</h3>'
 
 
+def _title(title: str) -> str:
+    """A bold title and a line break (nothing for a saved result stored without titles)."""
+    return f"<b>{escape(title)}</b><br>" if title else "<br>"
+
+
 def _option(item: Item) -> str:
     label, colour = _STATUS_STYLE.get(item.status or "", (item.status or "", "#000000"))
     rationale = "".join(f"<li>{escape(r)}</li>" for r in item.rationale)
     body = (f'<b style="color:{colour};">{escape(label.upper())}</b>&nbsp;&nbsp;'
-            f"<b>{escape(item.title)}</b><br>{escape(item.text)} "
+            f"{_title(item.title)}{escape(item.text)} "
             f"{_markers(item.id, item.citations)}")
     if rationale:
         body += f'<ul style="margin-top: 2px;">{rationale}</ul>'
@@ -58,14 +64,17 @@ def _option(item: Item) -> str:
 
 
 def _caution(item: Item) -> str:
-    label, colour, background, border = _SEVERITY_STYLE[item.severity or "note"]
-    body = (f'<b style="color:{colour};">{label}</b>&nbsp;&nbsp;<b>{escape(item.title)}</b>'
-            f"<br>{escape(item.text)} {_markers(item.id, item.citations)}")
+    label, colour, background, border = _SEVERITY_STYLE.get(
+        item.severity or "note", ((item.severity or "").upper(), "#37474f", "#eef2f5", "#90a4ae"))
+    label = escape(label)
+    body = (f'<b style="color:{colour};">{label}</b>&nbsp;&nbsp;{_title(item.title)}'
+            f"{escape(item.text)} {_markers(item.id, item.citations)}")
     return _box(body, background, border)
 
 
-def result_html(result: Result, store: EvidenceStore) -> str:
-    """The whole recommendation as rich text (used on screen; plain-text readable)."""
+def result_html(result: Result) -> str:
+    """The whole recommendation as rich text (used on screen; plain-text readable),
+    from the result alone: the live one and one read back from a saved case alike."""
     if not result.in_scope:
         return (_heading("Outside the scope of this aid")
                 + _box(escape(result.scope_reason or ""), "#fff8e1", "#f9a825"))
@@ -78,7 +87,8 @@ def result_html(result: Result, store: EvidenceStore) -> str:
     if result.plan:
         parts.append(_heading("Plan"))
         parts += [
-            f"<p><b>{escape(p.title)}</b>: {escape(p.text)} {_markers(p.id, p.citations)}</p>"
+            f"<p>{f'<b>{escape(p.title)}</b>: ' if p.title else ''}{escape(p.text)} "
+            f"{_markers(p.id, p.citations)}</p>"
             for p in result.plan
         ]
     if result.cautions:
@@ -86,10 +96,10 @@ def result_html(result: Result, store: EvidenceStore) -> str:
         parts += [_caution(c) for c in result.cautions]
     if result.outside_source:
         parts.append(_heading("Outside the source"))
-        for oid, text in zip(result.outside_ids, result.outside_source, strict=True):
-            title = store.statements[oid].title if oid in store.statements else ""
-            parts.append(_box(f"<b>OUTSIDE THE SOURCE</b>&nbsp;&nbsp;<b>{escape(title)}</b>"
-                              f"<br>{escape(text)}", "#fffde7", "#bdb76b"))
+        titles = result.outside_titles or ("",) * len(result.outside_source)
+        for title, text in zip(titles, result.outside_source, strict=True):
+            parts.append(_box(f"<b>OUTSIDE THE SOURCE</b>&nbsp;&nbsp;{_title(title)}"
+                              f"{escape(text)}", "#fffde7", "#bdb76b"))
     if result.references:
         parts.append(_heading("References"))
         parts += [f"<p>[{n}] {escape(citation)}</p>" for n, citation in result.references]
@@ -99,30 +109,14 @@ def result_html(result: Result, store: EvidenceStore) -> str:
     return "".join(parts)
 
 
-def saved_result_html(saved: dict[str, Any]) -> str:
-    """A result as it was saved (its JSON), laid out plainly: its texts are the ones
-    the evidence of that day gave, so they are shown as stored, not looked up again."""
-    if not saved.get("in_scope"):
-        return _box(escape(str(saved.get("scope_reason") or "")), "#fff8e1", "#f9a825")
-
-    def cites(item: dict[str, Any]) -> str:
-        return " ".join(f"[{n}]" for n in item.get("citations", []))
-
-    parts = []
-    for o in saved.get("options", []):
-        parts.append(f"<p><b>{escape(str(o.get('status', '')).upper())}</b> "
-                     f"{escape(o.get('text', ''))} {cites(o)}</p>")
-    if not saved.get("options"):
-        parts.append("<p>No option.</p>")
-    parts += [f"<p><b>Plan</b>: {escape(p.get('text', ''))} {cites(p)}</p>"
-              for p in saved.get("plan", [])]
-    parts += [f"<p><b>{escape(str(c.get('severity', '')).upper())}</b> "
-              f"{escape(c.get('text', ''))} {cites(c)}</p>" for c in saved.get("cautions", [])]
-    parts += [f"<p><b>OUTSIDE THE SOURCE</b> {escape(t)}</p>"
-              for t in saved.get("outside_source", [])]
-    parts += [f"<p>[{r.get('n')}] {escape(r.get('citation', ''))}</p>"
-              for r in saved.get("references", [])]
-    return "".join(parts)
+def saved_result_html(saved: Mapping[str, Any]) -> str:
+    """A result as it was saved (its JSON), read back into a :class:`Result` and laid
+    out like any other; one that no longer reads as a result says so (escaped)."""
+    try:
+        return result_html(Result.from_dict(saved))
+    except ResultFormatError as exc:
+        return _box(f"The result as saved cannot be read: {escape(str(exc))}",
+                    "#fff8e1", "#f9a825")
 
 
 def citation_html(store: EvidenceStore, statement_id: str, n: int) -> str:
@@ -147,7 +141,10 @@ class ResultView(QWidget):
         super().__init__(parent)
         self.store = store
         self.result: Result | None = None
+        from PySide6.QtCore import Qt  # here: the namespace costs start-up time
+
         self.header = QLabel(self)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)  # carries stored versions
         self.header.setObjectName("result_state")
         self.header.setWordWrap(True)
         self.browser = QTextBrowser(self)
@@ -181,17 +178,24 @@ class ResultView(QWidget):
         self.citation.clear()
         self.citation.hide()
 
-    def show_incomplete(self, missing: list[Field]) -> None:
+    def show_incomplete(self, missing: list[Field], scope: Result | None = None) -> None:
+        """Not every answer is given yet; with ``scope``, the case is already known to
+        be outside the aid's scope (shown, without a case hash: there is no case yet)."""
         self.result = None
-        self._state("Incomplete", "#6d4c00")
         items = "".join(f"<li>{escape(f.label)}</li>" for f in missing)
-        self.browser.setHtml("<h3>Incomplete</h3><p>No recommendation until every "
-                             f"required answer is given. Still needed:</p><ul>{items}</ul>")
+        needed = f"Still needed:</p><ul>{items}</ul>"
+        if scope is not None:
+            self._state("Out of scope (case record incomplete)", "#6d4c00")
+            self.browser.setHtml(result_html(scope) + "<p>To save or export this case, "
+                                 f"complete its record. {needed}")
+        else:
+            self._state("Incomplete", "#6d4c00")
+            self.browser.setHtml("<h3>Incomplete</h3><p>No recommendation until every "
+                                 f"required answer is given. {needed}")
         self.citation.clear()
         self.citation.hide()
 
     def show_result(self, result: Result) -> None:
-        assert self.store is not None
         self.result = result
         warnings = sum(1 for c in result.cautions if c.severity == "warning")
         if result.in_scope and warnings:
@@ -202,17 +206,18 @@ class ResultView(QWidget):
             self._state("Recommendation", "#1b5e20")
         else:
             self._state("Out of scope", "#6d4c00")
-        self.browser.setHtml(result_html(result, self.store))
+        self.browser.setHtml(result_html(result))
         self.citation.clear()
         self.citation.setVisible(bool(result.references))  # nothing to choose otherwise
 
-    def show_comparison(self, saved: dict[str, Any], differences: list[str]) -> None:
+    def show_comparison(self, saved: Result, differences: list[str]) -> None:
         """A case saved under other evidence whose result differs today: say so, and
-        show today's result (already shown) above the result as it was saved."""
+        show today's result (already shown) above the result as it was saved (read
+        back with :meth:`Result.from_dict`, rendered the same way)."""
         current = self.result
-        if current is None or self.store is None:
+        if current is None:
             return
-        saved_version = escape(str(saved.get("evidence", {}).get("version", "?")))
+        saved_version = escape(saved.evidence_version)
         today = escape(current.evidence_version)
         self._state(f"Saved under evidence {saved_version}: today's evidence gives a "
                     "different result. Both are shown.", "#8b0000")
@@ -223,9 +228,9 @@ class ResultView(QWidget):
                  f"first today's result, then the result as saved."
                  + (f"<ul>{changed}</ul>" if changed else ""), "#fdecea", "#c62828")
             + _heading(f"Today's result (evidence {today})")
-            + result_html(current, self.store)
+            + result_html(current)
             + _heading(f"Result as saved (evidence {saved_version})")
-            + saved_result_html(saved))
+            + result_html(saved))
 
     def _anchor(self, url: QUrl) -> None:
         text = url.toString()

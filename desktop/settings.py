@@ -32,9 +32,19 @@ def load() -> dict[str, str]:
     qs = store()
     values = {}
     for key, (default, _label) in DECLARED.items():
-        value = qs.value(key, default)
-        values[key] = value if isinstance(value, str) else default
+        values[key] = _as_text(qs.value(key, default), default)
     return values
+
+
+def _as_text(value: object, default: str) -> str:
+    """A stored value as the text the user wrote. In the INI format an unquoted comma
+    makes a list (``clinician_name=Smith, John`` reads as ``['Smith', 'John']``), so a
+    list is joined back with ", "; a number or anything else is its text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v).strip() for v in value)
+    return default if value is None else str(value)
 
 
 def save(values: dict[str, str]) -> None:

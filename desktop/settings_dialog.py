@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
+from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
 from desktop import settings
+
+LIMITS = {"report/clinician_name": CLINICIAN_MAX, "report/institution": INSTITUTION_MAX}
 
 
 class SettingsDialog(QDialog):
@@ -25,15 +29,25 @@ class SettingsDialog(QDialog):
             edit = QLineEdit(values[key], self)
             edit.setObjectName(key)
             edit.setAccessibleName(label)
-            edit.setMaxLength(120)
+            # a bound on typing only (Qt counts UTF-16 units); accept() checks the
+            # real limit, in characters, and what the reports can print
+            edit.setMaxLength(2 * LIMITS[key])
             mnemonic = QLabel(f"&{label}:", self)
             mnemonic.setBuddy(edit)
             form.addRow(mnemonic, edit)
             self.edits[key] = edit
         where = QLabel(f"Settings file: {settings.store().fileName()}", self)
+        where.setTextFormat(Qt.TextFormat.PlainText)  # a path, shown as it is
         where.setWordWrap(True)
         where.setStyleSheet("color: #3d3d3d;")
         form.addRow(where)
+        self.problem = QLabel(self)
+        self.problem.setObjectName("problem")
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #a00000; font-weight: bold;")
+        self.problem.hide()
+        form.addRow(self.problem)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -41,5 +55,14 @@ class SettingsDialog(QDialog):
         form.addRow(buttons)
 
     def accept(self) -> None:
+        """Save, unless a value cannot go on a report: then say which, and stay open."""
+        for key, edit in self.edits.items():
+            try:
+                check_text(settings.DECLARED[key][1], edit.text().strip(), LIMITS[key])
+            except UnprintableText as exc:
+                self.problem.setText(str(exc))
+                self.problem.show()
+                edit.setFocus()
+                return
         settings.save({key: edit.text() for key, edit in self.edits.items()})
         super().accept()

@@ -21,7 +21,6 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +47,11 @@ def build_older_evidence(folder: Path, version: str, prefix: str = "OLDER WORDIN
     meta = src / "meta.toml"
     meta.write_text(re.sub(r'(?m)^version = "[^"]+"', f'version = "{version}"',
                            meta.read_text()))
+    changelog = src / "changelog.toml"  # its newest entry must name the version
+    log = changelog.read_text()
+    first = log.index("[[entry]]")
+    changelog.write_text(log[:first] + f'[[entry]]\nversion = "{version}"\ndate = "2025-01-01"\n'
+                         'summary = "A test release."\nchanges = []\n\n' + log[first:])
     statements = src / "statements.toml"
     marker = 'text = "An aromatase inhibitor'
     text = statements.read_text()

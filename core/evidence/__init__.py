@@ -15,8 +15,13 @@ from core.evidence.store import (
     default_store_path,
     open_store,
 )
+from core.evidence.supplements import ChangelogEntry, Harm
+from core.evidence.terms import SearchPlan
 
 __all__ = [
+    "ChangelogEntry",
+    "Harm",
+    "SearchPlan",
     "EvidenceError",
     "EvidenceStore",
     "Figure",

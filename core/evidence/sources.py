@@ -14,6 +14,13 @@ from typing import Any, Final
 
 import resources
 from core.digest import sha256_of_one
+from core.evidence.supplements import (
+    SupplementError,
+    changelog_json,
+    check_harms,
+    resolve_option_harms,
+    synonyms_json,
+)
 
 SOURCES_DIR: Final = Path(resources.__file__).parent / "evidence"
 STORE_FORMAT: Final = "hrher2-aid.evidence/1"
@@ -56,6 +63,16 @@ def load_sources(folder: Path = SOURCES_DIR) -> dict[str, Any]:
     known_refs = {r["n"] for r in ref_rows}
     if len(known_refs) != len(ref_rows):
         raise SourceError("references.toml: duplicate reference number")
+
+    try:
+        harms = check_harms(read("harms.toml")["harm"], known_refs)
+        for st in statements:
+            if st["kind"] == "option":
+                resolve_option_harms(st, harms)
+        changelog = changelog_json(read("changelog.toml")["entry"], meta["version"])
+        synonyms = synonyms_json(read("synonyms.toml"))
+    except SupplementError as exc:
+        raise SourceError(str(exc)) from None
 
     statement_rows = []
     seen: set[str] = set()
@@ -112,7 +129,8 @@ def load_sources(folder: Path = SOURCES_DIR) -> dict[str, Any]:
         "meta": {"format": meta["format"], "version": meta["version"],
                  "title": meta["title"], "source": meta["source"],
                  # text, as the store's meta table keeps every value
-                 "sources_through": str(through)},
+                 "sources_through": str(through),
+                 "changelog": changelog, "synonyms": synonyms},
         "refs": sorted(ref_rows, key=lambda r: r["n"]),
         "statements": sorted(statement_rows, key=lambda r: r["id"]),
         "figures": sorted(figure_rows, key=lambda r: r["id"]),

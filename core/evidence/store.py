@@ -18,6 +18,8 @@ from urllib.parse import quote
 
 import resources
 from core.evidence.sources import STATEMENT_COLUMNS, STORE_FORMAT, content_sha256
+from core.evidence.supplements import ChangelogEntry, Harm, changelog_entries
+from core.evidence.terms import SearchPlan, SearchTerms
 
 _TABLES: Final = {
     "meta": ("key", "value"),
@@ -85,6 +87,9 @@ class EvidenceStore:
         #: publication year of the newest reference: the evidence's currency, which its
         #: version (a release number) is not
         self.sources_through: int = int(meta["sources_through"])
+        #: what changed in each release of the evidence, and why (newest first)
+        self.changelog: tuple[ChangelogEntry, ...] = changelog_entries(meta.get("changelog"))
+        self.terms = SearchTerms.from_json(meta.get("synonyms"))
         self.references: dict[int, Reference] = {
             r["n"]: Reference(r["n"], r["short"], r["citation"], r["confidence"])
             for r in content["refs"]
@@ -106,21 +111,34 @@ class EvidenceStore:
             for f in content["figures"]
         }
 
+    def harms(self, statement_id: str) -> tuple[Harm, ...]:
+        """The harms an option lists (empty for other statements)."""
+        return tuple(Harm(h["id"], h["text"], h["plain"], tuple(h["citations"]), h["basis"])
+                     for h in self.statements[statement_id].extra.get("harms", ()))
+
     def of_kind(self, kind: str) -> list[Statement]:
         """Statements of one kind, in their table order."""
         return sorted((s for s in self.statements.values() if s.kind == kind),
                       key=lambda s: s.order)
 
+    def search_plan(self, query: str) -> SearchPlan:
+        """How ``query`` is searched: synonyms applied, drugs outside the source named."""
+        return self.terms.plan(query)
+
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """Full-text search over statement titles, texts and rationales.
 
-        Words are matched as prefixes and all must occur; an empty query lists all.
+        Words are matched as prefixes and all must occur; a synonym of the evidence's
+        table matches any of the words the statements use for it; a query naming only
+        drugs the source does not cover finds nothing; an empty query lists all.
         """
-        words = [w for w in "".join(c if c.isalnum() else " " for c in query).split()]
-        if not words:
+        plan = self.search_plan(query)
+        if not plan.match:
+            if plan.not_covered:
+                return []
             return [SearchHit(s, s.text) for s in
                     sorted(self.statements.values(), key=lambda s: (s.kind, s.order))]
-        match = " ".join(f'"{w}"*' for w in words)
+        match = plan.match
         conn = _connect(self.path)
         try:
             rows = conn.execute(

@@ -1,7 +1,8 @@
 """The patient handout: the same result, in plain words and large type.
 
-The plain-language texts come from the evidence store (the ``plain*`` fields of each
-statement); this module only adds the framing sentences, which say what the sheet
+The plain-language texts come with the :class:`~core.result.Result` (the evidence
+store's ``plain*`` fields of each statement, gathered by the renderer); this module
+reads nothing else, and only adds the framing sentences, which say what the sheet
 is and is not, and are written to the same reading grade. Each option is shown
 the same way: what it involves, then what may help and what is less certain side
 by side with equal weight. Nothing here tells the patient what to do.
@@ -21,7 +22,6 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.case import Case
-from core.evidence import EvidenceStore
 from core.report.errors import ReportError
 from core.report.template import (
     FONT,
@@ -32,8 +32,7 @@ from core.report.template import (
     para,
     render,
 )
-from core.result import Result
-from core.rules import scope_problems
+from core.result import Plain, Result
 
 TITLE: Final = "Treatment choices: a summary for you"
 INTRO: Final = (
@@ -74,22 +73,24 @@ class Block:
         return [self.text if self.text.endswith((".", ":", "?")) else self.text + "."]
 
 
-def _plain(store: EvidenceStore, sid: str, key: str = "plain") -> str:
-    statement = store.statements.get(sid)
-    value = statement.extra.get(key) if statement else None
-    if not isinstance(value, str) or not value:
-        raise ReportError(f"the evidence store has no plain-language text {key!r} for {sid!r}")
-    return value
+def _words(result: Result, sid: str) -> Plain:
+    words = result.plain_for(sid)
+    if words is None:
+        raise ReportError(f"the evidence store has no plain-language text for {sid!r}")
+    return words
 
 
-def _plain_list(store: EvidenceStore, sid: str, key: str) -> tuple[str, ...]:
-    value = store.statements[sid].extra.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise ReportError(f"the evidence store has no plain-language list {key!r} for {sid!r}")
-    return tuple(value)
+def _option_words(result: Result, sid: str) -> Plain:
+    words = _words(result, sid)
+    for key, value in (("plain_title", words.title), ("plain_benefits", words.benefits),
+                       ("plain_uncertainties", words.uncertainties)):
+        if not value:
+            raise ReportError(f"the evidence store has no plain-language text {key!r} "
+                              f"for {sid!r}")
+    return words
 
 
-def handout_paragraphs(case: Case, result: Result, store: EvidenceStore,
+def handout_paragraphs(case: Case, result: Result,
                        info: DocumentInfo | None = None) -> list[Block]:
     """Everything the handout says, in order."""
     info = info or DocumentInfo()
@@ -100,7 +101,7 @@ def handout_paragraphs(case: Case, result: Result, store: EvidenceStore,
               Block("p", INTRO)]
     if not result.in_scope:
         blocks.append(Block("h2", SCOPE_HEADING))
-        blocks += [Block("p", _plain(store, sid)) for sid in scope_problems(case)]
+        blocks += [Block("p", _words(result, sid).text) for sid in result.scope_ids]
         blocks.append(Block("p", SCOPE_END))
     else:
         blocks.append(Block("h2", "The treatment choices"))
@@ -111,13 +112,12 @@ def handout_paragraphs(case: Case, result: Result, store: EvidenceStore,
             blocks.append(Block("p", "The guide behind this aid offers no treatment choice "
                                      "for this case. The reasons are below."))
         for option in result.options:
-            blocks.append(Block("h3", _plain(store, option.id, "plain_title")))
+            words = _option_words(result, option.id)
+            blocks.append(Block("h3", words.title))
             blocks.append(Block("p", STATUS_TEXT[option.status or "consider"]))
-            blocks.append(Block("p", _plain(store, option.id)))
-            blocks.append(Block("pair",
-                                benefits=_plain_list(store, option.id, "plain_benefits"),
-                                uncertainties=_plain_list(store, option.id,
-                                                          "plain_uncertainties")))
+            blocks.append(Block("p", words.text))
+            blocks.append(Block("pair", benefits=words.benefits,
+                                uncertainties=words.uncertainties))
         sections = (
             ("The treatment plan", [p.id for p in result.plan]),
             ("More points to know", [c.id for c in result.cautions]),
@@ -126,7 +126,7 @@ def handout_paragraphs(case: Case, result: Result, store: EvidenceStore,
         for heading, ids in sections:
             if ids:
                 blocks.append(Block("h2", heading))
-                blocks += [Block("bullet", _plain(store, sid)) for sid in ids]
+                blocks += [Block("bullet", _words(result, sid).text) for sid in ids]
     blocks.append(Block("p", CLOSING))
     blocks.append(Block("h2", "Your questions"))
     blocks.append(Block("questions", QUESTIONS_TEXT))
@@ -229,10 +229,9 @@ def _story(blocks: list[Block]) -> list[Flowable]:
     return story
 
 
-def build_handout(case: Case, result: Result, store: EvidenceStore,
-                  info: DocumentInfo | None = None) -> bytes:
-    """The patient handout as PDF bytes."""
-    blocks = handout_paragraphs(case, result, store, info)
+def build_handout(case: Case, result: Result, info: DocumentInfo | None = None) -> bytes:
+    """The patient handout as PDF bytes, from the result alone (and the case's label)."""
+    blocks = handout_paragraphs(case, result, info)
     marks = PageMarks(title=f"{PRODUCT} · Patient handout", case_sha256=result.case_sha256,
                       evidence_version=result.evidence_version,
                       footer_note="The page number and the code link this sheet to its case.",

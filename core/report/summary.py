@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.case import Case
+from core.questionnaire import answers_from_case, asked
 from core.report.template import (
     FONT,
     FONT_BOLD,
@@ -39,26 +40,6 @@ INTENDED_USE: Final = (
     "numbers or is marked as lying outside the source."
 )
 
-# Readable names for the case's answers, in the order the questionnaire asks them.
-ANSWER_LABELS: Final = (
-    ("label", "Case label"),
-    ("receptors.hr", "Hormone receptors"),
-    ("receptors.her2", "HER2"),
-    ("menopausal_status", "Menopausal status"),
-    ("setting", "Treatment setting"),
-    ("disease.visceral", "Visceral disease"),
-    ("disease.visceral_crisis", "Visceral crisis"),
-    ("disease.symptomatic", "Symptomatic"),
-    ("disease.rapidly_progressive", "Rapidly progressive"),
-    ("chemotherapy.contraindicated", "Chemotherapy contraindicated"),
-    ("chemotherapy.declined", "Chemotherapy declined"),
-    ("chemotherapy.months_given", "Months of chemotherapy given"),
-    ("chemotherapy.maximal_response", "Maximal response reached"),
-    ("chemotherapy.unacceptable_toxicity", "Chemotherapy: unacceptable toxicity"),
-    ("endocrine_responsive", "Endocrine-responsive"),
-    ("her2_therapy.unacceptable_toxicity", "HER2-targeted therapy: unacceptable toxicity"),
-    ("planned_regimen", "Planned regimen"),
-)
 _STATUS: Final = {"preferred": "Preferred", "consider": "Consider"}
 _SEVERITY: Final = {"warning": "Warning", "note": "Note"}
 
@@ -82,31 +63,10 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def answer_rows(case: Case) -> list[tuple[str, str]]:
-    """The case's answers as given, as (question, answer) text pairs."""
-    data = case.to_dict()
-    rows = []
-    for path, label in ANSWER_LABELS:
-        value: Any = data
-        for key in path.split("."):
-            value = value[key]
-        rows.append((label, _answer_text(path, value)))
-    return rows
-
-
-def _answer_text(path: str, value: Any) -> str:
-    if path == "planned_regimen":
-        if value is None:
-            return "not given"
-        parts = [name for key, name in (("chemotherapy", "chemotherapy"),
-                                        ("endocrine", "endocrine therapy"),
-                                        ("her2_targeted", "HER2-targeted therapy"))
-                 if value[key]]
-        return " + ".join(parts) if parts else "no systemic therapy"
-    if value is None:
-        return "not given"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value).replace("_", " ")
+    """The case's answers as (question, answer) text pairs: exactly the questions the
+    questionnaire asks for this case, labelled and worded by the fields table."""
+    answers = answers_from_case(case)
+    return [(f.label, f.answer_text(case.value(f.path))) for f in asked(answers)]
 
 
 def _cites(item_citations: tuple[int, ...]) -> str:

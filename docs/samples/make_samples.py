@@ -49,7 +49,7 @@ def main() -> int:
             stem = case_file.stem
             summary, handout = Path(tmp, f"{stem}-summary.pdf"), Path(tmp, f"{stem}-handout.pdf")
             write_documents({summary: build_summary(case, result, INFO),
-                             handout: build_handout(case, result, store, INFO)})
+                             handout: build_handout(case, result, INFO)})
             for pdf in (summary, handout):
                 subprocess.run([exe, "-r", DPI, "-png", str(pdf), str(HERE / pdf.stem)],
                                check=True)

@@ -13,7 +13,7 @@ import pytest
 from core.evidence import EvidenceError, EvidenceStore, default_store_path, open_store
 from core.evidence.build import build_store
 from core.evidence.sources import SOURCES_DIR, content_sha256, load_sources
-from tests.conftest import SHARED
+from tests.conftest import ROOT
 
 OPTION_IDS = ["chemo_her2", "et_her2", "continue_chemo_her2", "her2_et_maintenance",
               "sequential_et"]
@@ -45,11 +45,10 @@ REFERENCES_TEXT = (SOURCES_DIR / "references.md").read_text(encoding="utf-8")
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w])")
 
 
-def test_contract_ids_match_the_contract_file() -> None:
-    """The id lists above are the contract's own tables (when shared/ is beside us)."""
-    contract = SHARED / "spec" / "decision-contract.md"
-    if not contract.exists():
-        pytest.skip("shared/spec/decision-contract.md is not beside this checkout")
+def test_contract_ids_match_the_documented_tables() -> None:
+    """The id lists above are the tables of docs/formats.md (the project's own account of
+    the decision contract), with the same severities and sources."""
+    contract = ROOT / "docs" / "formats.md"
     rows = re.findall(r"^\| `([a-z0-9_]+)` \|(.*)$", contract.read_text(), flags=re.M)
     table = {rid: rest for rid, rest in rows}
     for rid in OPTION_IDS + PLAN_IDS + list(CAUTION_IDS):
@@ -108,9 +107,13 @@ def _displayed_texts(store: EvidenceStore) -> list[tuple[str, str]]:
             for text in value if isinstance(value, list) else [value]:
                 if isinstance(text, str):
                     texts.append((f"{entry.id}.{key}", text))
+        for harm in entry.extra.get("harms", []):
+            texts += [(f"{entry.id}.{harm['id']}", harm[k]) for k in ("text", "plain", "basis")]
     for figure in store.figures.values():
         for text in (figure.trial, figure.measure, figure.value, figure.context):
             texts.append((figure.id, text))
+    for log in store.changelog:
+        texts += [(f"changelog {log.version}", t) for t in (log.summary, *log.changes)]
     return texts
 
 
@@ -137,13 +140,72 @@ def test_cited_entries_quote_the_source_verbatim(store: EvidenceStore) -> None:
             assert not entry.citations, f"{entry.id} lies outside the source"
 
 
-def test_copies_of_shared_files_are_current() -> None:
-    if not SHARED.exists():
-        pytest.skip("shared/ is not beside this checkout")
-    seed = next((SHARED / "seeds").glob("*.txt"))
-    assert (SOURCES_DIR / "source.txt").read_bytes() == seed.read_bytes()
-    spec = SHARED / "spec" / "references.md"
-    assert (SOURCES_DIR / "references.md").read_bytes() == spec.read_bytes()
+def test_every_harm_is_a_cited_confirmed_fact(store: EvidenceStore) -> None:
+    """Harm statements per option: confirmed facts only, each with its citation; where
+    the sources give none, the care team explains (the option's harms note)."""
+    options = store.of_kind("option")
+    assert options
+    for option in options:
+        harms = store.harms(option.id)
+        assert harms, option.id  # every option lists at least the ASCO heart advice
+        assert "care team will explain" in option.extra["plain_harms_note"], option.id
+        for harm in harms:
+            assert harm.citations and set(harm.citations) <= set(store.references), harm.id
+            assert harm.text and harm.plain and harm.basis, harm.id
+    # the harms named in references.md's addendum as confirmed, and only those papers
+    assert "Confirmed" in REFERENCES_TEXT and "Swain 2013" in REFERENCES_TEXT
+    assert {h.id for o in options for h in store.harms(o.id)} == {
+        "cleopatra_common", "cleopatra_severe", "cleopatra_heart", "asco_heart",
+        "tandem_severe", "egf30008_common"}
+
+
+STRENGTH_WORDS = ("preferred first-line approach in most cases", "can be considered",
+                  "should be offered", "reasonable approach", "optimal duration")
+
+
+def test_status_sentences_use_the_sources_strength_words(store: EvidenceStore) -> None:
+    """Every option states the source's own strength in its own words; a consider option
+    is never called preferred or a first choice."""
+    flat_source = " ".join(SOURCE_TEXT.split()).lower()
+    assert all(w in flat_source for w in STRENGTH_WORDS)
+    for option in store.of_kind("option"):
+        sentences = {k: v for k, v in option.extra.items() if k.startswith("strength_")}
+        assert sentences, option.id
+        for key, sentence in sentences.items():
+            assert any(w in sentence.lower() for w in STRENGTH_WORDS), (option.id, sentence)
+            assert option.extra[f"plain_{key}"], (option.id, key)
+        for key in ("strength_consider", "plain_strength_consider"):
+            if key in option.extra:
+                words = option.extra[key].lower()
+                assert "considered" in words and "first choice" not in words, option.id
+                assert "preferred" not in words, option.id
+
+
+def test_no_text_says_first_choice(store: EvidenceStore) -> None:
+    """No text anywhere calls an option the source only says "can be considered" the
+    "first choice" (nor any other option: the source never says it)."""
+    for where, text in _displayed_texts(store):
+        assert "first choice" not in text.lower(), where
+
+
+def test_the_numbers_the_addendum_keeps_out_stay_out(store: EvidenceStore) -> None:
+    """The subgroup hazard ratios are never labelled as PFS; ref 3 is never quoted for
+    a trial figure; the unconfirmed 0.96 never appears."""
+    for where, text in _displayed_texts(store):
+        for ratio in ("0.72", "0.55", "1.11"):
+            if ratio in text:
+                assert "PFS" not in text and "progression-free" not in text, where
+        assert not re.search(r"(?<![-\d.])0\.96", text), where  # (a CI's "0.53-0.96" is fine)
+    for figure in store.figures.values():
+        assert figure.citation != 3, figure.id
+
+
+def test_changelog_and_currency(store: EvidenceStore) -> None:
+    """The newest changelog entry is this version; the evidence states its currency."""
+    assert store.changelog[0].version == store.version
+    assert store.changelog[0].changes
+    assert store.sources_through == 2022
+    assert len({e.version for e in store.changelog}) == len(store.changelog)
 
 
 def test_shipped_store_matches_its_sources(store: EvidenceStore) -> None:
@@ -158,6 +220,37 @@ def test_build_is_reproducible(tmp_path: Path, store: EvidenceStore) -> None:
     assert out.read_bytes() == default_store_path().read_bytes()
     with sqlite3.connect(out) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("AI", {"ai_alone_short_pfs", "et_her2", "electra_result"}),
+    ("aromatase inhibitor", {"ai_alone_short_pfs", "et_her2"}),
+    ("letrozole", {"electra_result", "et_her2", "ai_alone_short_pfs"}),
+    ("trastuzumab", {"chemo_her2", "et_her2", "her2_until_progression"}),
+    ("pertuzumab", {"chemo_her2", "hr_subgroup_benefit", "non_visceral_benefit"}),
+    ("lapatinib", {"et_her2", "ai_alone_short_pfs", "her2_until_progression"}),
+])
+def test_synonyms_find_their_statements(store: EvidenceStore, query: str,
+                                        expected: set[str]) -> None:
+    """The synonym table in the evidence: "AI", "aromatase inhibitor", "letrozole",
+    "trastuzumab", "pertuzumab", "lapatinib" find their statements."""
+    found = {h.statement.id for h in store.search(query)}
+    assert expected <= found
+    assert not [s for s in found if s.startswith("scope.")]  # "AI" is not "aid"
+
+
+@pytest.mark.parametrize("query", ["trastuzumab deruxtecan", "T-DXd", "Tucatinib",
+                                   "neratinib", "T-DM1", "palbociclib"])
+def test_drugs_the_source_does_not_cover_are_named(store: EvidenceStore, query: str) -> None:
+    plan = store.search_plan(query)
+    assert plan.not_covered and not plan.match
+    assert store.search(query) == []
+
+
+def test_drugs_named_only_by_class_carry_a_note(store: EvidenceStore) -> None:
+    plan = store.search_plan("fulvestrant")
+    assert plan.notes and "does not name" in plan.notes[0]
+    assert "sequential_et" in {h.statement.id for h in store.search("fulvestrant")}
 
 
 def test_search_uses_the_full_text_index(store: EvidenceStore) -> None:
@@ -261,3 +354,25 @@ def test_other_sqlite_file_is_refused(tmp_path: Path) -> None:
         conn.execute("CREATE TABLE x (y)")
     with pytest.raises(EvidenceError, match="not an evidence store"):
         open_store(path)
+
+
+@pytest.mark.parametrize(("file", "old", "new", "message"), [
+    ("harms.toml", "citations = [1]\nbasis = \"ASCO", "citations = []\nbasis = \"ASCO",
+     "needs citations"),
+    ("changelog.toml", 'version = "2026.12.2"', 'version = "2026.12.0"', "first entry"),
+    ("meta.toml", "sources_through = 2022", "sources_through = 2026", "sources_through"),
+    ("statements.toml", 'harms = ["asco_heart"]\n', "", "needs harms"),
+])
+def test_build_refuses_incomplete_supplements(tmp_path: Path, file: str, old: str, new: str,
+                                              message: str) -> None:
+    """A harm without a citation, a changelog that does not name this version, a wrong
+    currency year or an option without harms: the store is not built."""
+    from core.evidence.sources import SourceError
+
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES_DIR, src)
+    text = (src / file).read_text()
+    assert old in text
+    (src / file).write_text(text.replace(old, new, 1))
+    with pytest.raises(SourceError, match=message):
+        build_store(tmp_path / "e.sqlite", sources=src)

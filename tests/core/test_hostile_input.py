@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case
 from core.cli import main
+from core.evidence import default_store_path
 from tests.core.test_case import BASE
 from tests.core.test_cli import cli
 
@@ -221,8 +222,6 @@ def test_item5_report_refuses_to_write_over_its_input_case(tmp_path: Path, capsy
 
 
 def test_item5_report_refuses_to_write_over_the_evidence_store(tmp_path: Path, capsys) -> None:
-    from core.evidence import default_store_path
-
     store = tmp_path / "evidence.pdf"
     store.write_bytes(default_store_path().read_bytes())
     before = store.read_bytes()
@@ -230,6 +229,9 @@ def test_item5_report_refuses_to_write_over_the_evidence_store(tmp_path: Path, c
                  "--evidence", str(store)])
     assert code == 2 and "is the evidence store" in capsys.readouterr().err
     assert store.read_bytes() == before
+    shipped = default_store_path()  # the default store is an input too
+    code = main(["report", str(_file(tmp_path, json.dumps(BASE))), "-o", str(shipped)])
+    assert code == 2 and "is the evidence store" in capsys.readouterr().err
 
 
 # --- items 9 and 10: scripts the reports cannot print are refused, naming the field ---------

@@ -63,15 +63,24 @@ def test_setting_unanswered_shows_only_common_steps() -> None:
     ("positive", "equivocal", ("scope.her2_equivocal",)),
     ("negative", "unknown", ("scope.hr_negative", "scope.her2_unknown")),
 ])
-def test_out_of_scope_receptor_answer_ends_the_flow(hr: str, her2: str,
-                                                    scope_ids: tuple[str, ...]) -> None:
+def test_out_of_scope_asks_only_what_the_case_format_requires(
+        hr: str, her2: str, scope_ids: tuple[str, ...]) -> None:
+    """Out of scope, the questionnaire asks only what a valid case needs (and its
+    label), so an out-of-scope case is complete, saves and exports like any other."""
     answers = {**BASE, "setting": "first_line", "receptors.hr": hr, "receptors.her2": her2}
-    assert ids(q.steps_for(answers)) == ["receptors"]
-    assert q.is_last("receptors", answers)
+    assert ids(q.steps_for(answers)) == ["receptors", "setting", "disease", "label"]
+    assert [f.path for f in q.asked(answers)] == [
+        "receptors.hr", "receptors.her2", "setting", "disease.visceral",
+        "disease.symptomatic", "label"]
+    assert q.is_last("label", answers)
     decision = q.scope_decision(answers)
     assert decision is not None and not decision.in_scope
     assert decision.scope == scope_ids
-    assert not q.is_complete(answers)
+    assert q.is_complete(answers)
+    assert parse_case(q.case_dict(answers)).receptors.hr == hr
+    induction = {**answers, "setting": "after_induction"}
+    assert [f.path for f in q.missing(induction)] == [
+        "chemotherapy.months_given", "chemotherapy.maximal_response"]
 
 
 def test_scope_decision_waits_for_both_receptors_and_agrees_with_rules() -> None:
@@ -128,13 +137,12 @@ def test_case_dict_validates_and_round_trips(setting: str) -> None:
     data = q.case_dict(answers)
     case = parse_case(data)
     assert case.setting == setting and case.label == "Case 7"
-    # Answers from another setting never reach the case.
-    if setting != "first_line":
-        assert case.chemotherapy.contraindicated is False
-    if setting != "progression":
-        assert "endocrine_responsive" not in data
-    if setting != "after_induction":
-        assert case.chemotherapy.months_given is None
+    # Every answer held reaches the case (a case file's answers are never dropped);
+    # one the setting does not ask changes no decision.
+    assert case.chemotherapy.contraindicated is True
+    assert data["endocrine_responsive"] == "no"
+    asked_only = {f.path: answers[f.path] for f in q.asked(answers) if f.path in answers}
+    assert decide(parse_case(q.case_dict(asked_only))) == decide(case)
     again = q.answers_from_case(case)
     assert parse_case(q.case_dict(again)) == case
 

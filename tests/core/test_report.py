@@ -47,7 +47,7 @@ def documents(store: EvidenceStore) -> dict[tuple[str, str], bytes]:
     for name in CASES:
         case, result = _result(store, name)
         out[name, "summary"] = build_summary(case, result, INFO)  # type: ignore[arg-type]
-        out[name, "handout"] = build_handout(case, result, store, INFO)  # type: ignore[arg-type]
+        out[name, "handout"] = build_handout(case, result, INFO)  # type: ignore[arg-type]
     return out
 
 
@@ -188,7 +188,7 @@ def test_no_flowable_appears_twice_in_a_story(store):
     from core.report import handout_paragraphs
 
     for story in (summary_story(case, result, INFO),  # type: ignore[arg-type]
-                  _story(handout_paragraphs(case, result, store, INFO))):  # type: ignore[arg-type]
+                  _story(handout_paragraphs(case, result, INFO))):  # type: ignore[arg-type]
         ids = [id(f) for f in _flowables(story)]
         assert len(ids) == len(set(ids)) > 20
 

@@ -46,7 +46,7 @@ def test_reading_grade_is_8_or_lower_for_every_generated_case(store):
         if key in seen:
             continue
         result = renderer.result_for(case)
-        text = handout_text(handout_paragraphs(case, result, store, INFO))
+        text = handout_text(handout_paragraphs(case, result, INFO))
         seen[key] = textstat.flesch_kincaid_grade(text)
     assert count > 10_000 and len(seen) > 100
     worst = max(seen.values())
@@ -60,6 +60,14 @@ def test_every_plain_text_on_its_own_is_grade_8_or_lower(store):
                  *extra.get("plain_uncertainties", [])]
         grade = textstat.flesch_kincaid_grade(" ".join(parts))
         assert grade <= MAX_GRADE, (statement.id, grade)
+        # the option's status sentences and harms, as the handout shows them
+        harms = [extra.get("plain_harms_note", "")] + [h["plain"] for h in extra.get("harms", [])]
+        for key in ("plain_strength_preferred", "plain_strength_consider"):
+            if key in extra:
+                assert textstat.flesch_kincaid_grade(extra[key]) <= MAX_GRADE, (statement.id, key)
+        if statement.kind == "option":
+            grade = textstat.flesch_kincaid_grade(" ".join(harms))
+            assert grade <= MAX_GRADE, (statement.id, "harms", grade)
 
 
 def test_every_statement_has_its_plain_versions(store):
@@ -77,6 +85,12 @@ def test_plain_texts_add_no_number_the_clinical_entry_lacks(store):
         clinical = " ".join([statement.text, *statement.rationale, *statement.source])
         numbers = set(re.findall(r"\d+(?:\.\d+)?", clinical))
         for key, value in statement.extra.items():
+            if key == "harms":  # each harm's plain words against its own clinical text
+                for harm in value:
+                    own = set(re.findall(r"\d+(?:\.\d+)?", harm["text"]))
+                    for number in re.findall(r"\d+(?:\.\d+)?", harm["plain"]):
+                        assert number in own, (statement.id, harm["id"], number)
+                continue
             for text in value if isinstance(value, list) else [value]:
                 for number in re.findall(r"\d+(?:\.\d+)?", text.replace("HER2", "")):
                     assert number in numbers, (statement.id, key, number)
@@ -91,12 +105,13 @@ IMPERATIVE = re.compile(
 
 
 def test_nothing_is_phrased_as_an_instruction_to_the_patient(store):
-    texts = [b for s in store.statements.values() for v in s.extra.values()
+    texts = [b if isinstance(b, str) else b["plain"]
+             for s in store.statements.values() for v in s.extra.values()
              for b in (v if isinstance(v, list) else [v])]
     for data in (FIRST_LINE_ET_ALONE, PROGRESSION_NOT_RESPONSIVE, OUT_OF_SCOPE):
         case = case_of(data)
-        texts.append(handout_text(handout_paragraphs(case, Renderer(store).result_for(case),
-                                                     store)))
+        texts.append(handout_text(handout_paragraphs(case,
+                                                     Renderer(store).result_for(case))))
     for text in texts:
         assert not IMPERATIVE.search(text), text
     assert IMPERATIVE.search("Ask your doctor.")  # the check itself bites
@@ -107,8 +122,8 @@ def test_nothing_is_phrased_as_an_instruction_to_the_patient(store):
 def test_the_pdf_says_exactly_what_was_measured(store, data):
     case = case_of(data)
     result = Renderer(store).result_for(case)
-    blocks = handout_paragraphs(case, result, store, INFO)
-    pdf = flat(" ".join(pdf_text(build_handout(case, result, store, INFO))))
+    blocks = handout_paragraphs(case, result, INFO)
+    pdf = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
     for block in blocks:
         for text in [block.text, *block.benefits, *block.uncertainties]:
             if text:
@@ -120,21 +135,21 @@ def test_each_option_shows_benefits_and_uncertainties_evenly(store):
     case = case_of({**FIRST_LINE_ET_ALONE, "planned_regimen": None})
     result = Renderer(store).result_for(case)
     assert len(result.options) == 2
-    blocks = handout_paragraphs(case, result, store)
+    blocks = handout_paragraphs(case, result)
     pairs = [b for b in blocks if b.kind == "pair"]
     assert len(pairs) == len(result.options)
     for option, pair in zip(result.options, pairs, strict=True):
         extra = store.statements[option.id].extra
         assert pair.benefits == tuple(extra["plain_benefits"])
         assert pair.uncertainties == tuple(extra["plain_uncertainties"])
-    text = " ".join(pdf_text(build_handout(case, result, store)))
+    text = " ".join(pdf_text(build_handout(case, result)))
     assert text.count(BENEFITS_HEAD) == text.count(UNCERTAIN_HEAD) == 2
 
 
 def test_every_item_of_the_result_is_in_the_handout(store):
     case = case_of(FIRST_LINE_ET_ALONE)
     result = Renderer(store).result_for(case)
-    text = flat(" ".join(pdf_text(build_handout(case, result, store, INFO))))
+    text = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
     ids = [i.id for i in result.options + result.plan + result.cautions]
     ids += list(result.outside_ids)
     assert len(ids) >= 8
@@ -145,7 +160,7 @@ def test_every_item_of_the_result_is_in_the_handout(store):
 def test_out_of_scope_handout_says_plainly_that_the_aid_does_not_apply(store):
     case = case_of(OUT_OF_SCOPE)
     result = Renderer(store).result_for(case)
-    text = flat(" ".join(pdf_text(build_handout(case, result, store))))
+    text = flat(" ".join(pdf_text(build_handout(case, result))))
     assert "This aid does not apply to this case" in text
     assert flat(store.statements["scope.hr_negative"].extra["plain"]) in text
     assert flat(store.statements["scope.her2_equivocal"].extra["plain"]) in text
@@ -162,12 +177,13 @@ def test_large_type(store):
 
 def test_a_store_without_plain_texts_is_refused(store):
     case = case_of(FIRST_LINE_ET_ALONE)
-    result = Renderer(store).result_for(case)
     statement = store.statements["chemo_her2"]
     saved = dict(statement.extra)
     statement.extra.clear()
     try:
+        result = Renderer(store).result_for(case)
+        assert result.plain_for("chemo_her2") is None
         with pytest.raises(ReportError, match="plain"):
-            build_handout(case, result, store)
+            build_handout(case, result)
     finally:
         statement.extra.update(saved)

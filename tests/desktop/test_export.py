@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QWidget
 
 from core.case import parse_case
-from core.evidence import open_store
-from core.result import Renderer
-from desktop import dialogs, export
+from desktop import dialogs, export, settings
 
 CASE = {
     "format": "hrher2-aid.case/1", "label": "Zoë / test",
@@ -30,6 +27,7 @@ class Dialogs:
         self.asked: list[tuple[str, str]] = []
         self.errors: list[tuple[str, str]] = []
         monkeypatch.setattr(dialogs, "ask_save_path", self._ask)
+        monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: "")  # no clinician name
         monkeypatch.setattr(dialogs, "error", lambda _p, title, text: self.errors.append(
             (title, text)))
 
@@ -39,20 +37,21 @@ class Dialogs:
 
 
 @pytest.fixture
-def setup(qtbot):
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    store = open_store()
+def setup(window):
+    """The real window holding the case: File ▸ Export PDF works on its session."""
     case = parse_case(json.loads(json.dumps(CASE)))
-    return widget, case, Renderer(store).result_for(case), store
+    window.session.load_case(case)
+    return window, case, window.session.result()
 
 
 def test_exports_both_documents(setup, tmp_path, monkeypatch):
-    widget, case, result, store = setup
+    window, case, result = setup
+    settings.save({"report/clinician_name": "Dr. Ñ", "report/institution": "Clinique"})
     fake = Dialogs(monkeypatch, [str(tmp_path / "summary"), str(tmp_path / "handout.pdf")])
-    written = export.export_documents(widget, case, result, store, "Dr. Ñ", "Clinique")
-    assert written == [tmp_path / "summary.pdf", tmp_path / "handout.pdf"]
+    window.records.export_pdf()
     assert fake.errors == []
+    written = [tmp_path / "summary.pdf", tmp_path / "handout.pdf"]
+    assert sorted(tmp_path.iterdir()) == sorted(written)
     assert PdfReader(written[0]).metadata.author == "Dr. Ñ"
     assert "Patient handout" in PdfReader(written[1]).metadata.title
     # offered names carry the label and the case hash; the handout is offered beside it
@@ -61,27 +60,34 @@ def test_exports_both_documents(setup, tmp_path, monkeypatch):
 
 
 def test_cancel_first_dialog_writes_nothing(setup, tmp_path, monkeypatch):
-    widget, case, result, store = setup
+    window, _case, _result = setup
     fake = Dialogs(monkeypatch, [None])
-    assert export.export_documents(widget, case, result, store) == []
+    window.records.export_pdf()
     assert list(tmp_path.iterdir()) == [] and fake.errors == []
 
 
 def test_cancel_handout_writes_summary_only(setup, tmp_path, monkeypatch):
-    widget, case, result, store = setup
+    window, _case, _result = setup
     Dialogs(monkeypatch, [str(tmp_path / "s.pdf"), None])
-    assert export.export_documents(widget, case, result, store) == [tmp_path / "s.pdf"]
+    window.records.export_pdf()
     assert [p.name for p in tmp_path.iterdir()] == ["s.pdf"]
 
 
 def test_missing_folder_shows_an_error_and_leaves_nothing(setup, tmp_path, monkeypatch):
-    widget, case, result, store = setup
+    window, _case, _result = setup
     fake = Dialogs(monkeypatch, [str(tmp_path / "gone" / "s.pdf"), str(tmp_path / "h.pdf")])
-    assert export.export_documents(widget, case, result, store) == []
+    window.records.export_pdf()
     assert len(fake.errors) == 1
     title, text = fake.errors[0]
     assert title == export.ERROR_TITLE and "does not exist" in text
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_incomplete_case_says_what_is_missing(window, tmp_path, monkeypatch):
+    fake = Dialogs(monkeypatch, [])
+    window.session.set_answer("receptors.hr", "positive")
+    window.records.export_pdf()
+    assert len(fake.errors) == 1 and "still needed: HER2" in fake.errors[0][1]
 
 
 def test_export_module_does_not_load_reportlab_until_used():
@@ -95,7 +101,7 @@ def test_export_module_does_not_load_reportlab_until_used():
 
 
 def test_unwritable_folder_shows_an_error_and_keeps_the_old_file(setup, tmp_path, monkeypatch):
-    widget, case, result, store = setup
+    window, _case, _result = setup
     old = tmp_path / "s.pdf"
     old.write_bytes(b"%PDF-old")
     fake = Dialogs(monkeypatch, [str(old), None])
@@ -108,7 +114,7 @@ def test_unwritable_folder_shows_an_error_and_keeps_the_old_file(setup, tmp_path
     import tempfile
 
     monkeypatch.setattr(tempfile, "mkstemp", denied)
-    assert export.export_documents(widget, case, result, store) == []
+    window.records.export_pdf()
     assert len(fake.errors) == 1 and "permission denied" in fake.errors[0][1]
     assert old.read_bytes() == b"%PDF-old"
     assert [p.name for p in tmp_path.iterdir()] == ["s.pdf"]

@@ -129,19 +129,27 @@ def test_progression_walkthrough_with_outside_source(qtbot: Any, window: Any) ->
     assert ST["sequential_et"].text not in text
 
 
-def test_out_of_scope_stops_the_flow(qtbot: Any, window: Any) -> None:
+def test_out_of_scope_asks_only_what_the_case_record_needs(qtbot: Any, window: Any) -> None:
     answer(qtbot, window, "receptors.hr", "negative")
     answer(qtbot, window, "receptors.her2", "positive")
     text = result_text(window)
     assert ST["scope.hr_negative"].text in text
     assert "Options" not in text and "Cautions" not in text
-    assert [t for _i, t, _d in window.questionnaire.listed_steps] == ["Receptor status"]
-    assert window.findChild(QPushButton, "next").text() == "Fi&nish"
+    assert [t for _i, t, _d in window.questionnaire.listed_steps] == [
+        "Receptor status", "Treatment setting", "Disease", "Case label"]
     assert window.findChild(QLabel, "scope_note").isVisible()
+    assert window.current_case() is None and window.current_result() is None
     press_next(qtbot, window)
-    assert window.questionnaire.current_id == "receptors"
-    assert window.current_case() is None
-    assert window.current_result() is not None and not window.current_result().in_scope
+    fill_step(qtbot, window, {"setting": "first_line"})
+    assert window.questionnaire.current_id == "disease"
+    # only what a valid case needs: no visceral crisis, no rapid progression
+    assert not window.findChild(QRadioButton, "disease.visceral_crisis=true").isVisible()
+    fill_step(qtbot, window, {"disease.visceral": True, "disease.symptomatic": False})
+    assert window.questionnaire.current_id == "label"
+    assert window.findChild(QPushButton, "next").text() == "Fi&nish"
+    result = window.current_result()
+    assert result is not None and not result.in_scope
+    assert result.case_sha256 == window.current_case().sha256()
 
 
 def test_next_is_refused_until_the_step_is_answered(qtbot: Any, window: Any) -> None:
@@ -195,8 +203,8 @@ def test_every_input_is_named_for_automation_and_accessibility(window: Any) -> N
             assert widget is not None, field.path
             assert widget.accessibleName() == field.label
             for choice in field.choices:
-                token = ("true" if choice.value else "false") if field.kind == "bool" \
-                    else choice.value
+                token = ("true" if choice.value else "false") \
+                    if isinstance(choice.value, bool) else choice.value
                 button = window.findChild(QRadioButton, f"{field.path}={token}")
                 assert button is not None and button.accessibleName()
     assert window.findChild(QRadioButton, "setting=first_line") is not None
@@ -264,14 +272,26 @@ def test_save_then_reopen_round_trips(qtbot: Any, window: Any, tmp_path: Path,
     assert case == parse_case({**data, "disease": {"visceral": True, "symptomatic": True}})
 
 
-def test_incomplete_case_cannot_be_saved(window: Any, monkeypatch: pytest.MonkeyPatch,
-                                         tmp_path: Path) -> None:
-    errors: list[str] = []
-    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(tmp_path / "x.json"))
-    monkeypatch.setattr(dialogs, "error", lambda parent, title, text: errors.append(text))
-    assert window.save_case() is False
-    assert "Still needed: Hormone receptors (ER and/or PR), HER2" in errors[0]
-    assert not (tmp_path / "x.json").exists()
+def test_an_incomplete_case_saves_as_a_draft_and_reopens(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    titles: list[str] = []
+
+    def ask(_parent: Any, title: str, *_a: Any, **_k: Any) -> str:
+        titles.append(title)
+        return str(tmp_path / "x")
+
+    monkeypatch.setattr(dialogs, "ask_save_path", ask)
+    answer(qtbot, window, "receptors.hr", "positive")
+    assert window.isWindowModified()
+    assert window.save_case() is True
+    assert titles == ["Save draft case"] and not window.isWindowModified()
+    saved = json.loads((tmp_path / "x.json").read_text())
+    assert saved["format"] == "hrher2-aid.draft/1"
+    assert saved["answers"] == {"receptors.hr": "positive"}
+    window.session.new()
+    assert window.open_case_file(tmp_path / "x.json")
+    assert window.session.answers == {"receptors.hr": "positive"}
+    assert window.findChild(QRadioButton, "receptors.hr=positive").isChecked()
 
 
 @pytest.mark.parametrize("choice", ["cancel", "discard", "save"])

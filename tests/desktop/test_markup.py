@@ -26,4 +26,4 @@ def test_escape_leaves_no_markup_for_qt_to_interpret() -> None:
 
 def test_docstring_example() -> None:
     outcome = doctest.testmod(desktop.markup)
-    assert outcome.attempted == 1 and outcome.failed == 0
+    assert outcome.attempted == 2 and outcome.failed == 0  # escape, tooltip

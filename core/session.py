@@ -1,0 +1,330 @@
+"""The case being worked on: one Qt-free object that holds its whole state.
+
+A :class:`CaseSession` holds the answers (every one, including those a case file
+gave that the questionnaire does not ask for this setting), the current step, the
+saved case's id and revision, the file path and the modified flag. The
+:class:`~core.case.Case` and its :class:`~core.result.Result` are derived from the
+answers and rebuilt whenever they change (cached on the answers themselves, never
+on a widget), so what the screen, the JSON and the PDFs show is always the value
+decided on. The desktop observes a session (:meth:`CaseSession.subscribe`); saving,
+export and the case list receive the session, never the window.
+
+One completeness rule (:func:`core.questionnaire.is_complete`): every question asked
+has an acceptable answer. A complete session always has a valid case, in scope or
+not; an incomplete one saves as a draft (``hrher2-aid.draft/1``) and reopens as one.
+
+>>> from core.evidence import open_store
+>>> from core.result import Renderer
+>>> s = CaseSession(Renderer(open_store()))
+>>> for path, value in {"receptors.hr": "negative", "receptors.her2": "positive",
+...                     "setting": "first_line", "disease.visceral": True}.items():
+...     s.set_answer(path, value)
+>>> s.is_complete(), s.case() is None, [f.path for f in s.missing()]
+(False, True, ['disease.symptomatic'])
+>>> s.set_answer("disease.symptomatic", False)
+>>> s.result().in_scope, len(s.result().case_sha256)
+(False, 64)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from core import atomic
+from core import questionnaire as q
+from core.case import Case, CaseError, parse_case, read_regular_file
+from core.fields import FIELDS_BY_PATH, normalize_label
+
+if TYPE_CHECKING:
+    from core.report import DocumentInfo
+    from core.result import Renderer, Result
+
+DRAFT_FORMAT: Final = "hrher2-aid.draft/1"
+_AnswersKey = tuple[tuple[str, Any], ...]
+
+
+class SessionError(Exception):
+    """What keeps a session from doing what was asked (one line, for the user)."""
+
+
+class NotReady(SessionError):
+    """The case cannot be exported yet: incomplete, or no verified evidence."""
+
+
+class CaseSession:
+    """The answers, step, saved-case id and revision, file path and modified flag of
+    one case, with the case and result derived from the answers."""
+
+    def __init__(self, renderer: Renderer | None = None,
+                 evidence_error: str | None = None) -> None:
+        self.renderer = renderer
+        self.evidence_error = evidence_error
+        self._answers: dict[str, Any] = {}
+        self.step: str = q.STEPS[0].id
+        self.case_id: int | None = None
+        self.revision: int | None = None
+        self.path: Path | None = None
+        self.modified = False
+        self._listeners: list[Callable[[], None]] = []
+        self._derived_key: _AnswersKey | None = None
+        self._case: Case | None = None
+        self._result: Result | None = None
+
+    # --- observing ----------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` after every change of the session's state."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    # --- the answers ----------------------------------------------------------------
+
+    @property
+    def answers(self) -> Mapping[str, Any]:
+        """The answers (a copy: change them with :meth:`set_answer`)."""
+        return dict(self._answers)
+
+    def answer(self, path: str) -> Any:
+        return self._answers.get(path)
+
+    def set_answer(self, path: str, value: Any) -> None:
+        """Set (``None``: clear) one answer; the case and result follow at once.
+
+        Numbers are kept exactly as given (4.0 is 4: the same case); a label is kept
+        as it prints (white space collapsed, see :func:`core.fields.normalize_label`).
+        """
+        field = FIELDS_BY_PATH.get(path)
+        if field is None:
+            raise KeyError(f"no case field {path!r}")
+        value = _normalized(field.kind, value)
+        if self._answers.get(path, None) == value and type(self._answers.get(path)) is type(
+                value):
+            return
+        if value is None:
+            self._answers.pop(path, None)
+        else:
+            self._answers[path] = value
+        self.modified = True
+        self._changed()
+
+    def load(self, answers: Mapping[str, Any], *, path: Path | None = None,
+             case_id: int | None = None, revision: int | None = None,
+             step: str | None = None) -> None:
+        """Replace the whole case (new, opened or reopened): unmodified, at ``step``
+        (default: the first)."""
+        self._answers = {k: _normalized(FIELDS_BY_PATH[k].kind, v) for k, v in answers.items()
+                         if v is not None}
+        self.path, self.case_id, self.revision = path, case_id, revision
+        ids = [s.id for s in q.steps_for(self._answers)]
+        self.step = step if step in ids else q.STEPS[0].id
+        self.modified = False
+        self._changed()
+
+    def load_case(self, case: Case, **where: Any) -> None:
+        """Load a validated case's answers (see :meth:`load`)."""
+        self.load(q.answers_from_case(case), **where)
+
+    def new(self) -> None:
+        """An empty case, not yet saved anywhere."""
+        self.load({})
+
+    # --- derived ----------------------------------------------------------------------
+
+    def missing(self) -> list[q.Field]:
+        return q.missing(self._answers)
+
+    def is_complete(self) -> bool:
+        return q.is_complete(self._answers)
+
+    def steps(self) -> tuple[q.Step, ...]:
+        return q.steps_for(self._answers)
+
+    def _derive(self) -> None:
+        key = tuple(sorted(self._answers.items()))
+        if key == self._derived_key:
+            return
+        self._derived_key = key
+        self._case = self._result = None
+        if not q.is_complete(self._answers):
+            return
+        self._case = parse_case(q.case_dict(self._answers))
+        if self.renderer is not None:
+            self._result = self.renderer.result_for(self._case)
+
+    def case(self) -> Case | None:
+        """The validated case when complete, else None."""
+        self._derive()
+        return self._case
+
+    def result(self) -> Result | None:
+        """The result of the case (in scope or not, with its case hash) when complete
+        and the evidence is verified, else None."""
+        self._derive()
+        return self._result
+
+    def scope_result(self) -> Result | None:
+        """While incomplete but already outside the aid's scope: the out-of-scope
+        result without a case hash (there is no case yet), for the screen only."""
+        decision = q.scope_decision(self._answers)
+        if decision is None or self.renderer is None:
+            return None
+        return self.renderer.render(decision, "")
+
+    # --- navigation ---------------------------------------------------------------
+
+    def step_problems(self) -> list[tuple[q.Field, str]]:
+        return q.step_problems(q.STEPS_BY_ID[self.step], self._answers)
+
+    def go_next(self) -> str:
+        """``"blocked"`` (the step has problems), ``"moved"`` or ``"finished"``."""
+        if self.step_problems():
+            return "blocked"
+        following = q.next_step(self.step, self._answers)
+        if following is None:
+            return "finished"
+        self.go_to(following.id)
+        return "moved"
+
+    def go_back(self) -> bool:
+        previous = q.previous_step(self.step, self._answers)
+        if previous is None:
+            return False
+        self.go_to(previous.id)
+        return True
+
+    def go_to(self, step_id: str) -> None:
+        if step_id not in q.STEPS_BY_ID:
+            raise KeyError(f"no questionnaire step {step_id!r}")
+        self.step = step_id
+        self._changed()
+
+    # --- files --------------------------------------------------------------------
+
+    def file_text(self) -> str:
+        """What a case file holds: the case (``hrher2-aid.case/1``, defaults filled in)
+        when complete, else a draft (``hrher2-aid.draft/1``) of the acceptable answers."""
+        case = self.case()
+        if case is not None:
+            return json.dumps(case.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        answers = {k: v for k, v in sorted(self._answers.items())
+                   if FIELDS_BY_PATH[k].problem(v) is None}
+        return json.dumps({"format": DRAFT_FORMAT, "step": self.step, "answers": answers},
+                          indent=2, ensure_ascii=False) + "\n"
+
+    def save_file(self, path: str | os.PathLike[str]) -> Path:
+        """Write the case (or its draft) to ``path`` atomically; it becomes the session's
+        file. Raises :class:`SessionError` naming the path."""
+        target = Path(path)
+        try:
+            atomic.write_text(target, self.file_text())
+        except OSError as exc:
+            raise SessionError(f"{target}: cannot be saved ({exc.strerror or exc})") from None
+        self.path = target
+        self.modified = False
+        self._changed()
+        return target
+
+    def open_file(self, path: str | os.PathLike[str]) -> None:
+        """Open a case file or a draft. Raises :class:`SessionError` (one line naming
+        the file and the problem); the current case is then unchanged."""
+        source = Path(path)
+        try:
+            raw = read_regular_file(source)
+        except OSError as exc:
+            raise SessionError(f"{source}: cannot be read ({exc.strerror or exc})") from None
+        try:
+            answers, step = read_answers(raw)
+        except CaseError as exc:
+            raise SessionError(f"{source.name} is not a valid case file: {exc}") from None
+        self.load(answers, path=source, step=step)
+
+    def mark_saved(self, case_id: int | None, revision: int | None = None) -> None:
+        """The case was kept in the case store under ``case_id`` (at ``revision``)."""
+        self.case_id, self.revision = case_id, revision
+        self.modified = False
+        self._changed()
+
+    # --- documents ----------------------------------------------------------------
+
+    def documents(self, info: DocumentInfo | None = None) -> tuple[bytes, bytes]:
+        """The clinician summary and the patient handout (PDF bytes) of this case.
+        Raises :class:`NotReady` or :class:`core.report.ReportError`."""
+        case, result = self.case(), self.result()
+        if case is None:
+            still = ", ".join(f.label for f in self.missing())
+            raise NotReady(f"the case is not complete yet (still needed: {still})")
+        if result is None:
+            raise NotReady("no verified evidence store: "
+                           f"{self.evidence_error or 'nothing can be recommended'}")
+        from reportlab.platypus.doctemplate import LayoutError
+
+        from core.report import ReportError, build_handout, build_summary
+
+        try:
+            return build_summary(case, result, info), build_handout(case, result, info)
+        except LayoutError as exc:  # something too big for a page that no check foresaw
+            raise ReportError("a value is too long to lay out on a page: "
+                              f"{str(exc)[:200]}") from None
+
+    def export_documents(self, summary_path: str | os.PathLike[str],
+                         handout_path: str | os.PathLike[str] | None,
+                         info: DocumentInfo | None = None) -> list[Path]:
+        """Write the summary (and the handout, unless None) safely; return the paths.
+        Raises :class:`NotReady` or :class:`core.report.ReportError` (including
+        :class:`core.report.OutputError`); then nothing is written."""
+        from core.report import write_documents
+
+        summary, handout = self.documents(info)
+        documents = {Path(summary_path): summary}
+        if handout_path is not None:
+            documents[Path(handout_path)] = handout
+        return write_documents(documents)
+
+
+def _normalized(kind: str, value: Any) -> Any:
+    if kind == "text" and isinstance(value, str):
+        return normalize_label(value)
+    if kind == "number" and type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+def read_answers(raw: bytes | str) -> tuple[dict[str, Any], str | None]:
+    """The answers (and, for a draft, its step) of a case file or a draft.
+    Raises :class:`CaseError`."""
+    from core.case import loads_case
+
+    text = raw.decode("utf-8-sig", errors="replace") if isinstance(raw, bytes) else raw
+    if DRAFT_FORMAT not in text:
+        return q.answers_from_case(loads_case(raw)), None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return q.answers_from_case(loads_case(raw)), None  # the case reader says why
+    if type(data) is not dict or data.get("format") != DRAFT_FORMAT:
+        return q.answers_from_case(loads_case(raw)), None
+    unknown = set(data) - {"format", "step", "answers"}
+    if unknown:
+        raise CaseError(sorted(unknown)[0], "unknown field")
+    answers = data.get("answers", {})
+    if type(answers) is not dict:
+        raise CaseError("answers", "must be an object")
+    for path, value in answers.items():
+        field = FIELDS_BY_PATH.get(path)
+        if field is None:
+            raise CaseError(f"answers.{path}", "unknown field")
+        problem = field.problem(value)
+        if problem is not None and value is not None:
+            raise CaseError(f"answers.{path}", problem)
+    step = data.get("step")
+    return dict(answers), step if isinstance(step, str) else None
+
+
+__all__ = ["DRAFT_FORMAT", "CaseSession", "NotReady", "SessionError", "read_answers"]

@@ -1,0 +1,209 @@
+"""CaseSession: the case being worked on, without Qt."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core import questionnaire as q
+from core.case import parse_case
+from core.digest import sha256_hex
+from core.evidence import EvidenceStore, open_store
+from core.fields import FIELDS
+from core.report import DocumentInfo
+from core.result import Renderer, Result
+from core.session import DRAFT_FORMAT, CaseSession, NotReady, SessionError
+from tests.core.report_support import flat, pdf_text
+
+FIRST_LINE: dict[str, Any] = {
+    "receptors.hr": "positive", "receptors.her2": "positive", "setting": "first_line",
+    "disease.visceral": True, "disease.symptomatic": False, "disease.visceral_crisis": False,
+    "disease.rapidly_progressive": False, "chemotherapy.contraindicated": False,
+    "chemotherapy.declined": False, "menopausal_status": "postmenopausal",
+    "planned_regimen": False,
+}
+
+
+@pytest.fixture(scope="module")
+def store() -> EvidenceStore:
+    return open_store()
+
+
+@pytest.fixture
+def session(store: EvidenceStore) -> CaseSession:
+    return CaseSession(Renderer(store))
+
+
+def answer_all(session: CaseSession, answers: dict[str, Any]) -> None:
+    for path, value in answers.items():
+        session.set_answer(path, value)
+
+
+def test_an_answer_change_recomputes_the_result(session: CaseSession) -> None:
+    seen: list[Result | None] = []
+    session.subscribe(lambda: seen.append(session.result()))
+    answer_all(session, FIRST_LINE)
+    before = session.result()
+    assert before is not None and [o.id for o in before.options] == ["chemo_her2", "et_her2"]
+    session.set_answer("disease.symptomatic", True)
+    after = session.result()
+    assert after is not None and [o.id for o in after.options] == ["chemo_her2"]
+    assert after.case_sha256 == session.case().sha256() != before.case_sha256
+    assert seen[-1] == after and session.modified
+    # the result is cached on the answers: asking again builds nothing new
+    assert session.result() is after
+
+
+def test_a_draft_saves_and_reopens(session: CaseSession, store: EvidenceStore,
+                                   tmp_path: Path) -> None:
+    answer_all(session, {"receptors.hr": "positive", "receptors.her2": "positive",
+                         "setting": "after_induction", "chemotherapy.months_given": 4.5,
+                         "label": "Draft 1"})
+    session.go_to("induction")
+    assert not session.is_complete() and session.case() is None
+    path = session.save_file(tmp_path / "draft.json")
+    assert json.loads(path.read_text())["format"] == DRAFT_FORMAT
+    assert not session.modified and session.path == path
+
+    reopened = CaseSession(Renderer(store))
+    reopened.open_file(path)
+    assert reopened.answers == session.answers
+    assert reopened.step == "induction" and not reopened.modified
+    with pytest.raises(NotReady, match="not complete"):
+        reopened.export_documents(tmp_path / "s.pdf", None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["draft.json"]
+
+
+def test_a_bad_draft_is_refused_with_the_field_named(session: CaseSession,
+                                                     tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": DRAFT_FORMAT, "answers": {"setting": "second"}}))
+    answer_all(session, FIRST_LINE)
+    with pytest.raises(SessionError, match=r"answers\.setting: choose one"):
+        session.open_file(bad)
+    assert session.answer("setting") == "first_line"  # the current case is unchanged
+
+
+def test_an_out_of_scope_case_saves_exports_and_has_a_case_hash(
+        session: CaseSession, tmp_path: Path) -> None:
+    answer_all(session, {"receptors.hr": "negative", "receptors.her2": "positive"})
+    assert session.case() is None
+    preview = session.scope_result()
+    assert preview is not None and not preview.in_scope and preview.case_sha256 == ""
+    answer_all(session, {"setting": "progression", "disease.visceral": False,
+                         "disease.symptomatic": True})
+    assert session.is_complete()
+    result = session.result()
+    assert result is not None and not result.in_scope
+    assert result.case_sha256 == session.case().sha256() and len(result.case_sha256) == 64
+    saved = session.save_file(tmp_path / "out.json")
+    assert parse_case(json.loads(saved.read_text())).sha256() == result.case_sha256
+    written = session.export_documents(tmp_path / "s.pdf", tmp_path / "h.pdf")
+    assert [p.name for p in written] == ["s.pdf", "h.pdf"]
+    summary = flat(" ".join(pdf_text(written[0].read_bytes())))
+    assert f"Case SHA-256: {result.case_sha256}" in summary
+    assert "Outside the scope of this aid" in summary
+
+
+def test_a_case_file_keeps_answers_the_questionnaire_does_not_ask(
+        session: CaseSession, tmp_path: Path) -> None:
+    data = {"format": "hrher2-aid.case/1", "setting": "first_line",
+            "receptors": {"hr": "positive", "her2": "positive"},
+            "disease": {"visceral": True, "symptomatic": False},
+            "endocrine_responsive": "no"}
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(data))
+    session.open_file(path)
+    assert session.answer("endocrine_responsive") == "no"
+    assert session.case() == parse_case(data)
+
+
+def _field_by_label() -> dict[str, Any]:
+    return {f.label: f for f in FIELDS}
+
+
+def printed_answers(summary_text: str) -> dict[str, Any]:
+    """The answers printed under "Answers as given", read back into values."""
+    section = summary_text.split("Answers as given", 1)[1]
+    section = re.split(r" (Options|Outside the scope of this aid) ", section, maxsplit=1)[0]
+    by_label = _field_by_label()
+    pattern = "|".join(re.escape(label) for label in sorted(by_label, key=len, reverse=True))
+    parts = re.split(f"({pattern})", section)
+    answers: dict[str, Any] = {}
+    for label, text in zip(parts[1::2], parts[2::2], strict=True):
+        field, text = by_label[label], text.strip()
+        if text == "not given":
+            continue
+        if field.choices:
+            value = next(c.value for c in field.choices if c.label == text)
+        elif field.kind == "number":
+            value = json.loads(text)
+        else:
+            value = text
+        answers[field.path] = value
+    return answers
+
+
+@pytest.mark.parametrize(("path", "value", "kept"), [
+    ("chemotherapy.months_given", 5.999999999999995, 5.999999999999995),
+    ("label", "  Patient  7 ", "Patient 7"),
+])
+def test_printed_answers_hash_to_the_printed_case_sha256(
+        session: CaseSession, tmp_path: Path, path: str, value: Any, kept: Any) -> None:
+    """The issue's two drifting cases: a number with many digits (the screen showed 6)
+    and a label with spaces around it (the screen stripped them). The summary prints
+    the answers decided on, and they hash to the case SHA-256 it prints."""
+    answer_all(session, {**{k: v for k, v in FIRST_LINE.items()
+                            if not k.startswith("chemotherapy.")},
+                         "setting": "after_induction", "chemotherapy.months_given": 3,
+                         "chemotherapy.maximal_response": False,
+                         "chemotherapy.unacceptable_toxicity": False,
+                         "her2_therapy.unacceptable_toxicity": False, "label": "P"})
+    session.set_answer(path, value)
+    assert session.answer(path) == kept
+    written = session.export_documents(tmp_path / "s.pdf", None,
+                                       DocumentInfo(clinician="Dr. A"))
+    text = flat(" ".join(pdf_text(written[0].read_bytes())))
+    printed_sha = re.search(r"Case SHA-256: ([0-9a-f]{64})", text)
+    assert printed_sha is not None
+    answers = printed_answers(text)
+    assert answers[path] == kept
+    case = parse_case(q.case_dict(answers))
+    assert sha256_hex(case.canonical_json().encode()) == printed_sha.group(1)
+    assert printed_sha.group(1) == session.result().case_sha256
+
+
+def test_summary_lists_only_the_answers_asked(session: CaseSession, tmp_path: Path) -> None:
+    """A first-line case prints no induction or progression answers."""
+    answer_all(session, FIRST_LINE)
+    written = session.export_documents(tmp_path / "s.pdf", None)
+    text = flat(" ".join(pdf_text(written[0].read_bytes())))
+    answers = printed_answers(text)
+    assert set(answers) | {"label"} == {f.path for f in q.asked(session.answers)}
+    for absent in ("Chemotherapy toxicity", "Endocrine-responsive disease",
+                   "HER2-targeted therapy toxicity", "Includes chemotherapy"):
+        assert absent not in text.split("Answers as given", 1)[1].split("Options", 1)[0]
+
+
+def test_navigation_follows_the_questionnaire(session: CaseSession) -> None:
+    assert session.go_next() == "blocked"
+    answer_all(session, {"receptors.hr": "positive", "receptors.her2": "positive"})
+    assert session.go_next() == "moved" and session.step == "setting"
+    assert session.go_back() and session.step == "receptors"
+    answer_all(session, FIRST_LINE)
+    steps = []
+    while (outcome := session.go_next()) == "moved":
+        steps.append(session.step)
+    assert outcome == "finished" and steps == [s.id for s in session.steps()][1:]
+
+
+def test_no_evidence_means_no_result_and_no_export(tmp_path: Path) -> None:
+    session = CaseSession(None, "evidence store altered")
+    answer_all(session, FIRST_LINE)
+    assert session.case() is not None and session.result() is None
+    with pytest.raises(NotReady, match="altered"):
+        session.export_documents(tmp_path / "s.pdf", None)
