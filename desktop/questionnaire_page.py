@@ -88,10 +88,16 @@ class ChoiceInput(FieldInput):
         if not vertical:
             layout.addStretch(1)
         self.focus_target = next(iter(self.buttons.values()))
+        # The question's Alt+letter (its label's buddy) is this group, not a button: a
+        # label whose buddy is a button clicks it, which would answer the question.
+        # Focus passes on to the checked choice (or the first), as Tab's does.
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
+        self.setFocusProxy(self.focus_target)
         self.group.buttonToggled.connect(self._toggled)
 
-    def _toggled(self, _button: QAbstractButton, checked: bool) -> None:
+    def _toggled(self, button: QAbstractButton, checked: bool) -> None:
         if checked:
+            self.setFocusProxy(button)
             self.changed.emit()
 
     def value(self) -> Any:
@@ -109,6 +115,7 @@ class ChoiceInput(FieldInput):
             self.group.setExclusive(True)
         else:
             button.setChecked(True)
+        self.setFocusProxy(button or self.focus_target)
         self.group.blockSignals(False)
 
 
@@ -242,7 +249,9 @@ class StepPage(QWidget):
             bold.setBold(True)
             label.setFont(bold)
             field_input = make_input(field, block)
-            label.setBuddy(field_input.focus_target)
+            # A group of choices: the group (focus only); a box: the box itself.
+            label.setBuddy(field_input if isinstance(field_input, ChoiceInput)
+                           else field_input.focus_target)
             help_label = QLabel(field.help, block)
             help_label.setObjectName(f"help:{field.path}")
             help_label.setWordWrap(True)

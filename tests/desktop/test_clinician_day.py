@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
 from tests.desktop.drive import answer, fill_step, press_next
 
@@ -62,3 +63,32 @@ def test_the_case_label_box_shows_a_whole_label(qtbot: Any, window: Any) -> None
     box = page.findChild(QLineEdit, "label")
     sample = "Clinic 12 / patient A / 2026"
     assert box.minimumWidth() >= box.fontMetrics().horizontalAdvance(sample)
+
+
+# --- item 2: a mnemonic moves focus, never answers ----------------------------------------
+
+def test_alt_letter_moves_to_the_question_and_answers_nothing(qtbot: Any, window: Any) -> None:
+    fill_step(qtbot, window, {"receptors.hr": "positive", "receptors.her2": "positive"})
+    fill_step(qtbot, window, {"setting": "first_line"})
+    assert window.questionnaire.current_id == "disease"
+    page = window.questionnaire.current_page
+    before = dict(window.session.answers)
+    labels = {lab.text().replace("&", ""): lab for lab in page.findChildren(QLabel)
+              if lab.buddy() is not None}
+    visceral = labels["Visceral metastases"]
+    key = visceral.text()[visceral.text().index("&") + 1]
+    qtbot.keyClick(QApplication.focusWidget(), getattr(Qt.Key, f"Key_{key.upper()}"),
+                   Qt.KeyboardModifier.AltModifier)
+    qtbot.wait(300)  # a clicked mnemonic fires ~100 ms later (animateClick)
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused.objectName().startswith("disease.visceral=")
+    assert window.session.answers == before
+    assert all(not b.isChecked() for b in page.inputs["disease.visceral"].buttons.values())
+    # With an answer given, the mnemonic goes to the chosen answer and keeps it.
+    answer(qtbot, window, "disease.visceral", False)
+    answer(qtbot, window, "disease.symptomatic", True)
+    qtbot.keyClick(QApplication.focusWidget(), getattr(Qt.Key, f"Key_{key.upper()}"),
+                   Qt.KeyboardModifier.AltModifier)
+    qtbot.wait(300)
+    assert QApplication.focusWidget().objectName() == "disease.visceral=false"
+    assert window.session.answers["disease.visceral"] is False
