@@ -92,3 +92,42 @@ def test_alt_letter_moves_to_the_question_and_answers_nothing(qtbot: Any, window
     qtbot.wait(300)
     assert QApplication.focusWidget().objectName() == "disease.visceral=false"
     assert window.session.answers["disease.visceral"] is False
+
+
+# --- item 4: the step list opens any step already reached ----------------------------------
+
+def _step_button(window: Any, title: str) -> Any:
+    (button,) = [b for b in window.questionnaire.step_buttons
+                 if b.isVisible() and title in b.text()]
+    return button
+
+
+def test_the_step_list_opens_a_reached_step_by_click_and_by_keyboard(qtbot: Any,
+                                                                     window: Any) -> None:
+    _to_induction(qtbot, window)
+    assert not _step_button(window, "Menopausal status").isEnabled()  # not reached yet
+    qtbot.mouseClick(_step_button(window, "Receptor status"), Qt.MouseButton.LeftButton)
+    assert window.questionnaire.current_id == "receptors"
+    assert QApplication.focusWidget().objectName().startswith("receptors.hr=")
+    disease = _step_button(window, "Disease")
+    assert disease.isEnabled() and "complete" in disease.accessibleName()
+    disease.setFocus()
+    qtbot.keyClick(disease, Qt.Key.Key_Space)
+    assert window.questionnaire.current_id == "disease"
+    qtbot.mouseClick(_step_button(window, "Induction chemotherapy"),
+                     Qt.MouseButton.LeftButton)
+    assert window.questionnaire.current_id == "induction"
+    assert "current step" in _step_button(window, "Induction").accessibleName()
+
+
+def test_a_complete_case_opens_every_step_from_the_list(qtbot: Any, window: Any) -> None:
+    from core import questionnaire as q
+
+    window.load_case_dict({"format": "hrher2-aid.case/1",
+                           "receptors": {"hr": "positive", "her2": "positive"},
+                           "setting": "first_line", "menopausal_status": "postmenopausal",
+                           "disease": {"visceral": True, "symptomatic": False}})
+    steps = q.steps_for(window.session.answers)
+    for step in reversed(steps):
+        qtbot.mouseClick(_step_button(window, step.title), Qt.MouseButton.LeftButton)
+        assert window.questionnaire.current_id == step.id
