@@ -84,6 +84,9 @@ class MainWindow(QMainWindow):
         self.adapter.changed.connect(self._session_changed)
         self.questionnaire.finished.connect(self.result_view.browser.setFocus)
         self._build_menus()
+        from desktop.style import FOCUS_STYLE
+
+        self.setStyleSheet(FOCUS_STYLE)  # the keyboard focus plain to see, here and in dialogs
         self.resize(1260, 780)
         self._session_changed()
         if evidence_error:

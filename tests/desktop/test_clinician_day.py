@@ -131,3 +131,60 @@ def test_a_complete_case_opens_every_step_from_the_list(qtbot: Any, window: Any)
     for step in reversed(steps):
         qtbot.mouseClick(_step_button(window, step.title), Qt.MouseButton.LeftButton)
         assert window.questionnaire.current_id == step.id
+
+
+# --- item 3: the keyboard focus is always visible -------------------------------------------
+
+def _focus_mark_pixels(widget: Any) -> int:
+    """Pixels of the focus colour drawn by the widget (its own rendering, grabbed)."""
+    from PySide6.QtGui import QColor
+
+    from desktop.style import FOCUS_COLOUR
+
+    image = widget.grab().toImage()
+    target = QColor(FOCUS_COLOUR)
+    count = 0
+    for y in range(image.height()):
+        for x in range(image.width()):
+            c = image.pixelColor(x, y)
+            if (abs(c.red() - target.red()) + abs(c.green() - target.green())
+                    + abs(c.blue() - target.blue())) < 60:
+                count += 1
+    return count
+
+
+def _assert_focus_visible(qtbot: Any, widget: Any) -> None:
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus, timeout=2000)
+    focused = _focus_mark_pixels(widget)
+    widget.clearFocus()
+    qtbot.waitUntil(lambda: not widget.hasFocus(), timeout=2000)
+    unfocused = _focus_mark_pixels(widget)
+    # a frame around the control: at least its perimeter, twice over
+    perimeter = widget.width() + widget.height()
+    assert focused - unfocused >= perimeter, (widget.objectName(), focused, unfocused)
+    widget.setFocus()
+
+
+def test_focus_after_next_is_visible_on_the_first_choice(qtbot: Any, window: Any) -> None:
+    fill_step(qtbot, window, {"receptors.hr": "positive", "receptors.her2": "positive"})
+    first = QApplication.focusWidget()
+    assert first.objectName() == "setting=first_line"
+    _assert_focus_visible(qtbot, first)
+
+
+def test_focus_on_next_and_on_the_result_after_finish_is_visible(qtbot: Any,
+                                                                 window: Any) -> None:
+    _assert_focus_visible(qtbot, window.questionnaire.next_button)
+    window.load_case_dict({"format": "hrher2-aid.case/1",
+                           "receptors": {"hr": "positive", "her2": "positive"},
+                           "setting": "first_line", "menopausal_status": "postmenopausal",
+                           "disease": {"visceral": True, "symptomatic": False}})
+    from core import questionnaire as q
+
+    window.session.go_to(q.steps_for(window.session.answers)[-1].id)
+    window.questionnaire.next_button.setFocus()
+    qtbot.keyClick(window.questionnaire.next_button, Qt.Key.Key_Return)  # Finish
+    result = window.result_view.browser
+    assert QApplication.focusWidget() is result
+    _assert_focus_visible(qtbot, result)
