@@ -38,11 +38,19 @@ def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
     nothing (``window.evidence_error`` says why)."""
     from desktop.main_window import MainWindow
 
+    from desktop import window_state
+
     try:
         store = open_store(Path(evidence_path) if evidence_path is not None else None)
     except EvidenceError as exc:
-        return MainWindow(None, str(exc))
-    return MainWindow(store)
+        window = MainWindow(None, str(exc))
+    else:
+        window = MainWindow(store)
+    # Last run's size and place, cut down to fit the screen as it is now (200% scaling,
+    # a smaller monitor); kept again when the window closes.
+    window_state.restore(window)
+    window_state.GeometryKeeper(window)
+    return window
 
 
 def _application() -> QApplication:

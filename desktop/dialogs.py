@@ -101,4 +101,7 @@ def exec_dialog(dialog: QDialog) -> bool:
 
     Tests patch this to inspect or accept the dialog without waiting on it.
     """
+    from desktop.window_state import fit_to_screen
+
+    fit_to_screen(dialog)  # never larger than the screen, never off it
     return dialog.exec() == QDialog.DialogCode.Accepted

@@ -367,7 +367,10 @@ class MainWindow(QMainWindow):
         from desktop.help import UserGuideDialog
 
         if self._guide is None:
+            from desktop.window_state import fit_to_screen
+
             self._guide = UserGuideDialog(self)
+            fit_to_screen(self._guide)
         self._guide.show()
         self._guide.activateWindow()  # a second time: brings the open guide forward
 

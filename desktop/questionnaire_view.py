@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6 import QtCore
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -24,11 +25,12 @@ from PySide6.QtWidgets import (
 
 from core import questionnaire as q
 from core.session import CaseSession
-from desktop.questionnaire_page import StepPage
+from desktop.questionnaire_page import StepPage, wrap_words
 from desktop.session_adapter import SessionAdapter
 
 
-STEP_PANEL_WIDTH = 190
+STEP_PANEL_WIDTH = 176
+STEP_LINE = 20  # characters on one line of the step list
 STEP_PANEL_STYLE = (
     "QWidget#step_panel { background: #ffffff; border-right: 1px solid #c8c8c8; }"
     "QPushButton[step='true'] { text-align: left; border: 2px solid transparent;"
@@ -80,7 +82,10 @@ class QuestionnaireView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setAccessibleName("Questions of this step")
+        # Never sideways: every line on a page wraps (see questionnaire_page.wrap_words).
+        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.stack)
+        self._scroll = scroll
 
         self.back_button = QPushButton("&Back", self)
         self.back_button.setObjectName("back")
@@ -201,6 +206,9 @@ class QuestionnaireView(QWidget):
         page = self.page_for(step_id)
         page.initialize_page(self.session.answers)
         self.stack.setCurrentWidget(page)
+        # The page is never squeezed below its narrowest (the splitter gives way):
+        # with no sideways scrolling, a narrower page would cut its text.
+        self._scroll.setMinimumWidth(page.minimumSizeHint().width())
         self._update_chrome()
         self._chain_tab_order(page)
         first = page.first_input()
@@ -248,7 +256,8 @@ class QuestionnaireView(QWidget):
             step_id, title, done = self.listed_steps[i]
             current = step_id == self.current_id
             button.setProperty("step_id", step_id)
-            button.setText(f"{'▶ ' if current else ''}{i + 1}. {title}{' ✓' if done else ''}")
+            button.setText(wrap_words(
+                f"{'▶ ' if current else ''}{i + 1}. {title}{' ✓' if done else ''}", STEP_LINE))
             state = ("current step" if current else "complete" if done
                      else "not complete" if step_id in reached else "not reached yet")
             button.setAccessibleName(f"Step {i + 1}: {title}, {state}")

@@ -9,7 +9,7 @@ down to the available screen area and centred on it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -36,16 +36,23 @@ def fit_to_screen(widget: QWidget, preferred: QSize | None = None) -> None:
     # leave room for a typical one.
     extra_w = max(frame.width() - widget.width(), 0) or 16
     extra_h = max(frame.height() - widget.height(), 0) or 40
-    wanted = preferred or widget.size()
+    if preferred is not None:
+        wanted = preferred
+    elif widget.testAttribute(Qt.WidgetAttribute.WA_Resized):
+        wanted = widget.size()  # a size the widget was given
+    else:
+        wanted = widget.sizeHint()  # what Qt would give it when shown
+    wanted = wanted.expandedTo(widget.minimumSize())
     width = max(min(wanted.width(), area.width() - extra_w), 1)
     height = max(min(wanted.height(), area.height() - extra_h), 1)
     minimum = widget.minimumSize()
     if minimum.width() > width or minimum.height() > height:
         widget.setMinimumSize(min(minimum.width(), width), min(minimum.height(), height))
     widget.resize(width, height)
-    x = min(max(widget.x(), area.left()), area.right() + 1 - width - extra_w)
-    y = min(max(widget.y(), area.top()), area.bottom() + 1 - height - extra_h)
-    widget.move(max(x, area.left()), max(y, area.top()))
+    x = max(min(widget.x(), area.right() + 1 - width - extra_w), area.left())
+    y = max(min(widget.y(), area.bottom() + 1 - height - extra_h), area.top())
+    if (x, y) != (widget.x(), widget.y()):  # moved only when off the screen: a move
+        widget.move(x, y)                  # before showing would shift by the frame
 
 
 def restore(window: QWidget) -> None:

@@ -4,7 +4,10 @@ issue was filed against."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
@@ -98,7 +101,7 @@ def test_alt_letter_moves_to_the_question_and_answers_nothing(qtbot: Any, window
 
 def _step_button(window: Any, title: str) -> Any:
     (button,) = [b for b in window.questionnaire.step_buttons
-                 if b.isVisible() and title in b.text()]
+                 if b.isVisible() and title in b.text().replace("\n", " ")]
     return button
 
 
@@ -188,3 +191,146 @@ def test_focus_on_next_and_on_the_result_after_finish_is_visible(qtbot: Any,
     result = window.result_view.browser
     assert QApplication.focusWidget() is result
     _assert_focus_visible(qtbot, result)
+
+
+# --- item 5: small and scaled screens -------------------------------------------------------
+
+FIT_SCRIPT = r'''
+import json, sys
+from PySide6.QtWidgets import QApplication, QDialog
+app = QApplication([])
+from desktop.app import create_main_window
+window = create_main_window()
+window.show()
+seen = {}
+def record(name, widget):
+    for _ in range(5):
+        app.processEvents()
+    g = widget.frameGeometry()
+    seen[name] = [g.x(), g.y(), g.width(), g.height()]
+record("main window", window)
+def shown_not_waited_on(dialog):
+    dialog.show()
+    record(dialog.windowTitle(), dialog)
+    dialog.reject()
+    return 0
+QDialog.exec = shown_not_waited_on  # the real dialogs.exec_dialog runs, then this
+window.show_settings(); window.show_about(); window.show_shortcuts()
+window.records.open_case_list(); window.records.show_audit()
+window.show_user_guide(); record("User guide", window._guide)
+area = window.screen().availableGeometry()
+print(json.dumps({"area": [area.x(), area.y(), area.width(), area.height()],
+                  "windows": seen}))
+window.setWindowModified(False)
+'''
+
+
+def _geometries(tmp_path: Path, scale: str) -> dict[str, Any]:
+    """The real app on a 1600x1000 screen at a scale factor: every window's frame."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    screens = tmp_path / "screens.json"
+    screens.write_text(json.dumps({"screens": [
+        {"name": "clinic", "x": 0, "y": 0, "width": 1600, "height": 1000,
+         "logicalDpi": 96, "dpr": 1}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screens}",
+           "QT_SCALE_FACTOR": scale, "PYTHONPATH": str(ROOT),
+           "HRHER2_AID_DATA_DIR": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run([sys.executable, "-c", FIT_SCRIPT], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize("scale", ["1", "2"])
+def test_every_window_fits_the_available_screen(tmp_path: Path, scale: str) -> None:
+    seen = _geometries(tmp_path, scale)
+    x0, y0, width, height = seen["area"]
+    assert (width, height) == ((1600, 1000) if scale == "1" else (800, 500))
+    assert len(seen["windows"]) == 7, seen["windows"]
+    for name, (x, y, w, h) in seen["windows"].items():
+        assert x >= x0 and y >= y0 and x + w <= x0 + width and y + h <= y0 + height, (
+            f"{name} at {x},{y} {w}x{h} is not inside the {width}x{height} screen")
+
+
+def _scroll_areas(window: Any) -> list[Any]:
+    from PySide6.QtWidgets import QAbstractScrollArea
+
+    return [a for a in window.findChildren(QAbstractScrollArea) if a.isVisible()]
+
+
+def _assert_nothing_sideways_or_cut(window: Any, where: str) -> None:
+    from PySide6.QtWidgets import QRadioButton
+
+    for area in _scroll_areas(window):
+        assert not area.horizontalScrollBar().isVisible(), (
+            f"{where}: {area.objectName() or type(area).__name__} scrolls sideways")
+    page = window.questionnaire.current_page
+    for button in page.findChildren(QRadioButton):
+        if button.isVisible():
+            assert button.width() >= button.sizeHint().width(), (
+                f"{where}: {button.objectName()} is cut ({button.width()} < "
+                f"{button.sizeHint().width()})")
+
+
+def test_at_900_by_600_nothing_scrolls_sideways_and_warnings_show(qtbot: Any,
+                                                                  window: Any) -> None:
+    from core import questionnaire as q
+
+    window.resize(900, 600)
+    answers = {"receptors.hr": "positive", "receptors.her2": "positive",
+               "setting": "after_induction", "disease.visceral": False,
+               "disease.symptomatic": False, "disease.visceral_crisis": False,
+               "disease.rapidly_progressive": False, "chemotherapy.months_given": 3,
+               "chemotherapy.maximal_response": False,
+               "chemotherapy.unacceptable_toxicity": False,
+               "her2_therapy.unacceptable_toxicity": False, "menopausal_status": "unknown",
+               "planned_regimen": True, "planned_regimen.chemotherapy": False,
+               "planned_regimen.endocrine": True, "planned_regimen.her2_targeted": False,
+               "label": "Small screen"}
+    window.session.load(answers)
+    for step in q.steps_for(answers):
+        window.session.go_to(step.id)
+        qtbot.wait(20)
+        _assert_nothing_sideways_or_cut(window, step.id)
+    view = window.result_view
+    # the empty citation pane takes no room until a marker is chosen
+    assert not view.citation.isVisible()
+    # every warning is named above the result, inside the window, without scrolling
+    warnings = [c.title for c in window.session.result().cautions
+                if c.severity == "warning"]
+    assert len(warnings) >= 2
+    assert view.banner.isVisible()
+    top_left = view.banner.mapTo(window, view.banner.rect().topLeft())
+    assert 0 <= top_left.y() and top_left.y() + view.banner.height() <= window.height()
+    for title in warnings:
+        assert title in view.banner_text.text()
+    qtbot.mouseClick(view.banner_button, Qt.MouseButton.LeftButton)
+    assert view.browser.hasFocus() and view.browser.verticalScrollBar().value() > 0
+    view.show_citation("chemo_her2", 1)
+    assert view.citation.isVisible()
+    _assert_nothing_sideways_or_cut(window, "with a citation")
+
+
+# --- item 9: the window's size and place are remembered ---------------------------------------
+
+def test_the_window_size_and_place_are_remembered(qtbot: Any, window: Any) -> None:
+    from desktop.app import create_main_window
+
+    window.resize(700, 520)
+    window.move(30, 40)
+    qtbot.wait(20)
+    before = window.frameGeometry()
+    window.close()
+    again = create_main_window()
+    qtbot.addWidget(again, before_close_func=lambda w: w.setWindowModified(False))
+    again.show()
+    qtbot.waitExposed(again)
+    assert (again.width(), again.height()) == (700, 520)
+    assert again.frameGeometry().topLeft() == before.topLeft()
