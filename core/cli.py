@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NoReturn, TextIO
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
-from core.evidence import EvidenceError, EvidenceStore, open_store
+from core.evidence import EvidenceError, EvidenceStore, load_evidence
 from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
 from core.result import Renderer
 
@@ -86,7 +86,7 @@ def read_input_bytes(name: str) -> bytes:
 def _evidence(args: argparse.Namespace) -> EvidenceStore:
     # SUPPRESS default: --evidence may stand before or after the subcommand
     path = getattr(args, "evidence", None)
-    return open_store(Path(path) if path else None)
+    return load_evidence(Path(path) if path else None)
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -218,8 +218,10 @@ def _check_output_name(name: str, option: str, args: argparse.Namespace) -> None
 
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
     store = _evidence(args)
+    from core.cli_evidence import verify_lines
+
     _write(f"evidence store OK\npath: {store.path}\nversion: {store.version}\n"
-           f"sha256: {store.sha256}\n")
+           f"sha256: {store.sha256}\n{verify_lines(store)}")
     return EXIT_OK
 
 
@@ -285,6 +287,9 @@ def build_parser() -> _Parser:
     verify = ev_sub.add_parser("verify", parents=[common],
                                help="check the evidence store and print its version")
     verify.set_defaults(func=cmd_evidence_verify)
+    from core.cli_evidence import add_commands as add_pack_commands
+
+    add_pack_commands(ev_sub, common)
     parser.commands, ev.commands = sub.choices, ev_sub.choices
     return parser
 

@@ -82,6 +82,9 @@ class Result(NamedTuple):
     outside_titles: tuple[str, ...] = ()
     #: plain-language words per statement id (scope, options, plan, cautions, outside)
     plain: tuple[tuple[str, Plain], ...] = ()
+    # The signed pack the evidence came from (PackInfo.identity()); shown on screen and in
+    # both PDFs, not part of the contract's JSON
+    evidence_pack: str = ""
 
     def plain_for(self, statement_id: str) -> Plain | None:
         """The plain-language words of one statement of this result, if the evidence
@@ -131,6 +134,7 @@ class Result(NamedTuple):
             "plain": {sid: {"text": p.text, "title": p.title, "benefits": list(p.benefits),
                             "uncertainties": list(p.uncertainties)}
                       for sid, p in self.plain},
+            "evidence_pack": self.evidence_pack,
         }
 
     @classmethod
@@ -196,6 +200,7 @@ def _from_dict(cls: type[Result], data: Mapping[str, Any]) -> Result:
         else tuple(data["plan_matches"]),
         case_sha256=data["case_sha256"], scope_ids=tuple(display.get("scope_ids", ())),
         outside_titles=tuple(display.get("outside_titles", ())), plain=plain,
+        evidence_pack=text(display.get("evidence_pack", "")),
     )
 
 
@@ -275,6 +280,7 @@ class Renderer:
             evidence_version=self.evidence.version, evidence_sha256=self.evidence.sha256,
             evidence_sources_through=self.evidence.sources_through,
             case_sha256="", plan_matches=plan_matches, scope_ids=scope,
+            evidence_pack=self.evidence.pack.identity() if self.evidence.pack else "",
             outside_titles=tuple(st[o].title for o in outside),
             plain=tuple((sid, words) for sid in (*scope, *(i.id for i in options + plan
                                                            + cautions), *outside)

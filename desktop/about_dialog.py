@@ -16,11 +16,25 @@ def app_version() -> str:
     return __version__
 
 
+def pack_html(store: EvidenceStore) -> str:
+    """The signed pack's identity lines (sequence, signer key, sources through)."""
+    pack = store.pack
+    if pack is None:
+        return "<br>Not opened as a signed evidence pack."
+    through = pack.sources_through if pack.sources_through is not None else "unknown"
+    text = (f"<br>Signed pack: sequence {pack.sequence}, created {escape(pack.created)}"
+            f"<br>Signer key <code>{escape(pack.key_id)}</code>"
+            f"<br>Sources through {through}")
+    if store.notice:
+        text += f"<br><b>Note:</b> {escape(store.notice)}"
+    return text
+
+
 def about_html(store: EvidenceStore | None, evidence_error: str | None) -> str:
     if store is not None:
         n_refs = len(store.references)
         evidence = (f"<p><b>Evidence</b> {escape(store.version)}<br>"
-                    f"SHA-256 <code>{escape(store.sha256)}</code></p>")
+                    f"SHA-256 <code>{escape(store.sha256)}</code>{pack_html(store)}</p>")
         source = (f"one summary source ({escape(store.title)}) with {n_refs} "
                   f"reference{'s' if n_refs != 1 else ''}")
     else:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import core.questionnaire  # noqa: F401 - loaded here for the reason above
 import core.result  # noqa: F401 - loaded here for the reason above
 import core.session  # noqa: F401 - loaded here for the reason above
-from core.evidence import EvidenceError, open_store
+from core.evidence import EvidenceError, load_evidence
 from desktop.launcher import AppArguments, app_arguments
 
 # isort: split
@@ -33,19 +33,20 @@ ORG_NAME = "hrher2-aid"
 
 
 def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
-    """The main window, not yet shown. The evidence store is opened and verified here;
-    a store that fails its check gives a window that shows the error and recommends
-    nothing (``window.evidence_error`` says why)."""
+    """The main window, not yet shown. The evidence pack is verified here (signature by
+    an embedded key, whole-file SHA-256, completeness, SQLite checks:
+    :func:`core.evidence.load_evidence`); a pack that fails its check gives a window
+    that shows the error and recommends nothing (``window.evidence_error`` says why)."""
+    from desktop import evidence_changes, window_state
     from desktop.main_window import MainWindow
 
-    from desktop import window_state
-
     try:
-        store = open_store(Path(evidence_path) if evidence_path is not None else None)
+        store = load_evidence(Path(evidence_path) if evidence_path is not None else None)
     except EvidenceError as exc:
         window = MainWindow(None, str(exc))
     else:
         window = MainWindow(store)
+    evidence_changes.install(window)
     # Last run's size and place, cut down to fit the screen as it is now (200% scaling,
     # a smaller monitor); kept again when the window closes.
     window_state.restore(window)

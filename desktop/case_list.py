@@ -293,11 +293,11 @@ class CaseListWidget(QWidget):
     def renderer(self) -> Renderer | None:
         """Today's evidence, opened on first need; None (after saying why) if it fails."""
         if self._renderer is None:
-            from core.evidence import EvidenceError, open_store
+            from core.evidence import EvidenceError, load_evidence
             from core.result import Renderer
 
             try:
-                self._renderer = Renderer(open_store())
+                self._renderer = Renderer(load_evidence())
             except EvidenceError as exc:
                 dialogs.error(self, "Evidence store", str(exc))
                 return None

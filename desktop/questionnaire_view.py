@@ -28,7 +28,6 @@ from core.session import CaseSession
 from desktop.questionnaire_page import StepPage, wrap_words
 from desktop.session_adapter import SessionAdapter
 
-
 STEP_PANEL_WIDTH = 176
 STEP_LINE = 20  # characters on one line of the step list
 STEP_PANEL_STYLE = (

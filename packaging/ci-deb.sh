@@ -89,14 +89,19 @@ print(f"[ci-deb] recommend: {len(result['options'])} option(s), "
       f"{len(result['cautions'])} caution(s)", file=sys.stderr)
 EOF
 
-# An altered store must be refused (exit 3), not trusted: the frozen app's checksum
-# check must be live.
-cp "$UNPACKED/opt/$APP/_internal/resources/evidence.sqlite" "$TMP/bad.sqlite"
+grep -q "^signer key: " <<<"$verify" || fail "evidence verify shows no signed pack: $verify"
+log "evidence verify: $(grep '^signer key: ' <<<"$verify")"
+
+# An altered store must be refused (exit 3), not trusted: the frozen app's signature
+# and whole-file checks must be live. A copy of the bundled signed pack, one row changed.
+mkdir -p "$TMP/bad"
+cp "$UNPACKED/opt/$APP/_internal/resources/"evidence.{sqlite,manifest.json,manifest.json.minisig} \
+    "$TMP/bad/"
 python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);
 c.execute("UPDATE statements SET text = text || \x27 (altered)\x27 WHERE rowid = 1");
-c.commit()' "$TMP/bad.sqlite"
+c.commit()' "$TMP/bad/evidence.sqlite"
 set +e
-run evidence verify --evidence "$TMP/bad.sqlite" >/dev/null 2>&1
+run evidence verify --evidence "$TMP/bad" >/dev/null 2>&1
 code=$?
 set -e
 [[ $code -eq 3 ]] || fail "an altered evidence store gave exit $code, expected 3"

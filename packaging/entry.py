@@ -45,7 +45,7 @@ def bundle_check() -> int:
 
     from core.case import parse_case
     from core.casestore import CaseStore
-    from core.evidence import open_store
+    from core.evidence import load_evidence
     from core.result import Renderer
 
     case = parse_case({"format": "hrher2-aid.case/1", "setting": "first_line",
@@ -53,7 +53,7 @@ def bundle_check() -> int:
                        "disease": {"visceral": True, "symptomatic": False}})
     with tempfile.TemporaryDirectory() as folder:
         store = CaseStore.open(Path(folder) / "cases.sqlite")
-        case_id = store.save(case, Renderer(open_store()).result_for(case))
+        case_id = store.save(case, Renderer(load_evidence()).result_for(case))
         saved = store.get(case_id).case_sha256
         store.close()
     if saved != case.sha256():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,37 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def empty_machine_evidence_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No test sees packs installed on this computer: the machine-wide evidence folder
+    (core.evidence.install) is an empty one of the test run's own, also for child
+    processes."""
+    from core.evidence.install import ENV_VAR
+
+    folder = tmp_path_factory.mktemp("machine-evidence")
+    before = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop(ENV_VAR, None)
+    else:
+        os.environ[ENV_VAR] = before
+
+
+def copy_pack(folder: Path) -> Path:
+    """A copy of the shipped signed pack (store, manifest, signature) in ``folder``;
+    returns the copied store's path (``--evidence`` takes it, or the folder)."""
+    import shutil
+
+    from core.evidence.manifest import EVIDENCE_NAME, PACK_FILES
+    from core.evidence.pack import bundled_pack
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in PACK_FILES:
+        shutil.copyfile(bundled_pack() / name, folder / name)
+    return folder / EVIDENCE_NAME
 
 
 @pytest.fixture(scope="session")

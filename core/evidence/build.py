@@ -1,4 +1,7 @@
-"""Build the evidence store from its sources: ``python -m core.evidence.build [OUT]``.
+"""Build the evidence store from its sources: ``python -m core.evidence.build [OUT [SOURCES]]``.
+
+The shipped store is part of a signed pack: after rebuilding it, re-sign the pack
+(``python -m core.evidence.sign``); an unsigned rebuild is refused by the app.
 
 The store ships prebuilt in ``resources/evidence.sqlite`` (a test checks that it
 matches the sources), so installing needs no build step and the file can live in
@@ -51,7 +54,7 @@ def build_store(out: Path, sources: Path | None = None) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0]) if args else default_store_path()
-    sha = build_store(out)
+    sha = build_store(out, Path(args[1]) if len(args) > 1 else None)
     print(f"{out}\nsha256 {sha}")
     return 0
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from urllib.parse import quote
 
 import resources
 from core.evidence.sources import STATEMENT_COLUMNS, STORE_FORMAT, content_sha256
 from core.evidence.supplements import ChangelogEntry, Harm, changelog_entries
 from core.evidence.terms import SearchPlan, SearchTerms
+
+if TYPE_CHECKING:
+    from core.evidence.manifest import PackInfo
 
 _TABLES: Final = {
     "meta": ("key", "value"),
@@ -90,6 +93,10 @@ class EvidenceStore:
         #: what changed in each release of the evidence, and why (newest first)
         self.changelog: tuple[ChangelogEntry, ...] = changelog_entries(meta.get("changelog"))
         self.terms = SearchTerms.from_json(meta.get("synonyms"))
+        # Set by core.evidence.pack.verify_pack once the pack's signature has verified
+        self.pack: PackInfo | None = None
+        # Why an installed pack was passed over for this one, if it was
+        self.notice: str | None = None
         self.references: dict[int, Reference] = {
             r["n"]: Reference(r["n"], r["short"], r["citation"], r["confidence"])
             for r in content["refs"]

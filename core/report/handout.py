@@ -234,6 +234,7 @@ def build_handout(case: Case, result: Result, info: DocumentInfo | None = None) 
     blocks = handout_paragraphs(case, result, info)
     marks = PageMarks(title=f"{PRODUCT} · Patient handout", case_sha256=result.case_sha256,
                       evidence_version=result.evidence_version,
+                      evidence_pack=result.evidence_pack,
                       footer_note="The page number and the code link this sheet to its case.",
                       footer_size=8.5)
     author = (info.clinician if info and info.clinician else PRODUCT)

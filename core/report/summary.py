@@ -126,6 +126,7 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
         ("Clinician", info.clinician or "(not given)"),
         ("Institution", info.institution or "(not given)"),
         ("Evidence", f"version {result.evidence_version}, SHA-256 {result.evidence_sha256}"),
+        ("Evidence pack", result.evidence_pack or "not a signed pack"),
         ("Case SHA-256", result.case_sha256),
     ]
     story.append(_table([[k, v] for k, v in facts], [32 * mm, width - 32 * mm], st["small"]))
@@ -181,6 +182,7 @@ def build_summary(case: Case, result: Result, info: DocumentInfo | None = None) 
     info = info or DocumentInfo()
     marks = PageMarks(title=f"{PRODUCT} · {TITLE}", case_sha256=result.case_sha256,
                       evidence_version=result.evidence_version,
+                      evidence_pack=result.evidence_pack,
                       footer_note="Printed pages match their inputs by the case SHA-256 "
                                   "and the QR code.")
     return render(

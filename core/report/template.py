@@ -208,6 +208,7 @@ class PageMarks:
     evidence_version: str
     footer_note: str
     footer_size: float = 7.5
+    evidence_pack: str = ""  # the signed pack's identity (Result.evidence_pack)
 
     def qr_payload(self) -> str:
         return f"{PRODUCT};case-sha256={self.case_sha256};evidence={self.evidence_version}"
@@ -268,7 +269,8 @@ def _draw_footer(canvas: Canvas, marks: PageMarks, page: int, total: int) -> Non
     canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 1.6 * size,
                       f"Case SHA-256: {marks.case_sha256}")
     canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 3.2 * size,
-                      f"Evidence version: {marks.evidence_version}")
+                      f"Evidence version: {marks.evidence_version}"
+                      + (f" · {marks.evidence_pack}" if marks.evidence_pack else ""))
     canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 4.8 * size, marks.footer_note)
     # a class attribute: the canvas swaps its instance state page by page at save time
     if not getattr(type(canvas), "qr_defined", False):

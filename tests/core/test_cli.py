@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from typing import Any
 import pytest
 
 from core.evidence import default_store_path
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_pack
 from tests.core.test_case import BASE, with_
 
 
@@ -144,8 +143,7 @@ def test_evidence_verify() -> None:
 
 
 def test_tampered_store_exits_3(tmp_path: Path) -> None:
-    store = tmp_path / "evidence.sqlite"
-    shutil.copy(default_store_path(), store)
+    store = copy_pack(tmp_path / "pack")
     with sqlite3.connect(store) as conn:
         conn.execute("UPDATE statements SET text = 'Give anything.' WHERE id = 'chemo_her2'")
     case = str(write(tmp_path, BASE))

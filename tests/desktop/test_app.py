@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 import desktop
 from core.evidence import default_store_path, open_store
 from desktop.app import create_main_window
+from tests.conftest import copy_pack
 from tests.desktop.drive import open_window, result_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,10 +32,10 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def altered_store(tmp_path: Path) -> Path:
-    """A copy of the shipped store with one letter of one statement changed."""
-    data = default_store_path().read_bytes()
+    """A copy of the shipped pack with one letter of one statement changed."""
+    path = copy_pack(tmp_path / "altered")
+    data = path.read_bytes()
     assert b"preferred first-line" in data
-    path = tmp_path / "altered.sqlite"
     path.write_bytes(data.replace(b"preferred first-line", b"preferred first-lime", 1))
     return path
 

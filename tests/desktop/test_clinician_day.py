@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 
@@ -308,7 +307,7 @@ def test_at_900_by_600_nothing_scrolls_sideways_and_warnings_show(qtbot: Any,
     assert len(warnings) >= 2
     assert view.banner.isVisible()
     top_left = view.banner.mapTo(window, view.banner.rect().topLeft())
-    assert 0 <= top_left.y() and top_left.y() + view.banner.height() <= window.height()
+    assert top_left.y() >= 0 and top_left.y() + view.banner.height() <= window.height()
     for title in warnings:
         assert title in view.banner_text.text()
     qtbot.mouseClick(view.banner_button, Qt.MouseButton.LeftButton)

@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QRadioButton, QWid
 from core import questionnaire as q
 from core.case import parse_case
 from core.casestore import CaseStore
-from core.evidence import open_store
+from core.evidence import load_evidence
 from core.result import Renderer
 from desktop import dialogs
 from tests.desktop.drive import answer, fill_step, press_next, result_text
 
-STORE = open_store()
+STORE = load_evidence()
 ST = STORE.statements
 
 RECEPTORS_POSITIVE = {"receptors.hr": "positive", "receptors.her2": "positive"}

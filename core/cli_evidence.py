@@ -1,0 +1,156 @@
+"""The ``evidence`` commands for signed packs (issue 12): pack, install, list, rollback,
+diff, and the pack lines of ``evidence verify``. Qt-free; :mod:`core.cli` wires them in.
+
+Exit codes as in :mod:`core.cli`: 3 when a pack fails its check (raised as an
+``EvidenceError``), 2 for a refused downgrade or a bad key file, 1 when the machine
+folder cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from core.evidence import EvidenceStore, verify_pack
+
+EXIT_OK, EXIT_OTHER, EXIT_INVALID = 0, 1, 2
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"hrher2-aid: {message}\n")
+    return code
+
+
+def verify_lines(store: EvidenceStore) -> str:
+    """The pack lines ``evidence verify`` prints after the store's own."""
+    pack = store.pack
+    if pack is None:
+        return "pack: none (not opened as a signed pack)\n"
+    through = pack.sources_through if pack.sources_through is not None else "unknown"
+    text = (f"pack sequence: {pack.sequence}\nsigner key: {pack.key_id}\n"
+            f"sources through: {through}\ncreated: {pack.created}\n"
+            f"pack folder: {pack.folder}\n")
+    if store.notice:
+        text += f"note: {store.notice}\n"
+    return text
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    """Build and sign a pack from resources/evidence (maintainers)."""
+    from core.evidence.keys import embedded_keys
+    from core.evidence.minisign import SignatureError, parse_secret_key
+    from core.evidence.pack import build_pack
+
+    try:
+        key = parse_secret_key(Path(args.key).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SignatureError) as exc:
+        return _fail(f"{args.key}: not a usable minisign secret key: {exc}", EXIT_INVALID)
+    info = build_pack(Path(args.output), key,
+                      Path(args.sources) if args.sources else None)
+    _out(f"{info.folder}\n{info.label()}\n")
+    if key.public not in embedded_keys():
+        _out(f"note: key {key.public.key_id_hex} is not embedded in this app, which "
+             "will refuse this pack\n")
+    return EXIT_OK
+
+
+def cmd_install(args: argparse.Namespace) -> int:
+    from core.evidence.install import DowngradeRefused, InstallError, install, machine_folder
+
+    try:
+        info = install(Path(args.pack), allow_downgrade=args.allow_downgrade)
+    except DowngradeRefused as exc:
+        return _fail(f"not installed: {exc}", EXIT_INVALID)
+    except InstallError as exc:
+        return _fail(f"not installed: {exc}", EXIT_OTHER)
+    _out(f"installed into {machine_folder()}: {info.label()}\n")
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from core.evidence.install import InstallError, installed, machine_folder
+    from core.evidence.manifest import MANIFEST_NAME, parse_manifest
+    from core.evidence.pack import bundled_pack
+
+    folder = machine_folder()
+    try:
+        rows = installed()
+    except (InstallError, OSError) as exc:
+        return _fail(f"cannot list {folder}: {exc}", EXIT_OTHER)
+    bundled = bundled_pack()
+    try:
+        shipped = parse_manifest((bundled / MANIFEST_NAME).read_bytes(), str(bundled))
+        _out(f"bundled: sequence {shipped.sequence}, {shipped.version} ({bundled})\n")
+    except OSError:
+        _out(f"bundled: none found in {bundled}\n")
+    _out(f"installed in {folder}: {len(rows)}\n")
+    for row in rows:
+        mark = "*" if row.current else " "
+        what = (f"sequence {row.info.sequence}, {row.info.version}, sources through "
+                f"{row.info.sources_through}, created {row.info.created}"
+                if row.info else "manifest unreadable")
+        state = f"FAILS ITS CHECK: {row.problem}" if row.problem else \
+            f"verified, signer key {row.info.key_id if row.info else '?'}"
+        _out(f"{mark} {row.name}: {what}; {state}\n")
+    if rows:
+        _out("(* = current)\n")
+    return EXIT_OK
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from core.evidence.install import InstallError, rollback
+
+    try:
+        left, back = rollback()
+    except InstallError as exc:
+        return _fail(f"not rolled back: {exc}", EXIT_OTHER)
+    _out(f"rolled back from sequence {left.sequence} ({left.version}) to "
+         f"{back.label()}\n")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from core.evidence.diff import diff_stores, diff_text
+
+    old, new = verify_pack(Path(args.old)), verify_pack(Path(args.new))
+    _out(diff_text(diff_stores(old, new)))
+    return EXIT_OK
+
+
+def add_commands(actions: argparse._SubParsersAction,  # type: ignore[type-arg]
+                 common: argparse.ArgumentParser) -> None:
+    """Register the pack commands under ``evidence``."""
+    pack = actions.add_parser("pack", parents=[common],
+                              help="build and sign a pack from resources/evidence")
+    pack.add_argument("--key", required=True, metavar="KEY",
+                      help="minisign secret key (unencrypted)")
+    pack.add_argument("-o", "--output", required=True, metavar="PACK",
+                      help="folder to write the pack into")
+    pack.add_argument("--sources", metavar="DIR", help=argparse.SUPPRESS)
+    pack.set_defaults(func=cmd_pack)
+
+    inst = actions.add_parser("install", parents=[common],
+                              help="verify a pack and install it for this machine")
+    inst.add_argument("pack", metavar="PACK", help="pack folder")
+    inst.add_argument("--allow-downgrade", action="store_true",
+                      help="install even if it is not newer (recorded in the log)")
+    inst.set_defaults(func=cmd_install, evidence_consequence="nothing was installed")
+
+    lst = actions.add_parser("list", parents=[common], help="list the installed packs")
+    lst.set_defaults(func=cmd_list)
+
+    back = actions.add_parser("rollback", parents=[common],
+                              help="make the previously installed pack current again")
+    back.set_defaults(func=cmd_rollback)
+
+    diff = actions.add_parser("diff", parents=[common],
+                              help="statements added, changed and removed between packs")
+    diff.add_argument("old", metavar="A", help="older pack folder")
+    diff.add_argument("new", metavar="B", help="newer pack folder")
+    diff.set_defaults(func=cmd_diff)

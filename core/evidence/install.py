@@ -1,0 +1,247 @@
+"""Installing evidence packs into the machine-wide folder (clinic IT), offline.
+
+The folder (:func:`machine_folder`; ``HRHER2_AID_EVIDENCE_DIR`` overrides it)::
+
+    packs/000004-2026.12.1/   one folder per installed pack (its three files), kept
+    state.json                which packs were made current, in order (the last is used)
+    install.log               one JSON line per install, downgrade and rollback
+
+A pack is copied into a hidden temporary folder beside ``packs/``, verified there,
+and renamed into place; ``state.json`` is then replaced atomically. A reader
+therefore sees the old state or the new one, never a half-copied pack. Previous
+packs stay on disk, so :func:`rollback` needs no copy.
+
+>>> import tempfile
+>>> current_installed(Path(tempfile.mkdtemp())) is None
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Final, NamedTuple
+
+from core.evidence.manifest import MANIFEST_NAME, PACK_FILES, PackError, PackInfo, parse_manifest
+
+ENV_VAR: Final = "HRHER2_AID_EVIDENCE_DIR"
+STATE_FORMAT: Final = "hrher2-aid.evidence-install/1"
+STATE_NAME: Final = "state.json"
+LOG_NAME: Final = "install.log"
+
+
+class InstallError(Exception):
+    """The machine folder cannot be read or written, or its state is damaged."""
+
+
+class DowngradeRefused(InstallError):
+    """The pack is not newer than the installed one (and no ``--allow-downgrade``)."""
+
+
+class InstalledPack(NamedTuple):
+    name: str
+    info: PackInfo | None  # None: the manifest cannot be read
+    problem: str | None  # why it fails its check (list only), else None
+    current: bool
+
+
+def machine_folder() -> Path:
+    """Where installed packs live: the environment variable, else the OS's machine-wide
+    data folder (Linux ``/var/lib``, Windows ``%ProgramData%``, macOS
+    ``/Library/Application Support``)."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("PROGRAMDATA") or r"C:\ProgramData")
+        return base / "hrher2-aid" / "evidence"
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support/hrher2-aid/evidence")
+    return Path("/var/lib/hrher2-aid/evidence")
+
+
+def _history(root: Path) -> list[str]:
+    try:
+        raw = json.loads((root / STATE_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        raise InstallError(f"{root / STATE_NAME} cannot be read: {exc}") from None
+    if not isinstance(raw, dict) or raw.get("format") != STATE_FORMAT \
+            or not isinstance(raw.get("history"), list):
+        raise InstallError(f"{root / STATE_NAME} is not an install state ({STATE_FORMAT})")
+    return [str(name) for name in raw["history"]]
+
+
+def _manifest(folder: Path) -> PackInfo:
+    return parse_manifest((folder / MANIFEST_NAME).read_bytes(), str(folder / MANIFEST_NAME))
+
+
+def current_installed(root: Path | None = None) -> PackInfo | None:
+    """The current installed pack's manifest, unverified (the caller verifies it), or
+    None when nothing is installed or the folder cannot be read."""
+    root = root or machine_folder()
+    try:
+        history = _history(root)
+        return _manifest(root / "packs" / history[-1]) if history else None
+    except (OSError, InstallError, PackError):
+        return None
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _record(root: Path, entry: dict[str, Any]) -> None:
+    """Append one line to the install log (opened for appending: never rewritten)."""
+    import getpass
+
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    line = json.dumps({"time": _now(), "user": user, **entry}, ensure_ascii=False)
+    with open(root / LOG_NAME, "a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _write_state(root: Path, history: list[str]) -> None:
+    from core import atomic
+
+    data = json.dumps({"format": STATE_FORMAT, "history": history}, indent=2) + "\n"
+    atomic.write_text(root / STATE_NAME, data)
+
+
+def _describe(info: PackInfo) -> dict[str, Any]:
+    return {"sequence": info.sequence, "version": info.version, "key_id": info.key_id,
+            "evidence_sha256": info.evidence_sha256}
+
+
+def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = None
+            ) -> PackInfo:
+    """Verify ``pack`` and make it the current installed pack; return its identity.
+
+    Raises :class:`~core.evidence.manifest.PackError` if the pack fails its check,
+    :class:`DowngradeRefused` if its sequence is not newer than the installed one's
+    (unless ``allow_downgrade``; an allowed downgrade is recorded in the log), and
+    :class:`InstallError` if the folder cannot be written.
+    """
+    import shutil
+    import tempfile
+
+    from core.evidence.pack import pack_paths, verify_pack
+
+    root = root or machine_folder()
+    info = _pack_info(verify_pack(Path(pack)))
+    try:
+        history = _history(root)
+        current = _manifest(root / "packs" / history[-1]) if history else None
+    except (OSError, PackError) as exc:
+        raise InstallError(f"the installed pack cannot be read: {exc}") from None
+    downgrade = current is not None and info.sequence <= current.sequence
+    if downgrade and not allow_downgrade:
+        assert current is not None
+        raise DowngradeRefused(
+            f"pack sequence {info.sequence} ({info.version}) is not newer than the "
+            f"installed sequence {current.sequence} ({current.version}); nothing was "
+            "changed (use --allow-downgrade to install it anyway; it is recorded)")
+    name = f"{info.sequence:06d}-{info.version}"
+    packs = root / "packs"
+    target = packs / name
+    try:
+        packs.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            if _manifest(target).evidence_sha256 != info.evidence_sha256:
+                raise InstallError(f"another pack with sequence {info.sequence} is "
+                                   f"already installed: {target}")
+            verify_pack(target)
+        else:
+            staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=packs))
+            try:
+                source = pack_paths(Path(pack))[0].parent
+                for file_name in PACK_FILES:
+                    shutil.copyfile(source / file_name, staging / file_name)
+                    os.chmod(staging / file_name, 0o644)
+                os.chmod(staging, 0o755)
+                verify_pack(staging)  # the copy, not only the original
+                os.rename(staging, target)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        _write_state(root, [n for n in history if n != name] + [name])
+        _record(root, {"action": "downgrade" if downgrade else "install", **_describe(info),
+                       "replaced": _describe(current) if current else None,
+                       "allow_downgrade": allow_downgrade})
+    except OSError as exc:
+        raise InstallError(f"cannot install into {root}: {exc.strerror or exc} "
+                           "(installing needs an administrator)") from None
+    return info._replace(folder=target)
+
+
+def _pack_info(store: Any) -> PackInfo:
+    info: PackInfo = store.pack
+    return info
+
+
+def rollback(root: Path | None = None) -> tuple[PackInfo, PackInfo]:
+    """Make the pack that was current before the current one current again; return
+    (the pack left, the pack now current). The pack left stays on disk."""
+    from core.evidence.pack import verify_pack
+
+    root = root or machine_folder()
+    history = _history(root)
+    if len(history) < 2:
+        raise InstallError(f"nothing to roll back to in {root}: "
+                           f"{'one pack' if history else 'no pack'} installed")
+    try:
+        left = _manifest(root / "packs" / history[-1])
+        back = _pack_info(verify_pack(root / "packs" / history[-2]))
+        _write_state(root, history[:-1])
+        _record(root, {"action": "rollback", **_describe(back), "replaced": {
+            "sequence": left.sequence, "version": left.version,
+            "evidence_sha256": left.evidence_sha256}})
+    except OSError as exc:
+        raise InstallError(f"cannot roll back in {root}: {exc.strerror or exc}") from None
+    return left, back
+
+
+def installed(root: Path | None = None) -> list[InstalledPack]:
+    """Every pack in the folder, oldest sequence first, each checked."""
+    from core.evidence.pack import verify_pack
+    from core.evidence.store import EvidenceError
+
+    root = root or machine_folder()
+    history = _history(root)
+    folder = root / "packs"
+    names = sorted(p.name for p in folder.iterdir()
+                   if p.is_dir() and not p.name.startswith(".")) if folder.is_dir() else []
+    rows = []
+    for name in names:
+        try:
+            info: PackInfo | None = _pack_info(verify_pack(folder / name))
+            problem = None
+        except EvidenceError as exc:
+            problem = str(exc)
+            try:
+                info = _manifest(folder / name)
+            except (OSError, PackError):
+                info = None
+        rows.append(InstalledPack(name, info, problem, bool(history) and history[-1] == name))
+    return rows
+
+
+def log_entries(root: Path | None = None) -> list[dict[str, Any]]:
+    """The install log, oldest first."""
+    root = root or machine_folder()
+    try:
+        lines = (root / LOG_NAME).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise InstallError(f"{root / LOG_NAME} cannot be read: {exc.strerror}") from None
+    return [json.loads(line) for line in lines if line.strip()]

@@ -1,0 +1,285 @@
+"""Signed evidence packs: building and signing one, and the check made before any use.
+
+:func:`verify_pack` is the only way the app and the command line open evidence
+(through :func:`load_evidence`). In order, a pack must have:
+
+1. a minisign signature of its manifest by one of the embedded keys (:mod:`.keys`);
+2. a manifest for this app (format, ``min_app_version``);
+3. an evidence file whose whole-file SHA-256 and size are the manifest's (so a byte
+   flipped anywhere, free pages included, or a truncated file is refused);
+4. a store passing the SQLite checks of :func:`~core.evidence.store.open_store`
+   (integrity check, tables, content hash) whose version and content hash are the
+   manifest's;
+5. completeness: every id the rules can emit has an entry, every citation resolves.
+
+Any failure raises :class:`~core.evidence.manifest.PackError` (an ``EvidenceError``):
+exit 3 on the command line, a refusal in the window, nothing recommended.
+
+Re-signing the shipped pack after ``resources/evidence/`` changes: :mod:`.sign`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import resources
+from core.evidence.manifest import (
+    EVIDENCE_NAME,
+    MANIFEST_NAME,
+    PACK_FORMAT,
+    SIGNATURE_NAME,
+    PackError,
+    PackInfo,
+    manifest_bytes,
+    parse_manifest,
+    version_tuple,
+)
+from core.evidence.minisign import PublicKey, SecretKey, SignatureError
+from core.evidence.store import EvidenceError, EvidenceStore, open_store
+
+# Every id the rules can emit (core/rules.py; a test keeps this list in step with it).
+REQUIRED_IDS: Final = frozenset({
+    # options, plan items and cautions: the contract's tables
+    "chemo_her2", "et_her2", "continue_chemo_her2", "her2_et_maintenance", "sequential_et",
+    "chemo_duration", "her2_until_progression", "et_maintenance_after_chemo",
+    "avoid_et_alone", "ai_alone_short_pfs", "no_concurrent_et_chemo", "omits_her2_targeted",
+    "et_her2_needs_selection", "et_her2_no_os_benefit", "electra_result",
+    "pathway_crosstalk", "hr_subgroup_benefit", "non_visceral_benefit",
+    "maintenance_evidence_limited", "chemo_too_short", "continue_her2_until_progression",
+    "premenopausal_endocrine", "et_alone_selected_patients",
+    # notes outside the source, and out-of-scope reasons
+    "outside.multidisciplinary_review", "outside.her2_toxicity", "outside.next_her2_agent",
+    "outside.not_endocrine_responsive", "outside.assess_endocrine_response",
+    "outside.no_systemic_therapy", "outside.menopause_premenopausal",
+    "outside.menopause_unknown", "outside.aggressive_progression_review",
+    "scope.hr_negative", "scope.hr_unknown", "scope.her2_negative", "scope.her2_equivocal",
+    "scope.her2_unknown",
+})
+PACK_SETTINGS: Final = "pack.toml"
+CHANGELOG: Final = "changelog.toml"
+
+
+def bundled_pack() -> Path:
+    """The folder of the pack shipped with the app (``resources/``)."""
+    return Path(resources.__file__).parent
+
+
+def _trusted(keys: Sequence[PublicKey] | None) -> Sequence[PublicKey]:
+    if keys is not None:
+        return keys
+    from core.evidence.keys import embedded_keys
+
+    return embedded_keys()
+
+
+def pack_paths(path: Path) -> tuple[Path, Path, Path]:
+    """(evidence file, manifest, signature) of a pack folder, or of a pack's evidence
+    file (its manifest and signature beside it)."""
+    evidence = path / EVIDENCE_NAME if path.is_dir() else path
+    return evidence, evidence.parent / MANIFEST_NAME, evidence.parent / SIGNATURE_NAME
+
+
+def read_signed_manifest(path: Path, keys: Sequence[PublicKey] | None = None) -> PackInfo:
+    """Steps 1-2: the manifest, after its signature verified with a trusted key."""
+    evidence, manifest_path, signature_path = pack_paths(path)
+    if not evidence.exists():
+        raise PackError(f"evidence store not found: {evidence}")
+    try:
+        manifest = manifest_path.read_bytes()
+    except FileNotFoundError:
+        raise PackError(f"not a signed evidence pack: {evidence}: no {MANIFEST_NAME} "
+                        "beside it") from None
+    except OSError as exc:
+        raise PackError(f"evidence pack manifest cannot be read: {manifest_path}: "
+                        f"{exc.strerror}") from None
+    try:
+        signature = signature_path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PackError(f"evidence pack is unsigned: {signature_path} is missing") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"evidence pack signature cannot be read: {signature_path}: "
+                        f"{exc}") from None
+    from core.evidence.minisign import verify
+
+    try:
+        verified = verify(manifest, signature, _trusted(keys))
+    except SignatureError as exc:
+        raise PackError(f"evidence pack signature check failed: {manifest_path}: {exc}") \
+            from None
+    info = parse_manifest(manifest, str(manifest_path))._replace(
+        folder=evidence.parent, key_id=verified.key.key_id_hex)
+    from core import __version__
+
+    if version_tuple(__version__) < version_tuple(info.min_app_version):
+        raise PackError(f"evidence pack {info.version} needs hrher2-aid "
+                        f"{info.min_app_version} or later (this is {__version__}): "
+                        f"{manifest_path}")
+    return info
+
+
+def verify_pack(path: Path, keys: Sequence[PublicKey] | None = None) -> EvidenceStore:
+    """Open a pack (folder, or its evidence file) after all five checks; see the module."""
+    path = Path(path)
+    info = read_signed_manifest(path, keys)
+    evidence = pack_paths(path)[0]
+    try:
+        data = evidence.read_bytes()
+    except OSError as exc:
+        raise PackError(f"evidence store cannot be read: {evidence}: {exc.strerror}") \
+            from None
+    from core.digest import sha256_of_one
+
+    actual = sha256_of_one(data)
+    if len(data) != info.evidence_bytes or actual != info.evidence_sha256:
+        raise PackError(
+            f"evidence store has been altered: {evidence}: file SHA-256 {actual[:12]}… "
+            f"({len(data)} bytes) is not the signed {info.evidence_sha256[:12]}… "
+            f"({info.evidence_bytes} bytes)")
+    store = open_store(evidence)
+    if store.version != info.version or store.sha256 != info.content_sha256:
+        raise PackError(f"evidence store {store.version} is not the one the manifest "
+                        f"signs ({info.version}): {evidence}")
+    check_complete(store)
+    store.pack = info
+    return store
+
+
+def check_complete(store: EvidenceStore) -> None:
+    """Step 5: every required id has an entry; every citation and figure resolves."""
+    missing = sorted(REQUIRED_IDS - store.statements.keys())
+    if missing:
+        raise PackError(f"evidence store is incomplete: {store.path}: no entry for "
+                        f"{', '.join(missing)}")
+    for entry in store.statements.values():
+        unknown = [n for n in entry.citations if n not in store.references]
+        if unknown:
+            raise PackError(f"evidence store is incomplete: {store.path}: {entry.id} "
+                            f"cites missing reference {unknown[0]}")
+    for figure in store.figures.values():
+        if figure.citation not in store.references:
+            raise PackError(f"evidence store is incomplete: {store.path}: figure "
+                            f"{figure.id} cites missing reference {figure.citation}")
+        if any(user not in store.statements for user in figure.used_by):
+            raise PackError(f"evidence store is incomplete: {store.path}: figure "
+                            f"{figure.id} is used by an entry that does not exist")
+
+
+def load_evidence(path: Path | str | None = None,
+                  keys: Sequence[PublicKey] | None = None) -> EvidenceStore:
+    """The evidence the app uses, verified.
+
+    With ``path`` (``--evidence``): that pack. Otherwise the installed pack
+    (:mod:`.install`) if there is one newer than the bundled pack and it verifies,
+    else the bundled pack. An installed pack that fails its check is not used; the
+    store's ``notice`` says so (About and ``evidence verify`` show it).
+    """
+    if path is not None:
+        return verify_pack(Path(path), keys)
+    bundled = bundled_pack()
+    from core.evidence.install import current_installed
+
+    installed = current_installed()
+    notice = None
+    if installed is not None and installed.sequence > _sequence_of(bundled):
+        try:
+            return verify_pack(installed.folder, keys)
+        except EvidenceError as exc:
+            notice = f"the installed pack was not used: {exc}; using the bundled pack"
+    store = verify_pack(bundled, keys)
+    store.notice = notice
+    return store
+
+
+def _sequence_of(folder: Path) -> int:
+    """A pack's sequence as its manifest says (unverified: only to compare)."""
+    try:
+        return parse_manifest((folder / MANIFEST_NAME).read_bytes(), str(folder)).sequence
+    except (OSError, PackError):
+        return 0
+
+
+# --- building (maintainers) --------------------------------------------------------------
+def read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _sources_through(content: dict[str, Any]) -> int | None:
+    """The newest reference's publication year: the store's ``sources_through`` if it
+    records one, else the newest ``YYYY;`` (journal year) among the citations."""
+    recorded = content["meta"].get("sources_through")
+    if recorded is not None:
+        return int(recorded)
+    years = [int(y) for r in content["refs"] for y in re.findall(r"\b((?:19|20)\d\d);",
+                                                                  r["citation"])]
+    return max(years) if years else None
+
+
+def build_manifest(evidence: Path, sources: Path) -> dict[str, Any]:
+    """The manifest of a freshly built store, from ``pack.toml`` and ``changelog.toml``."""
+    from core.digest import sha256_hex
+    from core.evidence.sources import load_sources
+
+    settings = read_toml(sources / PACK_SETTINGS)
+    content = load_sources(sources)
+    changelog_path = sources / CHANGELOG
+    releases = read_toml(changelog_path).get("entry", []) if changelog_path.exists() \
+        else []
+    data = evidence.read_bytes()
+    store = open_store(evidence)
+    return {
+        "format": PACK_FORMAT,
+        "evidence_version": store.version,
+        "sequence": int(settings["sequence"]),
+        "sources_through": _sources_through(content),
+        "min_app_version": str(settings["min_app_version"]),
+        "evidence_file": EVIDENCE_NAME,
+        "evidence_bytes": len(data),
+        "evidence_sha256": sha256_hex(data),
+        "content_sha256": store.sha256,
+        "created": str(settings["created"]),
+        "changelog": [{"version": str(r["version"]), "date": str(r["date"]),
+                       "summary": str(r.get("summary", "")),
+                       "changes": [str(c) for c in r.get("changes", [])]}
+                      for r in releases],
+    }
+
+
+def build_pack(out: Path, key: SecretKey, sources: Path | None = None) -> PackInfo:
+    """Build the store from ``sources`` into the folder ``out``, write its manifest and
+    sign it. Deterministic: the same sources and key give the same three files."""
+    from core.evidence.build import build_store
+    from core.evidence.sources import SOURCES_DIR
+
+    sources = sources or SOURCES_DIR
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    build_store(out / EVIDENCE_NAME, sources=sources)
+    manifest = build_manifest(out / EVIDENCE_NAME, sources)
+    return sign_manifest(out, manifest, key)
+
+
+def sign_manifest(folder: Path, manifest: dict[str, Any], key: SecretKey) -> PackInfo:
+    """Write ``manifest`` into the pack ``folder`` and sign it with ``key``."""
+    from core.evidence.minisign import sign
+
+    payload = manifest_bytes(manifest)
+    comment = (f"hrher2-aid evidence pack {manifest['evidence_version']} sequence "
+               f"{manifest['sequence']} evidence.sqlite sha256 {manifest['evidence_sha256']}")
+    signature = sign(payload, key, comment,
+                     untrusted_comment=f"hrher2-aid evidence pack {manifest['sequence']}")
+    write_atomic(folder / MANIFEST_NAME, payload)
+    write_atomic(folder / SIGNATURE_NAME, signature.encode("ascii"))
+    return parse_manifest(payload, str(folder / MANIFEST_NAME))._replace(
+        folder=folder, key_id=key.public.key_id_hex)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    from core import atomic
+
+    atomic.write_bytes(path, data)

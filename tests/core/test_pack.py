@@ -1,0 +1,278 @@
+"""Signed evidence packs: what the app refuses, the shipped pack, minisign compatibility."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import cli
+from core.evidence import (
+    PackError,
+    keys,
+    load_evidence,
+    minisign,
+    open_store,
+    verify_pack,
+)
+from core.evidence.manifest import MANIFEST_NAME, SIGNATURE_NAME, parse_manifest
+from core.evidence.pack import REQUIRED_IDS, build_pack, bundled_pack
+from tests.conftest import ROOT, copy_pack
+from tests.core.test_case import BASE
+from tests.core.test_cli import cli as cli_process
+from tests.core.test_cli import write
+from tests.pack_support import (
+    BUNDLED,
+    DAMAGE,
+    THROWAWAY,
+    damaged_pack,
+    flip,
+    free_space_offset,
+    newer_pack,
+    trust,
+)
+
+RESIGN = "python -m core.evidence.sign --key ../shared/keys/evidence-2026.key"
+
+
+# --- the shipped pack ----------------------------------------------------------------
+def test_the_shipped_pack_verifies_with_an_embedded_key() -> None:
+    store = load_evidence()
+    assert store.pack is not None, "the shipped store is not a signed pack"
+    assert store.pack.key_id in {k.key_id_hex for k in keys.embedded_keys()}
+    assert store.pack.folder == bundled_pack() and store.notice is None
+
+
+def test_the_shipped_pack_is_not_stale(tmp_path: Path) -> None:
+    """The manifest built from today's resources/evidence (with any key: the manifest does
+    not depend on it) equals the shipped one, and the shipped signature verifies."""
+    shipped = bundled_pack()
+    try:
+        verify_pack(shipped)
+    except PackError as exc:
+        pytest.fail(f"the shipped pack does not verify ({exc}): re-sign it: {RESIGN}")
+    fresh = build_pack(tmp_path / "fresh", THROWAWAY)
+    built = json.loads((fresh.folder / MANIFEST_NAME).read_text())
+    ours = json.loads((shipped / MANIFEST_NAME).read_text())
+    # the whole-file hash depends on the SQLite library that wrote the file; the content
+    # hash and every other field must agree wherever the test runs
+    for field in ("evidence_sha256", "evidence_bytes"):
+        built.pop(field), ours.pop(field)
+    assert built == ours, f"the shipped pack is stale (resources/evidence changed): {RESIGN}"
+
+
+def test_building_a_pack_is_deterministic(tmp_path: Path) -> None:
+    first = build_pack(tmp_path / "a", THROWAWAY).folder
+    second = build_pack(tmp_path / "b", THROWAWAY).folder
+    for name in ("evidence.sqlite", MANIFEST_NAME, SIGNATURE_NAME):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_embedded_keys_are_the_published_ones() -> None:
+    """docs/keys holds the public keys IT checks packs with; they are the embedded ones."""
+    published = sorted((ROOT / "docs" / "keys").glob("*.pub"))
+    assert [p.name for p in published] == ["evidence-2026.pub", "evidence-next.pub"]
+    assert [minisign.parse_public_key(p.read_text()) for p in published] == \
+        list(keys.embedded_keys())
+
+
+def test_required_ids_cover_every_id_the_rules_can_emit() -> None:
+    from core import rules
+
+    code = Path(rules.__file__).read_text()
+    emitted = set(re.findall(r'"((?:outside|scope)\.[a-z0-9_]+)"', code))
+    emitted |= {m for m in re.findall(r'"([a-z0-9_]+)"', code) if m in _statement_ids()}
+    emitted |= {f"outside.menopause_{s}" for s in ("premenopausal", "unknown")}
+    emitted |= {f"scope.hr_{v}" for v in ("negative", "unknown")}
+    emitted |= {f"scope.her2_{v}" for v in ("negative", "equivocal", "unknown")}
+    assert not sorted(emitted - REQUIRED_IDS), \
+        "add these ids to core.evidence.pack.REQUIRED_IDS"
+    assert _statement_ids() >= REQUIRED_IDS
+
+
+def _statement_ids() -> set[str]:
+    return set(open_store().statements)
+
+
+# --- refusals ---------------------------------------------------------------------------
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_a_damaged_pack_is_refused_with_exit_3(
+        damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = damaged_pack(damage, tmp_path / "pack", monkeypatch)
+    expected = DAMAGE[damage][1]
+    with pytest.raises(PackError, match=expected):
+        verify_pack(path)
+    case = str(write(tmp_path, BASE))
+    for args in (["recommend", case], ["evidence", "verify"]):
+        assert cli.main([*args, "--evidence", str(path)]) == 3, args
+        out, err = capsys.readouterr()
+        assert out == "" and expected in err
+        assert ("nothing was recommended" in err) == (args[0] == "recommend")
+
+
+@pytest.mark.parametrize("damage", ["wrong_key", "flipped_free_space"])
+def test_a_real_process_exits_3(damage: str, tmp_path: Path,
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    path = damaged_pack(damage, tmp_path / "pack", monkeypatch)
+    run = cli_process("recommend", str(write(tmp_path, BASE)), "--evidence", str(path.parent))
+    assert run.returncode == 3 and run.stdout == b""
+    assert DAMAGE[damage][1].encode() in run.stderr
+
+
+def test_free_space_is_covered_by_the_signature_not_by_the_content_hash(
+        tmp_path: Path) -> None:
+    """The issue's case: a byte flipped in the unused part of a page passes the store's own
+    checks; the whole-file SHA-256 in the signed manifest refuses it."""
+    evidence = copy_pack(tmp_path)
+    flip(evidence, free_space_offset(evidence), 0xFF)
+    assert open_store(evidence).version  # SQLite and the content hash see nothing
+    with pytest.raises(PackError, match="has been altered"):
+        verify_pack(evidence)
+
+
+_SHIPPED = (bundled_pack() / "evidence.sqlite").read_bytes()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(offset=st.integers(0, len(_SHIPPED) - 1), mask=st.integers(1, 255))
+def test_a_byte_flipped_anywhere_is_refused(offset: int, mask: int) -> None:
+    """Rule (issue 12): "flipped byte anywhere in the file (including free space)" ->
+    refused before anything is recommended."""
+    with tempfile.TemporaryDirectory() as folder:
+        evidence = copy_pack(Path(folder))
+        flip(evidence, offset, mask)
+        with pytest.raises(PackError, match="has been altered"):
+            verify_pack(evidence)
+
+
+def test_an_altered_manifest_or_trusted_comment_is_refused(tmp_path: Path) -> None:
+    evidence = copy_pack(tmp_path)
+    manifest = tmp_path / MANIFEST_NAME
+    manifest.write_text(re.sub(r'"sequence": \d+', '"sequence": 99',
+                                            manifest.read_text()))
+    with pytest.raises(PackError, match="does not match the signed file"):
+        verify_pack(evidence)
+    copy_pack(tmp_path)
+    signature = tmp_path / SIGNATURE_NAME
+    lines = signature.read_text().splitlines()
+    lines[2] += " (edited)"
+    signature.write_text("\n".join(lines) + "\n")
+    with pytest.raises(PackError, match="trusted comment has been altered"):
+        verify_pack(evidence)
+
+
+def test_a_pack_for_a_newer_app_is_refused(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    trust(monkeypatch, THROWAWAY.public)
+    src = newer_pack(tmp_path)
+    manifest = json.loads((src / MANIFEST_NAME).read_text())
+    manifest["min_app_version"] = "99.0"
+    from core.evidence.pack import sign_manifest
+
+    sign_manifest(src, manifest, THROWAWAY)
+    with pytest.raises(PackError, match="needs hrher2-aid 99.0 or later"):
+        verify_pack(src)
+
+
+def test_the_next_key_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a rotation, packs are signed with the next key; apps embed it already. Here a
+    throwaway key stands in for it, in second place."""
+    current = keys.embedded_keys()[0]
+    trust(monkeypatch, current, THROWAWAY.public)
+    store = verify_pack(newer_pack(tmp_path))
+    assert store.pack is not None and store.pack.key_id == THROWAWAY.public.key_id_hex
+
+
+# --- minisign ---------------------------------------------------------------------------
+def test_minisign_round_trip_and_foreign_key() -> None:
+    text = minisign.sign(b"data", THROWAWAY, "comment")
+    assert minisign.verify(b"data", text, [THROWAWAY.public]).trusted_comment == "comment"
+    with pytest.raises(minisign.SignatureError, match="does not match"):
+        minisign.verify(b"datA", text, [THROWAWAY.public])
+    with pytest.raises(minisign.SignatureError, match="not a trusted key"):
+        minisign.verify(b"data", text, [minisign.generate_key().public])
+    with pytest.raises(minisign.SignatureError, match="not a minisign signature"):
+        minisign.verify(b"data", "untrusted comment: x\n", [THROWAWAY.public])
+    assert minisign.parse_secret_key(THROWAWAY.to_text()) == THROWAWAY
+
+
+@pytest.mark.skipif(shutil.which("minisign") is None,
+                    reason="Debian's minisign is not installed (.ci/run installs it)")
+def test_the_minisign_command_verifies_a_pack_made_here(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    key_file, pub_file = tmp_path / "test.key", tmp_path / "test.pub"
+    key_file.write_text(THROWAWAY.to_text())
+    pub_file.write_text(THROWAWAY.public.to_text())
+    out = tmp_path / "pack"
+    assert cli.main(["evidence", "pack", "--key", str(key_file), "-o", str(out)]) == 0
+    assert "is not embedded in this app" in capsys.readouterr().out
+    done = subprocess.run(["minisign", "-V", "-p", str(pub_file), "-m",
+                           str(out / MANIFEST_NAME)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    info = parse_manifest((out / MANIFEST_NAME).read_bytes(), "pack")
+    assert f"sequence {info.sequence}" in done.stdout and info.evidence_sha256 in done.stdout
+    # and the shipped pack, with the published key, as IT checks it
+    done = subprocess.run(["minisign", "-V", "-p", str(ROOT / "docs/keys/evidence-2026.pub"),
+                           "-m", str(bundled_pack() / MANIFEST_NAME)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    # a manifest changed by one character fails minisign too
+    (out / MANIFEST_NAME).write_text((out / MANIFEST_NAME).read_text().replace("3", "4", 1))
+    done = subprocess.run(["minisign", "-V", "-p", str(pub_file), "-m",
+                           str(out / MANIFEST_NAME)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode != 0
+
+
+@pytest.mark.skipif(shutil.which("minisign") is None,
+                    reason="Debian's minisign is not installed (.ci/run installs it)")
+def test_a_key_and_signature_made_by_minisign_work_here(tmp_path: Path) -> None:
+    done = subprocess.run(["minisign", "-G", "-W", "-p", str(tmp_path / "k.pub"), "-s",
+                           str(tmp_path / "k.key")], capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    (tmp_path / "m").write_bytes(b"message\n")
+    subprocess.run(["minisign", "-S", "-s", str(tmp_path / "k.key"), "-m",
+                    str(tmp_path / "m"), "-t", "made by minisign"], check=True,
+                   capture_output=True)
+    public = minisign.parse_public_key((tmp_path / "k.pub").read_text())
+    verified = minisign.verify(b"message\n", (tmp_path / "m.minisig").read_text(), [public])
+    assert verified.trusted_comment == "made by minisign"
+    assert minisign.parse_secret_key((tmp_path / "k.key").read_text()).public == public
+
+
+def test_evidence_verify_names_the_pack(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["evidence", "verify"]) == 0
+    out = capsys.readouterr().out
+    info = load_evidence().pack
+    assert info is not None
+    assert f"version: {info.version}" in out and f"pack sequence: {info.sequence}" in out
+    assert f"signer key: {info.key_id}" in out
+    assert f"sources through: {info.sources_through}" in out
+
+
+def test_evidence_diff_lists_what_changed_with_the_changelog(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
+    newer = newer_pack(tmp_path)
+    assert cli.main(["evidence", "diff", str(bundled_pack()), str(newer)]) == 0
+    out = capsys.readouterr().out
+    assert f"evidence {BUNDLED.version} (sequence {BUNDLED.sequence}) -> 2099.1.1 " \
+        f"(sequence {BUNDLED.sequence + 1})" in out
+    assert "added: 0" in out and "removed: 0" in out
+    assert "  statement et_her2 (text)" in out
+    assert "2099.1.1 (2099-01-01): test release" in out
+    assert "- et_her2: reworded for the test" in out
+    # a damaged pack cannot be compared
+    flip(newer / "evidence.sqlite", 100)
+    assert cli.main(["evidence", "diff", str(bundled_pack()), str(newer)]) == 3

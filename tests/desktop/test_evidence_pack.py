@@ -1,0 +1,112 @@
+"""The window and signed evidence packs: refusal of every damaged pack, the pack's
+identity in About and both PDFs, and the "What changed" view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtWidgets import QComboBox, QLabel, QTextBrowser
+
+from core.case import parse_case
+from core.evidence import keys, load_evidence
+from core.evidence.install import ENV_VAR, install
+from core.evidence.pack import bundled_pack
+from core.report import build_handout, build_summary
+from core.result import Renderer
+from desktop import dialogs
+from desktop.evidence_changes import EvidenceChangesDialog
+from tests.desktop.drive import open_window, result_text
+from tests.pack_support import (
+    BUNDLED,
+    DAMAGE,
+    NEWER_SEQUENCE,
+    THROWAWAY,
+    damaged_pack,
+    newer_pack,
+    trust,
+)
+
+STORE = load_evidence()
+COMPLETE = {"format": "hrher2-aid.case/1",
+            "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
+            "menopausal_status": "postmenopausal",
+            "disease": {"visceral": True, "symptomatic": False}}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_the_window_refuses_a_damaged_pack(damage: str, qtbot: Any, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = damaged_pack(damage, tmp_path / "pack", monkeypatch)
+    window = open_window(qtbot, evidence_path=path)
+    assert window.store is None and DAMAGE[damage][1] in (window.evidence_error or "")
+    assert window.load_case_dict(COMPLETE)
+    text = result_text(window)
+    assert "failed its check" in text and "No recommendation is shown" in text
+    assert STORE.statements["chemo_her2"].text not in text
+    assert window.current_result() is None
+
+
+def test_about_names_the_pack(window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "exec_dialog", lambda d: shown.append(
+        d.findChild(QLabel, "about_text").text()) or True)
+    window.show_about()
+    pack = STORE.pack
+    assert pack is not None
+    assert f"Signed pack: sequence {pack.sequence}" in shown[0]
+    assert f"Signer key <code>{pack.key_id}</code>" in shown[0]
+    assert f"Sources through {pack.sources_through}" in shown[0]
+
+
+def test_both_pdfs_name_the_pack() -> None:
+    case = parse_case(COMPLETE)
+    result = Renderer(STORE).result_for(case)
+    pack = STORE.pack
+    assert pack is not None and result.evidence_pack == pack.identity()
+    import io
+
+    for pdf in (build_summary(case, result), build_handout(case, result)):
+        text = " ".join(" ".join(p.extract_text().split())
+                        for p in PdfReader(io.BytesIO(pdf)).pages)
+        assert f"pack {pack.sequence} · key {pack.key_id} · sources through " \
+               f"{pack.sources_through}" in text
+
+
+def test_what_changed_compares_the_installed_pack_with_the_bundled_one(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "machine"))
+    trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
+    install(newer_pack(tmp_path / "n4"))
+    store = load_evidence()
+    assert store.pack is not None and store.pack.sequence == NEWER_SEQUENCE
+    dialog = EvidenceChangesDialog(store)
+    qtbot.addWidget(dialog)
+    new, old = dialog.findChild(QComboBox, "new_pack"), dialog.findChild(QComboBox, "old_pack")
+    old_label = f"{BUNDLED.version} (sequence {BUNDLED.sequence})"
+    new_label = f"2099.1.1 (sequence {NEWER_SEQUENCE})"
+    assert new.currentText() == f"{new_label} - in use" and old.currentText() == old_label
+    text = dialog.findChild(QTextBrowser, "changes_text").toPlainText()
+    assert f"Evidence {old_label} → {new_label}" in text
+    assert "Changed: 1" in text and "statement et_her2 (text)" in text
+    assert "Added: 0" in text and "Removed: 0" in text
+    assert "et_her2: reworded for the test" in text
+    # the same pack on both sides: nothing differs
+    old.setCurrentIndex(0)
+    text = dialog.findChild(QTextBrowser, "changes_text").toPlainText()
+    assert "No statement, reference or figure differs." in text
+
+
+def test_what_changed_is_in_the_tools_menu(window: Any,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[Any] = []
+    monkeypatch.setattr(dialogs, "exec_dialog", lambda d: shown.append(d) or True)
+    action = next(a for a in window.tools_menu.actions()
+                  if a.text() == "Compare evidence &packs…")
+    action.trigger()
+    assert isinstance(shown[0], EvidenceChangesDialog)
+    text = shown[0].findChild(QTextBrowser, "changes_text").toPlainText()
+    assert "Only one evidence pack is on this computer" in text
+    assert bundled_pack() == shown[0].packs[0][1]
