@@ -225,6 +225,26 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Walk the case store's audit chain; exit 1 at the first broken link (or no store)."""
+    from core.casestore import CaseStore, CaseStoreError, default_path
+
+    try:
+        path = Path(args.store) if args.store else default_path()
+        if not path.exists():
+            return _fail(f"there is no case store at {path}, so there is no audit log to "
+                         "check", EXIT_OTHER)
+        with CaseStore.open(path, read_only=True) as store:
+            check = store.verify_audit()
+    except CaseStoreError as exc:
+        return _fail(f"the audit log was not checked: {exc}", EXIT_OTHER)
+    if not check.ok:
+        return _fail(f"audit log BROKEN at entry {check.broken_at}: {check.problem} "
+                     f"({path}; {check.entries - 1} entries before it are intact)", EXIT_OTHER)
+    _write(f"audit log OK\npath: {path}\nentries: {check.entries}\nhead: {check.head}\n")
+    return EXIT_OK
+
+
 def cmd_version(args: argparse.Namespace) -> int:
     """The app's version and the evidence store's (checked, as at every start)."""
     from core import __version__
@@ -290,8 +310,22 @@ def build_parser() -> _Parser:
     from core.cli_evidence import add_commands as add_pack_commands
 
     add_pack_commands(ev_sub, common)
+    _add_audit_commands(sub, common)
     parser.commands, ev.commands = sub.choices, ev_sub.choices
     return parser
+
+
+def _add_audit_commands(sub: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    audit = sub.add_parser("audit", parents=[common], help="case store audit log commands")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION",
+                                     parser_class=_Parser)
+    audit.set_defaults(func=lambda _args: _needs_action("audit", list(audit_sub.choices)))
+    verify = audit_sub.add_parser(
+        "verify", parents=[common],
+        help="check the audit log's hash chain; reports the first broken link")
+    verify.add_argument("--store", metavar="CASES.sqlite",
+                        help="the case store to check (default: the user's)")
+    verify.set_defaults(func=cmd_audit_verify)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

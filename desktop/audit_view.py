@@ -4,11 +4,12 @@ Wiring (main window)::
 
     AuditDialog(store, self).exec()
 
-"Export CSV…" writes the whole log through :meth:`CaseStore.export_audit_csv`.
+"Export CSV…" writes the whole log through :func:`core.casestore.files.export_audit_csv`.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.casestore import AuditEntry, CaseStore, CaseStoreError
+from core.casestore.files import export_audit_csv
 from desktop import dialogs
 from desktop.case_list import fit_columns, local_time
 from desktop.markup import tooltip
@@ -110,7 +112,7 @@ class AuditView(QWidget):
         if not path:
             return
         try:
-            written = self.store.export_audit_csv(path)
+            written = export_audit_csv(self.store, Path(path))
         except CaseStoreError as exc:
             dialogs.error(self, "Export audit log", str(exc))
             return

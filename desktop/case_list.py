@@ -16,6 +16,7 @@ first rows of 10,000 cases appear after one small indexed query.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -27,7 +28,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -41,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.casestore import CaseRow, CaseStore, CaseStoreCorrupt, CaseStoreError
+from core.casestore import CaseRow, CaseStore, CaseStoreCorrupt, CaseStoreError, files
 from desktop import dialogs
 
 if TYPE_CHECKING:
@@ -52,6 +53,21 @@ COLUMNS = ("Label", "Setting", "Changed")
 SETTING_NAMES = {"first_line": "First line", "after_induction": "After induction",
                  "progression": "Progression"}
 _Index = QModelIndex | QPersistentModelIndex
+
+
+DAMAGED_MARK = "⚠ DAMAGED —"
+
+
+def damaged_text(payload: dict[str, Any]) -> str:
+    """Why a saved case is not opened as saved, with its stored answers shown as text."""
+    import json
+
+    return (f"Saved case {payload['id']} is damaged: {payload['damaged']}. Something other "
+            "than this program changed it after it was saved, so neither its answers nor its "
+            "saved result can be trusted.\n\nIts stored answers are below. You can open "
+            "them as a new, unsaved case to check them against the patient's record (the "
+            "result is then worked out again; the damaged row is never saved over).\n\n"
+            + json.dumps(payload["case"], ensure_ascii=False, indent=1, sort_keys=True))
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -74,11 +90,18 @@ class CaseTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
             return None
         row = self._rows[index.row()]
+        if row.damaged and role == Qt.ItemDataRole.ToolTipRole:
+            return f"Damaged: {row.damaged}. Shown, never used as saved."
+        if row.damaged and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#b00020"))
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
         if index.column() == 0:
-            return row.label or f"(no label) #{row.id}"
+            name = row.label or f"(no label) #{row.id}"
+            return f"{DAMAGED_MARK} {name}" if row.damaged else name
         if index.column() == 1:
             return SETTING_NAMES.get(row.setting or "", row.setting or "")
         return local_time(row.changed)
@@ -313,6 +336,9 @@ class CaseListWidget(QWidget):
         except CaseStoreError as exc:
             dialogs.error(self, "Open saved case", str(exc))
             return
+        if payload["damaged"] and not dialogs.confirm_damaged(
+                self, "Damaged saved case", damaged_text(payload)):
+            return
         self.open_requested.emit(payload)
         if payload["result_differs"]:
             dialogs.inform(self, "Evidence has changed", evidence_change_text(payload))
@@ -367,7 +393,7 @@ class CaseListWidget(QWidget):
         if renderer is None:
             return
         try:
-            reports = self.store.import_files(paths, renderer)
+            reports = files.import_files(self.store, paths, renderer)
         except CaseStoreError as exc:
             dialogs.error(self, "Import cases", str(exc))
             reports = []
@@ -387,11 +413,11 @@ class CaseListWidget(QWidget):
             if len(ids) == 1:
                 path = dialogs.ask_save_path(self, "Export case", start="case.json")
                 if path:
-                    self.store.export_case(ids[0], path)
+                    files.export_case(self.store, ids[0], Path(path))
             elif ids:
                 folder = dialogs.ask_folder(self, "Export cases to folder")
                 if folder:
-                    written = self.store.export_many(ids, folder)
+                    written = files.export_many(self.store, ids, Path(folder))
                     dialogs.inform(self, "Export cases",
                                    f"{len(written)} case file(s) written to {folder}.")
         except CaseStoreError as exc:
@@ -427,22 +453,22 @@ def open_case_store(parent: QWidget | None = None) -> CaseStore | None:
     """Open the user's case store for the app, telling the user about any problem.
 
     A corrupt store has been kept aside by :meth:`CaseStore.open` (the message says
-    where); only then is a new store started. Returns None when no store can be used.
+    where); only then is a new store started. Any other failure (locked, a data folder
+    that cannot work, an empty or foreign file) is shown with a Retry button, so the
+    user can fix it and go on without restarting. Returns None when no store is used.
     """
-    try:
-        store = CaseStore.open()
-    except CaseStoreCorrupt as exc:
-        dialogs.error(parent, "Saved cases", str(exc))
-        if exc.moved_to is None:
-            return None
+    while True:
         try:
             store = CaseStore.open()
-        except CaseStoreError as again:
-            dialogs.error(parent, "Saved cases", str(again))
-            return None
-    except CaseStoreError as exc:
-        dialogs.error(parent, "Saved cases", str(exc))
-        return None
+            break
+        except CaseStoreCorrupt as exc:
+            dialogs.error(parent, "Saved cases", str(exc))
+            if exc.moved_to is None:
+                return None
+        except CaseStoreError as exc:
+            if not dialogs.ask_retry(parent, "Saved cases",
+                                     f"{exc}\n\nThe case was not kept in the case list."):
+                return None
     if store.read_only:
         dialogs.inform(parent, "Saved cases",
                        f"The case store {store.path} is read-only: saved cases can be "

@@ -86,6 +86,35 @@ def ask_save_discard_cancel(parent: QWidget | None, title: str, text: str) -> st
     return "cancel"
 
 
+def ask_conflict(parent: QWidget | None, title: str, text: str) -> str:
+    """'reload' (take the version saved elsewhere), 'copy' (keep mine as a new case) or
+    'cancel', for a save that found the case changed by someone else."""
+    b = QMessageBox.StandardButton
+    box = message_box(parent, QMessageBox.Icon.Warning, title, text,
+                      b.Save | b.Reset | b.Cancel, b.Save)
+    box.button(b.Save).setText("Save mine as a copy")
+    box.button(b.Reset).setText("Reload their version")
+    answer = _show(box)
+    return {b.Save: "copy", b.Reset: "reload"}.get(answer, "cancel")
+
+
+def confirm_damaged(parent: QWidget | None, title: str, text: str) -> bool:
+    """Show a damaged case's details; True to open its answers as a new, unsaved case."""
+    b = QMessageBox.StandardButton
+    box = message_box(parent, QMessageBox.Icon.Critical, title, text, b.Open | b.Close,
+                      b.Close)
+    box.button(b.Open).setText("Open as a new, unsaved case")
+    return _show(box) == b.Open
+
+
+def ask_retry(parent: QWidget | None, title: str, text: str) -> bool:
+    """An error that may go away (a lock, a folder being fixed); True for Retry."""
+    b = QMessageBox.StandardButton
+    box = message_box(parent, QMessageBox.Icon.Critical, title, text, b.Retry | b.Cancel,
+                      b.Retry)
+    return _show(box) == b.Retry
+
+
 def inform(parent: QWidget | None, title: str, text: str) -> None:
     ok = QMessageBox.StandardButton.Ok
     _show(message_box(parent, QMessageBox.Icon.Information, title, text, ok, ok))

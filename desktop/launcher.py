@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 PROG = "hrher2-aid"
 #: The subcommands of core.cli (a test keeps this in step with its parser).
-SUBCOMMANDS = frozenset({"recommend", "report", "evidence"})
+SUBCOMMANDS = frozenset({"recommend", "report", "evidence", "audit"})
 #: Options core.cli answers without a subcommand.
 CLI_OPTIONS = frozenset({"-h", "--help", "-V", "--version"})
 EXIT_OTHER, EXIT_USAGE = 1, 2

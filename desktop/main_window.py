@@ -269,17 +269,22 @@ class MainWindow(QMainWindow):
             return False
         if session.path is not None:
             return self._write(session.path)
-        if kept is None:
-            return self.save_case_as()
+        if kept is None:  # not kept (no store, or a draft): a file instead
+            return self._save_to_chosen_file(keep=False)
         self._status("Saved in the case list")
         return True
 
     def save_case_as(self) -> bool:
+        if not self._savable():
+            return False
+        return self._save_to_chosen_file(keep=True)
+
+    def _save_to_chosen_file(self, *, keep: bool) -> bool:
+        """Ask for a file and write the case there (and keep it in the case list when
+        ``keep``: not again after Save has just tried and the user was told why not)."""
         from desktop import dialogs
 
         session = self.session
-        if not self._savable():
-            return False
         label = session.answer("label") or "case"
         start = str(session.path) if session.path else f"{label}.json"
         title = "Save case" if session.is_complete() else "Save draft case"
@@ -289,7 +294,7 @@ class MainWindow(QMainWindow):
         path = Path(name)
         if path.suffix == "":
             path = path.with_suffix(".json")
-        if session.is_complete() and self.records.keep() is False:
+        if keep and session.is_complete() and self.records.keep() is False:
             return False
         return self._write(path)
 

@@ -39,21 +39,22 @@ class CaseRecords:
         self.may_discard = may_discard
         self.show_saved_result = show_saved_result
         self._store: CaseStore | None = None
-        self._unavailable = False
         self._asked_clinician = False  # the clinician name is asked for once at most
 
     @property
     def store(self) -> CaseStore | None:
-        """The user's case store, opened (and checked) on first use; None if unusable."""
-        if self._store is None and not self._unavailable:
+        """The user's case store, opened (and checked) on first use; None if unusable.
+
+        A failed open is not remembered: the user was told why (with a Retry button),
+        and the next action that needs the store tries again, so a store that was
+        locked, or a data folder fixed meanwhile, works without restarting the app."""
+        if self._store is None:
             from PySide6.QtWidgets import QApplication
 
             from desktop.case_list import open_case_store
 
             self._store = open_case_store(self.parent)
-            if self._store is None:
-                self._unavailable = True
-            else:
+            if self._store is not None:
                 app = QApplication.instance()
                 if app is not None:
                     app.aboutToQuit.connect(self.close)
@@ -77,19 +78,35 @@ class CaseRecords:
         store = self.store
         if store is None or store.read_only:
             return None
-        from core.casestore import CaseNotFound, CaseStoreError
+        from core.casestore import CaseConflict, CaseNotFound, CaseStoreError
 
         try:
             try:
-                case_id = store.save(case, result, session.case_id)
+                saved = store.save(case, result, session.case_id, revision=session.revision)
             except CaseNotFound:  # deleted from the list meanwhile: keep it as new
-                case_id = store.save(case, result, None)
+                saved = store.save(case, result, None)
+            except CaseConflict as conflict:
+                # Saved elsewhere since it was opened: never overwrite, let the user choose.
+                from desktop import dialogs
+
+                choice = dialogs.ask_conflict(self.parent, "Case changed elsewhere",
+                                              str(conflict))
+                if choice == "reload":
+                    self._load_saved(store.opened(conflict.theirs.id, session.renderer))
+                    self.status("Reloaded the version saved elsewhere; your changes were "
+                                "not saved")
+                    return False
+                if choice != "copy":
+                    return False
+                saved = store.save(case, result, None)
+                self.status(f"Saved your version as a copy (saved case {saved.id}); the "
+                            f"other version stays as saved case {conflict.theirs.id}")
         except CaseStoreError as exc:
             from desktop import dialogs
 
             dialogs.error(self.parent, "Cannot save case", str(exc))
             return False
-        session.mark_saved(case_id)
+        session.mark_saved(saved.id, saved.revision)
         return True
 
     # --- the case list ------------------------------------------------------------
@@ -112,17 +129,31 @@ class CaseRecords:
 
     def open_saved(self, payload: dict[str, Any]) -> None:
         """Load a saved case; if today's evidence gives another result, show both."""
+        if not self.may_discard():
+            return
+        self._load_saved(payload)
+
+    def _load_saved(self, payload: dict[str, Any]) -> None:
+        """Replace the session's case with a saved one (:meth:`CaseStore.opened`).
+
+        A damaged case (the case list has shown why, and the user chose to look at it)
+        is loaded as a new, unsaved case: its row is never saved over, its saved result
+        never shown as the result."""
         from core.case import CaseError, parse_case
         from core.result import ResultFormatError
 
-        if not self.may_discard():
-            return
         try:
             case = parse_case(payload["case"])
         except CaseError as exc:
             from desktop import dialogs
 
             dialogs.error(self.parent, "Cannot load case", f"This case is not valid:\n{exc}")
+            return
+        if payload.get("damaged"):
+            self.session.load_case(case)
+            self.session.modified = True  # kept nowhere yet
+            self.status(f"Opened the answers of DAMAGED saved case {payload['id']} as a new, "
+                        "unsaved case: check them before saving")
             return
         self.session.load_case(case, case_id=payload["id"], revision=payload.get("revision"))
         if payload.get("result_differs") and payload.get("current_result"):
@@ -232,7 +263,8 @@ class CaseRecords:
         try:
             store.record_export(None, [str(p) for p in written], result.case_sha256,
                                 result.evidence_version, kind="report",
-                                case_id=self.session.case_id)
+                                case_id=self.session.case_id,
+                                label=self.session.answer("label"))
         except CaseStoreError as exc:
             from desktop import dialogs
 

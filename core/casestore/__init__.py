@@ -2,37 +2,56 @@
 
 >>> from core.casestore import CaseStore
 >>> # store = CaseStore.open()            # user data folder, or $HRHER2_AID_DATA_DIR
->>> # case_id = store.save(case, result)  # ... store.close() when the app closes
+>>> # saved = store.save(case, result)    # Saved(id, revision); store.close() at the end
+>>> # store.save(case2, result2, saved.id, revision=saved.revision)  # or CaseConflict
 """
 
 from core.casestore.errors import (
+    CaseConflict,
+    CaseDamaged,
     CaseFileError,
     CaseNotFound,
     CaseStoreCorrupt,
     CaseStoreError,
+    CaseStoreForeign,
     CaseStoreLocked,
     CaseStoreReadOnly,
     CaseStoreTooNew,
+    DataFolderError,
 )
-from core.casestore.opening import DATA_DIR_ENV, STORE_FILENAME, default_path
-from core.casestore.records import AuditEntry, CaseRow, Comparison, ImportReport, StoredCase
+from core.casestore.integrity import AuditCheck
+from core.casestore.location import DATA_DIR_ENV, STORE_FILENAME, default_path
+from core.casestore.records import (
+    AuditEntry,
+    CaseRow,
+    Comparison,
+    ImportReport,
+    Saved,
+    StoredCase,
+)
 from core.casestore.store import CaseStore
 
 __all__ = [
     "DATA_DIR_ENV",
     "STORE_FILENAME",
+    "AuditCheck",
     "AuditEntry",
+    "CaseConflict",
+    "CaseDamaged",
     "CaseFileError",
     "CaseNotFound",
     "CaseRow",
     "CaseStore",
     "CaseStoreCorrupt",
     "CaseStoreError",
+    "CaseStoreForeign",
     "CaseStoreLocked",
     "CaseStoreReadOnly",
     "CaseStoreTooNew",
     "Comparison",
+    "DataFolderError",
     "ImportReport",
+    "Saved",
     "StoredCase",
     "default_path",
 ]

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.casestore.records import StoredCase
 
 
 class CaseStoreError(Exception):
@@ -40,6 +44,39 @@ class CaseStoreTooNew(CaseStoreError):
 
 class CaseNotFound(CaseStoreError):
     """No saved case with that id (or the undo is no longer available)."""
+
+
+class CaseStoreForeign(CaseStoreError):
+    """The file at the store's path is not a case store this application wrote (an empty
+    file, or another program's SQLite database). It is refused and left exactly as it is."""
+
+
+class DataFolderError(CaseStoreError):
+    """The data folder (``$HRHER2_AID_DATA_DIR`` or the path given) cannot hold a store:
+    not a folder, a relative path, or a name longer than the system allows."""
+
+
+class CaseConflict(CaseStoreError):
+    """Someone else saved the case after it was read; ``theirs`` is what is stored now.
+
+    Nothing was written. The caller offers a choice: reload theirs, or save this
+    version as a copy (a new case)."""
+
+    def __init__(self, path: Path | str, message: str, theirs: StoredCase) -> None:
+        super().__init__(path, message)
+        self.theirs = theirs
+
+
+class CaseDamaged(CaseStoreError):
+    """A saved case no longer matches its stored hashes; ``reason`` says which check failed.
+
+    A damaged case is listed and can be looked at, but is never used silently
+    (exported, duplicated, compared or saved over)."""
+
+    def __init__(self, path: Path | str, message: str, case_id: int, reason: str) -> None:
+        super().__init__(path, message)
+        self.case_id = case_id
+        self.reason = reason
 
 
 class CaseFileError(CaseStoreError):

@@ -1,5 +1,7 @@
 """Case files (``hrher2-aid.case/1`` JSON) in and out of the store, and the audit CSV.
 
+These are plain functions taking the store (``export_case(store, id, path)``);
+the store itself knows nothing of files, so the two modules import one way only.
 Every file is written atomically (a temporary file in the same folder, flushed to
 disk, then renamed over the target), so an export interrupted half-way never
 leaves a half-written case behind. A bad file in an import batch is reported with
@@ -20,23 +22,18 @@ from core import atomic
 from core.case import CaseError, read_case_file
 from core.casestore.errors import CaseFileError, CaseStoreError
 from core.casestore.records import ImportReport
+from core.casestore.store import CaseStore
 
 if TYPE_CHECKING:
-    from core.casestore.store import CaseStore
     from core.result import Renderer
 
 AUDIT_COLUMNS = ("when_utc", "kind", "files", "case_sha256", "evidence_version", "case_id")
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new one, never
-    half (see :mod:`core.atomic`, the one writer of every file the app makes)."""
-    atomic.write_text(path, text)
-
-
 def _write(path: Path, text: str) -> None:
+    """Readers see the old file or the new one, never half (:mod:`core.atomic`)."""
     try:
-        atomic_write_text(path, text)
+        atomic.write_text(path, text)
     except OSError as exc:
         raise CaseFileError(path, f"Could not write {path}: {exc.strerror or exc}.") from None
 
@@ -59,14 +56,15 @@ def import_files(store: CaseStore, paths: Sequence[str | Path],
         except CaseError as exc:
             reports.append(ImportReport(path, error=str(exc)))
             continue
-        case_id = store.save(case, renderer.result_for(case))
-        reports.append(ImportReport(path, case_id=case_id))
+        saved = store.save(case, renderer.result_for(case))
+        reports.append(ImportReport(path, case_id=saved.id))
     return reports
 
 
 def case_file_text(store: CaseStore, case_id: int) -> tuple[str, str, str]:
-    """(file text, case sha256, evidence version) for one saved case."""
-    stored = store.get(case_id)
+    """(file text, case sha256, evidence version) for one saved case; a damaged case
+    raises :class:`~core.casestore.errors.CaseDamaged` (it is never exported)."""
+    stored = store.get_intact(case_id, "export it")
     text = json.dumps(stored.answers, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     return text, stored.case_sha256 or "", stored.evidence_version
 
@@ -75,7 +73,8 @@ def export_case(store: CaseStore, case_id: int, path: Path) -> Path:
     """Write one saved case as a ``hrher2-aid.case/1`` file and record it in the audit log."""
     text, sha, version = case_file_text(store, case_id)
     _write(path, text)
-    store.record_export(None, [path], sha, version, kind="case-json", case_id=case_id)
+    store.record_export(None, [path], sha, version, kind="case-json", case_id=case_id,
+                        label=store.get(case_id).label)
     return path
 
 
@@ -91,14 +90,16 @@ def export_many(store: CaseStore, ids: Sequence[int], folder: Path) -> list[Path
     written: list[Path] = []
     for case_id in ids:
         text, sha, version = case_file_text(store, case_id)
-        stem = _safe_name(store.get(case_id).label, case_id)
+        label = store.get(case_id).label
+        stem = _safe_name(label, case_id)
         target = folder / f"{stem}.json"
         n = 1
         while target.exists():
             n += 1
             target = folder / f"{stem} ({n}).json"
         _write(target, text)
-        store.record_export(None, [target], sha, version, kind="case-json", case_id=case_id)
+        store.record_export(None, [target], sha, version, kind="case-json", case_id=case_id,
+                            label=label)
         written.append(target)
     return written
 
@@ -122,5 +123,5 @@ def export_audit_csv(store: CaseStore, path: Path) -> Path:
     return path
 
 
-__all__ = ["CaseStoreError", "ImportReport", "atomic_write_text", "export_audit_csv",
+__all__ = ["CaseStoreError", "ImportReport", "export_audit_csv",
            "export_case", "export_many", "import_files"]

@@ -17,6 +17,16 @@ class CaseRow:
     label: str | None
     setting: str | None
     changed: str
+    damaged: str | None = None
+    """Why the row failed its hash check (shown in the list), or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """Where a save went: the case's id and the revision now stored (1 for a new case)."""
+
+    id: int
+    revision: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +43,10 @@ class StoredCase:
     case_sha256: str | None
     created: str
     changed: str
+    revision: int = 1
+    damaged: str | None = None
+    """Why the stored row failed its hash check, or None when it is intact. A damaged
+    case is shown for what it is and never used silently."""
 
     def case(self) -> Case:
         """The answers as a validated :class:`Case` (raises :class:`CaseError`)."""
@@ -44,6 +58,7 @@ class StoredCase:
             "case": self.answers, "result": self.result,
             "evidence": {"version": self.evidence_version, "sha256": self.evidence_sha256},
             "case_sha256": self.case_sha256, "created": self.created, "changed": self.changed,
+            "revision": self.revision, "damaged": self.damaged,
         }
 
 
@@ -69,6 +84,7 @@ class AuditEntry:
     case_sha256: str
     evidence_version: str
     case_id: int | None
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,86 +1,135 @@
-"""The case store's schema, as sqlite-utils migrations (``sqlite_utils.Migrations``).
+"""The case store's schema: numbered steps, the version kept in ``PRAGMA user_version``.
 
-sqlite-utils 4 ships the migrations mechanism that used to be the separate
-``sqlite-migrate`` package (which is now a deprecated shim re-exporting it), so the
-migrations are written against ``sqlite_utils.Migrations`` directly. Applied
-migrations are recorded by name in ``_sqlite_migrations``.
+SQLite's own header fields say what a file is and which schema it has:
+``PRAGMA application_id`` is :data:`APPLICATION_ID` for every store this
+application made or upgraded (so another program's database is never mistaken for
+one), ``PRAGMA user_version`` the number of the last step applied.
 
-Importing sqlite-utils costs ~100 ms (it pulls in numpy when installed), so the
-normal open path only reads ``_sqlite_migrations`` with the standard library and
-imports sqlite-utils when a migration is actually pending (a new store, an upgrade).
+Stores made before version 3 kept their version in sqlite-utils' migrations table
+and have ``user_version`` 0; :func:`legacy_version` recognises them by their tables
+and columns (public ``sqlite_master`` / ``table_info`` data, not that table's rows).
 
-Never edit a migration that has shipped: add a new one at the end of
-:data:`MIGRATION_NAMES` and register it below.
+Each step runs inside the caller's transaction, together with the new
+``user_version``, so a store is always at one version or the next, never between.
+Never edit a step that has shipped: add a new one at the end of :data:`STEPS`.
+
+>>> CURRENT
+3
 """
 
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable
+from typing import Final
 
-if TYPE_CHECKING:
-    from sqlite_utils import Database, Migrations
+from core.casestore import integrity
 
-MIGRATION_SET: Final = "hrher2-aid.casestore"
-MIGRATION_NAMES: Final = ("m001_initial", "m002_list_columns")
-
-
-def applied_names(conn: sqlite3.Connection) -> list[str]:
-    """Names of the migrations already applied to this store (stdlib only, read-only)."""
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
-    ).fetchone()
-    if not exists:
-        return []
-    rows = conn.execute(
-        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
-        (MIGRATION_SET,),
-    ).fetchall()
-    return [str(r[0]) for r in rows]
+APPLICATION_ID: Final = 0x48524832  # "HRH2"
+LEGACY_CASE_COLUMNS: Final = frozenset(
+    {"id", "label", "answers", "result", "evidence_version", "created", "changed"})
+LEGACY_AUDIT_COLUMNS: Final = frozenset(
+    {"id", "at", "files", "case_sha256", "evidence_version"})
 
 
-def migrations() -> Migrations:
-    """The migration set (imports sqlite-utils: call only when something is pending)."""
-    from sqlite_utils import Migrations
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {str(r[1]) for r in conn.execute(f"PRAGMA table_info({table})")}
 
-    steps = Migrations(MIGRATION_SET)
 
-    @steps(name="m001_initial")
-    def m001_initial(db: Database) -> None:
-        # Version 1: the cases and the audit log, nothing derived.
-        db.table("cases").create(
-            {"id": int, "label": str, "answers": str, "result": str,
-             "evidence_version": str, "created": str, "changed": str},
-            pk="id", not_null={"answers", "result", "evidence_version", "created", "changed"},
-        )
-        db.table("audit").create(
-            {"id": int, "at": str, "files": str, "case_sha256": str, "evidence_version": str},
-            pk="id", not_null={"at", "files", "case_sha256", "evidence_version"},
-        )
+def legacy_version(conn: sqlite3.Connection) -> int | None:
+    """1 or 2 for a store an earlier release made (tables of that shape), 0 for an
+    empty database, None for anything else (another program's database)."""
+    tables = {str(r[0]) for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return 0
+    if not {"cases", "audit"} <= tables:
+        return None
+    cases, audit = _columns(conn, "cases"), _columns(conn, "audit")
+    if not (cases >= LEGACY_CASE_COLUMNS and audit >= LEGACY_AUDIT_COLUMNS):
+        return None
+    return 2 if "deleted_token" in cases else 1
 
-    @steps(name="m002_list_columns")
-    def m002_list_columns(db: Database) -> None:
-        # Version 2: columns the case list and the soft delete need, filled from the
-        # JSON already stored, so a version-1 store keeps every case and audit row.
-        cases = db.table("cases")
-        cases.add_column("setting", str)
-        cases.add_column("case_sha256", str)
-        cases.add_column("evidence_sha256", str)
-        cases.add_column("deleted_token", str)
-        cases.add_column("deleted_at", str)
-        db.execute(
-            "UPDATE cases SET setting = json_extract(answers, '$.setting'), "
-            "case_sha256 = json_extract(result, '$.case_sha256'), "
-            "evidence_sha256 = json_extract(result, '$.evidence.sha256')"
-        )
-        # The list filters on deleted_token IS NULL and orders by a date: with
-        # deleted_token first, one index walk yields the first page in order (an index
-        # on deleted_token alone made SQLite sort all rows: 13 ms at 10,000 cases).
-        for name, cols in (("changed", "changed, id"), ("created", "created, id"),
-                           ("label", "label COLLATE NOCASE, id")):
-            db.execute(f"CREATE INDEX cases_by_{name} ON cases (deleted_token, {cols})")
-        audit = db.table("audit")
-        audit.add_column("kind", str, not_null_default="report")
-        audit.add_column("case_id", int)
 
-    return steps
+def version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def application_id(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA application_id").fetchone()[0])
+
+
+def step1_initial(conn: sqlite3.Connection) -> None:
+    # Version 1: the cases and the audit log, nothing derived (the tables an
+    # sqlite-utils migration created in the first release, same names and types).
+    conn.execute('CREATE TABLE "cases" ("id" INTEGER PRIMARY KEY, "label" TEXT, '
+                 '"answers" TEXT NOT NULL, "result" TEXT NOT NULL, '
+                 '"evidence_version" TEXT NOT NULL, "created" TEXT NOT NULL, '
+                 '"changed" TEXT NOT NULL)')
+    conn.execute('CREATE TABLE "audit" ("id" INTEGER PRIMARY KEY, "at" TEXT NOT NULL, '
+                 '"files" TEXT NOT NULL, "case_sha256" TEXT NOT NULL, '
+                 '"evidence_version" TEXT NOT NULL)')
+
+
+def step2_list_columns(conn: sqlite3.Connection) -> None:
+    # Version 2: columns the case list and the soft delete need, filled from the
+    # JSON already stored, so a version-1 store keeps every case and audit row.
+    for column in ("setting", "case_sha256", "evidence_sha256", "deleted_token", "deleted_at"):
+        conn.execute(f'ALTER TABLE cases ADD COLUMN "{column}" TEXT')
+    conn.execute("UPDATE cases SET setting = json_extract(answers, '$.setting'), "
+                 "case_sha256 = json_extract(result, '$.case_sha256'), "
+                 "evidence_sha256 = json_extract(result, '$.evidence.sha256')")
+    # The list filters on deleted_token IS NULL and orders by a date: with
+    # deleted_token first, one index walk yields the first page in order (an index
+    # on deleted_token alone made SQLite sort all rows: 13 ms at 10,000 cases).
+    for name, cols in (("changed", "changed, id"), ("created", "created, id"),
+                       ("label", "label COLLATE NOCASE, id")):
+        conn.execute(f"CREATE INDEX cases_by_{name} ON cases (deleted_token, {cols})")
+    conn.execute("ALTER TABLE audit ADD COLUMN \"kind\" TEXT NOT NULL DEFAULT 'report'")
+    conn.execute('ALTER TABLE audit ADD COLUMN "case_id" INTEGER')
+
+
+def step3_integrity(conn: sqlite3.Connection) -> None:
+    # Version 3: a revision and a row hash per case (conflicts, damage), a hash
+    # chain over the audit log and triggers that make it append-only. Existing rows
+    # are hashed as they are now: what was saved before is trusted once, here.
+    conn.execute('ALTER TABLE cases ADD COLUMN "revision" INTEGER NOT NULL DEFAULT 1')
+    conn.execute('ALTER TABLE cases ADD COLUMN "row_sha256" TEXT')
+    conn.execute('ALTER TABLE audit ADD COLUMN "label" TEXT')  # the case's label, if any
+    conn.execute('ALTER TABLE audit ADD COLUMN "prev_sha256" TEXT')
+    conn.execute('ALTER TABLE audit ADD COLUMN "entry_sha256" TEXT')
+    fields = ", ".join(integrity.ROW_FIELDS)
+    for values in conn.execute(f"SELECT {fields} FROM cases").fetchall():
+        row = dict(zip(integrity.ROW_FIELDS, values, strict=True))
+        conn.execute("UPDATE cases SET row_sha256 = ? WHERE id = ?",
+                     (integrity.row_sha256(row), row["id"]))
+    prev = integrity.GENESIS
+    audit_fields = ", ".join(integrity.AUDIT_FIELDS)
+    for values in conn.execute(f"SELECT {audit_fields} FROM audit ORDER BY id").fetchall():
+        entry = dict(zip(integrity.AUDIT_FIELDS, values, strict=True))
+        digest = integrity.entry_sha256(entry, prev)
+        conn.execute("UPDATE audit SET prev_sha256 = ?, entry_sha256 = ? WHERE id = ?",
+                     (prev, digest, entry["id"]))
+        prev = digest
+    for what in ("UPDATE", "DELETE"):
+        conn.execute(f"CREATE TRIGGER audit_no_{what.lower()} BEFORE {what} ON audit "
+                     "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+    # A store from the first releases also lists its steps in sqlite-utils'
+    # table; naming this step there makes those releases refuse the store as "written
+    # by a newer version" instead of writing rows without hashes.
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone():
+        conn.execute("INSERT OR IGNORE INTO _sqlite_migrations (migration_set, name, applied_at)"
+                     " VALUES ('hrher2-aid.casestore', 'm003_integrity', datetime('now'))")
+
+
+STEPS: Final[tuple[Callable[[sqlite3.Connection], None], ...]] = (
+    step1_initial, step2_list_columns, step3_integrity)
+CURRENT: Final = len(STEPS)
+
+
+def upgrade(conn: sqlite3.Connection, from_version: int) -> None:
+    """Apply the steps after ``from_version`` (inside the caller's transaction)."""
+    for step in STEPS[from_version:]:
+        step(conn)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {CURRENT}")

@@ -1,7 +1,9 @@
 """The case store: saved cases (answers + the result they produced) and the audit log.
 
 Plain ``sqlite3`` on the hot paths (open, list, save) keeps the case list fast;
-the schema itself is managed with sqlite-utils migrations (:mod:`.schema`).
+the schema is numbered steps with the version in ``PRAGMA user_version``
+(:mod:`.schema`). Every saved row carries a revision and a row hash, checked on
+every read (:mod:`.integrity`); the audit log is a hash chain and append-only.
 Every write is one explicit transaction, so a crash or a kill leaves either the
 whole save or none of it. Deleting is soft until :meth:`CaseStore.close`, which
 is what makes "undo until the app closes" possible.
@@ -20,15 +22,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from core.case import Case, CaseError
-from core.casestore import opening
-from core.casestore.errors import CaseNotFound, CaseStoreError, CaseStoreReadOnly, translate
-from core.casestore.records import (
-    AuditEntry,
-    CaseRow,
-    Comparison,
-    ImportReport,
-    StoredCase,
+from core.casestore import integrity, opening
+from core.casestore.errors import (
+    CaseConflict,
+    CaseDamaged,
+    CaseNotFound,
+    CaseStoreError,
+    CaseStoreReadOnly,
+    translate,
 )
+from core.casestore.records import AuditEntry, CaseRow, Comparison, Saved, StoredCase
 
 if TYPE_CHECKING:
     from core.result import Renderer, Result
@@ -160,47 +163,92 @@ class CaseStore:
     # --- cases ----------------------------------------------------------------------
 
     def save(self, case: Case, result: Result | Mapping[str, Any],
-             case_id: int | None = None) -> int:
-        """Store the case and its result; insert, or update ``case_id``. Returns the id."""
+             case_id: int | None = None, *, revision: int | None = None) -> Saved:
+        """Store the case and its result: a new case, or an update of ``case_id``.
+
+        An update must say which ``revision`` it started from; if the stored case has
+        moved on since (another window or process saved it), nothing is written and
+        :class:`CaseConflict` carries what is stored now. A damaged case is never
+        saved over (:class:`CaseDamaged`); a deleted one gives :class:`CaseNotFound`.
+        """
         res = _result_dict(result)
         if res.get("case_sha256") != case.sha256():
             raise ValueError("the result does not belong to this case (case_sha256 differs)")
+        if case_id is not None and revision is None:
+            raise ValueError("updating a saved case needs the revision it was read at")
         evidence = res.get("evidence") or {}
-        answers = case.canonical_json()
-        row = (case.label, case.setting, answers, json.dumps(res, ensure_ascii=False),
-               evidence.get("version", ""), evidence.get("sha256"), case.sha256())
         stamp = now_iso()
+        row: dict[str, Any] = {
+            "label": case.label, "setting": case.setting, "answers": case.canonical_json(),
+            "result": json.dumps(res, ensure_ascii=False),
+            "evidence_version": evidence.get("version", ""),
+            "evidence_sha256": evidence.get("sha256"), "case_sha256": case.sha256(),
+            "changed": stamp}
         with self._write("save the case") as conn:
             if case_id is None:
-                cur = conn.execute(
-                    "INSERT INTO cases (label, setting, answers, result, evidence_version, "
-                    "evidence_sha256, case_sha256, created, changed) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (*row, stamp, stamp))
-                return int(cur.lastrowid or 0)
-            cur = conn.execute(
-                "UPDATE cases SET label = ?, setting = ?, answers = ?, result = ?, "
-                "evidence_version = ?, evidence_sha256 = ?, case_sha256 = ?, changed = ? "
-                "WHERE id = ? AND deleted_token IS NULL", (*row, stamp, case_id))
-            if cur.rowcount != 1:
+                return self._insert(conn, {**row, "created": stamp, "revision": 1})
+            current = self._fetch(conn, case_id)
+            if current is None:
                 raise CaseNotFound(self.path, f"Saved case {case_id} no longer exists in "
                                               f"{self.path}; save it as a new case.")
-            return case_id
+            if current.damaged:
+                raise self._damaged_error(current, "save over it")
+            if current.revision != revision:
+                raise CaseConflict(
+                    self.path,
+                    f"Saved case {case_id} was changed elsewhere (another window or another "
+                    f"computer saved it at {current.changed}) after you opened it. Nothing "
+                    "was written: reload their version, or save yours as a copy.",
+                    theirs=current)
+            full = {**row, "id": case_id, "created": current.created,
+                    "revision": current.revision + 1}
+            conn.execute(
+                "UPDATE cases SET label = ?, setting = ?, answers = ?, result = ?, "
+                "evidence_version = ?, evidence_sha256 = ?, case_sha256 = ?, changed = ?, "
+                "revision = ?, row_sha256 = ? WHERE id = ? AND revision = ?",
+                (*(full[f] for f in ("label", "setting", "answers", "result",
+                                     "evidence_version", "evidence_sha256", "case_sha256",
+                                     "changed", "revision")),
+                 integrity.row_sha256(full), case_id, revision))
+            return Saved(case_id, full["revision"])
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, row: dict[str, Any]) -> Saved:
+        """Insert a new row (id chosen here, so the row hash can cover it)."""
+        next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cases").fetchone()[0]
+        full = {**row, "id": int(next_id)}
+        conn.execute(f"INSERT INTO cases ({_COLUMNS}, row_sha256) VALUES "
+                     f"({', '.join('?' * (len(integrity.ROW_FIELDS) + 1))})",
+                     (*(full[f] for f in integrity.ROW_FIELDS), integrity.row_sha256(full)))
+        return Saved(full["id"], full["revision"])
+
+    def _fetch(self, conn: sqlite3.Connection, case_id: int) -> StoredCase | None:
+        row = conn.execute(f"SELECT {_COLUMNS}, row_sha256 FROM cases WHERE id = ? "
+                           "AND deleted_token IS NULL", (case_id,)).fetchone()
+        return None if row is None else _stored(row)
+
+    def _damaged_error(self, stored: StoredCase, doing: str) -> CaseDamaged:
+        return CaseDamaged(
+            self.path,
+            f"Saved case {stored.id} in {self.path} is damaged ({stored.damaged}), so this "
+            f"program will not {doing}. Its contents can be looked at but should not be "
+            "relied on; enter the case again, or restore the store from a backup.",
+            stored.id, stored.damaged or "")
 
     def get(self, case_id: int) -> StoredCase:
-        rows = self._read(
-            "SELECT id, label, setting, answers, result, evidence_version, evidence_sha256, "
-            "case_sha256, created, changed FROM cases WHERE id = ? AND deleted_token IS NULL",
-            (case_id,), "open the saved case")
+        """One saved case, damaged or not (check ``.damaged`` before using it)."""
+        rows = self._read(f"SELECT {_COLUMNS}, row_sha256 FROM cases WHERE id = ? AND "
+                          "deleted_token IS NULL", (case_id,), "open the saved case")
         if not rows:
             raise CaseNotFound(self.path, f"There is no saved case {case_id} in {self.path}.")
-        r = rows[0]
-        try:
-            answers, result = json.loads(r[3]), json.loads(r[4])
-        except ValueError:
-            raise CaseStoreError(
-                self.path, f"Saved case {case_id} in {self.path} cannot be read (damaged JSON)."
-            ) from None
-        return StoredCase(r[0], r[1], r[2], answers, result, r[5], r[6], r[7], r[8], r[9])
+        return _stored(rows[0])
+
+    def get_intact(self, case_id: int, doing: str = "use it") -> StoredCase:
+        """:meth:`get`, but a damaged case raises :class:`CaseDamaged`."""
+        stored = self.get(case_id)
+        if stored.damaged:
+            raise self._damaged_error(stored, doing)
+        return stored
 
     def list(self, filter_label: str | None = None, order: str = "changed_desc",
              limit: int | None = 200, offset: int = 0) -> list[CaseRow]:
@@ -208,11 +256,16 @@ class CaseStore:
         if order not in ORDERS:
             raise ValueError(f"order must be one of {', '.join(ORDERS)}")
         where, params = self._filter(filter_label)
-        sql = (f"SELECT id, label, setting, changed FROM cases WHERE {where} "
+        sql = (f"SELECT {_COLUMNS}, row_sha256 FROM cases WHERE {where} "
                f"ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?")
         rows = self._read(sql, (*params, -1 if limit is None else limit, offset),
                           "list the saved cases")
-        return [CaseRow(*r) for r in rows]
+        out = []
+        for r in rows:
+            row = dict(zip(integrity.ROW_FIELDS, r, strict=False))
+            out.append(CaseRow(row["id"], row["label"], row["setting"], row["changed"],
+                               integrity.damage(row, r[-1])))
+        return out
 
     def count(self, filter_label: str | None = None) -> int:
         where, params = self._filter(filter_label)
@@ -229,15 +282,16 @@ class CaseStore:
         """A copy of the saved case (same answers and result) under a new id."""
         stamp = now_iso()
         with self._write("duplicate the case") as conn:
-            cur = conn.execute(
-                "INSERT INTO cases (label, setting, answers, result, evidence_version, "
-                "evidence_sha256, case_sha256, created, changed) "
-                "SELECT label, setting, answers, result, evidence_version, evidence_sha256, "
-                "case_sha256, ?, ? FROM cases WHERE id = ? AND deleted_token IS NULL",
-                (stamp, stamp, case_id))
-            if cur.rowcount != 1:
+            stored = self._fetch(conn, case_id)
+            if stored is None:
                 raise CaseNotFound(self.path, f"There is no saved case {case_id} in {self.path}.")
-            return int(cur.lastrowid or 0)
+            if stored.damaged:
+                raise self._damaged_error(stored, "copy it")
+            row = conn.execute(f"SELECT {_COLUMNS} FROM cases WHERE id = ?",
+                               (case_id,)).fetchone()
+            copy = dict(zip(integrity.ROW_FIELDS, row, strict=True))
+            copy.update(created=stamp, changed=stamp, revision=1)
+            return self._insert(conn, copy).id
 
     def delete(self, case_id: int) -> str:
         """Hide the case; returns a token for :meth:`undelete` (valid until close)."""
@@ -265,7 +319,7 @@ class CaseStore:
 
     def compare_with_current(self, case_id: int, renderer: Renderer) -> Comparison:
         """The stored result beside the one today's evidence gives for the same answers."""
-        stored = self.get(case_id)
+        stored = self.get_intact(case_id, "compare it with today's result")
         try:
             case = stored.case()
         except CaseError as exc:
@@ -285,7 +339,8 @@ class CaseStore:
         stored = self.get(case_id)
         payload = stored.to_dict()
         payload.update(current_result=None, result_differs=False, differences=[])
-        if renderer is not None and (stored.evidence_version, stored.evidence_sha256) != (
+        saved_under = (stored.evidence_version, stored.evidence_sha256)
+        if renderer is not None and not stored.damaged and saved_under != (
                 renderer.evidence.version, renderer.evidence.sha256):
             cmp = self.compare_with_current(case_id, renderer)
             payload.update(current_result=cmp.current, result_differs=cmp.differs,
@@ -296,52 +351,74 @@ class CaseStore:
 
     def record_export(self, when: datetime | str | None, files: Sequence[str | Path],
                       case_sha256: str, evidence_version: str, *, kind: str = "report",
-                      case_id: int | None = None) -> int:
-        """Record one export: when, which files, the case hash, the evidence version."""
+                      case_id: int | None = None, label: str | None = None) -> int:
+        """Append one export to the audit chain: when, which files, the case hash, the
+        evidence version (and the case's id and label). Returns the entry's id."""
         at = when if isinstance(when, str) else (
             (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
-        names = json.dumps([str(f) for f in files], ensure_ascii=False)
+        entry: dict[str, Any] = {
+            "at": at, "kind": kind, "files": json.dumps([str(f) for f in files],
+                                                        ensure_ascii=False),
+            "case_sha256": case_sha256, "evidence_version": evidence_version,
+            "case_id": case_id, "label": label}
         with self._write("record the export in the audit log") as conn:
-            cur = conn.execute(
-                "INSERT INTO audit (at, kind, files, case_sha256, evidence_version, case_id) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (at, kind, names, case_sha256, evidence_version, case_id))
-            return int(cur.lastrowid or 0)
+            last = conn.execute("SELECT id, entry_sha256 FROM audit ORDER BY id DESC "
+                                "LIMIT 1").fetchone()
+            entry["id"] = 1 if last is None else int(last[0]) + 1
+            prev = integrity.GENESIS if last is None else str(last[1])
+            conn.execute(
+                f"INSERT INTO audit ({', '.join(integrity.AUDIT_FIELDS)}, prev_sha256, "
+                f"entry_sha256) VALUES ({', '.join('?' * (len(integrity.AUDIT_FIELDS) + 2))})",
+                (*(entry[f] for f in integrity.AUDIT_FIELDS), prev,
+                 integrity.entry_sha256(entry, prev)))
+            return int(entry["id"])
 
     def list_audit(self, limit: int | None = None) -> builtins.list[AuditEntry]:
         """Audit entries, newest first."""
         rows = self._read(
-            "SELECT id, at, kind, files, case_sha256, evidence_version, case_id FROM audit "
-            "ORDER BY at DESC, id DESC LIMIT ?", (-1 if limit is None else limit,),
+            "SELECT id, at, kind, files, case_sha256, evidence_version, case_id, label "
+            "FROM audit ORDER BY at DESC, id DESC LIMIT ?", (-1 if limit is None else limit,),
             "read the audit log")
-        return [AuditEntry(r[0], r[1], r[2], tuple(json.loads(r[3])), r[4], r[5], r[6])
+        return [AuditEntry(r[0], r[1], r[2], _files(r[3]), r[4], r[5], r[6], r[7])
                 for r in rows]
 
-    # --- files (implemented in .files) -------------------------------------------------
-
-    def import_files(self, paths: Sequence[str | Path], renderer: Renderer
-                     ) -> builtins.list[ImportReport]:
-        from core.casestore.files import import_files
-
-        return import_files(self, paths, renderer)
-
-    def export_case(self, case_id: int, path: str | Path) -> Path:
-        from core.casestore.files import export_case
-
-        return export_case(self, case_id, Path(path))
-
-    def export_many(self, ids: Sequence[int], folder: str | Path) -> builtins.list[Path]:
-        from core.casestore.files import export_many
-
-        return export_many(self, ids, Path(folder))
-
-    def export_audit_csv(self, path: str | Path) -> Path:
-        from core.casestore.files import export_audit_csv
-
-        return export_audit_csv(self, Path(path))
+    def verify_audit(self) -> integrity.AuditCheck:
+        """Walk the whole audit chain; the result names the first broken link, if any."""
+        fields = (*integrity.AUDIT_FIELDS, "prev_sha256", "entry_sha256")
+        try:
+            cursor = self._conn.execute(f"SELECT {', '.join(fields)} FROM audit ORDER BY id")
+            return integrity.check_chain(dict(zip(fields, r, strict=True)) for r in cursor)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path, "check the audit log") from None
 
     def integrity_ok(self) -> bool:
         """Full ``PRAGMA integrity_check`` (slower than the quick check done at open)."""
         return self._read("PRAGMA integrity_check") == [("ok",)]
 
 
+_COLUMNS: Final = ", ".join(integrity.ROW_FIELDS)
+
+
+def _files(text: str) -> tuple[str, ...]:
+    try:
+        names = json.loads(text)
+    except ValueError:
+        return (text,)
+    return tuple(str(n) for n in names) if isinstance(names, list) else (str(names),)
+
+
+def _stored(r: Sequence[Any]) -> StoredCase:
+    """A StoredCase from ``SELECT {_COLUMNS}, row_sha256``, with its hashes checked."""
+    row = dict(zip(integrity.ROW_FIELDS, r, strict=False))
+    damaged = integrity.damage(row, r[-1])
+    try:
+        answers, result = json.loads(row["answers"]), json.loads(row["result"])
+    except (TypeError, ValueError):
+        answers, result = {}, {}
+        damaged = damaged or "its answers or result are not readable JSON"
+    if not isinstance(answers, dict) or not isinstance(result, dict):
+        answers, result = {}, {}
+        damaged = damaged or "its answers or result are not readable JSON"
+    return StoredCase(row["id"], row["label"], row["setting"], answers, result,
+                      row["evidence_version"], row["evidence_sha256"], row["case_sha256"],
+                      row["created"], row["changed"], row["revision"], damaged)

@@ -18,12 +18,15 @@ from core.casestore import (
     CaseNotFound,
     CaseStore,
     CaseStoreTooNew,
+    Saved,
     default_path,
     schema,
 )
+from core.casestore.files import export_audit_csv, export_case, export_many, import_files
 from core.evidence import open_store
 from core.result import Renderer
 from tests.conftest import build_older_evidence
+from tests.core import casestore_legacy as legacy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,13 +55,13 @@ def store(tmp_path: Path):
 
 def save(store: CaseStore, renderer: Renderer, label: str | None = "A", **kw: Any) -> int:
     case = parse_case(case_data(label, **kw))
-    return store.save(case, renderer.result_for(case))
+    return store.save(case, renderer.result_for(case)).id
 
 
 def test_save_get_roundtrip_keeps_answers_result_and_evidence(store, renderer):
     case = parse_case(case_data("Mrs X 1"))
     result = renderer.result_for(case)
-    case_id = store.save(case, result)
+    case_id = store.save(case, result).id
     got = store.get(case_id)
     assert got.answers == case.to_dict()
     assert got.result == result.to_dict()
@@ -73,7 +76,8 @@ def test_save_with_id_updates_and_keeps_created(store, renderer):
     case_id = save(store, renderer, "old")
     before = store.get(case_id)
     case = parse_case(case_data("new", setting="progression", endocrine_responsive="yes"))
-    assert store.save(case, renderer.result_for(case), case_id) == case_id
+    saved = store.save(case, renderer.result_for(case), case_id, revision=before.revision)
+    assert saved == Saved(case_id, before.revision + 1)
     after = store.get(case_id)
     assert after.label == "new" and after.setting == "progression"
     assert after.created == before.created and after.changed > before.changed
@@ -154,7 +158,7 @@ def test_import_batch_reports_the_bad_file_and_imports_the_rest(store, renderer,
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(case_data("bad", receptors={"hr": "maybe", "her2": "positive"})))
     missing = tmp_path / "nope.json"
-    reports = store.import_files([good1, bad, missing, good2], renderer)
+    reports = import_files(store, [good1, bad, missing, good2], renderer)
     assert [r.ok for r in reports] == [True, False, False, True]
     assert reports[1].error == (
         "receptors.hr: must be one of positive, negative, unknown (got 'maybe')")
@@ -167,12 +171,12 @@ def test_import_batch_reports_the_bad_file_and_imports_the_rest(store, renderer,
 def test_export_case_and_many_roundtrip_and_audit(store, renderer, tmp_path):
     a = save(store, renderer, "a/b: c")
     b = save(store, renderer, "a/b: c")
-    out = store.export_case(a, tmp_path / "one.json")
+    out = export_case(store, a, tmp_path / "one.json")
     assert parse_case(json.loads(out.read_text())).sha256() == store.get(a).case_sha256
     folder = tmp_path / "many"
     folder.mkdir()
     (folder / f"a-b-c-{a}.json").write_text("existing, must survive")
-    paths = store.export_many([a, b], folder)
+    paths = export_many(store, [a, b], folder)
     assert (folder / f"a-b-c-{a}.json").read_text() == "existing, must survive"
     assert len(set(paths)) == 2 and all(p.parent == folder for p in paths)
     assert [parse_case(json.loads(p.read_text())).label for p in paths] == ["a/b: c"] * 2
@@ -188,7 +192,7 @@ def test_audit_csv_export(store, tmp_path):
     store.record_export("2026-01-02T03:04:05Z", ["/x/report.pdf", "/x/handout.pdf"],
                         "ab" * 32, "2026.11.1", case_id=7)
     store.record_export(None, ["=cmd|calc.pdf"], "cd" * 32, "2026.11.1")
-    path = store.export_audit_csv(tmp_path / "audit.csv")
+    path = export_audit_csv(store, tmp_path / "audit.csv")
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["when_utc", "kind", "files", "case_sha256", "evidence_version",
@@ -223,13 +227,7 @@ def test_case_saved_under_older_evidence_shows_stored_and_current(store, rendere
     assert unchanged.differences() == []
 
 
-def test_version1_store_migrates_without_loss(tmp_path, renderer):
-    """A store made with only the first migration (the previous schema) opens and keeps all."""
-    from sqlite_utils import Database
-
-    path = tmp_path / "v1.sqlite"
-    db = Database(path)
-    schema.migrations().apply(db, stop_before="m002_list_columns")
+def _v1_rows(renderer: Renderer) -> list[dict[str, Any]]:
     rows = []
     for i, setting in enumerate(("first_line", "progression", "first_line")):
         extra = {"endocrine_responsive": "yes"} if setting == "progression" else {}
@@ -239,32 +237,49 @@ def test_version1_store_migrates_without_loss(tmp_path, renderer):
                      "evidence_version": renderer.evidence.version,
                      "created": f"2025-0{i + 1}-01T00:00:00.000000Z",
                      "changed": f"2025-0{i + 1}-02T00:00:00.000000Z"})
-    db.table("cases").insert_all(rows)
-    db.table("audit").insert({"at": "2025-01-03T00:00:00Z", "files": '["/r.pdf"]',
-                              "case_sha256": "ab" * 32, "evidence_version": "2025.1"})
-    db.close()
+    return rows
+
+
+def _version(path: Path) -> tuple[int, int]:
     raw = sqlite3.connect(path)
-    assert "setting" not in {c[1] for c in raw.execute("PRAGMA table_info(cases)")}
-    raw.close()
+    try:
+        return (raw.execute("PRAGMA user_version").fetchone()[0],
+                raw.execute("PRAGMA application_id").fetchone()[0])
+    finally:
+        raw.close()
+
+
+def test_version1_store_migrates_without_loss(tmp_path, renderer):
+    """A store of the first release (version 1, sqlite-utils' migrations table) opens,
+    upgrades to the current version and keeps every case and audit row."""
+    path = tmp_path / "v1.sqlite"
+    rows = _v1_rows(renderer)
+    legacy.make_store(path, 1, rows, [{"at": "2025-01-03T00:00:00Z", "files": '["/r.pdf"]',
+                                       "case_sha256": "ab" * 32, "evidence_version": "2025.1"}])
+    assert _version(path) == (0, 0)
 
     with CaseStore.open(path) as store:
         listed = store.list(order="created_asc")
         assert [r.label for r in listed] == ["v1 case 0", "v1 case 1", "v1 case 2"]
         assert [r.setting for r in listed] == ["first_line", "progression", "first_line"]
+        assert [r.damaged for r in listed] == [None, None, None]
         for row, original in zip(listed, rows, strict=True):
             got = store.get(row.id)
             assert got.answers == json.loads(original["answers"])
             assert got.result == json.loads(original["result"])
             assert got.case_sha256 == got.case().sha256()
             assert (got.created, got.changed) == (original["created"], original["changed"])
+            assert got.revision == 1 and got.damaged is None
         [entry] = store.list_audit()
         assert (entry.kind, entry.files, entry.evidence_version) == ("report", ("/r.pdf",),
                                                                       "2025.1")
+        assert store.verify_audit().ok and store.verify_audit().entries == 1
         store.delete(listed[0].id)  # the new columns work
         assert store.count() == 2
-    with CaseStore.open(path) as store:  # and a second open applies nothing again
-        assert schema.applied_names(store._conn) == list(schema.MIGRATION_NAMES)
-    [kept] = tmp_path.glob("v1.sqlite.before-upgrade-m001_initial-*")  # copy taken first
+    assert _version(path) == (schema.CURRENT, schema.APPLICATION_ID)
+    with CaseStore.open(path):  # and a second open applies nothing again (no new copy)
+        pass
+    [kept] = tmp_path.glob("v1.sqlite.before-upgrade-1-*")  # copy taken first
     old = sqlite3.connect(kept)
     assert old.execute("SELECT label FROM cases ORDER BY id").fetchall() == [
         ("v1 case 0",), ("v1 case 1",), ("v1 case 2",)]
@@ -272,12 +287,34 @@ def test_version1_store_migrates_without_loss(tmp_path, renderer):
     old.close()
 
 
+def test_version2_store_upgrades_and_the_first_releases_then_refuse_it(tmp_path, renderer):
+    """Version 2 (user_version 0, WAL) gains revisions, row hashes and the audit chain;
+    the step is also named in the old migrations table, so an older release says
+    "written by a newer version" instead of writing rows without hashes."""
+    path = tmp_path / "cases.sqlite"
+    rows = [{**r, "setting": json.loads(r["answers"])["setting"],
+             "case_sha256": json.loads(r["result"])["case_sha256"]} for r in _v1_rows(renderer)]
+    audit = [{"at": f"2025-01-0{i}T00:00:00Z", "files": f'["/r{i}.pdf"]', "kind": "report",
+              "case_sha256": "ab" * 32, "evidence_version": "2025.1"} for i in (1, 2)]
+    legacy.make_store(path, 2, rows, audit)
+    with CaseStore.open(path) as store:
+        assert [r.damaged for r in store.list()] == [None, None, None]
+        check = store.verify_audit()
+        assert check.ok and check.entries == 2
+        store.record_export(None, ["/new.pdf"], "cd" * 32, "2026.1")
+        assert store.verify_audit().entries == 3
+    raw = sqlite3.connect(path)
+    names = [r[0] for r in raw.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    raw.close()
+    assert names == ["m001_initial", "m002_list_columns", "m003_integrity"]
+    assert _version(path) == (schema.CURRENT, schema.APPLICATION_ID)
+
+
 def test_store_from_a_newer_version_is_refused_untouched(tmp_path):
     path = tmp_path / "cases.sqlite"
     CaseStore.open(path).close()
     raw = sqlite3.connect(path)
-    raw.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
-                "VALUES (?, 'm099_future', 'x')", (schema.MIGRATION_SET,))
+    raw.execute(f"PRAGMA user_version = {schema.CURRENT + 1}")
     raw.commit()
     raw.close()
     before = path.read_bytes()
@@ -287,18 +324,23 @@ def test_store_from_a_newer_version_is_refused_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_opening_an_up_to_date_store_loads_neither_qt_nor_sqlite_utils(tmp_path):
-    """core never imports Qt; sqlite-utils (~100 ms to import) only when migrating."""
+def test_schema_version_lives_in_user_version_not_a_migrations_table(tmp_path):
+    """A new store has no sqlite-utils migrations table: its version is user_version."""
     path = tmp_path / "cases.sqlite"
-    CaseStore.open(path).close()  # created and migrated here, in this process
+    CaseStore.open(path).close()
+    raw = sqlite3.connect(path)
+    tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    raw.close()
+    assert tables == {"cases", "audit"}
+    assert _version(path) == (schema.CURRENT, schema.APPLICATION_ID)
+
+
+def test_creating_or_opening_a_store_loads_neither_qt_nor_sqlite_utils(tmp_path):
+    """core never imports Qt; the case store's schema is plain SQL (no sqlite-utils)."""
     code = ("import sys; sys.path.insert(0, sys.argv[2]); from core.casestore import CaseStore;"
             "s = CaseStore.open(sys.argv[1]); s.list(); s.close();"
             "print(sorted({m.split('.')[0] for m in sys.modules} & {'PySide6', 'sqlite_utils'}))")
-    out = subprocess.run([sys.executable, "-c", code, str(path), str(ROOT)],
-                         capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
-    fresh = tmp_path / "fresh.sqlite"  # a new store does need the migrations
-    code_new = code.replace("'PySide6', ", "")
-    out = subprocess.run([sys.executable, "-c", code_new, str(fresh), str(ROOT)],
-                         capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['sqlite_utils']"
+    for _ in ("create", "open"):
+        out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "c.sqlite"),
+                              str(ROOT)], capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == "[]"

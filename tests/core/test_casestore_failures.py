@@ -45,7 +45,7 @@ def fill(path: Path, renderer: Renderer, n: int) -> list[int]:
         ids = []
         for i in range(n):
             case = parse_case({**CASE, "label": f"case {i}"})
-            ids.append(store.save(case, renderer.result_for(case)))
+            ids.append(store.save(case, renderer.result_for(case)).id)
     return ids
 
 
@@ -97,7 +97,7 @@ def test_save_while_another_process_writes_says_locked_and_loses_nothing(tmp_pat
             store.delete(ids[0])
     finally:
         release(proc)
-    new_id = store.save(case, renderer.result_for(case))  # works once the lock is gone
+    new_id = store.save(case, renderer.result_for(case)).id  # works once the lock is gone
     assert store.count() == 4 and store.get(new_id).label == "new"
     store.close()
 
@@ -283,7 +283,7 @@ def test_busy_timeout_waits_for_a_short_lock(tmp_path, renderer):
     try:
         case = parse_case({**CASE, "label": "after wait"})
         started = time.perf_counter()
-        case_id = store.save(case, renderer.result_for(case))
+        case_id = store.save(case, renderer.result_for(case)).id
         assert time.perf_counter() - started >= 0.3  # it did wait, then succeeded
         assert store.get(case_id).label == "after wait"
     finally:

@@ -43,7 +43,7 @@ WRITER = textwrap.dedent("""
     renderer = Renderer(open_store())
     store = CaseStore.open(sys.argv[1])
     rng = random.Random(int(sys.argv[3]))
-    mine = []
+    mine = {}  # id -> the revision this writer last saved
     n = 0
     while True:
         n += 1
@@ -54,12 +54,12 @@ WRITER = textwrap.dedent("""
             "endocrine_responsive": rng.choice(["yes", "no", "unknown"]),
             "disease": {"visceral": rng.random() < 0.5, "symptomatic": rng.random() < 0.5},
         })
-        target = rng.choice(mine) if mine and rng.random() < 0.4 else None
+        target = rng.choice(sorted(mine)) if mine and rng.random() < 0.4 else None
         print("B", target if target is not None else "new", case.sha256(), flush=True)
-        case_id = store.save(case, renderer.result_for(case), target)
-        if target is None:
-            mine.append(case_id)
-        print("D", case_id, case.sha256(), flush=True)
+        saved = store.save(case, renderer.result_for(case), target,
+                           revision=mine.get(target))
+        mine[saved.id] = saved.revision
+        print("D", saved.id, case.sha256(), flush=True)
 """)
 
 
@@ -109,6 +109,7 @@ def expected_after(lines: list[list[str]], expected: dict[int, set[str]]) -> Non
 def check_store(path: Path, expected: dict[int, set[str]]) -> None:
     with CaseStore.open(path) as store:  # quick_check at open would raise CaseStoreCorrupt
         assert store.integrity_ok()
+        assert [r.id for r in store.list(limit=None) if r.damaged] == []  # hashes hold
     raw = sqlite3.connect(path)
     try:
         assert raw.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

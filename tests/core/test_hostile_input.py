@@ -132,6 +132,25 @@ def test_fuzz_single_reader_huge_integers_and_surrogates(where: str, value: str)
         str(exc).encode("utf-8")  # no lone surrogate in the message
 
 
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(["label", "months"]), _HOSTILE_VALUES)
+def test_fuzz_single_command_huge_integers_and_surrogates(tmp_path_factory, capsys,
+                                                          where: str, value: str) -> None:
+    """``recommend CASE.json``: a result (exit 0) or one printable line (exit 2)."""
+    text = _case_text(label_json=value) if where == "label" else _case_text(months=value)
+    path = tmp_path_factory.mktemp("single") / "case.json"
+    path.write_text(text, encoding="utf-8")
+    code = main(["recommend", str(path)])
+    captured = capsys.readouterr()
+    if code == 0:
+        assert json.loads(captured.out)["format"] == "hrher2-aid.result/1"
+    else:
+        assert code == 2 and captured.out == ""
+        assert captured.err.startswith("hrher2-aid: invalid case: ")
+        assert captured.err.count("\n") == 1 and "unexpected" not in captured.err
+
+
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(min_value=1, max_value=3 * MAX_CASE_BYTES))
 def test_fuzz_single_reader_over_long_input(size: int) -> None:

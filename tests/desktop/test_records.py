@@ -50,7 +50,7 @@ def test_opening_from_the_case_list(qtbot: Any, window: Any,
     renderer = window.renderer
     case = parse_case({**CASE, "label": "From the list", "setting": "progression",
                        "endocrine_responsive": "yes"})
-    case_id = store.save(case, renderer.result_for(case))
+    case_id = store.save(case, renderer.result_for(case)).id
     store.close()
 
     def choose_first(dialog: Any) -> bool:
@@ -76,7 +76,7 @@ def test_case_saved_under_older_evidence_shows_both(window: Any, old_renderer: R
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     store = CaseStore.open()
     case = parse_case(CASE)
-    case_id = store.save(case, old_renderer.result_for(case))
+    case_id = store.save(case, old_renderer.result_for(case)).id
     store.close()
     window.records.open_saved(CaseStore.open().opened(case_id, window.renderer))
     text = window.result_view.browser.toPlainText()

@@ -1,0 +1,159 @@
+"""The case store's integrity as the window shows it: conflicts, damaged cases, a
+failed open retried, and data folders that cannot work (issues 12 and 13)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.case import parse_case
+from core.casestore import CaseStore
+from desktop import dialogs
+from desktop.case_list import DAMAGED_MARK, CaseListWidget
+
+CASE: dict[str, Any] = {
+    "format": "hrher2-aid.case/1", "label": "Shared",
+    "receptors": {"hr": "positive", "her2": "positive"}, "setting": "after_induction",
+    "menopausal_status": "postmenopausal",
+    "disease": {"visceral": True, "symptomatic": False},
+    "chemotherapy": {"months_given": 3, "maximal_response": True},
+}
+
+
+def saved_case(window: Any, data: dict[str, Any]) -> int:
+    case = parse_case(data)
+    with CaseStore.open() as store:
+        return store.save(case, window.renderer.result_for(case)).id
+
+
+def save_elsewhere(window: Any, case_id: int, label: str) -> None:
+    """Another window or computer saves the same case (its own connection)."""
+    case = parse_case({**CASE, "label": label})
+    with CaseStore.open() as other:
+        stored = other.get(case_id)
+        other.save(case, window.renderer.result_for(case), case_id, revision=stored.revision)
+
+
+def open_from_list(window: Any, case_id: int) -> None:
+    store = window.records.store
+    window.records.open_saved(store.opened(case_id, window.renderer))
+
+
+def set_label(window: Any, label: str) -> None:
+    window.session.set_answer("label", label)
+
+
+@pytest.mark.parametrize("choice", ["copy", "reload", "cancel"])
+def test_save_over_a_case_changed_elsewhere_asks_and_never_overwrites(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, choice: str) -> None:
+    """Issue 12: a second writer gets a conflict with a choice (reload theirs, or save
+    mine as a copy). No lost update, whichever is chosen."""
+    case_id = saved_case(window, CASE)
+    open_from_list(window, case_id)
+    save_elsewhere(window, case_id, "Theirs")
+    set_label(window, "Mine")
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_conflict",
+                        lambda _p, _t, text: asked.append(text) or choice)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1 and "changed elsewhere" in asked[0]
+    with CaseStore.open() as store:
+        assert store.get(case_id).label == "Theirs"  # theirs is never overwritten
+        labels = sorted(r.label or "" for r in store.list())
+    if choice == "copy":
+        assert labels == ["Mine", "Theirs"]
+        assert window.case_id != case_id and not window.isWindowModified()
+    elif choice == "reload":
+        assert labels == ["Theirs"]
+        assert window.session.answer("label") == "Theirs" and window.case_id == case_id
+        assert window.session.revision == 2
+    else:
+        assert labels == ["Theirs"] and window.session.answer("label") == "Mine"
+        assert window.session.modified
+
+
+def test_damaged_case_is_marked_in_the_list_and_opened_only_as_a_new_case(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch,
+        isolated_case_store: Path) -> None:
+    """Issue 12: a flipped bit (months 3 -> 7) marks the case damaged in the list and
+    when opened; it is shown, never silently used (never saved over, result redone)."""
+    case_id = saved_case(window, CASE)
+    intact = saved_case(window, {**CASE, "label": "Intact"})
+    path = isolated_case_store / "cases.sqlite"
+    data = path.read_bytes()
+    assert data.count(b'"months_given":3') == 2
+    at = data.index(b'"months_given":3')  # the first saved case's answers
+    path.write_bytes(data[:at] + b'"months_given":7' + data[at + 16:])
+
+    with CaseStore.open() as store:
+        widget = CaseListWidget(store, renderer=window.renderer)
+        qtbot.addWidget(widget)
+        model = widget.model
+        texts = {model.row(n).id: model.data(model.index(n, 0)) for n in range(model.rowCount())}
+        assert texts[case_id].startswith(DAMAGED_MARK) and texts[intact] == "Intact"
+        n = model.find(case_id)
+        assert n is not None
+        tip = model.data(model.index(n, 0), Qt.ItemDataRole.ToolTipRole)
+        assert "Damaged" in tip and "case hash" in tip
+        shown: list[str] = []
+        opened: list[dict[str, Any]] = []
+        widget.open_requested.connect(opened.append)
+        monkeypatch.setattr(dialogs, "confirm_damaged",
+                            lambda _p, _t, text: shown.append(text) or True)
+        widget.select_id(case_id)
+        widget.open_selected()
+        assert len(shown) == 1 and "damaged" in shown[0] and '"months_given": 7' in shown[0]
+        widget.close()
+    window.records.open_saved(opened[0])
+    assert window.case_id is None and window.session.modified  # a new, unsaved case
+    assert window.session.answer("chemotherapy.months_given") == 7  # what is stored, shown
+
+
+def test_a_failed_open_is_retried_without_restarting(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Issue 12: a failed open can be retried without restarting the app. The data
+    folder is a file at first; the user cancels, fixes it, and saves again."""
+    folder = tmp_path / "clinic-data"
+    folder.write_text("not a folder")
+    monkeypatch.setenv("HRHER2_AID_DATA_DIR", str(folder))
+    window.load_case_dict(CASE)
+    set_label(window, "Retry me")
+    retries: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_retry", lambda _p, _t, text: retries.append(text) and False)
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *_a, **_k: None)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert len(retries) == 1 and "not a folder" in retries[0]  # told once, then Save as
+    assert window.session.modified
+
+    folder.unlink()  # the user (or IT) fixes the folder, the app stays open
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not window.session.modified and window.case_id is not None
+    with CaseStore.open() as store:
+        assert [r.label for r in store.list()] == ["Retry me"]
+
+
+@pytest.mark.parametrize("kind", ["dev_null", "name_of_300_characters", "relative"])
+def test_save_with_an_unusable_data_folder_says_why(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        kind: str) -> None:
+    """Issue 13 item 13: with HRHER2_AID_DATA_DIR=/dev/null, a 300-character folder or a
+    relative path, Save in the app never fails silently: one clear message, then the
+    case can still be saved as a file."""
+    value, expected = {
+        "dev_null": ("/dev/null", "is a device, not a folder"),
+        "name_of_300_characters": (str(tmp_path / ("d" * 300)), "has 300 characters"),
+        "relative": ("clinic-data", "a relative path"),
+    }[kind]
+    monkeypatch.setenv("HRHER2_AID_DATA_DIR", value)
+    window.load_case_dict(CASE)
+    set_label(window, "Keep me")
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_retry", lambda _p, _t, text: told.append(text) and False)
+    target = tmp_path / "kept.json"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *_a, **_k: str(target))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert len(told) == 1 and expected in told[0]
+    assert target.exists() and "Keep me" in target.read_text(encoding="utf-8")
