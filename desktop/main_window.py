@@ -152,8 +152,9 @@ class MainWindow(QMainWindow):
             self.file_menu.addAction(self._action(text, slot, key))
         self.file_menu.addAction(self._action("Saved &cases…", self.records.open_case_list,
                                               "Ctrl+L"))
+        # Not Ctrl+P: that is Print everywhere else, and this writes files.
         self.file_menu.addAction(self._action("&Export PDF…", self.records.export_pdf,
-                                              "Ctrl+P"))
+                                              "Ctrl+Shift+E"))
         # Later features go between here and Quit.
         self._hooks_end = self.file_menu.addSeparator()
         self.file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))

@@ -333,3 +333,79 @@ def test_the_window_size_and_place_are_remembered(qtbot: Any, window: Any) -> No
     qtbot.waitExposed(again)
     assert (again.width(), again.height()) == (700, 520)
     assert again.frameGeometry().topLeft() == before.topLeft()
+
+
+# --- item 7: one export dialog, the last folder remembered, not Print's shortcut ------------
+
+COMPLETE_CASE = {"format": "hrher2-aid.case/1", "label": "Export me",
+                 "receptors": {"hr": "positive", "her2": "positive"},
+                 "setting": "first_line", "menopausal_status": "postmenopausal",
+                 "disease": {"visceral": True, "symptomatic": False}}
+
+
+def test_one_export_dialog_names_both_files_and_remembers_the_folder(
+        qtbot: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop import dialogs, settings
+    from desktop.export import ExportDialog
+
+    settings.save({"report/clinician_name": "Dr Example"})
+    monkeypatch.setattr(dialogs, "ask_export_paths", dialogs.run_export_dialog)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    shown: list[dict[str, Any]] = []
+
+    def drive(dialog: Any) -> bool:
+        assert isinstance(dialog, ExportDialog)
+        qtbot.addWidget(dialog)
+        shown.append({"folder": dialog.folder.text(), "summary": dialog.summary.text(),
+                      "handout": dialog.handout.text(), "preview": dialog.preview.text()})
+        if len(shown) == 1:
+            dialog.folder.setText(str(folder))
+        dialog.accept()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialogs, "exec_dialog", drive)
+    from desktop.export import start_folder
+
+    default_folder = start_folder()
+    assert window.load_case_dict(COMPLETE_CASE)
+    window.records.export_pdf()
+    assert len(shown) == 1  # one dialog for both documents
+    first = shown[0]
+    assert first["summary"].endswith("-summary.pdf") and first["handout"].endswith(
+        "-handout.pdf")
+    assert first["summary"] in first["preview"] and first["handout"] in first["preview"]
+    assert first["folder"] == str(default_folder)  # Documents (or home), not the cwd
+    written = sorted(p.name for p in folder.iterdir())
+    assert written == sorted([first["summary"], first["handout"]])
+    window.records.export_pdf()  # the next export starts where the last one went
+    assert shown[1]["folder"] == str(folder)
+
+
+def test_the_export_dialog_refuses_a_missing_folder_and_equal_names(qtbot: Any,
+                                                                    tmp_path: Path) -> None:
+    from desktop.export import ExportDialog
+
+    dialog = ExportDialog(None, str(tmp_path / "nowhere"), "a.pdf", "b.pdf")
+    qtbot.addWidget(dialog)
+    assert not dialog.export_button.isEnabled() and "does not exist" in dialog.problem.text()
+    dialog.folder.setText(str(tmp_path))
+    assert dialog.export_button.isEnabled()
+    dialog.handout.setText("a.pdf")
+    assert not dialog.export_button.isEnabled() and "different" in dialog.problem.text()
+    dialog.with_handout.setChecked(False)
+    assert dialog.export_button.isEnabled()
+    assert dialog.paths() == (str(tmp_path / "a.pdf"), None)
+
+
+def test_export_is_not_on_print_s_shortcut(window: Any) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    (export,) = [a for a in window.file_menu.actions() if a.text() == "&Export PDF…"]
+    keys = export.shortcuts()
+    assert keys and QKeySequence("Ctrl+P") not in keys
+    assert QKeySequence(QKeySequence.StandardKey.Print) not in keys
+    assert keys == [QKeySequence("Ctrl+Shift+E")]
+    every_other = [k for a in window.findChildren(type(export)) if a is not export
+                   for k in a.shortcuts()]
+    assert QKeySequence("Ctrl+Shift+E") not in every_other
