@@ -3,9 +3,11 @@
     python benchmarks/bench_report.py [REPEATS]
 
 Both are built in the same run, interleaved, with the same embedded DejaVu fonts;
-the reference is a bare SimpleDocTemplate with two pages of body paragraphs (no
-header, footer, QR code, tables or page count). Prints the median time of each and
-the ratio. Target: the summary within 2x of the reference.
+the reference is a bare SimpleDocTemplate with two pages of body paragraphs and, on
+each page, reportlab's own QR code (QrCodeWidget, drawn the ordinary way with
+renderPDF) holding the same payload as the summary's: the summary must carry one, so
+the fair baseline does too. No header, tables or page count. Prints the median time
+of each and the ratio. Target: the summary within 1.5x of the reference.
 """
 
 from __future__ import annotations
@@ -19,7 +21,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pypdf import PdfReader  # noqa: E402
+from reportlab.graphics import renderPDF  # noqa: E402
+from reportlab.graphics.barcode.qr import QrCodeWidget  # noqa: E402
+from reportlab.graphics.shapes import Drawing  # noqa: E402
 from reportlab.lib.styles import ParagraphStyle  # noqa: E402
+from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 from reportlab.platypus.doctemplate import PageBreak  # noqa: E402
 
@@ -34,8 +40,22 @@ TEXT = ("Chemotherapy combined with HER2-targeted therapy is the preferred first
         "approach ≥ ± – é. ") * 6
 
 
+QR_PAYLOAD = "hrher2-aid;case-sha256=" + "0" * 64 + ";evidence=2026.1"
+TARGET = 1.5
+
+
+def _qr_on_page(canvas, _doc) -> None:  # type: ignore[no-untyped-def]
+    widget = QrCodeWidget(QR_PAYLOAD, barLevel="M", barBorder=4)
+    x1, y1, x2, y2 = widget.getBounds()
+    size = 24 * mm
+    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, 160 * mm, 10 * mm)
+
+
 def reference_document() -> bytes:
-    """Two A4 pages of headings and paragraphs in the same two fonts."""
+    """Two A4 pages of headings and paragraphs in the same two fonts, with
+    reportlab's own QR code on each page."""
     register_fonts()
     style = ParagraphStyle("b", fontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=3)
     bold = ParagraphStyle("h", fontName=FONT_BOLD, fontSize=12, leading=15, spaceAfter=3)
@@ -47,7 +67,7 @@ def reference_document() -> bytes:
             story += [Paragraph(f"Heading {page}.{n}", bold), Paragraph(TEXT, style)]
         if page == 0:
             story.append(PageBreak())
-    doc.build(story)
+    doc.build(story, onFirstPage=_qr_on_page, onLaterPages=_qr_on_page)
     return buffer.getvalue()
 
 
@@ -76,7 +96,7 @@ def main() -> int:
     print(f"repeats: {repeats}")
     print(f"summary   (case A, {pages_summary} pages): median {med_s:7.1f} ms")
     print(f"reference (plain, {pages_reference} pages):        median {med_r:7.1f} ms")
-    print(f"ratio summary/reference: {med_s / med_r:.2f} (target <= 2.00)")
+    print(f"ratio summary/reference: {med_s / med_r:.2f} (target <= {TARGET:.2f})")
     return 0
 
 

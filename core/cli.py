@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, NoReturn, TextIO
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
 from core.evidence import EvidenceError, EvidenceStore, load_evidence
+from core.evidence.currency import currency_sentence
 from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
 from core.result import Renderer
 
@@ -221,7 +222,8 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
     from core.cli_evidence import verify_lines
 
     _write(f"evidence store OK\npath: {store.path}\nversion: {store.version}\n"
-           f"sha256: {store.sha256}\n{verify_lines(store)}")
+           f"sha256: {store.sha256}\n"
+           f"{currency_sentence(store.version, store.sources_through)}\n{verify_lines(store)}")
     return EXIT_OK
 
 

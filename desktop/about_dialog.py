@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from core.evidence import EvidenceStore
+from core.evidence.currency import currency_sentence
 from desktop.markup import escape
 
 
@@ -34,7 +35,9 @@ def about_html(store: EvidenceStore | None, evidence_error: str | None) -> str:
     if store is not None:
         n_refs = len(store.references)
         evidence = (f"<p><b>Evidence</b> {escape(store.version)}<br>"
-                    f"SHA-256 <code>{escape(store.sha256)}</code>{pack_html(store)}</p>")
+                    f"SHA-256 <code>{escape(store.sha256)}</code>{pack_html(store)}<br>"
+                    f"{escape(currency_sentence(store.version, store.sources_through))} "
+                    "Help ▸ What changed in the evidence lists each release.</p>")
         source = (f"one summary source ({escape(store.title)}) with {n_refs} "
                   f"reference{'s' if n_refs != 1 else ''}")
     else:

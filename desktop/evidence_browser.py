@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.evidence import EvidenceError, EvidenceStore, Statement
+from core.evidence import EvidenceError, EvidenceStore, SearchPlan, Statement
+from core.evidence.currency import currency_sentence
+from core.evidence.terms import display_name
 from desktop.markup import escape, tooltip
 
 _KIND_LABELS = {"option": "Option", "plan": "Plan", "caution": "Caution",
@@ -27,10 +29,16 @@ def statement_html(store: EvidenceStore, st: Statement) -> str:
     kind = _KIND_LABELS.get(st.kind, st.kind)
     if st.severity:
         kind += f" ({st.severity})"
-    parts = [f"<h3>{escape(st.title)}</h3><p><i>{escape(kind)}</i> · id "
-             f"<code>{escape(st.id)}</code></p><p>{escape(st.text)}</p>"]
+    # internal ids stay internal: the title and the kind say what the entry is
+    parts = [f"<h3>{escape(st.title)}</h3><p><i>{escape(kind)}</i></p>"
+             f"<p>{escape(st.text)}</p>"]
     if st.rationale:
         parts.append("<ul>" + "".join(f"<li>{escape(r)}</li>" for r in st.rationale) + "</ul>")
+    harms = store.harms(st.id)
+    if harms:
+        parts.append("<p><b>Harms</b></p><ul>" + "".join(
+            f"<li>{escape(h.text)} [{', '.join(str(n) for n in h.citations)}] "
+            f"<i>({escape(h.basis)})</i></li>" for h in harms) + "</ul>")
     if st.source:
         quotes = "".join(f"<li><i>“{escape(s)}”</i></li>" for s in st.source)
         parts.append(f"<p><b>In the source's words</b></p><ul>{quotes}</ul>")
@@ -44,6 +52,18 @@ def statement_html(store: EvidenceStore, st: Statement) -> str:
     return "".join(parts)
 
 
+def outside_html(store: EvidenceStore, plan: SearchPlan) -> str:
+    """What a search named that the source does not cover, or covers only by class."""
+    parts = [f'<p style="background-color:#fffde7;"><b>{escape(display_name(name))} lies '
+             "outside the source.</b> The source this aid rests on does not discuss it, so "
+             "nothing here speaks to it. "
+             f"({escape(currency_sentence(store.version, store.sources_through))})</p>"
+             for name in plan.not_covered]
+    parts += [f'<p style="background-color:#fffde7;"><i>{escape(note)}</i></p>'
+              for note in plan.notes]
+    return "".join(parts)
+
+
 class EvidenceBrowser(QWidget):
     """Search box, list of matching statements, the chosen statement, all references."""
 
@@ -51,6 +71,7 @@ class EvidenceBrowser(QWidget):
         super().__init__(parent)
         self.setObjectName("evidence_browser")
         self.store = store
+        self._notice = ""  # what the search named that lies outside the source
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
         self.search.setAccessibleName("Search the evidence")
@@ -116,6 +137,7 @@ class EvidenceBrowser(QWidget):
         except EvidenceError as exc:
             self.count.setText(str(exc))
             return
+        plan = self.store.search_plan(self.search.text())
         self.hits.clear()
         for hit in hits:
             st = hit.statement
@@ -124,10 +146,11 @@ class EvidenceBrowser(QWidget):
             item.setToolTip(tooltip(hit.snippet))
             self.hits.addItem(item)
         self.count.setText(f"{len(hits)} statement{'s' if len(hits) != 1 else ''}")
+        self._notice = outside_html(self.store, plan)
         if hits:
             self.hits.setCurrentRow(0)
         else:
-            self.detail.setHtml("<p>No statement matches.</p>")
+            self.detail.setHtml(self._notice or "<p>No statement matches.</p>")
 
     def hit_ids(self) -> list[str]:
         return [self.hits.item(i).data(Qt.ItemDataRole.UserRole)
@@ -137,4 +160,4 @@ class EvidenceBrowser(QWidget):
         if item is None or self.store is None:
             return
         st = self.store.statements[item.data(Qt.ItemDataRole.UserRole)]
-        self.detail.setHtml(statement_html(self.store, st))
+        self.detail.setHtml(self._notice + statement_html(self.store, st))

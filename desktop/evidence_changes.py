@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,9 +24,6 @@ from core.evidence import EvidenceError, EvidenceStore, verify_pack
 from core.evidence.diff import EvidenceDiff, diff_stores
 from core.evidence.manifest import Release
 from desktop.markup import escape
-
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
 
 
 def available_packs(current: EvidenceStore | None) -> list[tuple[str, Path]]:
@@ -143,23 +139,8 @@ class EvidenceChangesDialog(QDialog):
         if old.pack.sequence > new.pack.sequence:
             old, new = new, old
         html = diff_html(diff_stores(old, new))
-        if len(self.packs) == 1:
+        if len(self.packs) == 1 and new.pack is not None:
             html = ("<p>Only one evidence pack is on this computer; its changelog:</p>"
                     + _releases_html(new.pack.changelog))
         self.text.setHtml(html)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-
-
-def install(window: MainWindow) -> None:
-    """Add Tools > Compare evidence packs… to the main window."""
-
-    def show() -> None:
-        from desktop import dialogs  # message boxes load on first use, not at start-up
-
-        dialogs.exec_dialog(EvidenceChangesDialog(window.store, window))
-
-    action = window.add_tools_action("Compare evidence &packs…", show)
-    # beside the evidence browser (the menu's first item), before the case-record tools
-    menu = window.tools_menu
-    menu.removeAction(action)
-    menu.insertAction(menu.actions()[1] if len(menu.actions()) > 1 else None, action)

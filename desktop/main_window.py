@@ -161,12 +161,15 @@ class MainWindow(QMainWindow):
         tools = self.tools_menu = bar.addMenu("&Tools")
         tools.addAction(self._action("&Evidence browser",
                                      lambda: self.tabs.setCurrentIndex(1), "Ctrl+E"))
+        tools.addAction(self._action("Compare evidence &packs…", self.show_evidence_changes))
         tools.addAction(self._action("&Settings…", self.show_settings))
         tools.addAction(self._action("&Audit log…", self.records.show_audit))
         help_menu = self.help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&User guide", self.show_user_guide, std.HelpContents))
         help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts,
                                          "Ctrl+/"))
+        help_menu.addAction(self._action("&What changed in the evidence",
+                                         self.show_changelog))
         help_menu.addSeparator()
         help_menu.addAction(self._action("&About", self.show_about))
 
@@ -368,6 +371,13 @@ class MainWindow(QMainWindow):
 
         dialogs.exec_dialog(SettingsDialog(self))
 
+    def show_evidence_changes(self) -> None:
+        """Tools ▸ Compare evidence packs… (its module loads when chosen)."""
+        from desktop import dialogs
+        from desktop.evidence_changes import EvidenceChangesDialog
+
+        dialogs.exec_dialog(EvidenceChangesDialog(self.store, self))
+
     def show_user_guide(self) -> None:
         """The user guide in a window of its own, beside the app (not modal)."""
         from desktop.help import UserGuideDialog
@@ -385,6 +395,12 @@ class MainWindow(QMainWindow):
         from desktop.help import ShortcutsDialog
 
         dialogs.exec_dialog(ShortcutsDialog(self.menuBar().actions(), self))
+
+    def show_changelog(self) -> None:
+        from desktop import dialogs
+        from desktop.changelog_dialog import ChangelogDialog
+
+        dialogs.exec_dialog(ChangelogDialog(self.store, self.evidence_error, self))
 
     def show_about(self) -> None:
         from desktop import dialogs

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.fields import normalize_label
-from core.questionnaire import Answers, Field, Step, step_problems
+from core.fields import Answers, normalize_label
+from core.questionnaire import Field, Step, step_problems
 
 # Alt+letter keys taken by the menus, tabs and navigation buttons.
 RESERVED_MNEMONICS = set("fthcebnw")  # w: "Show the warnings" above the result

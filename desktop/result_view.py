@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from core.evidence import EvidenceStore
+from core.evidence.currency import currency_sentence
 from core.questionnaire import Field
 from core.result import Item, Result, ResultFormatError
 from desktop.markup import escape
@@ -58,8 +59,14 @@ def _option(item: Item) -> str:
     body = (f'<b style="color:{colour};">{escape(label.upper())}</b>&nbsp;&nbsp;'
             f"{_title(item.title)}{escape(item.text)} "
             f"{_markers(item.id, item.citations)}")
+    if item.strength:  # the source's own strength words
+        body += f"<br><i>{escape(item.strength)}</i>"
     if rationale:
         body += f'<ul style="margin-top: 2px;">{rationale}</ul>'
+    if item.harms:
+        harms = "".join(f"<li>{escape(h.text)} {_markers(item.id, h.citations)}</li>"
+                        for h in item.harms)
+        body += f'<b>Harms</b><ul style="margin-top: 2px;">{harms}</ul>'
     return _box(body, "#f4f8f4" if item.status == "preferred" else "#f5f7fb", colour)
 
 
@@ -75,10 +82,12 @@ def _caution(item: Item) -> str:
 def result_html(result: Result) -> str:
     """The whole recommendation as rich text (used on screen; plain-text readable),
     from the result alone: the live one and one read back from a saved case alike."""
+    evidence = currency_sentence(result.evidence_version, result.evidence_sources_through)
+    currency = f'<p style="color:#455a64;">{escape(evidence)}</p>'
     if not result.in_scope:
-        return (_heading("Outside the scope of this aid")
+        return (currency + _heading("Outside the scope of this aid")
                 + _box(escape(result.scope_reason or ""), "#fff8e1", "#f9a825"))
-    parts = [_heading("Options")]
+    parts = [currency, _heading("Options")]
     if result.options:
         parts += [_option(o) for o in result.options]
     else:
@@ -103,9 +112,8 @@ def result_html(result: Result) -> str:
     if result.references:
         parts.append(_heading("References"))
         parts += [f"<p>[{n}] {escape(citation)}</p>" for n, citation in result.references]
-    parts.append(f'<p style="color:#455a64;">Evidence {escape(result.evidence_version)}. '
-                 "Choose a reference marker such as [1] to see the reference and the "
-                 "evidence statement.</p>")
+    parts.append('<p style="color:#455a64;">Choose a reference marker such as [1] to see the '
+                 "reference and the evidence statement.</p>")
     return "".join(parts)
 
 
@@ -141,10 +149,7 @@ class ResultView(QWidget):
         super().__init__(parent)
         self.store = store
         self.result: Result | None = None
-        from PySide6.QtCore import Qt  # here: the namespace costs start-up time
-
         self.header = QLabel(self)
-        self.header.setTextFormat(Qt.TextFormat.PlainText)  # carries stored versions
         self.header.setObjectName("result_state")
         self.header.setWordWrap(True)
         self.browser = QTextBrowser(self)
@@ -185,7 +190,10 @@ class ResultView(QWidget):
         layout.addWidget(self.citation, 1)
 
     def _state(self, text: str, colour: str) -> None:
-        self.header.setText(text)
+        # Escaped inside a tag (so Qt reads it as rich text and shows the characters):
+        # the state carries stored evidence versions. Not setTextFormat(PlainText): the
+        # Qt namespace it needs costs start-up time (checked in tests/desktop/test_app).
+        self.header.setText(f"<span>{escape(text)}</span>")
         self.header.setStyleSheet(f"font-weight: bold; color: {colour}; padding: 4px;")
 
     def show_error(self, message: str) -> None:
@@ -222,10 +230,15 @@ class ResultView(QWidget):
     def show_result(self, result: Result) -> None:
         self.result = result
         warnings = sum(1 for c in result.cautions if c.severity == "warning")
-        if result.in_scope and warnings:
-            # Warnings can sit below the fold: the header always says they are there.
-            self._state(f"Recommendation: {warnings} warning{'s' if warnings > 1 else ''} "
-                        "(see Cautions)", "#8b0000")
+        # Warnings can sit below the fold: the header always says they are there.
+        warned = f"{warnings} warning{'s' if warnings > 1 else ''} (see Cautions)"
+        if result.in_scope and not result.options:
+            # nothing to recommend: never a green "Recommendation"
+            self._state("No option from the source (see Outside the source)"
+                        + (f"; {warned}" if warnings else ""), "#8b0000" if warnings
+                        else "#6d4c00")
+        elif result.in_scope and warnings:
+            self._state(f"Recommendation: {warned}", "#8b0000")
         elif result.in_scope:
             self._state("Recommendation", "#1b5e20")
         else:

@@ -168,6 +168,19 @@ def _rebuilt(folder: Path) -> Path:
     return evidence
 
 
+def _forged_rehashed(folder: Path) -> Path:
+    """The issue's forgery: a statement edited and the content hash recomputed with the
+    package's own functions; the signed manifest is left as it was."""
+    evidence = copy_pack(folder)
+    conn = sqlite3.connect(evidence)
+    conn.execute("UPDATE statements SET text = 'FORGED: endocrine therapy alone is the "
+                 "preferred first-line approach.' WHERE id = 'chemo_her2'")
+    conn.commit()
+    conn.close()
+    rehash_content(evidence)
+    return evidence
+
+
 def _missing_statement(folder: Path) -> Path:
     """Statement chemo_her2 deleted, content re-hashed, and signed by a trusted key: only
     the completeness check can refuse it."""
@@ -186,6 +199,7 @@ DAMAGE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "wrong_key": (_wrong_key, "not a trusted key"),
     "unsigned": (_unsigned, "unsigned"),
     "flipped_free_space": (_flipped_free_space, "has been altered"),
+    "forged_rehashed": (_forged_rehashed, "has been altered"),
     "truncated": (_truncated, "has been altered"),
     "rebuilt": (_rebuilt, "has been altered"),
     "missing_statement": (_missing_statement, "no entry for chemo_her2"),

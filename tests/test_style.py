@@ -1,4 +1,5 @@
-"""Style and types stay checked with every test run: ruff everywhere, mypy strict on core/."""
+"""Style and types stay checked with every test run (CI too): ruff everywhere, mypy strict
+on core/ and desktop/."""
 
 from __future__ import annotations
 
@@ -21,7 +22,11 @@ def test_ruff() -> None:
 
 
 @pytest.mark.slow
-def test_mypy_strict_on_core() -> None:
+def test_mypy_strict_on_core_and_desktop() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    assert config["strict"] is True and set(config["files"]) >= {"core", "desktop"}
     run = _run("mypy")
     assert run.returncode == 0, run.stdout + run.stderr
 

@@ -90,6 +90,23 @@ def current_installed(root: Path | None = None) -> PackInfo | None:
         return None
 
 
+def installed_in_order(root: Path | None = None) -> list[PackInfo]:
+    """The manifests (unverified: the caller verifies) of the packs made current, the
+    current one first; empty when nothing is installed or the folder cannot be read."""
+    root = root or machine_folder()
+    try:
+        history = _history(root)
+    except (OSError, InstallError):
+        return []
+    packs = []
+    for name in reversed(history):
+        try:
+            packs.append(_manifest(root / "packs" / name))
+        except (OSError, PackError):
+            continue
+    return packs
+
+
 def _now() -> str:
     from datetime import UTC, datetime
 

@@ -171,25 +171,31 @@ def load_evidence(path: Path | str | None = None,
                   keys: Sequence[PublicKey] | None = None) -> EvidenceStore:
     """The evidence the app uses, verified.
 
-    With ``path`` (``--evidence``): that pack. Otherwise the installed pack
-    (:mod:`.install`) if there is one newer than the bundled pack and it verifies,
-    else the bundled pack. An installed pack that fails its check is not used; the
-    store's ``notice`` says so (About and ``evidence verify`` show it).
+    With ``path`` (``--evidence``): that pack. Otherwise the newest valid installed pack
+    (:mod:`.install`: the current one, else those made current before it, newest first)
+    that is newer than the bundled pack, else the bundled pack. An installed pack that
+    fails its check is passed over; the store's ``notice`` says so (About and
+    ``evidence verify`` show it).
     """
     if path is not None:
         return verify_pack(Path(path), keys)
     bundled = bundled_pack()
-    from core.evidence.install import current_installed
+    from core.evidence.install import installed_in_order
 
-    installed = current_installed()
+    floor = _sequence_of(bundled)
     notice = None
-    if installed is not None and installed.sequence > _sequence_of(bundled):
+    for installed in installed_in_order():
+        if installed.sequence <= floor:
+            continue
         try:
-            return verify_pack(installed.folder, keys)
+            store = verify_pack(installed.folder, keys)
         except EvidenceError as exc:
-            notice = f"the installed pack was not used: {exc}; using the bundled pack"
+            notice = notice or f"the installed pack was not used: {exc}"
+            continue
+        store.notice = notice
+        return store
     store = verify_pack(bundled, keys)
-    store.notice = notice
+    store.notice = f"{notice}; using the bundled pack" if notice else None
     return store
 
 

@@ -17,6 +17,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.case import Case
+from core.evidence.currency import currency_sentence
 from core.questionnaire import answers_from_case, asked
 from core.report.template import (
     FONT,
@@ -111,8 +112,29 @@ def _item_block(item: Item, tag: str, st: dict[str, ParagraphStyle]) -> Flowable
              bold_prefix=f"{tag} ·" if tag else ""),
         para(item.text, st["body"]),
     ]
+    if item.strength:
+        parts.append(para(item.strength, st["body"], bold_prefix="Strength:"))
     parts += [para(r, st["bullet"], bullet="•") for r in item.rationale]
+    if item.harms:
+        parts.append(para("Harms (confirmed in the cited trials and guideline):", st["body"]))
+        parts += [para(f"{h.text} {_cites(h.citations)}", st["bullet"], bullet="•")
+                  for h in item.harms]
     return KeepTogether(parts)
+
+
+def plan_check_text(result: Result) -> str | None:
+    """The plan-check line: which options the planned regimen corresponds to (None when
+    no regimen was given or the case is out of scope).
+
+    The option titles come from the result itself, so the line names what is shown.
+    """
+    if result.plan_matches is None:
+        return None
+    titles = {o.id: o.title for o in result.options}
+    if not result.plan_matches:
+        return "The planned regimen matches none of the options."
+    return ("The planned regimen corresponds to: "
+            + "; ".join(titles[m] for m in result.plan_matches) + ".")
 
 
 def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowable]:
@@ -125,7 +147,9 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
         ("Date", info.date_text()),
         ("Clinician", info.clinician or "(not given)"),
         ("Institution", info.institution or "(not given)"),
-        ("Evidence", f"version {result.evidence_version}, SHA-256 {result.evidence_sha256}"),
+        ("Evidence", f"version {result.evidence_version}, SHA-256 {result.evidence_sha256}. "
+                     + currency_sentence(result.evidence_version,
+                                         result.evidence_sources_through)),
         ("Evidence pack", result.evidence_pack or "not a signed pack"),
         ("Case SHA-256", result.case_sha256),
     ]
@@ -153,6 +177,9 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
                               "(see below).", st["body"]))
         for o in result.options:
             story.append(_item_block(o, _STATUS.get(o.status or "", ""), st))
+        check = plan_check_text(result)
+        if check:
+            story.append(para(check, st["body"], bold_prefix="Plan check:"))
         if result.plan:
             story.append(para("Plan", st["h2"]))
             for p in result.plan:

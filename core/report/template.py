@@ -35,7 +35,6 @@ from reportlab.platypus import (
 
 import resources
 from core.report.errors import ReportError
-from core.report.qr import qr_rows
 
 FONT: Final = "DejaVuSans"
 FONT_BOLD: Final = "DejaVuSans-Bold"
@@ -125,26 +124,7 @@ def checked(text: str) -> str:
     return escape(plain(text))
 
 
-class _Para(Paragraph):  # type: ignore[misc]  # reportlab is untyped
-    """A Paragraph that remembers its last wrap: KeepTogether and the frame both wrap
-    every paragraph at the same width, and line breaking is the costliest step.
-
-    The lines are kept in ``blPara``; a split that finds no room (an orphan line)
-    deletes them and moves the paragraph on, so a remembered wrap counts only while
-    they are there."""
-
-    _memo: tuple[float, tuple[float, float]] | None = None
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        if (self._memo is not None and self._memo[0] == avail_width
-                and hasattr(self, "blPara")):
-            return self._memo[1]
-        size: tuple[float, float] = super().wrap(avail_width, avail_height)
-        self._memo = (avail_width, size)
-        return size
-
-
-class _WholePara(_Para):
+class _WholePara(Paragraph):  # type: ignore[misc]  # reportlab is untyped
     """A paragraph kept whole: one that does not fit in the space left on a page moves
     on to the next, as in ``KeepTogether([paragraph])`` but without KeepTogether's
     copy of the frame on every wrap. One taller than a page still splits."""
@@ -163,7 +143,7 @@ def para(text: str, style: Any, bold_prefix: str = "", bullet: str | None = None
     body = checked(text)
     if bold_prefix:
         body = f"<b>{checked(bold_prefix)}</b> {body}"
-    kind = _WholePara if whole else _Para
+    kind = _WholePara if whole else Paragraph
     return kind(body, style, bulletText=checked(bullet) if bullet else None)
 
 
@@ -231,27 +211,33 @@ def _draw_header(canvas: Canvas, marks: PageMarks) -> None:
 
 
 _QR_FORM: Final = "case-qr"
-_DARK_RUN: Final = re.compile("1+")
 QR_BORDER: Final = 4  # modules of quiet zone, as the QR standard asks
 
 
 def _define_qr_form(canvas: Canvas, payload: str) -> None:
-    """Draw the QR code once as a form XObject that every page reuses.
+    """Draw the QR code (reportlab's own encoder and widget, error correction M) once,
+    as a form XObject that every page reuses: once per document is enough, and the
+    file is smaller."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Group, Rect
 
-    reportlab's QR widget re-encodes the code on every page; once per document is
-    enough, and the file is smaller.
-    """
-    rows = qr_rows(payload)
-    size = len(rows) + 2 * QR_BORDER
-    # One path in module units (integers print fast), a rectangle per run of dark
-    # modules, filled once: far cheaper than a reportlab rect() per module.
-    ops = [f"{run.start() + QR_BORDER} {size - (r + QR_BORDER + 1)} {len(run.group())} 1 re"
-           for r, line in enumerate(rows) for run in _DARK_RUN.finditer(line)]
+    widget = QrCodeWidget(payload, barLevel="M", barBorder=QR_BORDER)
+    x1, y1, x2, y2 = widget.getBounds()
     canvas.beginForm(_QR_FORM)
     canvas.saveState()
-    canvas.scale(QR_SIZE / size, QR_SIZE / size)
+    canvas.scale(QR_SIZE / (x2 - x1), QR_SIZE / (y2 - y1))
+    canvas.translate(-x1, -y1)
     canvas.setFillColorRGB(0, 0, 0)
-    canvas.addLiteral("\n".join(ops) + "\nf")
+    # The widget's own shapes (its dark modules as rectangles), drawn straight onto the
+    # canvas: renderPDF would also name a font (Helvetica) that the document never
+    # embeds.
+    shapes = [widget.draw()]
+    while shapes:
+        shape = shapes.pop()
+        if isinstance(shape, Group):
+            shapes += shape.contents
+        elif isinstance(shape, Rect) and shape.fillColor is not None:
+            canvas.rect(shape.x, shape.y, shape.width, shape.height, stroke=0, fill=1)
     canvas.restoreState()
     canvas.endForm()
 

@@ -140,6 +140,9 @@ def test_evidence_verify() -> None:
     assert run.returncode == 0
     text = run.stdout.decode()
     assert str(default_store_path()) in text and "version: " in text and "sha256: " in text
+    # the version is not a date: verify says what the evidence rests on, and up to when
+    assert "sources through: 2022" in text
+    assert "citing publications up to 2022; later trials are not included." in text
 
 
 def test_tampered_store_exits_3(tmp_path: Path) -> None:

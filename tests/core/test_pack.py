@@ -153,6 +153,18 @@ def test_a_byte_flipped_anywhere_is_refused(offset: int, mask: int) -> None:
             verify_pack(evidence)
 
 
+def test_an_older_unsigned_store_is_refused(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A store without a signed manifest (like those before packs, 2026.11.x): exit 3."""
+    from tests.conftest import build_older_evidence
+
+    build_older_evidence(tmp_path, "2025.01.1-test")
+    old = tmp_path / "old.sqlite"
+    assert open_store(old).version == "2025.01.1-test"  # a sound store, only unsigned
+    assert cli.main(["evidence", "verify", "--evidence", str(old)]) == 3
+    assert "not a signed evidence pack" in capsys.readouterr().err
+
+
 def test_an_altered_manifest_or_trusted_comment_is_refused(tmp_path: Path) -> None:
     evidence = copy_pack(tmp_path)
     manifest = tmp_path / MANIFEST_NAME

@@ -142,6 +142,18 @@ def test_a_damaged_pack_is_not_installed(machine: Path, tmp_path: Path,
     assert log_entries() == []
 
 
+def test_the_newest_valid_installed_pack_is_used(machine: Path, tmp_path: Path) -> None:
+    """Two newer packs installed; the current one damaged later: the app uses the one
+    installed before it (still newer than the bundled one) and says why."""
+    install(newer_pack(tmp_path / "a", sequence=NEW))
+    install(newer_pack(tmp_path / "b", sequence=NEW + 1, version="2099.1.2"))
+    assert load_evidence().pack.sequence == NEW + 1  # type: ignore[union-attr]
+    flip(machine / "packs" / f"{NEW + 1:06d}-2099.1.2" / "evidence.sqlite", 5000)
+    store = load_evidence()
+    assert store.pack is not None and store.pack.sequence == NEW
+    assert store.notice is not None and "has been altered" in store.notice
+
+
 def test_an_installed_pack_damaged_later_is_passed_over_with_a_notice(
         machine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     install(newer_pack(tmp_path / "n4"))

@@ -75,6 +75,34 @@ def test_summary_shows_every_item_of_the_result(store, documents, name):
     for fact in (INFO.clinician, INFO.institution, "2026-11-26 09:30", result.case_sha256,
                  result.evidence_version, "Intended use"):
         assert fact in text
+    # what the evidence rests on, and up to when
+    assert "citing publications up to 2022; later trials are not included" in text
+    for option in result.options:  # its strength in the source's words, and its harms
+        assert flat(option.strength) in text
+        for harm in option.harms:
+            assert flat(harm.text) in text
+
+
+@pytest.mark.parametrize(("regimen", "line"), [
+    (None, None),
+    ({"chemotherapy": True, "endocrine": False, "her2_targeted": True},
+     "Plan check: The planned regimen corresponds to: Chemotherapy + HER2-targeted therapy."),
+    ({"chemotherapy": False, "endocrine": True, "her2_targeted": True},
+     "Plan check: The planned regimen corresponds to: Endocrine therapy + HER2-targeted "
+     "therapy."),
+    ({"chemotherapy": False, "endocrine": True, "her2_targeted": False},
+     "Plan check: The planned regimen matches none of the options."),
+])
+def test_summary_plan_check_line_from_plan_matches(store, regimen, line):
+    """A plan-check line from plan_matches ("The planned regimen corresponds to: …" /
+    "matches none of the options"), only when a plan was given."""
+    case = case_of({**FIRST_LINE_ET_ALONE, "planned_regimen": regimen})
+    result = Renderer(store).result_for(case)
+    text = flat(" ".join(pdf_text(build_summary(case, result, INFO))))
+    if line is None:
+        assert result.plan_matches is None and "Plan check" not in text
+    else:
+        assert flat(line) in text
 
 
 def test_the_contrasting_cases_really_contrast(store):

@@ -27,6 +27,36 @@ def test_about_box_contents(window: Any, monkeypatch: pytest.MonkeyPatch) -> Non
     version = found.group(1)
     assert f"Version {version}" in html
     assert store.version in html and store.sha256 in html
+    assert "citing publications up to 2022; later trials are not included." in html
     assert "not a substitute for clinical judgement" in html
     assert "HR+/HER2+ metastatic breast cancer only" in html
     assert "one summary source" in html and "with 4 references" in html
+
+
+def test_what_changed_in_the_evidence(qtbot: Any, window: Any,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Help ▸ What changed in the evidence shows the store's changelog, newest first,
+    each release with what changed and why."""
+    from PySide6.QtWidgets import QTextBrowser
+
+    shown: list[str] = []
+    monkeypatch.setattr(dialogs, "exec_dialog", lambda d: shown.append(
+        d.findChild(QTextBrowser, "changelog_text").toPlainText()) or True)
+    (action,) = [a for a in window.help_menu.actions()
+                 if a.text() == "&What changed in the evidence"]
+    action.trigger()
+    text = shown[0]
+    store = open_store()
+    assert f"Evidence {store.version} (in use)" in text
+    positions = [text.index(f"Evidence {e.version}") for e in store.changelog]
+    assert positions == sorted(positions) and len(positions) >= 2
+    for change in store.changelog[0].changes:
+        assert change in text
+    assert "citing publications up to 2022" in text
+
+
+def test_changelog_without_a_store_says_why() -> None:
+    from desktop.changelog_dialog import changelog_html
+
+    html = changelog_html(None, "evidence store not found: /nowhere")
+    assert "failed its check" in html and "/nowhere" in html

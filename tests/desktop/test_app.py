@@ -83,24 +83,53 @@ def test_self_test_fails_with_the_reason_on_an_altered_store(tmp_path: Path) -> 
     assert done.stdout.startswith("self-test FAILED: evidence store has been altered")
 
 
-# What the first window must not load: each is used later (or not by the app at all)
-# and costs start-up time. hashlib: the store check uses the built-in SHA-256
-# (core.digest); html: desktop.markup escapes; desktop.dialogs: message boxes.
+# Start-up rules, checked here rather than stated in comments. What the first window
+# must not load: each is used later (or not by the app at all) and costs start-up
+# time. hashlib: the store check uses the built-in SHA-256 (core.digest); html:
+# desktop.markup escapes; desktop.dialogs: message boxes; the menu actions' modules
+# load when their action is triggered.
 NOT_AT_START_UP = ("reportlab", "sqlite_utils", "core.casestore", "core.report",
-                   "desktop.dialogs", "desktop.evidence_browser", "hashlib", "html")
+                   "desktop.dialogs", "desktop.evidence_browser", "hashlib", "html",
+                   "desktop.case_list", "desktop.audit_view", "desktop.export",
+                   "desktop.settings_dialog", "desktop.about_dialog", "desktop.help",
+                   "desktop.evidence_changes")
 
 
 def test_first_window_loads_only_what_it_needs() -> None:
+    """Nor may it touch the ``Qt`` namespace of QtCore (PySide6 builds it, with all of
+    its enums, on first access: 37 ms measured); keys and text formats look it up
+    when first used."""
     code = ("import sys\n"
+            "import PySide6.QtCore\n"
             "from PySide6.QtWidgets import QApplication\n"
             "app = QApplication([])\n"
             "from desktop.app import create_main_window\n"
             "w = create_main_window(); w.show(); app.processEvents()\n"
             "print(w.store is not None)\n"
-            f"print(*[m for m in {NOT_AT_START_UP!r} if m in sys.modules])\n")
+            f"print(*[m for m in {NOT_AT_START_UP!r} if m in sys.modules])\n"
+            "print('Qt namespace touched' if 'Qt' in vars(PySide6.QtCore) else 'ok')\n")
     done = _run("-c", code)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["True", ""]
+    assert done.stdout.splitlines() == ["True", "", "ok"]
+
+
+def test_menu_actions_load_their_modules_when_triggered(qtbot: Any) -> None:
+    """The case list, audit log, settings and about modules are not loaded with the
+    window; triggering the action loads them (here, with the dialog patched)."""
+    code = ("import sys\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from desktop.app import create_main_window\n"
+            "from desktop import dialogs\n"
+            "dialogs.exec_dialog = lambda d: False\n"
+            "w = create_main_window()\n"
+            "print('desktop.about_dialog' in sys.modules)\n"
+            "[a for a in w.menuBar().actions() if a.text() == '&Help'][0].menu()"
+            ".actions()[-1].trigger()\n"
+            "print('desktop.about_dialog' in sys.modules)\n")
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["False", "True"]
 
 
 def test_create_main_window_accepts_a_store_path(qtbot: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QListWidget, QWidget
 
@@ -54,3 +55,58 @@ def test_search_with_no_match_says_so(qtbot: Any, window: Any) -> None:
     assert window.evidence_browser.hit_ids() == []
     assert "No statement matches" in window.findChild(QWidget, "statement").toPlainText()
     assert window.evidence_browser.count.text() == "0 statements"
+
+
+def test_no_internal_id_is_shown(qtbot: Any, window: Any) -> None:
+    """The browser shows titles and kinds, never internal ids such as chemo_her2."""
+    window.tabs.setCurrentIndex(1)
+    browser = window.evidence_browser
+    hits = window.findChild(QListWidget, "hits")
+    ids = browser.hit_ids()
+    assert len(ids) == len(STORE.statements)
+    for row in range(hits.count()):
+        hits.setCurrentRow(row)
+        shown = hits.item(row).text() + hits.item(row).toolTip() + \
+            window.findChild(QWidget, "statement").toPlainText()
+        for sid in STORE.statements:
+            if "_" in sid or "." in sid:  # every id has one: none may appear
+                assert sid not in shown, (ids[row], sid)
+
+
+def _search(qtbot: Any, window: Any, text: str) -> list[str]:
+    window.tabs.setCurrentIndex(1)
+    search = window.findChild(QLineEdit, "search")
+    search.clear()
+    search.setFocus()
+    qtbot.keyClicks(search, text)
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    return list(window.evidence_browser.hit_ids())
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("AI", "ai_alone_short_pfs"), ("aromatase inhibitor", "et_her2"),
+    ("letrozole", "electra_result"), ("trastuzumab", "chemo_her2"),
+    ("pertuzumab", "hr_subgroup_benefit"), ("lapatinib", "et_her2"),
+])
+def test_synonyms_find_their_statements(qtbot: Any, window: Any, query: str,
+                                        expected: str) -> None:
+    hits = _search(qtbot, window, query)
+    assert expected in hits
+    assert not [h for h in hits if h.startswith("scope.")]
+
+
+@pytest.mark.parametrize("drug", ["trastuzumab deruxtecan", "tucatinib"])
+def test_a_drug_the_source_does_not_cover_says_so(qtbot: Any, window: Any, drug: str) -> None:
+    """A drug the source does not cover says it lies outside the source instead of
+    "No statement matches"."""
+    assert _search(qtbot, window, drug) == []
+    detail = window.findChild(QWidget, "statement").toPlainText()
+    assert f"{drug[0].upper()}{drug[1:]} lies outside the source" in detail
+    assert "No statement matches" not in detail
+
+
+def test_a_drug_named_only_by_class_carries_its_note(qtbot: Any, window: Any) -> None:
+    hits = _search(qtbot, window, "fulvestrant")
+    assert "sequential_et" in hits
+    detail = window.findChild(QWidget, "statement").toPlainText()
+    assert "The source does not name this drug" in detail

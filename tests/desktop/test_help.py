@@ -17,7 +17,8 @@ from tests.conftest import ROOT
 
 def test_the_help_menu_has_the_guide_the_shortcuts_and_about(window: Any) -> None:
     texts = [a.text() for a in window.help_menu.actions() if not a.isSeparator()]
-    assert texts == ["&User guide", "&Keyboard shortcuts", "&About"]
+    assert texts == ["&User guide", "&Keyboard shortcuts", "&What changed in the evidence",
+                     "&About"]
     guide = window.help_menu.actions()[0]
     assert QKeySequence(QKeySequence.StandardKey.HelpContents) in guide.shortcuts()
 

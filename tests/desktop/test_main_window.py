@@ -327,3 +327,29 @@ def test_file_menu_hook_adds_an_action_before_quit(window: Any) -> None:
     assert texts.index("Export &PDF…") == texts.index("&Quit") - 2  # then the separator
     action.trigger()
     assert called == [True]
+
+
+def test_number_fields_show_exactly_the_value_held(qtbot: Any, window: Any,
+                                                   tmp_path: Path) -> None:
+    """The issue's drifting PDF: 5.999999999999995 months were shown as 6 and re-read
+    as 6 on Next, beside a result decided on 5.999999999999995."""
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({
+        "format": "hrher2-aid.case/1", "label": " Bed 9 ",
+        "receptors": {"hr": "positive", "her2": "positive"}, "setting": "after_induction",
+        "disease": {"visceral": True, "symptomatic": False},
+        "chemotherapy": {"months_given": 5.999999999999995, "maximal_response": False}}))
+    assert window.open_case_file(path)
+    before = window.session.result()
+    while window.questionnaire.current_id != "label":
+        press_next(qtbot, window, keyboard=False)
+    press_next(qtbot, window, keyboard=False)
+    window.questionnaire.go_back()
+    while window.questionnaire.current_id != "induction":
+        window.questionnaire.go_back()
+    box = window.findChild(QLineEdit, "chemotherapy.months_given")
+    assert box.text() == "5.999999999999995"
+    assert window.session.answer("chemotherapy.months_given") == 5.999999999999995
+    assert window.session.answer("label") == "Bed 9"
+    assert window.session.result() is before  # nothing changed on the way through
+    assert not window.isWindowModified()

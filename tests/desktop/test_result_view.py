@@ -63,6 +63,17 @@ def test_every_result_is_shown_whole_and_in_order(qtbot: Any) -> None:
         warnings = sum(c.severity == "warning" for c in result.cautions)
         assert text.count("WARNING  ") == warnings
         assert (f"{warnings} warning" in view.header.text()) == bool(warnings)
+        # each option says how strongly the source backs it, and lists its harms
+        for option in result.options:
+            assert option.strength and option.strength in text, option.id
+            assert option.harms and all(h.text in text for h in option.harms), option.id
+        # what the evidence rests on, and up to when
+        assert "citing publications up to 2022; later trials are not included" in text
+        # no option: never a (green) "Recommendation"
+        assert view.header.text().startswith("Recommendation") == bool(result.options)
+        if not result.options:
+            assert view.header.text().startswith("No option from the source")
+            assert "#1b5e20" not in view.header.styleSheet()
     # The spread reaches most of the contract's ids.
     assert len(seen_ids) >= 18
 
@@ -76,7 +87,7 @@ def test_out_of_scope_and_incomplete(qtbot: Any) -> None:
         "disease": {"visceral": True, "symptomatic": False}}))
     view.show_result(result)
     assert STORE.statements["scope.her2_negative"].text in view.browser.toPlainText()
-    assert view.header.text() == "Out of scope"
+    assert view.header.text() == "<span>Out of scope</span>"
     view.show_incomplete([FIELDS_BY_PATH["setting"], FIELDS_BY_PATH["disease.visceral"]])
     text = view.browser.toPlainText()
     assert "Incomplete" in text and "Treatment setting" in text and "Visceral metastases" in text
