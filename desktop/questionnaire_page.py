@@ -113,7 +113,9 @@ class ChoiceInput(FieldInput):
         # The question's Alt+letter (its label's buddy) is this group, not a button: a
         # label whose buddy is a button clicks it, which would answer the question.
         # Focus passes on to the checked choice (or the first), as Tab's does.
-        self.setFocusPolicy(QtCore.Qt.FocusPolicy.ClickFocus)
+        # Qt.ClickFocus (2) set through the Q_PROPERTY: any value of the Qt.FocusPolicy
+        # enum would build QtCore's whole Qt namespace at start-up (tests/desktop/test_app).
+        self.setProperty("focusPolicy", 2)
         self.setFocusProxy(self.focus_target)
         self.group.buttonToggled.connect(self._toggled)
 

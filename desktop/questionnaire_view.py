@@ -7,9 +7,9 @@ wizard, where the flow is data and Qt renders the current node).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from PySide6 import QtCore
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -36,8 +36,7 @@ STEP_PANEL_STYLE = (
     " border-radius: 3px; padding: 4px 4px; background: transparent; color: #1a1a1a; }"
     "QPushButton[step='true']:hover { background: #e8eef8; }"
     "QPushButton[step='true']:focus { border: 2px solid #1f5fbf; background: #dbe8ff; }"
-    "QPushButton[step='true']:disabled { color: #8a8a8a; }"
-    "QPushButton[current='true'] { font-weight: bold; color: #0b3d91; }")
+    "QPushButton[step='true']:disabled { color: #8a8a8a; }")
 
 
 class QuestionnaireView(QWidget):
@@ -81,8 +80,6 @@ class QuestionnaireView(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setAccessibleName("Questions of this step")
-        # Never sideways: every line on a page wraps (see questionnaire_page.wrap_words).
-        scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.stack)
         self._scroll = scroll
 
@@ -207,7 +204,10 @@ class QuestionnaireView(QWidget):
         self.stack.setCurrentWidget(page)
         # The page is never squeezed below its narrowest (the splitter gives way):
         # with no sideways scrolling, a narrower page would cut its text.
-        self._scroll.setMinimumWidth(page.minimumSizeHint().width())
+        # (Room for the vertical scroll bar too, so it never pushes the page sideways;
+        # every line on a page wraps: see questionnaire_page.wrap_words.)
+        self._scroll.setMinimumWidth(page.minimumSizeHint().width()
+                                     + self._scroll.verticalScrollBar().sizeHint().width())
         self._update_chrome()
         self._chain_tab_order(page)
         first = page.first_input()
@@ -238,7 +238,7 @@ class QuestionnaireView(QWidget):
         self.next_button.setText("Fi&nish" if last else "&Next")
         self.next_button.setAccessibleName("Finish" if last else "Next")
 
-    def _update_step_buttons(self, answers: dict[str, Any]) -> None:
+    def _update_step_buttons(self, answers: Mapping[str, Any]) -> None:
         """One button per listed step: reached ones open it, the current one is bold."""
         reached = {s.id for s in q.reachable(answers)}
         while len(self.step_buttons) < len(self.listed_steps):
@@ -261,10 +261,9 @@ class QuestionnaireView(QWidget):
                      else "not complete" if step_id in reached else "not reached yet")
             button.setAccessibleName(f"Step {i + 1}: {title}, {state}")
             button.setEnabled(step_id in reached or current)
-            if button.property("current") != current:
-                button.setProperty("current", current)
-                button.style().unpolish(button)  # the bold style follows the property
-                button.style().polish(button)
+            # (A per-button sheet, not a re-polished property: the QStyle wrapper would
+            # build QtCore's Qt namespace at start-up.)
+            button.setStyleSheet("font-weight: bold; color: #0b3d91;" if current else "")
             button.show()
 
     def _open_step(self, button: QPushButton) -> None:

@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.evidence import EvidenceStore
 from core.evidence.currency import currency_sentence
@@ -165,7 +173,6 @@ class ResultView(QWidget):
                                   "border: 2px solid #c62828; border-radius: 3px; }")
         self.banner_text = QLabel(self.banner)
         self.banner_text.setObjectName("warning_banner_text")
-        self.banner_text.setTextFormat(Qt.TextFormat.PlainText)
         self.banner_text.setWordWrap(True)
         self.banner_text.setStyleSheet("font-weight: bold; color: #8b0000; border: none;")
         self.banner_button = QPushButton("Show the &warnings", self.banner)
@@ -174,7 +181,10 @@ class ResultView(QWidget):
         banner_layout = QVBoxLayout(self.banner)
         banner_layout.setContentsMargins(8, 6, 8, 6)
         banner_layout.addWidget(self.banner_text)
-        banner_layout.addWidget(self.banner_button, 0, Qt.AlignmentFlag.AlignLeft)
+        button_row = QHBoxLayout()  # the button at its own width, on the left
+        button_row.addWidget(self.banner_button)
+        button_row.addStretch(1)
+        banner_layout.addLayout(button_row)
         self.banner.hide()
         # The chosen reference: shown only once a marker is chosen (it would otherwise
         # take a fifth of a small screen to say "choose a marker").
@@ -248,8 +258,11 @@ class ResultView(QWidget):
         self.citation.hide()
         titles = [c.title for c in result.cautions if c.severity == "warning"]
         if result.in_scope and titles:
-            self.banner_text.setText(f"{len(titles)} warning{'s' if len(titles) > 1 else ''}"
-                                     f": {'; '.join(titles)}.")
+            # rich text (the default) but escaped: the plain-text flag would load Qt's
+            # whole namespace at start-up
+            self.banner_text.setText(escape(
+                f"{len(titles)} warning{'s' if len(titles) > 1 else ''}: "
+                f"{'; '.join(titles)}."))
         self.banner.setVisible(bool(result.in_scope and titles))
 
     def show_warnings(self) -> None:

@@ -9,7 +9,7 @@ down to the available screen area and centred on it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -26,6 +26,14 @@ def available_area(widget: QWidget) -> QRect:
     return screen.availableGeometry() if screen is not None else QRect(0, 0, 1024, 768)
 
 
+def _was_resized(widget: QWidget) -> bool:
+    """Whether the widget was given a size (else Qt gives it its size hint when shown).
+    Imported here: QtCore's Qt namespace costs start-up time (tests/desktop/test_app)."""
+    from PySide6.QtCore import Qt
+
+    return widget.testAttribute(Qt.WidgetAttribute.WA_Resized)
+
+
 def fit_to_screen(widget: QWidget, preferred: QSize | None = None) -> None:
     """Resize ``widget`` (frame included) to fit its screen's available area, and move
     it so that all of it is on that screen. ``preferred``: the size wanted when it fits.
@@ -38,7 +46,7 @@ def fit_to_screen(widget: QWidget, preferred: QSize | None = None) -> None:
     extra_h = max(frame.height() - widget.height(), 0) or 40
     if preferred is not None:
         wanted = preferred
-    elif widget.testAttribute(Qt.WidgetAttribute.WA_Resized):
+    elif _was_resized(widget):
         wanted = widget.size()  # a size the widget was given
     else:
         wanted = widget.sizeHint()  # what Qt would give it when shown
@@ -60,7 +68,7 @@ def restore(window: QWidget) -> None:
     saved = settings.store().value(KEY)
     if isinstance(saved, QByteArray) and not saved.isEmpty():
         window.restoreGeometry(saved)
-        fit_to_screen(window)
+        fit_to_screen(window, window.size())
     else:
         area = available_area(window)
         fit_to_screen(window, PREFERRED)
