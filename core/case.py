@@ -321,22 +321,6 @@ _LAYOUT: Final = tuple(
 )
 
 
-def _check(field: CaseField, obj: Mapping[str, Any], key: str, setting: object) -> Any:
-    """The value of one field (its default when absent), checked against the table."""
-    where = field.path
-    if key not in obj:
-        if field.default is REQUIRED:
-            raise CaseError(where, "required field is missing")
-        value = field.default
-    else:
-        value = obj[key]
-        if value is not None or not field.nullable:
-            value = _typed(field, value)
-    if value is None and setting in field.required_in:
-        raise CaseError(where, f"required when setting is {setting}")
-    return value
-
-
 def _typed(field: CaseField, value: object) -> Any:
     where = field.path
     if field.kind == "choice":
@@ -388,30 +372,63 @@ def parse_case(data: object) -> Case:
     values: dict[str, Any] = {}
     groups: dict[str, Mapping[str, Any] | None] = {}
     setting: object = None
-    for field in FIELDS:
-        head, _, key = field.path.partition(".")
-        if field.kind == "regimen":
+    for field, head, key, kind, allowed in _PLAN:
+        if kind == "regimen":
             planned = top.get(head)
             groups[head] = None if planned is None else _object(planned, head, _GROUPS[head])
             continue
+        obj: Mapping[str, Any]
         if not key:
-            values[head] = _check(field, top, head, setting)
-            if head == "setting":
-                setting = values[head]
-            continue
-        if head not in groups:
+            obj = top
+            key = head
+        elif head in groups:
+            group = groups[head]
+            if group is None:
+                continue  # no planned regimen: its parts are not read
+            obj = group
+        else:
             if head not in top and head in _REQUIRED_GROUPS:
                 raise CaseError(head, "required field is missing")
-            groups[head] = _object(top.get(head, {}), head, _GROUPS[head])
-        obj = groups[head]
-        if obj is not None:
-            values[field.path] = _check(field, obj, key, setting)
+            obj = groups[head] = _object(top.get(head, {}), head, _GROUPS[head])
+        if key in obj:
+            value = obj[key]
+            # the common valid values pass straight through; the rest are checked
+            if not ((value is None and field.nullable)
+                    or (kind == "bool" and type(value) is bool)
+                    or (allowed is not None and type(value) is str and value in allowed)):
+                value = _typed(field, value)
+        elif field.default is REQUIRED:
+            raise CaseError(field.path, "required field is missing")
+        else:
+            value = field.default
+        if value is None and field.required_in and setting in field.required_in:
+            raise CaseError(field.path, f"required when setting is {setting}")
+        values[field.path] = value
+        if field.path == "setting":
+            setting = value
 
-    built: dict[str, Any] = {}
-    for head, cls in _GROUP_TYPES.items():
-        built[head] = None if groups.get(head) is None else cls(
-            **{sub: values[f"{head}.{sub}"] for sub in cls._fields})
-    return Case(**{k: v for k, v in values.items() if "." not in k}, **built)
+    built: dict[str, Any] = {
+        head: None if groups.get(head) is None else cls(*[values[p] for p in paths])
+        for head, cls, paths in _BUILD}
+    return Case(receptors=built["receptors"], setting=values["setting"],
+                disease=built["disease"], label=values["label"],
+                menopausal_status=values["menopausal_status"],
+                chemotherapy=built["chemotherapy"],
+                endocrine_responsive=values["endocrine_responsive"],
+                her2_therapy=built["her2_therapy"], planned_regimen=built["planned_regimen"])
+
+
+# How parse_case walks the table: (field, group or field name, key in the group or "",
+# kind, the allowed strings of a choice) -- worked out once, not per case (the batch).
+_PLAN: Final = tuple(
+    (f, f.path.partition(".")[0], f.path.partition(".")[2], f.kind,
+     frozenset(str(c.value) for c in f.choices) if f.kind == "choice" else None)
+    for f in FIELDS
+)
+_BUILD: Final = tuple(
+    (head, cls, tuple(f"{head}.{sub}" for sub in cls._fields))
+    for head, cls in _GROUP_TYPES.items()
+)
 
 
 __all__ = [

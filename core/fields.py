@@ -24,8 +24,6 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any, Final, NamedTuple
 
-from core.printable import text_problem
-
 Answers = Mapping[str, Any]
 KINDS: Final = ("choice", "bool", "number", "text", "regimen")
 
@@ -121,7 +119,10 @@ class CaseField(NamedTuple):
                 return "enter text"
             if len(value) > self.max_length:  # code points, as the case format counts
                 return f"at most {self.max_length} characters"
-            # refused where it is typed, not at export (see core.printable)
+            # refused where it is typed, not at export (see core.printable; loaded here,
+            # with its Unicode tables, when text is first checked, not at start-up)
+            from core.printable import text_problem
+
             return text_problem(value)
         return None
 

@@ -34,7 +34,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from core import atomic
 from core import questionnaire as q
 from core.case import Case, CaseError, parse_case, read_regular_file
 from core.fields import FIELDS_BY_PATH, normalize_label
@@ -221,6 +220,8 @@ class CaseSession:
     def save_file(self, path: str | os.PathLike[str]) -> Path:
         """Write the case (or its draft) to ``path`` atomically; it becomes the session's
         file. Raises :class:`SessionError` naming the path."""
+        from core import atomic  # tempfile and friends: not needed to show the window
+
         target = Path(path)
         try:
             atomic.write_text(target, self.file_text())

@@ -200,10 +200,12 @@ class ResultView(QWidget):
         layout.addWidget(self.citation, 1)
 
     def _state(self, text: str, colour: str) -> None:
-        # Escaped inside a tag (so Qt reads it as rich text and shows the characters):
-        # the state carries stored evidence versions. Not setTextFormat(PlainText): the
-        # Qt namespace it needs costs start-up time (checked in tests/desktop/test_app).
-        self.header.setText(f"<span>{escape(text)}</span>")
+        # The state carries stored evidence versions: text that could pass for markup is
+        # escaped inside a tag (Qt then reads it as rich text and shows the characters).
+        # Not setTextFormat(PlainText): the Qt namespace it needs costs start-up time
+        # (checked in tests/desktop/test_app).
+        self.header.setText(f"<span>{escape(text)}</span>" if "<" in text or "&" in text
+                            else text)
         self.header.setStyleSheet(f"font-weight: bold; color: {colour}; padding: 4px;")
 
     def show_error(self, message: str) -> None:
@@ -279,8 +281,8 @@ class ResultView(QWidget):
             return
         saved_version = escape(saved.evidence_version)
         today = escape(current.evidence_version)
-        self._state(f"Saved under evidence {saved_version}: today's evidence gives a "
-                    "different result. Both are shown.", "#8b0000")
+        self._state(f"Saved under evidence {saved.evidence_version}: today's evidence "
+                    "gives a different result. Both are shown.", "#8b0000")
         changed = "".join(f"<li>{escape(d)}</li>" for d in differences)
         self.browser.setHtml(
             _box(f"<b>This case was saved under evidence {saved_version}.</b> Today's "

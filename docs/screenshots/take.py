@@ -158,7 +158,7 @@ def _shoot_records(window: Any, shoot: Any, folder: Path) -> None:
         store.save(case, renderer.result_for(case))
     old = build_older_evidence(folder, "2026.06.1")
     old_case = parse_case({**base, "label": "Clinic 09 / D", "setting": "first_line"})
-    old_id = store.save(old_case, old.result_for(old_case))
+    old_id = store.save(old_case, old.result_for(old_case)).id
     store.record_export("2026-11-26T09:30:00Z", ["/home/clinic/summary-A.pdf",
                                                  "/home/clinic/handout-A.pdf"],
                         parse_case(cases[0]).sha256(), renderer.evidence.version)

@@ -87,7 +87,7 @@ def test_out_of_scope_and_incomplete(qtbot: Any) -> None:
         "disease": {"visceral": True, "symptomatic": False}}))
     view.show_result(result)
     assert STORE.statements["scope.her2_negative"].text in view.browser.toPlainText()
-    assert view.header.text() == "<span>Out of scope</span>"
+    assert view.header.text() == "Out of scope"
     view.show_incomplete([FIELDS_BY_PATH["setting"], FIELDS_BY_PATH["disease.visceral"]])
     text = view.browser.toPlainText()
     assert "Incomplete" in text and "Treatment setting" in text and "Visceral metastases" in text
@@ -101,3 +101,23 @@ def test_a_marker_link_shows_reference_and_statement(qtbot: Any) -> None:
     detail = view.citation.toPlainText()
     assert STORE.references[2].citation in detail
     assert STORE.statements["electra_result"].text in detail
+
+
+def test_a_stored_version_that_looks_like_markup_is_shown_as_typed(qtbot: Any) -> None:
+    """The saved result is read back (Result.from_dict) and compared with today's: its
+    evidence version reaches the header as text, never as markup."""
+    from core.result import Result
+
+    store = open_store()
+    view = ResultView(store)
+    qtbot.addWidget(view)
+    case = parse_case({"format": "hrher2-aid.case/1", "setting": "first_line",
+                       "receptors": {"hr": "positive", "her2": "positive"},
+                       "disease": {"visceral": True, "symptomatic": False}})
+    today = Renderer(store).result_for(case)
+    view.show_result(today)
+    saved = Result.from_dict({**today.to_dict(), "evidence": {
+        "version": "<b>2020</b>", "sha256": "0"}})
+    view.show_comparison(saved, ["an option changed"])
+    assert "&lt;b&gt;2020&lt;/b&gt;" in view.header.text()
+    assert "<b>2020" not in view.browser.toHtml()
