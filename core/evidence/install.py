@@ -155,7 +155,7 @@ def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = No
     from core.evidence.pack import pack_paths, verify_pack
 
     root = root or machine_folder()
-    info = _pack_info(verify_pack(Path(pack)))
+    info = _verified(Path(pack))
     try:
         history = _history(root)
         current = _manifest(root / "packs" / history[-1]) if history else None
@@ -200,16 +200,18 @@ def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = No
     return info._replace(folder=target)
 
 
-def _pack_info(store: Any) -> PackInfo:
-    info: PackInfo = store.pack
+def _verified(folder: Path) -> PackInfo:
+    """The identity of the pack in ``folder`` once it passed every check."""
+    from core.evidence.pack import verify_pack
+
+    info = verify_pack(folder).pack
+    assert info is not None  # verify_pack sets it
     return info
 
 
 def rollback(root: Path | None = None) -> tuple[PackInfo, PackInfo]:
     """Make the pack that was current before the current one current again; return
     (the pack left, the pack now current). The pack left stays on disk."""
-    from core.evidence.pack import verify_pack
-
     root = root or machine_folder()
     history = _history(root)
     if len(history) < 2:
@@ -217,7 +219,7 @@ def rollback(root: Path | None = None) -> tuple[PackInfo, PackInfo]:
                            f"{'one pack' if history else 'no pack'} installed")
     try:
         left = _manifest(root / "packs" / history[-1])
-        back = _pack_info(verify_pack(root / "packs" / history[-2]))
+        back = _verified(root / "packs" / history[-2])
         _write_state(root, history[:-1])
         _record(root, {"action": "rollback", **_describe(back), "replaced": {
             "sequence": left.sequence, "version": left.version,
@@ -229,7 +231,6 @@ def rollback(root: Path | None = None) -> tuple[PackInfo, PackInfo]:
 
 def installed(root: Path | None = None) -> list[InstalledPack]:
     """Every pack in the folder, oldest sequence first, each checked."""
-    from core.evidence.pack import verify_pack
     from core.evidence.store import EvidenceError
 
     root = root or machine_folder()
@@ -240,7 +241,7 @@ def installed(root: Path | None = None) -> list[InstalledPack]:
     rows = []
     for name in names:
         try:
-            info: PackInfo | None = _pack_info(verify_pack(folder / name))
+            info: PackInfo | None = _verified(folder / name)
             problem = None
         except EvidenceError as exc:
             problem = str(exc)

@@ -165,8 +165,12 @@ def verify(message: bytes, signature_text: str, keys: Iterable[PublicKey]) -> Ve
     Raises :class:`SignatureError` naming what failed: the format, an unknown key,
     the signature, or the trusted comment.
     """
-    from nacl.exceptions import BadSignatureError
-    from nacl.signing import VerifyKey
+    try:
+        from nacl.exceptions import BadSignatureError
+        from nacl.signing import VerifyKey
+    except ImportError as exc:  # a broken installation: refuse, never skip the check
+        raise SignatureError(f"Ed25519 is unavailable in this installation ({exc})") \
+            from None
 
     lines = [line.rstrip("\r") for line in signature_text.strip().split("\n")]
     if (len(lines) != 4 or not lines[0].startswith("untrusted comment:")

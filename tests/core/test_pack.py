@@ -288,3 +288,12 @@ def test_evidence_diff_lists_what_changed_with_the_changelog(
     # a damaged pack cannot be compared
     flip(newer / "evidence.sqlite", 100)
     assert cli.main(["evidence", "diff", str(bundled_pack()), str(newer)]) == 3
+
+
+def test_a_missing_signature_library_refuses_the_pack(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken installation (PyNaCl absent from a bundle) refuses; it never skips the check."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "nacl.signing", None)
+    with pytest.raises(PackError, match="Ed25519 is unavailable"):
+        verify_pack(bundled_pack())
