@@ -13,7 +13,7 @@
 #   4. PyInstaller under Wine with the project's spec, packaging/hrher2-aid.spec: the same
 #      one-folder bundle build.ps1 makes on Windows (hrher2-aid.exe + hrher2-aid-cli.exe).
 #   5. The MSI with msitools' wixl: packaging/windows/hrher2-aid.wxs + the bundle's files
-#      harvested by wixl-heat. Per-machine, Program Files, Start-menu shortcut, MajorUpgrade.
+#      harvested by wixl-heat. Per-machine, Program Files, Start-menu shortcut, major upgrade.
 #   6. Optional Authenticode signing (osslsigncode) of both .exe files and the MSI, when
 #      a certificate is given:
 #        HRHER2_SIGN_PKCS12=cert.pfx HRHER2_SIGN_PASSWORD=...        or
@@ -180,7 +180,11 @@ mkdir -p "$MSIDIR" "$(dirname "$MSI")"
 rm -f "$MSI"
 # wixl wants source paths relative to the folder it runs in.
 cp "$HERE/$APP.wxs" "$MSIDIR/"
+IFS=. read -r v1 v2 v3 <<<"$MSI_VERSION"
+[[ "$v1.$v2.$v3" == "$MSI_VERSION" && "$v1$v2$v3" =~ ^[0-9]+$ ]] ||
+    fail "the MSI needs a version of three numbers, not $MSI_VERSION"
 (cd "$MSIDIR" && wixl -a x64 -D Win64=yes -D "Version=$MSI_VERSION" -D "SourceDir=../dist/$APP" \
+    -D "UpgradeMax=$v1.$v2.$((v3 + 1))" \
     -D "IconFile=../../icons/$APP.ico" -o "$MSI" "$APP.wxs" bundle.wxs)
 step "5. wixl: $(basename "$MSI"), $(wc -l < <(cd "$BUNDLE" && find . -type f)) files"
 if [[ -n "$SIGNING" ]]; then sign "$MSI"; step "6b. signed the MSI"; fi

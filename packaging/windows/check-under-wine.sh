@@ -7,7 +7,7 @@
 #
 # In a fresh Wine prefix (64-bit, null display driver, the test-only icuuc.dll
 # stand-in in its system32: see wine-env.sh and wine/icuuc-stub.c):
-#   1. the MSI's tables (msiinfo): per-machine, Program Files, MajorUpgrade, shortcut,
+#   1. the MSI's tables (msiinfo): per-machine, Program Files, major upgrade, shortcut,
 #      Add/Remove Programs properties; its Authenticode signature when signed;
 #   2. msiexec /i /qn; the installed files, Start-menu shortcut and uninstall entry;
 #   3. the installed hrher2-aid-cli.exe: --version, evidence verify, the bundle check
@@ -16,7 +16,8 @@
 #      and text as on Linux, fonts embedded), --self-test with QT_QPA_PLATFORM=offscreen;
 #   4. start-up of the installed app against a minimal PySide6 window bundled with the
 #      same spec (when build-msi.sh made one: HRHER2_WIN_BASELINE=1);
-#   5. upgrade: a newer package replaces it, an older one is refused (when the bundle
+#   5. upgrade: a newer package replaces it, so does a rebuild of the same version, an
+#      older one is refused (when the bundle
 #      is at hand to repack);
 #   6. msiexec /x /qn leaves no installed file, shortcut or registry entry behind; each
 #      user's data folder is untouched.
@@ -83,7 +84,7 @@ msiinfo export "$MSI" Directory | grep -E 'TARGETDIR|ProgramFiles64Folder|Progra
 [[ "$(prop UpgradeCode)" == "{5B0E3F5C-8C1D-4A8E-9F4B-6D2A7C1E0B93}" ]] || fail "UpgradeCode $(prop UpgradeCode)"
 for key in ARPPRODUCTICON ARPHELPLINK Manufacturer; do [[ -n "$(prop $key)" ]] || fail "no $key"; done
 msiinfo export "$MSI" Directory | has $'\tProgramFiles64Folder\t' || fail "INSTALLDIR is not under ProgramFiles64Folder"
-msiinfo export "$MSI" Upgrade | has -F "$(prop UpgradeCode)" || fail "no Upgrade rows (MajorUpgrade)"
+msiinfo export "$MSI" Upgrade | has -F "$(prop UpgradeCode)" || fail "no Upgrade rows (major upgrade)"
 msiinfo export "$MSI" Shortcut | has 'ProgramMenuFolder' || fail "no Start-menu shortcut"
 msiinfo suminfo "$MSI" | has 'x64;1033' || fail "the package is not x64"
 PRODUCT_CODE="$(prop ProductCode)"
@@ -265,6 +266,15 @@ if [[ -f "$BUNDLE/$APP-cli.exe" && -z "${HRHER2_SKIP_UPGRADE:-}" ]]; then
     [[ -z "$(uninstall_entry "$PRODUCT_CODE")" ]] || fail "$VERSION is still registered after the upgrade"
     uninstall_entry "$NEWER_CODE" | has "DisplayVersion.*$NEWER" || fail "$NEWER is not registered"
     log "upgrade: $NEWER replaced $VERSION (old product code gone, one entry)"
+    # A rebuild of the same version (a new ProductCode) replaces it too, not beside it.
+    HRHER2_MSI_VERSION="$NEWER" HRHER2_MSI_OUT="$TMP/rebuilt.msi" "$HERE/build-msi.sh" >/dev/null 2>"$TMP/repack.log" ||
+        { cat "$TMP/repack.log" >&2; fail "repacking $NEWER again"; }
+    REBUILT_CODE="$(msiinfo export "$TMP/rebuilt.msi" Property | awk -F'\t' '$1 == "ProductCode" {print $2}' | tr -d '\r')"
+    msiexec_run rebuilt /i "$(winpath "$TMP/rebuilt.msi")" || fail "installing a rebuild of $NEWER exited $?"
+    [[ -z "$(uninstall_entry "$NEWER_CODE")" ]] || fail "the first $NEWER build is still registered beside its rebuild"
+    uninstall_entry "$REBUILT_CODE" | has "DisplayVersion.*$NEWER" || fail "the rebuild of $NEWER is not registered"
+    log "same version: a rebuild of $NEWER (new product code) replaced the first build (one entry)"
+    NEWER_CODE="$REBUILT_CODE"
     status=0; msiexec_run downgrade /i "$(winpath "$MSI")" || status=$?
     [[ $status -ne 0 ]] || fail "installing $VERSION over $NEWER was not refused"
     uninstall_entry "$NEWER_CODE" | has "DisplayVersion.*$NEWER" || fail "$NEWER is gone after the refused downgrade"
