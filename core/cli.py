@@ -176,7 +176,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_text("--institution", args.institution, INSTITUTION_MAX)
     store = _evidence(args)
     result = Renderer(store).result_for(case)
-    info = DocumentInfo(clinician=args.clinician, institution=args.institution)
+    info = DocumentInfo(clinician=args.clinician, institution=args.institution,
+                        label_on_handout=args.handout_label)
     if args.handout and Path(args.handout).resolve() == Path(args.output).resolve():
         raise UsageError("--handout must name a different file from -o")
     try:
@@ -296,6 +297,8 @@ def build_parser() -> _Parser:
                      help="where to write the clinician summary")
     rep.add_argument("--handout", metavar="HANDOUT.pdf",
                      help="also write the plain-language patient handout here")
+    rep.add_argument("--handout-label", action="store_true",
+                     help="print the case label on the patient handout too (off by default)")
     rep.add_argument("--clinician", metavar="NAME", help="clinician named on the documents")
     rep.add_argument("--institution", metavar="NAME",
                      help="institution named on the documents")

@@ -145,6 +145,21 @@ def step_problems(step: Step, answers: Answers) -> list[tuple[Field, str]]:
     return found
 
 
+def reachable(answers: Answers) -> list[Step]:
+    """The steps Next would reach with these answers: every needed step up to and
+    including the first one with a question still to answer (all of them when the
+    case is complete). The step list opens any of these directly.
+
+    >>> [s.id for s in reachable({})]
+    ['receptors']
+    """
+    steps = steps_for(answers)
+    for i, step in enumerate(steps):
+        if step_problems(step, answers):
+            return list(steps[:i + 1])
+    return list(steps)
+
+
 def missing(answers: Answers) -> list[Field]:
     """The needed fields that still lack an acceptable answer, in question order."""
     return [f for s in steps_for(answers) for f, _ in step_problems(s, answers)]

@@ -52,6 +52,10 @@ class Plain(NamedTuple):
     title: str = ""
     benefits: tuple[str, ...] = ()
     uncertainties: tuple[str, ...] = ()
+    #: options: the plain status sentence for the option's status (the source's strength)
+    strength: str = ""
+    #: options: the harms the sources do not give, which the care team will explain
+    harms_note: str = ""
 
 
 class Result(NamedTuple):
@@ -132,8 +136,11 @@ class Result(NamedTuple):
             "outside_titles": list(self.outside_titles),
             "titles": {i.id: i.title for i in items},
             "plain": {sid: {"text": p.text, "title": p.title, "benefits": list(p.benefits),
-                            "uncertainties": list(p.uncertainties)}
+                            "uncertainties": list(p.uncertainties), "strength": p.strength,
+                            "harms_note": p.harms_note}
                       for sid, p in self.plain},
+            "strengths": {o.id: o.strength for o in self.options},
+            "harms": {o.id: [h._asdict() for h in o.harms] for o in self.options},
             "evidence_pack": self.evidence_pack,
         }
 
@@ -177,14 +184,24 @@ def _from_dict(cls: type[Result], data: Mapping[str, Any]) -> Result:
         return Item(id=sid, title=text(titles.get(sid, "")), text=text(entry["text"]),
                     citations=cites(entry), **kw)
 
+    strengths: Mapping[str, str] = display.get("strengths", {})
+    harms: Mapping[str, list[Mapping[str, Any]]] = display.get("harms", {})
+
+    def harm(h: Mapping[str, Any]) -> Harm:
+        return Harm(text(h["id"]), text(h["text"]), text(h["plain"]),
+                    tuple(int(n) for n in h["citations"]), text(h["basis"]))
+
     options = tuple(item(o, status=text(o["status"]),
-                         rationale=tuple(text(r) for r in o.get("rationale", ())))
+                         rationale=tuple(text(r) for r in o.get("rationale", ())),
+                         strength=text(strengths.get(text(o.get("id", "")), "")),
+                         harms=tuple(harm(h) for h in harms.get(text(o.get("id", "")), ())))
                     for o in data["options"])
     plan = tuple(item(p) for p in data["plan"])
     cautions = tuple(item(c, severity=text(c["severity"])) for c in data["cautions"])
     evidence = data["evidence"]
     plain = tuple((sid, Plain(p["text"], p.get("title", ""), tuple(p.get("benefits", ())),
-                              tuple(p.get("uncertainties", ()))))
+                              tuple(p.get("uncertainties", ())), p.get("strength", ""),
+                              p.get("harms_note", "")))
                   for sid, p in display.get("plain", {}).items())
     return cls(
         in_scope=bool(data["in_scope"]),
@@ -269,7 +286,9 @@ class Renderer:
                 plan: tuple[Item, ...], cautions: tuple[Item, ...],
                 outside: tuple[str, ...], plan_matches: tuple[str, ...] | None,
                 scope: tuple[str, ...]) -> Result:
-        cited = sorted({n for item in options + plan + cautions for n in item.citations})
+        # the harms' citations too: the harms are shown with their markers
+        cited = sorted({n for item in options + plan + cautions
+                        for n in (*item.citations, *(c for h in item.harms for c in h.citations))})
         refs = self.evidence.references
         st = self.evidence.statements
         return Result(
@@ -282,13 +301,15 @@ class Renderer:
             case_sha256="", plan_matches=plan_matches, scope_ids=scope,
             evidence_pack=self.evidence.pack.identity() if self.evidence.pack else "",
             outside_titles=tuple(st[o].title for o in outside),
-            plain=tuple((sid, words) for sid in (*scope, *(i.id for i in options + plan
-                                                           + cautions), *outside)
-                        if (words := self._plain(sid)) is not None),
+            plain=tuple((sid, words) for sid, status in (
+                *((s, None) for s in scope), *((o.id, o.status) for o in options),
+                *((i.id, None) for i in plan + cautions), *((o, None) for o in outside))
+                if (words := self._plain(sid, status)) is not None),
         )
 
-    def _plain(self, statement_id: str) -> Plain | None:
-        """The statement's plain-language words, when the evidence store has them."""
+    def _plain(self, statement_id: str, status: str | None = None) -> Plain | None:
+        """The statement's plain-language words, when the evidence store has them; for
+        an option, the status sentence of its ``status``."""
         extra = self.evidence.statements[statement_id].extra
         text = extra.get("plain")
         if not isinstance(text, str) or not text:
@@ -300,9 +321,14 @@ class Renderer:
                 return tuple(value)
             return ()
 
-        title = extra.get("plain_title")
-        return Plain(text, title if isinstance(title, str) else "",
-                     texts("plain_benefits"), texts("plain_uncertainties"))
+        def one(key: str) -> str:
+            value = extra.get(key)
+            return value if isinstance(value, str) else ""
+
+        return Plain(text, one("plain_title"), texts("plain_benefits"),
+                     texts("plain_uncertainties"),
+                     one(f"plain_strength_{status}") if status else "",
+                     one("plain_harms_note"))
 
 
 def _with_hash(template: Result, case_sha256: str) -> Result:

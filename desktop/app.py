@@ -45,6 +45,7 @@ def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
     an embedded key, whole-file SHA-256, completeness, SQLite checks:
     :func:`core.evidence.load_evidence`); a pack that fails its check gives a window
     that shows the error and recommends nothing (``window.evidence_error`` says why)."""
+    from desktop import window_state
     from desktop.main_window import MainWindow
 
     try:
@@ -53,6 +54,10 @@ def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
         window = MainWindow(None, str(exc))
     else:
         window = MainWindow(store)
+    # Last run's size and place, cut down to fit the screen as it is now (200% scaling,
+    # a smaller monitor); kept again when the window closes.
+    window_state.restore(window)
+    window_state.GeometryKeeper(window)
     return window
 
 

@@ -30,7 +30,7 @@ from desktop import dialogs
 from desktop.case_list import fit_columns, local_time
 from desktop.markup import tooltip
 
-COLUMNS = ("When", "What", "Files", "Case SHA-256", "Evidence version")
+COLUMNS = ("When", "Case", "What", "Files", "Case SHA-256", "Evidence version")
 KINDS = {"report": "Report", "handout": "Handout", "case-json": "Case file"}
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -52,12 +52,13 @@ class AuditTableModel(QAbstractTableModel):
         e = self.entries[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = {0: f"{e.at} (UTC)", 2: "\n".join(e.files), 3: e.case_sha256}.get(col)
+            tip = {0: f"{e.at} (UTC)", 1: e.label, 3: "\n".join(e.files),
+                   4: e.case_sha256}.get(col)
             return None if tip is None else tooltip(tip)  # file names are the user's
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (local_time(e.at), KINDS.get(e.kind, e.kind), "; ".join(e.files),
-                e.case_sha256[:12] + "…", e.evidence_version)[col]
+        return (local_time(e.at), e.label or "(no label)", KINDS.get(e.kind, e.kind),
+                "; ".join(e.files), e.case_sha256[:12] + "…", e.evidence_version)[col]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -84,9 +85,9 @@ class AuditView(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(False)
-        fit_columns(self.view, {0: "2026-12-31 23:59", 1: "Case file", 3: "0123456789ab…",
-                                4: "Evidence version"})
-        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.view, {0: "2026-12-31 23:59", 1: "Clinic 12 / patient A",
+                                2: "Case file", 4: "0123456789ab…", 5: "Evidence version"})
+        self.view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button = QPushButton("Export CSV…")

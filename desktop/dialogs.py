@@ -35,6 +35,25 @@ def ask_save_path(parent: QWidget | None, title: str, file_filter: str = CASE_FI
     return path or None
 
 
+def ask_export_paths(parent: QWidget | None, folder: str, summary_name: str,
+                     handout_name: str) -> tuple[str, str | None] | None:
+    """The export dialog (desktop.export.ExportDialog): the summary's path and the
+    handout's (None when left out), or None when cancelled."""
+    return run_export_dialog(parent, folder, summary_name, handout_name)
+
+
+def run_export_dialog(parent: QWidget | None, folder: str, summary_name: str,
+                      handout_name: str) -> tuple[str, str | None] | None:
+    """What :func:`ask_export_paths` does (tests drive the real dialog through it,
+    with :func:`exec_dialog` patched)."""
+    from desktop.export import ExportDialog
+
+    dialog = ExportDialog(parent, folder, summary_name, handout_name)
+    if not exec_dialog(dialog):
+        return None
+    return dialog.paths()
+
+
 def ask_folder(parent: QWidget | None, title: str, start: str = "") -> str | None:
     path = QFileDialog.getExistingDirectory(parent, title, start)
     return path or None
@@ -130,4 +149,7 @@ def exec_dialog(dialog: QDialog) -> bool:
 
     Tests patch this to inspect or accept the dialog without waiting on it.
     """
+    from desktop.window_state import fit_to_screen
+
+    fit_to_screen(dialog)  # never larger than the screen, never off it
     return dialog.exec() == QDialog.DialogCode.Accepted

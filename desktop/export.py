@@ -1,4 +1,4 @@
-"""The app's Export dialogs: ask where to write the summary and the handout.
+"""The app's Export dialog: one dialog naming both files (summary and handout).
 
 The documents themselves are made by :mod:`core.report` from the session's result
 (the same code as the ``report`` command); writing and error reporting are
@@ -11,7 +11,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.case import Case
 from core.result import Result
@@ -32,17 +44,153 @@ def _as_pdf(path: str) -> Path:
     return p if p.suffix.lower() == ".pdf" else p.with_name(p.name + ".pdf")
 
 
+LAST_FOLDER_KEY = "export/last_folder"
+
+
+def start_folder() -> Path:
+    """Where the export dialog starts: the folder exported to last, if it is still
+    there; else the user's Documents folder (or home)."""
+    from desktop import settings
+
+    last = settings.store().value(LAST_FOLDER_KEY)
+    if isinstance(last, str) and last and Path(last).is_dir():
+        return Path(last)
+    from PySide6.QtCore import QStandardPaths
+
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+
 def ask_export_paths(parent: QWidget | None, case: Case, result: Result,
                      start_dir: str = "") -> tuple[Path, Path | None] | None:
-    """Ask for the summary's path, then the handout's. Cancelling the first exports
-    nothing (None); cancelling the second exports the summary only."""
+    """One dialog naming both files (the handout can be left out); None: cancelled.
+    The folder chosen is remembered for the next export."""
     summary_name, handout_name = suggested_names(case, result)
-    chosen = dialogs.ask_save_path(parent, "Export clinician summary (PDF)",
-                                   dialogs.PDF_FILTER, str(Path(start_dir) / summary_name))
-    if not chosen:
+    folder = Path(start_dir) if start_dir else start_folder()
+    chosen = dialogs.ask_export_paths(parent, str(folder), summary_name, handout_name)
+    if chosen is None:
         return None
-    summary_path = _as_pdf(chosen)
-    chosen_handout = dialogs.ask_save_path(parent, "Export patient handout (PDF)",
-                                           dialogs.PDF_FILTER,
-                                           str(summary_path.with_name(handout_name)))
-    return summary_path, _as_pdf(chosen_handout) if chosen_handout else None
+    summary, handout = _as_pdf(chosen[0]), _as_pdf(chosen[1]) if chosen[1] else None
+    from desktop import settings
+
+    qs = settings.store()
+    qs.setValue(LAST_FOLDER_KEY, str(summary.parent))
+    qs.sync()
+    return summary, handout
+
+
+class ExportDialog(QDialog):
+    """Export PDF: one folder, the summary's file name, the handout's (optional), and
+    the full paths that will be written, before anything is."""
+
+    def __init__(self, parent: QWidget | None, folder: str, summary_name: str,
+                 handout_name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("export_dialog")
+        self.setWindowTitle("Export PDF documents")
+        intro = QLabel("Two PDF files are written: the clinician summary and the "
+                       "plain-language patient handout.", self)
+        intro.setWordWrap(True)
+        self.folder = QLineEdit(folder, self)
+        self.folder.setObjectName("export_folder")
+        self.folder.setAccessibleName("Folder")
+        browse = QPushButton("&Browse…", self)
+        browse.setObjectName("browse")
+        browse.setAutoDefault(False)
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        self.summary = QLineEdit(summary_name, self)
+        self.summary.setObjectName("summary_name")
+        self.summary.setAccessibleName("Clinician summary file name")
+        self.with_handout = QCheckBox("Also write the patient &handout:", self)
+        self.with_handout.setObjectName("with_handout")
+        self.with_handout.setChecked(True)
+        self.handout = QLineEdit(handout_name, self)
+        self.handout.setObjectName("handout_name")
+        self.handout.setAccessibleName("Patient handout file name")
+        self.with_handout.toggled.connect(self.handout.setEnabled)
+        self.preview = QLabel(self)
+        self.preview.setObjectName("export_preview")
+        self.preview.setTextFormat(Qt.TextFormat.PlainText)  # paths, shown as they are
+        self.preview.setWordWrap(True)
+        self.problem = QLabel(self)
+        self.problem.setObjectName("export_problem")
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #a00000; font-weight: bold;")
+        form = QFormLayout()
+        folder_label = QLabel("&Folder:", self)
+        folder_label.setBuddy(self.folder)
+        summary_label = QLabel("Clinician &summary:", self)
+        summary_label.setBuddy(self.summary)
+        form.addRow(folder_label, folder_row)
+        form.addRow(summary_label, self.summary)
+        form.addRow(self.with_handout, self.handout)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.export_button = buttons.addButton("&Export",
+                                               QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button.setObjectName("export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.preview)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+        for edit in (self.folder, self.summary, self.handout):
+            edit.textChanged.connect(self._update)
+        self.with_handout.toggled.connect(self._update)
+        self.setMinimumWidth(min(560, self.fontMetrics().averageCharWidth() * 70))
+        self._update()
+
+    def paths(self) -> tuple[str, str | None]:
+        """The summary's path and the handout's (None when left out), ``.pdf`` added."""
+        folder = Path(self.folder.text().strip())
+        summary = str(_as_pdf(str(folder / self.summary.text().strip())))
+        handout = (str(_as_pdf(str(folder / self.handout.text().strip())))
+                   if self.with_handout.isChecked() else None)
+        return summary, handout
+
+    def problem_text(self) -> str | None:
+        """Why these names cannot be written, or None."""
+        folder = self.folder.text().strip()
+        names = [self.summary.text().strip()]
+        if self.with_handout.isChecked():
+            names.append(self.handout.text().strip())
+        if not folder or not Path(folder).is_dir():
+            return f"The folder {folder or '(none)'} does not exist."
+        if any(not n for n in names):
+            return "Give each document a file name."
+        if any("/" in n or "\\" in n for n in names):
+            return "A file name cannot contain a folder separator (/ or \\)."
+        summary, handout = self.paths()
+        if handout is not None and Path(handout) == Path(summary):
+            return "The summary and the handout need different file names."
+        return None
+
+    def _update(self) -> None:
+        summary, handout = self.paths()
+        lines = [f"Will write: {summary}"]
+        if handout:
+            lines.append(f"and: {handout}")
+        existing = [p for p in (summary, handout) if p and Path(p).is_file()]
+        if existing:
+            lines.append("(an existing file of that name is replaced)")
+        self.preview.setText("\n".join(lines))
+        problem = self.problem_text()
+        self.problem.setText(problem or "")
+        self.problem.setVisible(problem is not None)
+        self.export_button.setEnabled(problem is None)
+
+    def _browse(self) -> None:
+        chosen = dialogs.ask_folder(self, "Export to folder", self.folder.text().strip())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def accept(self) -> None:
+        if self.problem_text() is None:
+            super().accept()

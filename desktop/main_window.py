@@ -84,6 +84,9 @@ class MainWindow(QMainWindow):
         self.adapter.changed.connect(self._session_changed)
         self.questionnaire.finished.connect(self.result_view.browser.setFocus)
         self._build_menus()
+        from desktop.style import FOCUS_STYLE
+
+        self.setStyleSheet(FOCUS_STYLE)  # the keyboard focus plain to see, here and in dialogs
         self.resize(1260, 780)
         self._session_changed()
         if evidence_error:
@@ -149,8 +152,9 @@ class MainWindow(QMainWindow):
             self.file_menu.addAction(self._action(text, slot, key))
         self.file_menu.addAction(self._action("Saved &cases…", self.records.open_case_list,
                                               "Ctrl+L"))
+        # Not Ctrl+P: that is Print everywhere else, and this writes files.
         self.file_menu.addAction(self._action("&Export PDF…", self.records.export_pdf,
-                                              "Ctrl+P"))
+                                              "Ctrl+Shift+E"))
         # Later features go between here and Quit.
         self._hooks_end = self.file_menu.addSeparator()
         self.file_menu.addAction(self._action("&Quit", self.close, "Ctrl+Q"))
@@ -379,7 +383,10 @@ class MainWindow(QMainWindow):
         from desktop.help import UserGuideDialog
 
         if self._guide is None:
+            from desktop.window_state import fit_to_screen
+
             self._guide = UserGuideDialog(self)
+            fit_to_screen(self._guide)
         self._guide.show()
         self._guide.activateWindow()  # a second time: brings the open guide forward
 

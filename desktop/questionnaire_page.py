@@ -27,7 +27,26 @@ from core.fields import Answers, normalize_label
 from core.questionnaire import Field, Step, step_problems
 
 # Alt+letter keys taken by the menus, tabs and navigation buttons.
-RESERVED_MNEMONICS = set("fthcebn")
+RESERVED_MNEMONICS = set("fthcebnw")  # w: "Show the warnings" above the result
+
+
+CHOICE_LINE = 30  # characters on one line of a choice's label
+
+
+def wrap_words(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` characters, at spaces (a longer
+    word stands on its own line).
+
+    >>> wrap_words("First line (first treatment for metastatic disease)", 30)
+    'First line (first treatment\\nfor metastatic disease)'
+    """
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _token(value: Any) -> str:
@@ -69,7 +88,8 @@ class ChoiceInput(FieldInput):
     def __init__(self, field: Field, parent: QWidget | None = None) -> None:
         super().__init__(field, parent)
         # Long labels stack vertically so they never clip; short ones sit in a row.
-        vertical = any(len(c.label) > 24 for c in field.choices) or len(field.choices) > 3
+        # (Three or more stack too: a row of three does not fit a small screen.)
+        vertical = any(len(c.label) > 24 for c in field.choices) or len(field.choices) > 2
         layout: QBoxLayout = QVBoxLayout(self) if vertical else QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4 if vertical else 24)
@@ -77,7 +97,9 @@ class ChoiceInput(FieldInput):
         self.buttons: dict[str, QRadioButton] = {}
         self._values: dict[QAbstractButton, Any] = {}
         for choice in field.choices:
-            button = QRadioButton(choice.label, self)
+            # Long labels are broken into lines: a radio button never wraps its text,
+            # and one long line would make the page scroll sideways on a small screen.
+            button = QRadioButton(wrap_words(choice.label, CHOICE_LINE), self)
             button.setObjectName(f"{field.path}={_token(choice.value)}")
             button.setAccessibleName(f"{field.label}: {choice.label}")
             button.setAccessibleDescription(field.help)
@@ -88,10 +110,18 @@ class ChoiceInput(FieldInput):
         if not vertical:
             layout.addStretch(1)
         self.focus_target = next(iter(self.buttons.values()))
+        # The question's Alt+letter (its label's buddy) is this group, not a button: a
+        # label whose buddy is a button clicks it, which would answer the question.
+        # Focus passes on to the checked choice (or the first), as Tab's does.
+        # Qt.ClickFocus (2) set through the Q_PROPERTY: any value of the Qt.FocusPolicy
+        # enum would build QtCore's whole Qt namespace at start-up (tests/desktop/test_app).
+        self.setProperty("focusPolicy", 2)
+        self.setFocusProxy(self.focus_target)
         self.group.buttonToggled.connect(self._toggled)
 
-    def _toggled(self, _button: QAbstractButton, checked: bool) -> None:
+    def _toggled(self, button: QAbstractButton, checked: bool) -> None:
         if checked:
+            self.setFocusProxy(button)
             self.changed.emit()
 
     def value(self) -> Any:
@@ -109,6 +139,7 @@ class ChoiceInput(FieldInput):
             self.group.setExclusive(True)
         else:
             button.setChecked(True)
+        self.setFocusProxy(button or self.focus_target)
         self.group.blockSignals(False)
 
 
@@ -219,6 +250,7 @@ class StepPage(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(6)
         title = QLabel(step.title, self)
+        title.setWordWrap(True)
         title.setObjectName("step_title")
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
@@ -242,7 +274,9 @@ class StepPage(QWidget):
             bold.setBold(True)
             label.setFont(bold)
             field_input = make_input(field, block)
-            label.setBuddy(field_input.focus_target)
+            # A group of choices: the group (focus only); a box: the box itself.
+            label.setBuddy(field_input if isinstance(field_input, ChoiceInput)
+                           else field_input.focus_target)
             help_label = QLabel(field.help, block)
             help_label.setObjectName(f"help:{field.path}")
             help_label.setWordWrap(True)

@@ -7,6 +7,7 @@ wizard, where the flow is data and Qt renders the current node).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -24,9 +25,18 @@ from PySide6.QtWidgets import (
 
 from core import questionnaire as q
 from core.session import CaseSession
-from desktop.markup import escape
-from desktop.questionnaire_page import StepPage
+from desktop.questionnaire_page import StepPage, wrap_words
 from desktop.session_adapter import SessionAdapter
+
+STEP_PANEL_WIDTH = 176
+STEP_LINE = 20  # characters on one line of the step list
+STEP_PANEL_STYLE = (
+    "QWidget#step_panel { background: #ffffff; border-right: 1px solid #c8c8c8; }"
+    "QPushButton[step='true'] { text-align: left; border: 2px solid transparent;"
+    " border-radius: 3px; padding: 4px 4px; background: transparent; color: #1a1a1a; }"
+    "QPushButton[step='true']:hover { background: #e8eef8; }"
+    "QPushButton[step='true']:focus { border: 2px solid #1f5fbf; background: #dbe8ff; }"
+    "QPushButton[step='true']:disabled { color: #8a8a8a; }")
 
 
 class QuestionnaireView(QWidget):
@@ -44,21 +54,21 @@ class QuestionnaireView(QWidget):
         self.pages: dict[str, StepPage] = {}
         self._shown = session.step
 
-        # A plain label, not a list widget: it is read, not operated (Back/Next are),
-        # and it keeps start-up free of the item-view classes.
+        # The step list: one flat button per step (a list widget would bring the
+        # item-view classes into start-up). A step already reached opens directly;
+        # one not reached yet is shown, disabled.
         side = QWidget(self)
         side.setObjectName("step_panel")
-        side.setFixedWidth(200)
-        side.setStyleSheet("QWidget#step_panel { background: #ffffff; "
-                           "border-right: 1px solid #c8c8c8; }")
-        self.step_list = QLabel(side)
+        side.setFixedWidth(STEP_PANEL_WIDTH)
+        side.setStyleSheet(STEP_PANEL_STYLE)
+        self.step_list = QLabel("<b>Steps</b>", side)
         self.step_list.setObjectName("steps")
-        self.step_list.setAccessibleName("Questionnaire steps")
-        self.step_list.setWordWrap(True)
-        side_layout = QVBoxLayout(side)
-        side_layout.setContentsMargins(12, 8, 8, 8)
-        side_layout.addWidget(self.step_list)
-        side_layout.addStretch(1)  # keeps the list at the top
+        self.step_buttons: list[QPushButton] = []
+        self._side_layout = QVBoxLayout(side)
+        self._side_layout.setContentsMargins(6, 8, 4, 8)
+        self._side_layout.setSpacing(0)
+        self._side_layout.addWidget(self.step_list)
+        self._side_layout.addStretch(1)  # keeps the list at the top
         self.listed_steps: list[tuple[str, str, bool]] = []
         self.tab_after: list[QWidget] = []  # widgets Tab reaches after Next
         self.progress = QLabel(self)
@@ -71,6 +81,7 @@ class QuestionnaireView(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setAccessibleName("Questions of this step")
         scroll.setWidget(self.stack)
+        self._scroll = scroll
 
         self.back_button = QPushButton("&Back", self)
         self.back_button.setObjectName("back")
@@ -191,6 +202,12 @@ class QuestionnaireView(QWidget):
         page = self.page_for(step_id)
         page.initialize_page(self.session.answers)
         self.stack.setCurrentWidget(page)
+        # The page is never squeezed below its narrowest (the splitter gives way):
+        # with no sideways scrolling, a narrower page would cut its text.
+        # (Room for the vertical scroll bar too, so it never pushes the page sideways;
+        # every line on a page wraps: see questionnaire_page.wrap_words.)
+        self._scroll.setMinimumWidth(page.minimumSizeHint().width()
+                                     + self._scroll.verticalScrollBar().sizeHint().width())
         self._update_chrome()
         self._chain_tab_order(page)
         first = page.first_input()
@@ -201,7 +218,8 @@ class QuestionnaireView(QWidget):
         """Tab goes through the questions in order, then Back, Next and whatever the
         window put in ``tab_after`` (pages are built late, so Qt's creation order
         would put them last)."""
-        chain = [*page.focus_widgets(), self.back_button, self.next_button, *self.tab_after]
+        chain = [*page.focus_widgets(), self.back_button, self.next_button, *self.tab_after,
+                 *self.step_buttons]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
@@ -211,13 +229,7 @@ class QuestionnaireView(QWidget):
         steps = q.steps_for(answers)
         missing_steps = {s.id for s in steps if q.step_problems(s, answers)}
         self.listed_steps = [(s.id, s.title, s.id not in missing_steps) for s in steps]
-        lines = []
-        for i, (step_id, title, done) in enumerate(self.listed_steps, 1):
-            text = f"{i}. {escape(title)}{' ✓' if done else ''}"
-            if step_id == self.current_id:
-                text = f'<b style="color:#0b3d91;">▶ {text}</b>'
-            lines.append(f'<p style="margin-bottom:6px;">{text}</p>')
-        self.step_list.setText("<p><b>Steps</b></p>" + "".join(lines))
+        self._update_step_buttons(answers)
         index = q.step_index(self.current_id, answers)
         self.progress.setText(f"Step {index + 1} of {len(steps)}" if index >= 0 else "")
         self.back_button.setEnabled(q.previous_step(self.current_id, answers) is not None)
@@ -225,3 +237,36 @@ class QuestionnaireView(QWidget):
         last = q.is_last(self.current_id, answers)
         self.next_button.setText("Fi&nish" if last else "&Next")
         self.next_button.setAccessibleName("Finish" if last else "Next")
+
+    def _update_step_buttons(self, answers: Mapping[str, Any]) -> None:
+        """One button per listed step: reached ones open it, the current one is bold."""
+        reached = {s.id for s in q.reachable(answers)}
+        while len(self.step_buttons) < len(self.listed_steps):
+            button = QPushButton(self._side_layout.parentWidget())
+            button.setProperty("step", True)
+            button.setObjectName(f"step_button_{len(self.step_buttons)}")
+            button.clicked.connect(lambda _c=False, b=button: self._open_step(b))
+            self._side_layout.insertWidget(1 + len(self.step_buttons), button)
+            self.step_buttons.append(button)
+        for i, button in enumerate(self.step_buttons):
+            if i >= len(self.listed_steps):
+                button.hide()
+                continue
+            step_id, title, done = self.listed_steps[i]
+            current = step_id == self.current_id
+            button.setProperty("step_id", step_id)
+            button.setText(wrap_words(
+                f"{'▶ ' if current else ''}{i + 1}. {title}{' ✓' if done else ''}", STEP_LINE))
+            state = ("current step" if current else "complete" if done
+                     else "not complete" if step_id in reached else "not reached yet")
+            button.setAccessibleName(f"Step {i + 1}: {title}, {state}")
+            button.setEnabled(step_id in reached or current)
+            # (A per-button sheet, not a re-polished property: the QStyle wrapper would
+            # build QtCore's Qt namespace at start-up.)
+            button.setStyleSheet("font-weight: bold; color: #0b3d91;" if current else "")
+            button.show()
+
+    def _open_step(self, button: QPushButton) -> None:
+        step_id = button.property("step_id")
+        if isinstance(step_id, str) and step_id != self.current_id:
+            self.session.go_to(step_id)

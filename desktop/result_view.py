@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.evidence import EvidenceStore
 from core.evidence.currency import currency_sentence
@@ -101,7 +109,7 @@ def result_html(result: Result) -> str:
             for p in result.plan
         ]
     if result.cautions:
-        parts.append(_heading("Cautions"))
+        parts.append('<a name="cautions"></a>' + _heading("Cautions"))
         parts += [_caution(c) for c in result.cautions]
     if result.outside_source:
         parts.append(_heading("Outside the source"))
@@ -157,13 +165,37 @@ class ResultView(QWidget):
         self.browser.setAccessibleName("Recommendation")
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._anchor)
+        # Warnings stand above the result, where they are seen without scrolling;
+        # the button takes the reader (and the keyboard focus) to them.
+        self.banner = QFrame(self)
+        self.banner.setObjectName("warning_banner")
+        self.banner.setStyleSheet("QFrame#warning_banner { background: #fdecea; "
+                                  "border: 2px solid #c62828; border-radius: 3px; }")
+        self.banner_text = QLabel(self.banner)
+        self.banner_text.setObjectName("warning_banner_text")
+        self.banner_text.setWordWrap(True)
+        self.banner_text.setStyleSheet("font-weight: bold; color: #8b0000; border: none;")
+        self.banner_button = QPushButton("Show the &warnings", self.banner)
+        self.banner_button.setObjectName("show_warnings")
+        self.banner_button.clicked.connect(self.show_warnings)
+        banner_layout = QVBoxLayout(self.banner)
+        banner_layout.setContentsMargins(8, 6, 8, 6)
+        banner_layout.addWidget(self.banner_text)
+        button_row = QHBoxLayout()  # the button at its own width, on the left
+        button_row.addWidget(self.banner_button)
+        button_row.addStretch(1)
+        banner_layout.addLayout(button_row)
+        self.banner.hide()
+        # The chosen reference: shown only once a marker is chosen (it would otherwise
+        # take a fifth of a small screen to say "choose a marker").
         self.citation = QTextBrowser(self)
         self.citation.setObjectName("citation")
         self.citation.setAccessibleName("Chosen reference and evidence statement")
-        self.citation.setPlaceholderText("Choose a marker such as [1].")
+        self.citation.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.header)
+        layout.addWidget(self.banner)
         layout.addWidget(self.browser, 3)
         layout.addWidget(self.citation, 1)
 
@@ -187,6 +219,7 @@ class ResultView(QWidget):
             "your IT support to restore the evidence store.</p>")
         self.citation.clear()
         self.citation.hide()
+        self.banner.hide()
 
     def show_incomplete(self, missing: list[Field], scope: Result | None = None) -> None:
         """Not every answer is given yet; with ``scope``, the case is already known to
@@ -204,6 +237,7 @@ class ResultView(QWidget):
                                  f"required answer is given. {needed}")
         self.citation.clear()
         self.citation.hide()
+        self.banner.hide()
 
     def show_result(self, result: Result) -> None:
         self.result = result
@@ -223,7 +257,20 @@ class ResultView(QWidget):
             self._state("Out of scope", "#6d4c00")
         self.browser.setHtml(result_html(result))
         self.citation.clear()
-        self.citation.setVisible(bool(result.references))  # nothing to choose otherwise
+        self.citation.hide()
+        titles = [c.title for c in result.cautions if c.severity == "warning"]
+        if result.in_scope and titles:
+            # rich text (the default) but escaped: the plain-text flag would load Qt's
+            # whole namespace at start-up
+            self.banner_text.setText(escape(
+                f"{len(titles)} warning{'s' if len(titles) > 1 else ''}: "
+                f"{'; '.join(titles)}."))
+        self.banner.setVisible(bool(result.in_scope and titles))
+
+    def show_warnings(self) -> None:
+        """Scroll the result to its cautions and give it the keyboard focus."""
+        self.browser.scrollToAnchor("cautions")
+        self.browser.setFocus()
 
     def show_comparison(self, saved: Result, differences: list[str]) -> None:
         """A case saved under other evidence whose result differs today: say so, and
@@ -257,3 +304,4 @@ class ResultView(QWidget):
     def show_citation(self, statement_id: str, n: int) -> None:
         if self.store is not None:
             self.citation.setHtml(citation_html(self.store, statement_id, n))
+            self.citation.show()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +43,39 @@ def test_core_never_imports_qt() -> None:
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr
+
+
+def _module_imports(path: Path) -> set[str]:
+    """The first-party modules a module imports at its top level, TYPE_CHECKING blocks
+    included (an import inside a function, loaded when used, is no circle)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    nodes = list(tree.body)
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, ast.If):
+            nodes += node.body + node.orelse
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return {m for m in found if m.split(".")[0] in ("core", "desktop")}
+
+
+def test_no_import_circles_between_modules() -> None:
+    """No two modules import each other, not even for type checking only (the main
+    window and its records once did; menu actions now import on trigger)."""
+    modules = {}
+    for folder in ("core", "desktop"):
+        for path in (ROOT / folder).rglob("*.py"):
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            modules[name.removesuffix(".__init__")] = path
+    graph = {name: {m for m in _module_imports(path) if m in modules and m != name}
+             for name, path in modules.items()}
+    circles = sorted({tuple(sorted((a, b))) for a, deps in graph.items() for b in deps
+                      if a in graph.get(b, set()) and not (a.startswith(b + ".")
+                                                           or b.startswith(a + "."))})
+    assert circles == []

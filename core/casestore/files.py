@@ -27,7 +27,8 @@ from core.casestore.store import CaseStore
 if TYPE_CHECKING:
     from core.result import Renderer
 
-AUDIT_COLUMNS = ("when_utc", "kind", "files", "case_sha256", "evidence_version", "case_id")
+AUDIT_COLUMNS = ("when_utc", "kind", "files", "case_sha256", "evidence_version", "case_id",
+                 "case_label")
 
 
 def _write(path: Path, text: str) -> None:
@@ -118,7 +119,7 @@ def export_audit_csv(store: CaseStore, path: Path) -> Path:
     writer.writerow(AUDIT_COLUMNS)
     for e in entries:
         writer.writerow([_cell(v) for v in (e.at, e.kind, "; ".join(e.files), e.case_sha256,
-                                            e.evidence_version, e.case_id)])
+                                            e.evidence_version, e.case_id, e.label)])
     _write(path, "\ufeff" + out.getvalue())
     return path
 

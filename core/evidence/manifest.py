@@ -30,7 +30,7 @@ import json
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from core.evidence.store import EvidenceError
+from core.evidence.errors import EvidenceError
 
 PACK_FORMAT: Final = "hrher2-aid.evidence-pack/1"
 EVIDENCE_NAME: Final = "evidence.sqlite"

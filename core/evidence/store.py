@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from urllib.parse import quote
 
 import resources
+from core.evidence.errors import EvidenceError as EvidenceError  # re-exported
 from core.evidence.sources import STATEMENT_COLUMNS, STORE_FORMAT, content_sha256
 from core.evidence.supplements import ChangelogEntry, Harm, changelog_entries
 from core.evidence.terms import SearchPlan, SearchTerms
@@ -31,10 +32,6 @@ _TABLES: Final = {
     "figures": ("id", "trial", "measure", "value", "context", "citation", "used_by"),
 }
 _ORDER_BY: Final = {"meta": "key", "refs": "n", "statements": "id", "figures": "id"}
-
-
-class EvidenceError(Exception):
-    """The evidence store is missing, corrupt, altered or not an evidence store."""
 
 
 # NamedTuple, not a dataclass: see the note in core.case (start-up time).

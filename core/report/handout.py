@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.case import Case
+from core.evidence.currency import plain_currency_sentence
 from core.report.errors import ReportError
 from core.report.template import (
     FONT,
@@ -35,42 +36,101 @@ from core.report.template import (
 from core.result import Plain, Result
 
 TITLE: Final = "Treatment choices: a summary for you"
+# The decision, in one plain sentence, by setting (IPDAS: state the decision first).
+DECISION: Final = {
+    "first_line": "The decision: which first treatment to have for breast cancer that has "
+                  "spread.",
+    "after_induction": "The decision: whether to go on with chemo, or to stop chemo and go "
+                       "on with HER2 drugs and hormone therapy.",
+    "progression": "The decision: what to have next, now that the cancer has grown.",
+}
+DECISION_OUT_OF_SCOPE: Final = ("The decision: how to treat this breast cancer. This sheet "
+                                "says why the decision aid cannot help with it yet.")
 INTRO: Final = (
     "This sheet was made by your care team with a decision aid. It sums up, in plain "
     "words, what a published guide says about this kind of breast cancer. It is a "
-    "starting point for a talk with your care team. It does not list side effects, "
-    "doses or schedules."
+    "starting point for a talk with your care team. It does not list doses or schedules."
 )
 SCOPE_HEADING: Final = "This aid does not apply to this case"
 SCOPE_END: Final = "Because of this, the sheet lists no treatment choices."
-STATUS_TEXT: Final = {
-    "preferred": "This is the first choice in the guide.",
-    "consider": "The guide says this choice can be considered.",
-}
+CONSIDER_FALLBACK: Final = "The guide says this choice can be considered."
 BENEFITS_HEAD: Final = "What may help"
+HARMS_HEAD: Final = "What may harm"
 UNCERTAIN_HEAD: Final = "What is less certain"
+PLANNING_HEAD: Final = "What your team is planning"
+GUIDE_PLAN_HEAD: Final = "What the guide advises about timing"
+ABOUT_HEAD: Final = "About this sheet"
+MAKERS: Final = (
+    "The decision aid, hrher2-aid, was written by its own small team of software makers. "
+    "It carries no sponsorship: no drug company or other sponsor paid for it or had a say "
+    "in what it says."
+)
+SOURCES_NOTE: Final = "Numbers in square brackets, such as [4], point to these sources:"
+CONTACT_HEAD: Final = "Your care team"
+CONTACT_LINES: Final = ("Name", "Phone", "Email", "Next visit")
 QUESTIONS_TEXT: Final = "This space is for questions to bring up with the care team."
 CLOSING: Final = "The care team has a longer summary that lists the sources in full."
+
+# Cautions that are about the planned regimen: the handout shows them with the plan, so
+# the plan and what is said about it stand together and never contradict each other.
+PLAN_CAUTIONS: Final = frozenset({
+    "avoid_et_alone", "ai_alone_short_pfs", "no_concurrent_et_chemo", "omits_her2_targeted",
+    "chemo_too_short", "continue_her2_until_progression", "premenopausal_endocrine",
+    "et_alone_selected_patients", "outside.no_systemic_therapy",
+})
+# A planned regimen in plain words: (chemotherapy, endocrine, HER2-targeted).
+PLAN_WORDS: Final = {
+    (True, False, True): "chemo with HER2 drugs",
+    (False, True, True): "hormone therapy with HER2 drugs, and no chemo",
+    (False, True, False): "hormone therapy alone",
+    (True, False, False): "chemo alone, without HER2 drugs",
+    (True, True, True): "chemo, hormone therapy and HER2 drugs, all at the same time",
+    (True, True, False): "chemo and hormone therapy at the same time, without HER2 drugs",
+    (False, False, True): "HER2 drugs alone",
+    (False, False, False): "no cancer drugs",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One piece of the handout: ``kind`` is title, meta, h2, h3, p, bullet, pair,
-    or questions; ``pair`` carries benefits and uncertainties."""
+    """One piece of the handout: ``kind`` is title, lead, meta, h2, h3, p, bullet, pair,
+    source, contact or questions; ``pair`` carries benefits, harms and uncertainties."""
 
     kind: str
     text: str = ""
     benefits: tuple[str, ...] = ()
     uncertainties: tuple[str, ...] = ()
+    harms: tuple[str, ...] = ()
 
     def prose(self) -> list[str]:
         """The sentences a reader reads (what the reading grade is measured on)."""
-        if self.kind == "meta":
-            return []  # names, dates: not prose
+        if self.kind in ("meta", "source", "contact"):
+            return []  # names, dates, citations, form labels: not prose
         if self.kind == "pair":
-            return [BENEFITS_HEAD + ".", *self.benefits, UNCERTAIN_HEAD + ".",
+            return [BENEFITS_HEAD + ".", *self.benefits, HARMS_HEAD + ".",
+                    *(_unmarked(h) for h in self.harms), UNCERTAIN_HEAD + ".",
                     *self.uncertainties]
         return [self.text if self.text.endswith((".", ":", "?")) else self.text + "."]
+
+
+def _unmarked(text: str) -> str:
+    """A harm without its citation marker (markers are not words to read)."""
+    return text.rsplit(" [", 1)[0] if text.endswith("]") else text
+
+
+def _cites(citations: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(n) for n in citations) + "]"
+
+
+def reference_code(case_sha256: str) -> str:
+    """The short code printed on the handout instead of the 64-character hash: the first
+    eight hex digits, grouped (the QR code and the PDF's keywords carry the whole hash).
+
+    >>> reference_code("1a2b3c4d" + "0" * 56)
+    '1A2B-3C4D'
+    """
+    head = case_sha256[:8].upper()
+    return f"{head[:4]}-{head[4:]}"
 
 
 def _words(result: Result, sid: str) -> Plain:
@@ -83,11 +143,71 @@ def _words(result: Result, sid: str) -> Plain:
 def _option_words(result: Result, sid: str) -> Plain:
     words = _words(result, sid)
     for key, value in (("plain_title", words.title), ("plain_benefits", words.benefits),
-                       ("plain_uncertainties", words.uncertainties)):
+                       ("plain_uncertainties", words.uncertainties),
+                       ("plain_harms_note", words.harms_note)):
         if not value:
             raise ReportError(f"the evidence store has no plain-language text {key!r} "
                               f"for {sid!r}")
     return words
+
+
+def _option_blocks(result: Result) -> list[Block]:
+    blocks = [Block("h2", "The treatment choices")]
+    if result.options:
+        blocks.append(Block("p", "Each choice is set out the same way: what it involves, "
+                                 "what may help, what may harm, and what is less certain."))
+    else:
+        blocks.append(Block("p", "The guide behind this aid offers no treatment choice "
+                                 "for this case. The reasons are below."))
+    for option in result.options:
+        words = _option_words(result, option.id)
+        harms = tuple(f"{h.plain} {_cites(h.citations)}" for h in option.harms)
+        blocks += [Block("h3", words.title), Block("p", words.strength or CONSIDER_FALLBACK),
+                   Block("p", words.text),
+                   Block("pair", benefits=words.benefits, uncertainties=words.uncertainties,
+                         harms=(*harms, words.harms_note))]
+    return blocks
+
+
+def _plan_key(case: Case, result: Result) -> tuple[bool, bool, bool] | None:
+    regimen = case.planned_regimen
+    if regimen is None or result.plan_matches is None:
+        return None
+    return (regimen.chemotherapy, regimen.endocrine, regimen.her2_targeted)
+
+
+def plan_note_ids(case: Case, result: Result) -> list[str]:
+    """The cautions and outside-source entries that are about the planned regimen, in
+    the result's order (shown with the plan; empty without a plan)."""
+    key = _plan_key(case, result)
+    if key is None:
+        return []
+    about_plan = set(PLAN_CAUTIONS)
+    if key == (False, True, True):  # "needs selection" is then about this very plan
+        about_plan.add("et_her2_needs_selection")
+    return [sid for sid in (*(c.id for c in result.cautions), *result.outside_ids)
+            if sid in about_plan]
+
+
+def planning_blocks(case: Case, result: Result) -> list[Block]:
+    """What your team is planning: the planned regimen in plain words, which choice it
+    is (from ``plan_matches``), and what the guide says about it. Empty without a plan."""
+    key = _plan_key(case, result)
+    if key is None or result.plan_matches is None:
+        return []
+    notes = plan_note_ids(case, result)
+    blocks = [Block("h2", PLANNING_HEAD),
+              Block("p", f"Your care team is thinking about {PLAN_WORDS[key]}.")]
+    titles = {o.id: _words(result, o.id).title for o in result.options}
+    if result.plan_matches:
+        names = " and ".join(f"“{titles[m]}”" for m in result.plan_matches)
+        blocks.append(Block("p", f"This is the choice called {names} above."))
+    else:
+        blocks.append(Block("p", "This is not one of the choices the guide offers here."
+                                 + (" The points below say how it differs from the guide."
+                                    if notes else "")))
+    blocks += [Block("bullet", _words(result, sid).text) for sid in notes]
+    return blocks
 
 
 def handout_paragraphs(case: Case, result: Result,
@@ -95,41 +215,43 @@ def handout_paragraphs(case: Case, result: Result,
     """Everything the handout says, in order."""
     info = info or DocumentInfo()
     by = ", ".join(x for x in (info.clinician, info.institution) if x)
-    blocks = [Block("title", TITLE),
-              Block("meta", f"Prepared {info.date_text()}" + (f" by {by}" if by else "")
-                    + (f" · Case: {case.label}" if case.label else "")),
+    label = case.label if info.label_on_handout and case.label else ""
+    lead = DECISION[case.setting] if result.in_scope else DECISION_OUT_OF_SCOPE
+    blocks = [Block("title", TITLE), Block("lead", lead),
+              Block("meta", f"Printed {info.date_text()}" + (f" by {by}" if by else "")
+                    + (f" · Case: {label}" if label else "")),
               Block("p", INTRO)]
     if not result.in_scope:
         blocks.append(Block("h2", SCOPE_HEADING))
         blocks += [Block("p", _words(result, sid).text) for sid in result.scope_ids]
         blocks.append(Block("p", SCOPE_END))
     else:
-        blocks.append(Block("h2", "The treatment choices"))
-        if result.options:
-            blocks.append(Block("p", "Each choice is set out the same way: what it involves, "
-                                     "what may help, and what is less certain."))
-        else:
-            blocks.append(Block("p", "The guide behind this aid offers no treatment choice "
-                                     "for this case. The reasons are below."))
-        for option in result.options:
-            words = _option_words(result, option.id)
-            blocks.append(Block("h3", words.title))
-            blocks.append(Block("p", STATUS_TEXT[option.status or "consider"]))
-            blocks.append(Block("p", words.text))
-            blocks.append(Block("pair", benefits=words.benefits,
-                                uncertainties=words.uncertainties))
+        blocks += _option_blocks(result) + planning_blocks(case, result)
+        shown = set(plan_note_ids(case, result))  # already said with the plan
         sections = (
-            ("The treatment plan", [p.id for p in result.plan]),
-            ("More points to know", [c.id for c in result.cautions]),
-            ("What the guide does not cover", list(result.outside_ids)),
+            (GUIDE_PLAN_HEAD, [p.id for p in result.plan]),
+            ("More points to know", [c.id for c in result.cautions if c.id not in shown]),
+            ("What the guide does not cover",
+             [o for o in result.outside_ids if o not in shown]),
         )
         for heading, ids in sections:
             if ids:
                 blocks.append(Block("h2", heading))
                 blocks += [Block("bullet", _words(result, sid).text) for sid in ids]
-    blocks.append(Block("p", CLOSING))
-    blocks.append(Block("h2", "Your questions"))
-    blocks.append(Block("questions", QUESTIONS_TEXT))
+    blocks += _about_blocks(result, info)
+    return blocks
+
+
+def _about_blocks(result: Result, info: DocumentInfo) -> list[Block]:
+    blocks = [Block("h2", ABOUT_HEAD),
+              Block("p", f"This sheet was printed on {info.when.strftime('%d %B %Y')}. "
+                         + plain_currency_sentence(result.evidence_sources_through)),
+              Block("p", MAKERS), Block("p", CLOSING)]
+    if result.references:
+        blocks.append(Block("meta", SOURCES_NOTE))
+        blocks += [Block("source", f"[{n}] {citation}") for n, citation in result.references]
+    blocks += [Block("h2", CONTACT_HEAD), Block("contact"),
+               Block("h2", "Your questions"), Block("questions", QUESTIONS_TEXT)]
     return blocks
 
 
@@ -173,6 +295,10 @@ def _styles() -> dict[str, ParagraphStyle]:
                              textColor=colors.HexColor("#1f3a5f")),
         "h3": ParagraphStyle("hh3", parent=body, fontName=FONT_BOLD, fontSize=16, leading=22,
                              spaceBefore=10, spaceAfter=4),
+        "lead": ParagraphStyle("hlead", parent=body, fontName=FONT_BOLD, fontSize=15,
+                               leading=21, spaceAfter=8),
+        "source": ParagraphStyle("hsource", parent=body, fontSize=11, leading=14,
+                                 leftIndent=18, firstLineIndent=-18),
         "bullet": ParagraphStyle("hbullet", parent=body, leftIndent=18, bulletIndent=4),
         "cell": ParagraphStyle("hcell", parent=body, fontSize=13, leading=18, spaceAfter=4,
                                leftIndent=12, bulletIndent=0),
@@ -181,20 +307,41 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _pair_table(block: Block, st: dict[str, ParagraphStyle], width: float) -> Table:
-    # Two equal columns, same type, same weight: benefits and uncertainties side by side.
-    left = [para(t, st["cell"], bullet="•") for t in block.benefits]
-    right = [para(t, st["cell"], bullet="•") for t in block.uncertainties]
-    table = Table([[para(BENEFITS_HEAD, st["cellhead"]), para(UNCERTAIN_HEAD, st["cellhead"])],
-                   [left, right]], colWidths=[width / 2, width / 2], hAlign="LEFT")
-    table.setStyle(TableStyle([
+def _part_tables(block: Block, st: dict[str, ParagraphStyle], width: float) -> list[Table]:
+    """Three boxes in the same type and weight: what may help, what may harm (with the
+    same detail), what is less certain. Full width, so each stays short; each box keeps
+    its heading with its text, and the page may break between boxes."""
+    grey = colors.HexColor("#eef2f6")
+    style = TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),  # else the table names Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#7b8794")),
-        ("INNERGRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef2f6")),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.4, colors.HexColor("#9aa5b1")),
+        ("BACKGROUND", (0, 0), (-1, 0), grey),
+        ("NOSPLIT", (0, 0), (-1, -1)),  # a box's heading never ends a page alone
         ("LEFTPADDING", (0, 0), (-1, -1), 6),
         ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+    ])
+    tables = []
+    for head, texts in ((BENEFITS_HEAD, block.benefits), (HARMS_HEAD, block.harms),
+                        (UNCERTAIN_HEAD, block.uncertainties)):
+        table = Table([[para(head, st["cellhead"])],
+                       [[para(t, st["cell"], bullet="•") for t in texts]]],
+                      colWidths=[width], hAlign="LEFT", spaceAfter=4)
+        table.setStyle(style)
+        tables.append(table)
+    return tables
+
+
+def _contact_table(st: dict[str, ParagraphStyle], width: float) -> Table:
+    """Blank lines for the care team's contact details, written in by hand."""
+    rows = [[para(f"{label}:", st["cellhead"]), ""] for label in CONTACT_LINES]
+    table = Table(rows, colWidths=[40 * mm, width - 40 * mm], rowHeights=11 * mm,
+                  hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LINEBELOW", (1, 0), (1, -1), 0.6, colors.HexColor("#7b8794")),
     ]))
     return table
 
@@ -209,9 +356,13 @@ def _story(blocks: list[Block]) -> list[Flowable]:
             pending = [para(block.text, st["h3"])]
             continue
         if block.kind == "pair":
-            pending.append(_pair_table(block, st, width))
-            story.append(KeepTogether(pending))
+            first, *rest = _part_tables(block, st, width)
+            story.append(KeepTogether([*pending, first]))  # the heading stays with a box
+            story += rest
             pending = []
+            continue
+        if block.kind == "contact":
+            story.append(_contact_table(st, width))
             continue
         if block.kind == "questions":
             # not in a KeepTogether: the lines must see the real space left on the page
@@ -236,7 +387,7 @@ def build_handout(case: Case, result: Result, info: DocumentInfo | None = None) 
                       evidence_version=result.evidence_version,
                       evidence_pack=result.evidence_pack,
                       footer_note="The page number and the code link this sheet to its case.",
-                      footer_size=8.5)
+                      footer_size=8.5, reference=reference_code(result.case_sha256))
     author = (info.clinician if info and info.clinician else PRODUCT)
     return render(_story(blocks), marks,
                   subject="Patient handout: treatment choices in plain language",

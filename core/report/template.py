@@ -174,6 +174,8 @@ class DocumentInfo:
     clinician: str | None = None
     institution: str | None = None
     when: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    #: print the case label on the patient handout (off unless the clinician asks)
+    label_on_handout: bool = False
 
     def date_text(self) -> str:
         return self.when.strftime("%Y-%m-%d %H:%M")
@@ -189,6 +191,9 @@ class PageMarks:
     footer_note: str
     footer_size: float = 7.5
     evidence_pack: str = ""  # the signed pack's identity (Result.evidence_pack)
+    #: a short reference code printed instead of the case's 64-character hash (the
+    #: patient handout); the QR code and the PDF keywords still carry the whole hash
+    reference: str = ""
 
     def qr_payload(self) -> str:
         return f"{PRODUCT};case-sha256={self.case_sha256};evidence={self.evidence_version}"
@@ -253,7 +258,8 @@ def _draw_footer(canvas: Canvas, marks: PageMarks, page: int, total: int) -> Non
     canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm, f"Page {page} of {total}")
     canvas.setFont(FONT, size)
     canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 1.6 * size,
-                      f"Case SHA-256: {marks.case_sha256}")
+                      f"Reference code: {marks.reference}" if marks.reference
+                      else f"Case SHA-256: {marks.case_sha256}")
     canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 3.2 * size,
                       f"Evidence version: {marks.evidence_version}"
                       + (f" · {marks.evidence_pack}" if marks.evidence_pack else ""))

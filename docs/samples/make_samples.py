@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from core.case import loads_case  # noqa: E402
-from core.evidence import open_store  # noqa: E402
+from core.evidence import load_evidence  # noqa: E402
 from core.report import (  # noqa: E402
     DocumentInfo,
     build_handout,
@@ -38,7 +38,7 @@ def main() -> int:
     if exe is None:
         print("pdftoppm not found (apt-get install poppler-utils)", file=sys.stderr)
         return 1
-    store = open_store()
+    store = load_evidence()  # the signed pack, as the app opens it
     renderer = Renderer(store)
     for old in HERE.glob("*.png"):
         old.unlink()

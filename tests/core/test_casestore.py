@@ -196,9 +196,9 @@ def test_audit_csv_export(store, tmp_path):
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["when_utc", "kind", "files", "case_sha256", "evidence_version",
-                       "case_id"]
+                       "case_id", "case_label"]
     assert rows[1] == ["2026-01-02T03:04:05Z", "report", "/x/report.pdf; /x/handout.pdf",
-                       "ab" * 32, "2026.11.1", "7"]
+                       "ab" * 32, "2026.11.1", "7", ""]
     assert rows[2][2] == "'=cmd|calc.pdf"  # never a live spreadsheet formula
     assert len(rows) == 3
 

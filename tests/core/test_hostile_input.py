@@ -302,7 +302,8 @@ def test_item11_tabs_and_separators_print_as_spaces_not_boxes(tmp_path: Path) ->
     out, handout = tmp_path / "s.pdf", tmp_path / "h.pdf"
     case = dict(BASE, label=label)
     assert main(["report", str(_file(tmp_path, json.dumps(case))), "-o", str(out),
-                 "--handout", str(handout), "--clinician", "Dr\tTab"]) == 0
+                 "--handout", str(handout), "--clinician", "Dr\tTab",
+                 "--handout-label"]) == 0  # the handout prints a label only when asked
     for pdf in (out, handout):
         text = _pdf_text(pdf)
         assert "A B C D E F G H" in text, pdf

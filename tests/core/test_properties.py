@@ -74,6 +74,9 @@ def test_every_item_has_text_and_resolving_citations(renderer: Renderer,
             assert item["text"].strip()
             assert item["citations"], item["id"]
             cited.update(item["citations"])
+    for option in renderer.result_for(parse_case(data)).options:  # harms are cited too
+        cited.update(n for harm in option.harms for n in harm.citations)
+    for kind in ("options", "plan", "cautions"):
         ids = [item["id"] for item in result[kind]]
         assert len(ids) == len(set(ids))
     assert cited == set(listed)
@@ -168,3 +171,16 @@ def test_plan_matches_are_options_with_the_plans_components(renderer: Renderer,
                 if (o["id"] in with_chemo and planned == (True, False, True))
                 or (o["id"] in with_et and planned == (False, True, True))]
     assert result["plan_matches"] == expected
+
+
+@FAST
+@given(case_dicts())
+def test_a_saved_result_reads_back_whole(renderer: Renderer, data: dict[str, Any]) -> None:
+    """A result saved with its display words (to_dict(complete=True)) reads back equal:
+    status sentences, harms and plain words included, so a saved case's handout and
+    screen say what the live one said."""
+    from core.result import Result
+
+    result = renderer.result_for(parse_case(data))
+    again = Result.from_dict(json.loads(json.dumps(result.to_dict(complete=True))))
+    assert again == result

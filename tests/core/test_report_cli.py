@@ -35,6 +35,18 @@ def test_report_writes_summary_and_handout(tmp_path, capsys):
     assert "Patient handout" in PdfReader(handout).metadata.title
 
 
+def test_the_handout_prints_the_label_only_when_asked(tmp_path):
+    """No internal case label on the handout unless the clinician chooses to print it."""
+    case = _case_file(tmp_path, {**FIRST_LINE_ET_ALONE, "label": "Bed 12 review"})
+    for flag, shown in (([], False), (["--handout-label"], True)):
+        out, handout = tmp_path / "s.pdf", tmp_path / "h.pdf"
+        assert main(["report", str(case), "-o", str(out), "--handout", str(handout),
+                     *flag]) == 0
+        text = " ".join(p.extract_text() for p in PdfReader(handout).pages)
+        assert ("Bed 12 review" in text) is shown
+        assert "Bed 12 review" in " ".join(p.extract_text() for p in PdfReader(out).pages)
+
+
 def test_summary_only_without_handout(tmp_path):
     out = tmp_path / "s.pdf"
     assert main(["report", str(_case_file(tmp_path)), "-o", str(out)]) == 0

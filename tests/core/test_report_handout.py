@@ -9,7 +9,19 @@ import textstat
 
 from core.evidence import EvidenceStore, open_store
 from core.report import DocumentInfo, ReportError, build_handout, handout_paragraphs
-from core.report.handout import BENEFITS_HEAD, UNCERTAIN_HEAD, handout_text
+from core.report.handout import (
+    BENEFITS_HEAD,
+    DECISION,
+    GUIDE_PLAN_HEAD,
+    HARMS_HEAD,
+    MAKERS,
+    PLAN_WORDS,
+    PLANNING_HEAD,
+    UNCERTAIN_HEAD,
+    handout_text,
+    plan_note_ids,
+    reference_code,
+)
 from core.result import Renderer
 from core.rules import decide
 from tests.core.report_support import (
@@ -42,7 +54,8 @@ def test_reading_grade_is_8_or_lower_for_every_generated_case(store):
     count = 0
     for case in all_cases():
         count += 1
-        key = decide(case).key  # the handout's prose depends only on the decision
+        # the handout's prose depends only on the decision, the setting and the plan
+        key = (decide(case).key, case.setting, case.planned_regimen)
         if key in seen:
             continue
         result = renderer.result_for(case)
@@ -125,7 +138,7 @@ def test_the_pdf_says_exactly_what_was_measured(store, data):
     blocks = handout_paragraphs(case, result, INFO)
     pdf = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
     for block in blocks:
-        for text in [block.text, *block.benefits, *block.uncertainties]:
+        for text in [block.text, *block.benefits, *block.harms, *block.uncertainties]:
             if text:
                 assert flat(text) in pdf, text
     assert "Your questions" in pdf
@@ -143,7 +156,8 @@ def test_each_option_shows_benefits_and_uncertainties_evenly(store):
         assert pair.benefits == tuple(extra["plain_benefits"])
         assert pair.uncertainties == tuple(extra["plain_uncertainties"])
     text = " ".join(pdf_text(build_handout(case, result)))
-    assert text.count(BENEFITS_HEAD) == text.count(UNCERTAIN_HEAD) == 2
+    assert text.count(BENEFITS_HEAD) == text.count(HARMS_HEAD) == 2
+    assert text.count(UNCERTAIN_HEAD) == 2
 
 
 def test_every_item_of_the_result_is_in_the_handout(store):
@@ -187,3 +201,153 @@ def test_a_store_without_plain_texts_is_refused(store):
             build_handout(case, result)
     finally:
         statement.extra.update(saved)
+
+
+# --- contract 1.1: the handout to the patient-decision-aid (IPDAS) criteria ----------
+
+
+def _sections(blocks: list) -> dict[str, list[str]]:
+    """The handout's texts under each h2 heading."""
+    out: dict[str, list[str]] = {}
+    current = ""
+    for block in blocks:
+        if block.kind == "h2":
+            current = block.text
+            out[current] = []
+        elif block.text:
+            out.setdefault(current, []).append(block.text)
+    return out
+
+
+def _in_scope_results(store):
+    renderer = Renderer(store)
+    seen = set()
+    for case in all_cases():
+        key = (decide(case).key, case.setting, case.planned_regimen)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield case, renderer.result_for(case)
+
+
+def test_the_decision_is_stated_first_in_one_plain_sentence(store):
+    """State the decision in one plain sentence at the top."""
+    for data in (FIRST_LINE_ET_ALONE, PROGRESSION_NOT_RESPONSIVE):
+        case = case_of(data)
+        blocks = handout_paragraphs(case, Renderer(store).result_for(case), INFO)
+        assert [b.kind for b in blocks[:2]] == ["title", "lead"]
+        assert blocks[1].text == DECISION[case.setting]
+        assert blocks[1].text.startswith("The decision:") and blocks[1].text.count(".") == 1
+        pdf = pdf_text(build_handout(case, Renderer(store).result_for(case), INFO))
+        assert pdf[0].index(blocks[1].text.split(":")[0]) < pdf[0].index("This sheet was made")
+
+
+def test_harms_with_the_same_detail_as_benefits(store):
+    """Harms per option from the confirmed facts only, each with its citation; where the
+    sources give none, the care team will explain them; every marker is resolved in the
+    sheet's list of sources."""
+    case = case_of({**FIRST_LINE_ET_ALONE, "planned_regimen": None})
+    result = Renderer(store).result_for(case)
+    blocks = handout_paragraphs(case, result, INFO)
+    pairs = [b for b in blocks if b.kind == "pair"]
+    sources = [b.text for b in blocks if b.kind == "source"]
+    for option, pair in zip(result.options, pairs, strict=True):
+        assert option.harms
+        for harm, line in zip(option.harms, pair.harms, strict=False):
+            assert line == f"{harm.plain} [{', '.join(map(str, harm.citations))}]"
+            for n in harm.citations:
+                assert any(s.startswith(f"[{n}] ") for s in sources), n
+        assert "care team will explain" in pair.harms[-1]
+        assert len(pair.harms) == len(option.harms) + 1
+    pdf = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
+    assert "66.8%" in pdf and "Swain 2013" in pdf and "aromatase inhibitors" in pdf
+
+
+def test_no_status_sentence_says_first_choice_for_a_consider_option(store):
+    """No handout status sentence says "first choice" for a consider option (nor for any
+    other: the source never says it); each states the source's own strength."""
+    checked = 0
+    for case, result in _in_scope_results(store):
+        if not result.in_scope:
+            continue
+        blocks = handout_paragraphs(case, result, INFO)
+        heads = [i for i, b in enumerate(blocks) if b.kind == "h3"]
+        for option, i in zip(result.options, heads, strict=True):
+            status = blocks[i + 1].text
+            assert status == result.plain_for(option.id).strength, option.id
+            assert "first choice" not in status.lower()
+            if option.status == "consider":
+                assert "considered" in status and "preferred" not in status
+            checked += 1
+    assert checked > 100
+
+
+def test_the_plan_section_and_what_the_team_is_planning_never_disagree(store):
+    """"What your team is planning", from plan_matches, only when a plan was given; it
+    never contradicts the plan section: the guide's timing advice is labelled as the
+    guide's, the plan is named in plain words, the choice it matches is the one
+    plan_matches names, and what the guide says about the plan stands with the plan."""
+    planned = 0
+    for case, result in _in_scope_results(store):
+        if not result.in_scope:
+            continue
+        blocks = handout_paragraphs(case, result, INFO)
+        sections = _sections(blocks)
+        assert "The treatment plan" not in sections  # a heading a reader takes as theirs
+        plan_texts = [result.plain_for(p.id).text for p in result.plan]
+        assert sections.get(GUIDE_PLAN_HEAD, []) == plan_texts
+        if case.planned_regimen is None:
+            assert PLANNING_HEAD not in sections
+            continue
+        planned += 1
+        r = case.planned_regimen
+        team = sections[PLANNING_HEAD]
+        assert team[0] == (f"Your care team is thinking about "
+                           f"{PLAN_WORDS[(r.chemotherapy, r.endocrine, r.her2_targeted)]}.")
+        titles = [result.plain_for(m).title for m in result.plan_matches]
+        if titles:
+            assert all(f"“{t}”" in team[1] for t in titles) and "not one of" not in team[1]
+        else:
+            assert team[1].startswith("This is not one of the choices")
+        notes = [result.plain_for(sid).text for sid in plan_note_ids(case, result)]
+        assert team[2:] == notes
+        # what is said about the plan is said once, with the plan
+        others = [t for h, texts in sections.items() if h != PLANNING_HEAD for t in texts]
+        assert not set(notes) & set(others)
+        assert not [t for t in others if t.startswith("The plan being thought about")]
+        # a plan the guide's own plan items speak against is never called a choice
+        if "continue_her2_until_progression" in plan_note_ids(case, result):
+            assert not result.plan_matches
+    assert planned > 100
+
+
+def test_about_this_sheet_contact_and_questions(store):
+    """Production date, what the evidence rests on and up to when, who made the guide and
+    that it carries no sponsorship, space for the care team's contact details and the
+    patient's questions."""
+    case = case_of(FIRST_LINE_ET_ALONE)
+    result = Renderer(store).result_for(case)
+    pdf = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
+    assert f"This sheet was printed on {INFO.when.strftime('%d %B %Y')}" in pdf
+    assert "cites studies published up to 2022. Newer studies are not included." in pdf
+    assert flat(MAKERS) in pdf and "no sponsorship" in pdf
+    for label in ("Name:", "Phone:", "Email:", "Next visit:"):
+        assert label in pdf
+    assert "Your questions" in pdf and "Your care team" in pdf
+
+
+def test_no_case_label_unless_the_clinician_asks(store):
+    """No internal case label unless the clinician chooses to print one; the footer keeps
+    page X of Y and the QR code, with a short reference code instead of the hash."""
+    from dataclasses import replace
+
+    case = case_of(FIRST_LINE_ET_ALONE)
+    result = Renderer(store).result_for(case)
+    assert case.label
+    plain = "\n".join(pdf_text(build_handout(case, result, INFO)))
+    assert flat(case.label) not in flat(plain) and "Sample A" not in plain
+    assert result.case_sha256 not in plain
+    assert f"Reference code: {reference_code(result.case_sha256)}" in plain
+    labelled = "\n".join(pdf_text(build_handout(case, result,
+                                                replace(INFO, label_on_handout=True))))
+    assert flat(f"Case: {case.label}") in flat(labelled)

@@ -119,9 +119,9 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         done = subprocess.run([SYSTEM_PYTHON, str(WALKER), "hrher2-aid"], env=env,
                               capture_output=True, text=True, timeout=180, check=False)
         if done.returncode != 0:
-            _stop(app)
-            raise AssertionError(f"walker failed: {done.stderr}\napp said: "
-                                 f"{app.stderr.read().decode() if app.stderr else ''}")
+            app.terminate()
+            said = app.communicate(timeout=10)[1].decode(errors="replace")
+            raise AssertionError(f"walker failed: {done.stderr}\napp said: {said}")
         yield json.loads(done.stdout)
     finally:
         for process in reversed(started):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from PySide6.QtCore import Qt
 
 from core.casestore import CaseStore
 from desktop import dialogs
@@ -35,12 +36,12 @@ def test_shows_entries_newest_first(qtbot, store, calls):
     d.show()
     m = d.audit.model
     assert m.rowCount() == 2
-    assert [m.data(m.index(r, 2)) for r in range(2)] == ["/x/new.pdf; /x/handout.pdf",
+    assert [m.data(m.index(r, 3)) for r in range(2)] == ["/x/new.pdf; /x/handout.pdf",
                                                          "/x/old.pdf"]
-    assert m.data(m.index(0, 1)) == "Handout" and m.data(m.index(0, 4)) == "2026.11.1"
+    assert m.data(m.index(0, 2)) == "Handout" and m.data(m.index(0, 5)) == "2026.11.1"
     store.record_export(None, ["/x/third.pdf"], "cc" * 32, "2026.11.1")
     d.audit.refresh_button.click()
-    assert m.rowCount() == 3 and m.data(m.index(0, 2)) == "/x/third.pdf"
+    assert m.rowCount() == 3 and m.data(m.index(0, 3)) == "/x/third.pdf"
     assert calls == []
 
 
@@ -73,3 +74,20 @@ def test_cancelled_export_does_nothing(qtbot, store, calls, monkeypatch):
     qtbot.addWidget(d)
     d.audit.export_button.click()
     assert calls == []
+
+
+def test_the_case_label_is_shown_and_exported(qtbot, store, calls, tmp_path, monkeypatch):
+    """Issue 14 item 9: an entry names its case by label, not only by hash."""
+    store.record_export(None, ["/x/c.pdf"], "cc" * 32, "2026.11.1", label="Clinic 12 / A")
+    d = AuditDialog(store)
+    qtbot.addWidget(d)
+    m = d.audit.model
+    assert m.headerData(1, Qt.Orientation.Horizontal) == "Case"
+    assert m.data(m.index(0, 1)) == "Clinic 12 / A"
+    assert m.data(m.index(1, 1)) == "(no label)"
+    target = tmp_path / "audit.csv"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(target))
+    d.audit.export_button.click()
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["case_label"] for r in rows] == ["", "", "Clinic 12 / A"]

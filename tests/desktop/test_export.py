@@ -20,20 +20,23 @@ CASE = {
 
 
 class Dialogs:
-    """Answers the save dialogs in turn and records every error shown."""
+    """Answers the export dialog (summary path, handout path or None; no answer at all
+    = Cancel) and records what it offered and every error shown."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, answers: list[str | None]) -> None:
         self.answers = list(answers)
-        self.asked: list[tuple[str, str]] = []
+        self.asked: list[tuple[str, str, str]] = []
         self.errors: list[tuple[str, str]] = []
-        monkeypatch.setattr(dialogs, "ask_save_path", self._ask)
+        monkeypatch.setattr(dialogs, "ask_export_paths", self._ask)
         monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: "")  # no clinician name
         monkeypatch.setattr(dialogs, "error", lambda _p, title, text: self.errors.append(
             (title, text)))
 
-    def _ask(self, _parent, title, _filter="", start=""):
-        self.asked.append((title, start))
-        return self.answers.pop(0)
+    def _ask(self, _parent, folder, summary_name, handout_name):
+        self.asked.append((folder, summary_name, handout_name))
+        if not self.answers or self.answers[0] is None:
+            return None
+        return self.answers[0], self.answers[1] if len(self.answers) > 1 else None
 
 
 @pytest.fixture
@@ -54,9 +57,10 @@ def test_exports_both_documents(setup, tmp_path, monkeypatch):
     assert sorted(tmp_path.iterdir()) == sorted(written)
     assert PdfReader(written[0]).metadata.author == "Dr. Ñ"
     assert "Patient handout" in PdfReader(written[1]).metadata.title
-    # offered names carry the label and the case hash; the handout is offered beside it
-    assert fake.asked[0][1].endswith(f"Zo\u00eb-test-{result.case_sha256[:8]}-summary.pdf")
-    assert fake.asked[1][1] == str(tmp_path / f"Zoë-test-{result.case_sha256[:8]}-handout.pdf")
+    # one dialog offers both names, with the label and the case hash
+    (offered,) = fake.asked
+    assert offered[1] == f"Zo\u00eb-test-{result.case_sha256[:8]}-summary.pdf"
+    assert offered[2] == f"Zoë-test-{result.case_sha256[:8]}-handout.pdf"
 
 
 def test_cancel_first_dialog_writes_nothing(setup, tmp_path, monkeypatch):

@@ -50,6 +50,14 @@ class Recorded:
         monkeypatch.setattr(dialogs, "ask_save_path",
                             lambda *a, **k: self.save_paths.pop(0) if self.save_paths else None)
         monkeypatch.setattr(dialogs, "ask_save_discard_cancel", lambda *a: "discard")
+        monkeypatch.setattr(dialogs, "ask_export_paths", self._export_paths)
+
+    def _export_paths(self, *_args: Any) -> tuple[str, str | None] | None:
+        """The export dialog's answer: the next two paths (summary, handout)."""
+        if not self.save_paths:
+            return None
+        summary = self.save_paths.pop(0)
+        return summary, self.save_paths.pop(0) if self.save_paths else None
 
 
 @pytest.fixture
@@ -298,6 +306,6 @@ def test_item12_tool_tips_show_file_names_and_snippets_as_typed(qtbot: Any,
         dialog = AuditDialog(store)
         qtbot.addWidget(dialog)
         model = dialog.audit.model
-        tip = model.data(model.index(0, 2), QtNS.ItemDataRole.ToolTipRole)
+        tip = model.data(model.index(0, 3), QtNS.ItemDataRole.ToolTipRole)
         assert "<img" not in tip and "&lt;img src=&quot;x.png&quot;&gt;.pdf" in tip
         dialog.close()

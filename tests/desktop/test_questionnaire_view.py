@@ -32,7 +32,8 @@ def test_keyboard_only_first_steps(qtbot: Any, window: Any) -> None:
     # The step list follows the setting at once.
     steps = [title for _id, title, _done in window.questionnaire.listed_steps]
     assert "Induction chemotherapy" in steps
-    assert "Induction chemotherapy" in window.questionnaire.step_list.text()
+    assert any("Induction chemotherapy" in b.text().replace("\n", " ") and b.isVisible()
+               for b in window.questionnaire.step_buttons)
     # Alt+B = Back, Alt+N = Next (mnemonics on the navigation buttons).
     # A mnemonic "animates" the click: the button fires ~100 ms later.
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)

@@ -90,8 +90,8 @@ def test_case_saved_under_older_evidence_shows_both(window: Any, old_renderer: R
 def test_export_writes_both_pdfs_and_the_audit_log(window: Any, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     assert window.load_case_dict(CASE)
-    names = iter([str(tmp_path / "summary.pdf"), str(tmp_path / "handout.pdf")])
-    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: next(names))
+    monkeypatch.setattr(dialogs, "ask_export_paths", lambda *a, **k: (
+        str(tmp_path / "summary.pdf"), str(tmp_path / "handout.pdf")))
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "")
     window.records.export_pdf()
     assert (tmp_path / "summary.pdf").read_bytes().startswith(b"%PDF")
@@ -130,8 +130,8 @@ def test_first_export_asks_for_the_clinician_name_and_keeps_it(
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "ask_text", lambda _p, title, *a, **k: asked.append(title)
                         or "Dr Ada Example")
-    names = iter([str(tmp_path / "s1.pdf"), None, str(tmp_path / "s2.pdf"), None])
-    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: next(names))
+    names = iter([(str(tmp_path / "s1.pdf"), None), (str(tmp_path / "s2.pdf"), None)])
+    monkeypatch.setattr(dialogs, "ask_export_paths", lambda *a, **k: next(names))
     window.records.export_pdf()
     assert asked == ["Clinician name"]
     assert PdfReader(tmp_path / "s1.pdf").metadata.author == "Dr Ada Example"
@@ -144,5 +144,5 @@ def test_cancelling_the_clinician_prompt_exports_nothing(
         window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     assert window.load_case_dict(CASE)
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: None)
-    window.records.export_pdf()  # ask_save_path is not patched: it must not be reached
+    window.records.export_pdf()  # ask_export_paths is not patched: it must not be reached
     assert CaseStore.open().list_audit() == []
