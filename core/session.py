@@ -115,11 +115,14 @@ class CaseSession:
 
     def load(self, answers: Mapping[str, Any], *, path: Path | None = None,
              case_id: int | None = None, revision: int | None = None,
-             step: str | None = None) -> None:
+             step: str | None = None, case: Case | None = None) -> None:
         """Replace the whole case (new, opened or reopened): unmodified, at ``step``
-        (default: the first)."""
+        (default: the first). ``case``, when the answers came from one, is kept as the
+        derived case (a reopened case is parsed once, not twice)."""
         self._answers = {k: _normalized(FIELDS_BY_PATH[k].kind, v) for k, v in answers.items()
                          if v is not None}
+        if case is not None and q.is_complete(self._answers):
+            self._derived_key, self._case, self._result = self._key(), case, None
         self.path, self.case_id, self.revision = path, case_id, revision
         ids = [s.id for s in q.steps_for(self._answers)]
         self.step = step if step in ids else q.STEPS[0].id
@@ -128,7 +131,7 @@ class CaseSession:
 
     def load_case(self, case: Case, **where: Any) -> None:
         """Load a validated case's answers (see :meth:`load`)."""
-        self.load(q.answers_from_case(case), **where)
+        self.load(q.answers_from_case(case), case=case, **where)
 
     def new(self) -> None:
         """An empty case, not yet saved anywhere."""
@@ -145,17 +148,17 @@ class CaseSession:
     def steps(self) -> tuple[q.Step, ...]:
         return q.steps_for(self._answers)
 
+    def _key(self) -> _AnswersKey:
+        return tuple(sorted(self._answers.items()))
+
     def _derive(self) -> None:
-        key = tuple(sorted(self._answers.items()))
+        key = self._key()
         if key == self._derived_key:
             return
         self._derived_key = key
         self._case = self._result = None
-        if not q.is_complete(self._answers):
-            return
-        self._case = parse_case(q.case_dict(self._answers))
-        if self.renderer is not None:
-            self._result = self.renderer.result_for(self._case)
+        if q.is_complete(self._answers):
+            self._case = parse_case(q.case_dict(self._answers))
 
     def case(self) -> Case | None:
         """The validated case when complete, else None."""
@@ -166,6 +169,8 @@ class CaseSession:
         """The result of the case (in scope or not, with its case hash) when complete
         and the evidence is verified, else None."""
         self._derive()
+        if self._result is None and self._case is not None and self.renderer is not None:
+            self._result = self.renderer.result_for(self._case)
         return self._result
 
     def scope_result(self) -> Result | None:
@@ -241,10 +246,10 @@ class CaseSession:
         except OSError as exc:
             raise SessionError(f"{source}: cannot be read ({exc.strerror or exc})") from None
         try:
-            answers, step = read_answers(raw)
+            answers, step, case = read_answers(raw)
         except CaseError as exc:
             raise SessionError(f"{source.name} is not a valid case file: {exc}") from None
-        self.load(answers, path=source, step=step)
+        self.load(answers, path=source, step=step, case=case)
 
     def mark_saved(self, case_id: int | None, revision: int | None = None) -> None:
         """The case was kept in the case store under ``case_id`` (at ``revision``)."""
@@ -297,20 +302,24 @@ def _normalized(kind: str, value: Any) -> Any:
     return value
 
 
-def read_answers(raw: bytes | str) -> tuple[dict[str, Any], str | None]:
-    """The answers (and, for a draft, its step) of a case file or a draft.
+def read_answers(raw: bytes | str) -> tuple[dict[str, Any], str | None, Case | None]:
+    """The answers of a case file or a draft, with the draft's step or the file's case.
     Raises :class:`CaseError`."""
     from core.case import loads_case
 
+    def from_case() -> tuple[dict[str, Any], None, Case]:
+        case = loads_case(raw)
+        return q.answers_from_case(case), None, case
+
     text = raw.decode("utf-8-sig", errors="replace") if isinstance(raw, bytes) else raw
     if DRAFT_FORMAT not in text:
-        return q.answers_from_case(loads_case(raw)), None
+        return from_case()
     try:
         data = json.loads(text)
     except ValueError:
-        return q.answers_from_case(loads_case(raw)), None  # the case reader says why
+        return from_case()  # the case reader says why
     if type(data) is not dict or data.get("format") != DRAFT_FORMAT:
-        return q.answers_from_case(loads_case(raw)), None
+        return from_case()
     unknown = set(data) - {"format", "step", "answers"}
     if unknown:
         raise CaseError(sorted(unknown)[0], "unknown field")
@@ -325,7 +334,7 @@ def read_answers(raw: bytes | str) -> tuple[dict[str, Any], str | None]:
         if problem is not None and value is not None:
             raise CaseError(f"answers.{path}", problem)
     step = data.get("step")
-    return dict(answers), step if isinstance(step, str) else None
+    return dict(answers), step if isinstance(step, str) else None, None
 
 
 __all__ = ["DRAFT_FORMAT", "CaseSession", "NotReady", "SessionError", "read_answers"]

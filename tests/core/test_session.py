@@ -207,3 +207,23 @@ def test_no_evidence_means_no_result_and_no_export(tmp_path: Path) -> None:
     assert session.case() is not None and session.result() is None
     with pytest.raises(NotReady, match="altered"):
         session.export_documents(tmp_path / "s.pdf", None)
+
+
+def test_a_reopened_case_is_parsed_once(session: CaseSession, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file's case is the session's case: opening does not parse the answers again
+    (the old window parsed a reopened case twice)."""
+    import core.session
+
+    answer_all(session, FIRST_LINE)
+    path = session.save_file(tmp_path / "c.json")
+    reparsed: list[object] = []
+    real = core.session.parse_case
+    monkeypatch.setattr(core.session, "parse_case",
+                        lambda data: reparsed.append(data) or real(data))
+    reopened = CaseSession(session.renderer)
+    reopened.open_file(path)
+    assert reopened.case() == session.case() and reparsed == []
+    assert reopened.result() == session.result()
+    reopened.set_answer("disease.symptomatic", True)  # an edit: derived anew
+    assert reopened.case().disease.symptomatic and len(reparsed) == 1
