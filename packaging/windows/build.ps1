@@ -1,9 +1,12 @@
-# Build the Windows installer: dist\hrher2-aid-<version>-setup.exe
+# Build and smoke-test the Windows bundle natively: build\pyi-dist\hrher2-aid\
+#
+# The installer (dist/hrher2-aid-<version>-x64.msi) is built on Debian by
+# packaging/windows/build-msi.sh (PyInstaller under Wine, same spec). This script is for
+# building and debugging the same bundle on a real Windows machine.
 #
 # Run on Windows 10/11 x64 from the repository root, in PowerShell:
 #   powershell -ExecutionPolicy Bypass -File packaging\windows\build.ps1
-# Needs: Python 3.11+ x64 (python.org installer, "py" launcher) and Inno Setup 6
-# (https://jrsoftware.org/isinfo.php; ISCC.exe in its default folder or on PATH).
+# Needs: Python 3.11+ x64 (python.org installer, "py" launcher).
 # Python packages come from pip into build\venv; the global Python is not touched.
 $ErrorActionPreference = "Stop"
 Set-Location (Resolve-Path "$PSScriptRoot\..\..")
@@ -35,8 +38,4 @@ $env:QT_QPA_PLATFORM = "offscreen"
 if ($LASTEXITCODE) { throw "recommend failed" }
 Remove-Item Env:QT_QPA_PLATFORM
 
-$iscc = (Get-Command ISCC.exe -ErrorAction SilentlyContinue).Source
-if (-not $iscc) { $iscc = "${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe" }
-& $iscc "/DAppVersion=$version" packaging\windows\hrher2-aid.iss
-if ($LASTEXITCODE) { throw "Inno Setup failed" }
-Write-Host "dist\hrher2-aid-$version-setup.exe"
+Write-Host "build\pyi-dist\hrher2-aid (bundle $version); the MSI: packaging/windows/build-msi.sh on Debian"
