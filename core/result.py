@@ -90,6 +90,19 @@ class Result(NamedTuple):
     # both PDFs, not part of the contract's JSON
     evidence_pack: str = ""
 
+    def plan_check(self) -> str | None:
+        """The plan-check line: which options the planned regimen corresponds to (None
+        when no regimen was given or the case is out of scope). The option titles come
+        from this result, so the line names what is shown."""
+        if self.plan_matches is None:
+            return None
+        titles = {o.id: o.title or o.id for o in self.options}
+        # a result read back from a file may name what it does not hold: never shown
+        matched = [titles[m] for m in self.plan_matches if m in titles]
+        if not matched:
+            return "The planned regimen matches none of the options."
+        return "The planned regimen corresponds to: " + "; ".join(matched) + "."
+
     def plain_for(self, statement_id: str) -> Plain | None:
         """The plain-language words of one statement of this result, if the evidence
         gave any."""

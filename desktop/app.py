@@ -6,6 +6,7 @@ load when first used.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import time
@@ -14,12 +15,19 @@ from typing import TYPE_CHECKING
 
 # The Qt-free modules the first window needs load before PySide6 does: once loaded,
 # PySide6 reads the source of every module imported after it (its __feature__
-# check), start-up time spent on modules that never use Qt.
+# check), start-up time spent on modules that never use Qt. That includes what the
+# evidence pack's check imports when it runs: PyNaCl, the install folder, the keys.
+import core.evidence.install  # noqa: F401 - loaded here for the reason above
+import core.evidence.keys  # noqa: F401 - loaded here for the reason above
 import core.questionnaire  # noqa: F401 - loaded here for the reason above
 import core.result  # noqa: F401 - loaded here for the reason above
 import core.session  # noqa: F401 - loaded here for the reason above
 from core.evidence import EvidenceError, load_evidence
 from desktop.launcher import AppArguments, app_arguments
+
+# (a broken installation without it: the check refuses the pack and says why)
+with contextlib.suppress(ImportError):
+    import nacl.signing  # noqa: F401 - loaded here for the reason above
 
 # isort: split
 from PySide6.QtCore import QEvent, QObject, QTimer

@@ -9,6 +9,7 @@ from what the keys do.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -50,6 +51,37 @@ def guide_path() -> Path | None:
     return None
 
 
+IMAGE_WIDTH = 640  # screenshots shown at most this wide (the guide never scrolls sideways)
+GUIDE_IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")  # ![alt](path) in the guide
+
+
+def _fit_images(document: QTextDocument, width: int) -> None:
+    """Show every image at most ``width`` wide (Markdown has no size; a screenshot at
+    its own size would make the guide scroll sideways). Height follows the width."""
+    from PySide6.QtGui import QTextCursor
+
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            fragment = fragments.fragment()
+            char_format = fragment.charFormat()
+            if char_format.isImageFormat():
+                image = char_format.toImageFormat()
+                picture = document.resource(QTextDocument.ResourceType.ImageResource,
+                                            QUrl(image.name()))
+                natural = picture.width() if hasattr(picture, "width") else width
+                if natural > width or natural <= 0:
+                    image.setWidth(width)
+                    cursor = QTextCursor(document)
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(fragment.position() + fragment.length(),
+                                       QTextCursor.MoveMode.KeepAnchor)
+                    cursor.setCharFormat(image)
+            fragments += 1
+        block = block.next()
+
+
 def _close_buttons(dialog: QDialog, layout: QVBoxLayout) -> None:
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
     buttons.rejected.connect(dialog.reject)
@@ -75,6 +107,7 @@ class UserGuideDialog(QDialog):
         else:
             self.browser.setSource(QUrl.fromLocalFile(str(path)),
                                    QTextDocument.ResourceType.MarkdownResource)
+            _fit_images(self.browser.document(), IMAGE_WIDTH)
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         _close_buttons(self, layout)

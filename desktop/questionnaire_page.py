@@ -172,7 +172,7 @@ class LineInput(FieldInput):
             self.edit.setMaxLength(2 * field.max_length)
             self.edit.setMaximumWidth(420)
             # Wide enough to read what is typed (Qt's default shows ~12 characters).
-            chars = min(field.max_length or 40, 40)
+            chars = min(field.max_length or 30, 30)
             self.edit.setMinimumWidth(min(
                 420, self.edit.fontMetrics().averageCharWidth() * chars + 16))
         layout.addWidget(self.edit)

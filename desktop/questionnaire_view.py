@@ -206,7 +206,8 @@ class QuestionnaireView(QWidget):
         # with no sideways scrolling, a narrower page would cut its text.
         # (Room for the vertical scroll bar too, so it never pushes the page sideways;
         # every line on a page wraps: see questionnaire_page.wrap_words.)
-        self._scroll.setMinimumWidth(page.minimumSizeHint().width()
+        # (The stack's width is its widest page's, not only the one shown.)
+        self._scroll.setMinimumWidth(self.stack.minimumSizeHint().width()
                                      + self._scroll.verticalScrollBar().sizeHint().width())
         self._update_chrome()
         self._chain_tab_order(page)
@@ -256,7 +257,9 @@ class QuestionnaireView(QWidget):
             current = step_id == self.current_id
             button.setProperty("step_id", step_id)
             button.setText(wrap_words(
-                f"{'▶ ' if current else ''}{i + 1}. {title}{' ✓' if done else ''}", STEP_LINE))
+                # (a no-break space: the tick never stands alone on a line)
+                f"{'▶ ' if current else ''}{i + 1}. {title}{chr(0xA0) + '✓' if done else ''}",
+                STEP_LINE))
             state = ("current step" if current else "complete" if done
                      else "not complete" if step_id in reached else "not reached yet")
             button.setAccessibleName(f"Step {i + 1}: {title}, {state}")

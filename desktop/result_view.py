@@ -101,6 +101,9 @@ def result_html(result: Result) -> str:
     else:
         parts.append("<p>The source offers no option for this situation "
                      "(see below).</p>")
+    check = result.plan_check()
+    if check:
+        parts.append(f"<p><b>Plan check:</b> {escape(check)}</p>")
     if result.plan:
         parts.append(_heading("Plan"))
         parts += [

@@ -122,21 +122,6 @@ def _item_block(item: Item, tag: str, st: dict[str, ParagraphStyle]) -> Flowable
     return KeepTogether(parts)
 
 
-def plan_check_text(result: Result) -> str | None:
-    """The plan-check line: which options the planned regimen corresponds to (None when
-    no regimen was given or the case is out of scope).
-
-    The option titles come from the result itself, so the line names what is shown.
-    """
-    if result.plan_matches is None:
-        return None
-    titles = {o.id: o.title for o in result.options}
-    if not result.plan_matches:
-        return "The planned regimen matches none of the options."
-    return ("The planned regimen corresponds to: "
-            + "; ".join(titles[m] for m in result.plan_matches) + ".")
-
-
 def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowable]:
     """The flowables of the summary (fresh ones on every call: never reused)."""
     st = _styles()
@@ -177,7 +162,7 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
                               "(see below).", st["body"]))
         for o in result.options:
             story.append(_item_block(o, _STATUS.get(o.status or "", ""), st))
-        check = plan_check_text(result)
+        check = result.plan_check()
         if check:
             story.append(para(check, st["body"], bold_prefix="Plan check:"))
         if result.plan:

@@ -1,10 +1,17 @@
 """Retake the screenshots in this folder from the real window under Xvfb.
 
-    python docs/screenshots/take.py          # starts its own Xvfb via xvfb-run
+    python docs/screenshots/take.py          # starts its own Xvfb runs via xvfb-run
 
 Needs xvfb (xvfb-run) and ImageMagick's ``import``. The window is driven to each
 screen with real answers, then the X screen is captured (not Qt's offscreen
 platform, so fonts, styles and rendering are what a clinic's X server shows).
+
+Three runs, each on its own X screen:
+
+* ``01``-``14``: 100 % on a 1300x840 screen (the window at its preferred size);
+* ``20``-``22``: 100 %, the window at the smallest supported size, 900x600;
+* ``30``-``34``: 200 % (``QT_SCALE_FACTOR=2``) on a 1600x1000 screen, i.e. 800x500
+  logical pixels: every window is fitted to that screen.
 """
 
 from __future__ import annotations
@@ -14,24 +21,51 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-SCREEN = "1300x840x24"
+RUNS = {  # name: (X screen, Qt scale factor)
+    "full": ("1300x840x24", "1"),
+    "small": ("1300x840x24", "1"),
+    "scaled": ("1600x1000x24", "2"),
+}
 
 
 def _reexec_under_xvfb() -> None:
     if not shutil.which("xvfb-run"):
         raise SystemExit("xvfb-run not found: apt-get install -y xvfb imagemagick")
-    cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {SCREEN}", sys.executable, __file__, "--inner"]
-    raise SystemExit(subprocess.call(cmd, cwd=ROOT))
+    for run, (screen, scale) in RUNS.items():
+        cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}", sys.executable, __file__,
+               "--inner", run]
+        code = subprocess.call(cmd, cwd=ROOT, env={**os.environ, "QT_SCALE_FACTOR": scale})
+        if code:
+            raise SystemExit(code)
+    raise SystemExit(0)
+
+
+BASE = {"receptors.hr": "positive", "receptors.her2": "positive",
+        "disease.visceral": False, "disease.symptomatic": False,
+        "disease.visceral_crisis": False, "disease.rapidly_progressive": False,
+        "menopausal_status": "postmenopausal", "planned_regimen": False,
+        "label": "Case A"}
+FIRST_LINE = {**BASE, "setting": "first_line", "chemotherapy.contraindicated": False,
+              "chemotherapy.declined": False}
+AFTER_INDUCTION = {
+    **BASE, "setting": "after_induction", "label": "Case B",
+    "chemotherapy.months_given": 3, "chemotherapy.maximal_response": False,
+    "chemotherapy.unacceptable_toxicity": False,
+    "her2_therapy.unacceptable_toxicity": False, "planned_regimen": True,
+    "planned_regimen.chemotherapy": False, "planned_regimen.endocrine": True,
+    "planned_regimen.her2_targeted": False, "menopausal_status": "unknown"}
 
 
 def main() -> None:
     if "--inner" not in sys.argv:
         _reexec_under_xvfb()
+    run = sys.argv[sys.argv.index("--inner") + 1]
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     sys.path.insert(0, str(ROOT))
     # Settings go to a throwaway folder: screenshots never touch the user's settings.
@@ -42,9 +76,7 @@ def main() -> None:
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from desktop.about_dialog import AboutDialog
-    from desktop.app import _application, create_main_window
-    from desktop.settings_dialog import SettingsDialog
+    from desktop.app import _application
 
     app = _application()
 
@@ -56,43 +88,59 @@ def main() -> None:
 
     def shoot(widget: QWidget, name: str) -> None:
         settle()
+        # frameGeometry is in logical pixels; the X screen in device pixels
+        ratio = widget.devicePixelRatioF()
         g = widget.frameGeometry()
+        w, h = round(g.width() * ratio), round(g.height() * ratio)
+        x, y = round(g.x() * ratio), round(g.y() * ratio)
         out = HERE / f"{name}.png"
-        subprocess.run(["import", "-window", "root", "-crop",
-                        f"{g.width()}x{g.height()}+{g.x()}+{g.y()}", "+repage", str(out)],
-                       check=True)
+        subprocess.run(["import", "-window", "root", "-crop", f"{w}x{h}+{x}+{y}",
+                        "+repage", str(out)], check=True)
         print(f"wrote {out.relative_to(ROOT)}")
+
+    {"full": _full, "small": _small, "scaled": _scaled}[run](shoot, Path(settings_dir))
+    shutil.rmtree(settings_dir, ignore_errors=True)
+    QApplication.quit()
+
+
+def _drive(window: Any, answers: dict[str, Any], steps: int) -> None:
+    window.session.load(answers)
+    for _ in range(steps):
+        window.questionnaire.go_next()
+
+
+def _dialog(dialog: Any, shoot: Callable[[Any, str], None], name: str) -> None:
+    """A dialog as the app shows it: fitted to the screen (desktop.dialogs.exec_dialog)."""
+    from desktop.window_state import fit_to_screen
+
+    fit_to_screen(dialog)
+    dialog.move(20, 20)
+    fit_to_screen(dialog)
+    dialog.show()
+    shoot(dialog, name)
+    dialog.close()
+
+
+def _full(shoot: Callable[[Any, str], None], folder: Path) -> None:
+    from desktop.about_dialog import AboutDialog
+    from desktop.app import create_main_window
+    from desktop.export import ExportDialog, suggested_names
+    from desktop.help import ShortcutsDialog, UserGuideDialog
+    from desktop.settings_dialog import SettingsDialog
 
     window = create_main_window()
     window.move(0, 0)
     window.show()
     shoot(window, "01_questionnaire_start")
 
-    base = {"receptors.hr": "positive", "receptors.her2": "positive",
-            "disease.visceral": False, "disease.symptomatic": False,
-            "disease.visceral_crisis": False, "disease.rapidly_progressive": False,
-            "menopausal_status": "postmenopausal", "planned_regimen": False,
-            "label": "Case A"}
-    window.questionnaire.set_answers({**base, "setting": "first_line",
-                                      "chemotherapy.contraindicated": False,
-                                      "chemotherapy.declined": False})
-    for _ in range(3):
-        window.questionnaire.go_next()
-    window.result_view.show_citation("chemo_her2", 4)
+    _drive(window, FIRST_LINE, 3)
+    window.result_view.show_citation("chemo_her2", 1)
     shoot(window, "02_first_line_result")
 
-    window.questionnaire.set_answers({
-        **base, "setting": "after_induction", "label": "Case B",
-        "chemotherapy.months_given": 3, "chemotherapy.maximal_response": False,
-        "chemotherapy.unacceptable_toxicity": False,
-        "her2_therapy.unacceptable_toxicity": False, "planned_regimen": True,
-        "planned_regimen.chemotherapy": False, "planned_regimen.endocrine": True,
-        "planned_regimen.her2_targeted": False, "menopausal_status": "unknown"})
-    for _ in range(6):
-        window.questionnaire.go_next()
+    _drive(window, AFTER_INDUCTION, 6)
     shoot(window, "03_after_induction_warnings")
 
-    window.questionnaire.set_answers({"receptors.hr": "positive", "receptors.her2": "equivocal"})
+    window.session.load({"receptors.hr": "positive", "receptors.her2": "equivocal"})
     shoot(window, "04_out_of_scope")
 
     window.tabs.setCurrentIndex(1)
@@ -104,23 +152,30 @@ def main() -> None:
     settings = SettingsDialog(window)
     settings.edits["report/clinician_name"].setText("Dr A. Example")
     settings.edits["report/institution"].setText("Example Oncology Clinic")
-    settings.move(40, 40)
-    settings.show()
-    shoot(settings, "06_settings")
-    settings.reject()
+    _dialog(settings, shoot, "06_settings")
 
-    about = AboutDialog(window.store, None, window)
-    about.move(40, 40)
-    about.show()
-    shoot(about, "07_about")
-    about.close()
+    _dialog(AboutDialog(window.store, None, window), shoot, "07_about")
 
-    _shoot_records(window, shoot, Path(settings_dir))
+    _shoot_records(window, shoot, folder)
 
-    broken = Path(settings_dir) / "broken.sqlite"
-    data = (ROOT / "resources" / "evidence.sqlite").read_bytes()
-    # One altered letter in a statement: the store's content hash no longer matches.
-    broken.write_bytes(data.replace(b"preferred first-line", b"preferred first-lime", 1))
+    _drive(window, FIRST_LINE, 0)
+    case, result = window.session.case(), window.session.result()
+    summary, handout = suggested_names(case, result)
+    exports = folder / "Documents"
+    exports.mkdir()
+    _dialog(ExportDialog(window, str(exports), summary, handout), shoot, "12_export")
+    guide = UserGuideDialog(window)
+    guide.resize(900, 720)
+    _dialog(guide, shoot, "13_user_guide")
+    _dialog(ShortcutsDialog(window.menuBar().actions(), window), shoot,
+            "14_keyboard_shortcuts")
+
+    from tests.conftest import copy_pack
+
+    broken = copy_pack(folder / "broken-pack")
+    data = broken.read_bytes()
+    # One altered letter in a statement: the pack's hash and signature no longer match.
+    broken.write_bytes(data.replace(b"first-line", b"first-lime", 1))
     window.setWindowModified(False)
     window.close()
     failing = create_main_window(evidence_path=broken)
@@ -129,8 +184,58 @@ def main() -> None:
     shoot(failing, "08_evidence_error")
     failing.setWindowModified(False)
     failing.close()
-    shutil.rmtree(settings_dir, ignore_errors=True)
-    QApplication.quit()
+
+
+def _small(shoot: Callable[[Any, str], None], folder: Path) -> None:
+    """The smallest supported window, 900x600, at 100 %."""
+    from desktop.app import create_main_window
+
+    window = create_main_window()
+    window.move(0, 0)
+    window.resize(900, 600)
+    window.show()
+    _drive(window, AFTER_INDUCTION, 1)
+    shoot(window, "20_small_900x600_question")
+    _drive(window, AFTER_INDUCTION, 7)
+    shoot(window, "21_small_900x600_warnings")
+    window.result_view.show_warnings()
+    caution = next(c for c in window.session.result().cautions if c.citations)
+    window.result_view.show_citation(caution.id, caution.citations[0])
+    shoot(window, "22_small_900x600_citation")
+    window.setWindowModified(False)
+    window.close()
+
+
+def _scaled(shoot: Callable[[Any, str], None], folder: Path) -> None:
+    """200 % on a 1600x1000 screen: 800x500 logical pixels for every window."""
+    from desktop.app import create_main_window
+    from desktop.case_list import CaseListDialog
+    from desktop.export import ExportDialog, suggested_names
+    from desktop.settings_dialog import SettingsDialog
+
+    window = create_main_window()
+    window.show()
+    shoot(window, "30_scaled_200_start")
+    _drive(window, AFTER_INDUCTION, 1)
+    shoot(window, "31_scaled_200_question")
+    _drive(window, AFTER_INDUCTION, 7)
+    shoot(window, "32_scaled_200_warnings")
+    from core.casestore import CaseStore
+
+    store = CaseStore.open()
+    case, result = window.session.case(), window.session.result()
+    store.save(case, result)
+    _dialog(CaseListDialog(store, window, renderer=window.renderer), shoot,
+            "33_scaled_200_saved_cases")
+    summary, handout = suggested_names(case, result)
+    exports = folder / "Documents"
+    exports.mkdir()
+    _dialog(ExportDialog(window, str(exports), summary, handout), shoot,
+            "34_scaled_200_export")
+    _dialog(SettingsDialog(window), shoot, "35_scaled_200_settings")
+    store.close()
+    window.setWindowModified(False)
+    window.close()
 
 
 def _shoot_records(window: Any, shoot: Any, folder: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,14 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QKeySequence, QTextDocument
 
 from desktop import dialogs
-from desktop.help import OTHER_KEYS, ShortcutsDialog, UserGuideDialog, guide_path
+from desktop.help import (
+    GUIDE_IMAGE,
+    IMAGE_WIDTH,
+    OTHER_KEYS,
+    ShortcutsDialog,
+    UserGuideDialog,
+    guide_path,
+)
 from tests.conftest import ROOT
 
 
@@ -27,7 +33,7 @@ def test_the_guide_is_the_one_in_docs_with_its_screenshots() -> None:
     path = guide_path()
     assert path == ROOT / "docs" / "user-guide.md"
     text = path.read_text(encoding="utf-8")
-    images = re.findall(r'<img src="([^"]+)"', text)
+    images = GUIDE_IMAGE.findall(text)
     assert len(images) >= 3
     for image in images:
         assert (path.parent / image).is_file(), image
@@ -39,12 +45,25 @@ def test_help_user_guide_opens_the_guide_with_its_pictures(qtbot: Any, window: A
     assert guide is not None and guide.isVisible()
     text = guide.browser.toPlainText()
     assert "hrher2-aid user guide" in text and "Answer the questionnaire" in text
-    assert "<img" not in text  # the Markdown was rendered, not shown as source
+    assert "![" not in text  # the Markdown was rendered, not shown as source
+    assert "Tab moves from question to question" in text  # list items keep their text
     document = guide.browser.document()
     source = guide.browser.source()
     image = source.resolved(QUrl("screenshots/01_questionnaire_start.png"))
     loaded = document.resource(QTextDocument.ResourceType.ImageResource, image)
     assert loaded is not None and not loaded.isNull()
+    # shown no wider than the guide allows, so it never scrolls sideways
+    widths = []
+    block = document.begin()
+    while block.isValid():
+        fragments = block.begin()
+        while not fragments.atEnd():
+            char_format = fragments.fragment().charFormat()
+            if char_format.isImageFormat():
+                widths.append(char_format.toImageFormat().width())
+            fragments += 1
+        block = block.next()
+    assert len(widths) >= 3 and all(0 < w <= IMAGE_WIDTH for w in widths)
     window.help_menu.actions()[0].trigger()  # a second time: the same window
     assert len(window.findChildren(UserGuideDialog)) == 1
     guide.close()

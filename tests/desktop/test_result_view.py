@@ -67,6 +67,11 @@ def test_every_result_is_shown_whole_and_in_order(qtbot: Any) -> None:
         for option in result.options:
             assert option.strength and option.strength in text, option.id
             assert option.harms and all(h.text in text for h in option.harms), option.id
+        # the plan-check line, from plan_matches, only when a plan was given
+        check = result.plan_check()
+        assert (check is not None) == (result.plan_matches is not None)
+        if check:
+            assert f"Plan check: {check}" in text
         # what the evidence rests on, and up to when
         assert "citing publications up to 2022; later trials are not included" in text
         # no option: never a (green) "Recommendation"
