@@ -172,6 +172,7 @@ class ResultView(QWidget):
         # the button takes the reader (and the keyboard focus) to them.
         self.banner = QFrame(self)
         self.banner.setObjectName("warning_banner")
+        self.banner.setAccessibleName("Warnings")
         self.banner.setStyleSheet("QFrame#warning_banner { background: #fdecea; "
                                   "border: 2px solid #c62828; border-radius: 3px; }")
         self.banner_text = QLabel(self.banner)

@@ -213,3 +213,6 @@ def test_the_results_are_readable_as_text(walk: dict[str, Any]) -> None:
     warnings = sum(1 for c in result.cautions if c.severity == "warning")
     assert warnings and "WARNING" in text
     assert any(n["role"] == "label" and f"{warnings} warning" in n["name"] for n in final)
+    (banner,) = [n for n in final if n["name"] == "Warnings" and n["showing"]]
+    assert any(n["role"] == "push button" and n["name"] == "Show the warnings"
+               and n["path"][-1] == f"{banner['role']}:Warnings" for n in final)
