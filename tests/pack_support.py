@@ -1,5 +1,5 @@
 """Evidence packs for tests: throwaway keys, edited sources, and every kind of damage
-the app must refuse. No test needs the maintainers' keys (../shared/keys)."""
+the app must refuse. No test needs the maintainers' signing keys."""
 
 from __future__ import annotations
 
