@@ -8,6 +8,12 @@ spawn to exit, the wall time from spawn to its report (the one line each prints
 once its window has painted and its event loop has ended: start-up without the
 interpreter's shutdown), and its peak RSS (``ru_maxrss`` from ``os.wait4``, that
 child only). Prints the medians and the ratios; the target is within 1.3x.
+
+Where the app starts its evidence checker (core.evidence.early: Linux and macOS with a
+second CPU), the check's time is spent on that other CPU, beside the app's own start:
+the times here are the app's, from spawn to its report, which waits for the checker's
+verdict. The checker's peak memory is below the app's, so the peak RSS (which
+``wait4`` gives for the app and the children it waited for) is the app's.
 """
 
 from __future__ import annotations

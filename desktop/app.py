@@ -6,7 +6,6 @@ load when first used.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import sys
 import time
@@ -15,41 +14,45 @@ from typing import TYPE_CHECKING
 
 # The Qt-free modules the first window needs load before PySide6 does: once loaded,
 # PySide6 reads the source of every module imported after it (its __feature__
-# check), start-up time spent on modules that never use Qt. That includes what the
-# evidence pack's check imports when it runs: PyNaCl, the install folder, the keys.
-import core.evidence.install  # noqa: F401 - loaded here for the reason above
-import core.evidence.keys  # noqa: F401 - loaded here for the reason above
+# check), start-up time spent on modules that never use Qt. (What the evidence check
+# needs is the launcher's to load: see desktop.launcher.)
 import core.questionnaire  # noqa: F401 - loaded here for the reason above
 import core.result  # noqa: F401 - loaded here for the reason above
 import core.session  # noqa: F401 - loaded here for the reason above
-from core.evidence import EvidenceError, load_evidence
+from core.evidence.errors import EvidenceError
 from desktop.launcher import AppArguments, app_arguments
-
-# (a broken installation without it: the check refuses the pack and says why)
-with contextlib.suppress(ImportError):
-    import nacl.signing  # noqa: F401 - loaded here for the reason above
 
 # isort: split
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
+    from core.evidence.early import EarlyCheck
     from desktop.main_window import MainWindow
 
 APP_NAME = "hrher2-aid"
 ORG_NAME = "hrher2-aid"
 
 
-def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
-    """The main window, not yet shown. The evidence pack is verified here (signature by
-    an embedded key, whole-file SHA-256, completeness, SQLite checks:
-    :func:`core.evidence.load_evidence`); a pack that fails its check gives a window
-    that shows the error and recommends nothing (``window.evidence_error`` says why)."""
+def create_main_window(evidence_path: Path | str | None = None,
+                       early: EarlyCheck | None = None, *,
+                       keep_geometry: bool = True) -> MainWindow:
+    """The main window, not yet shown. The evidence pack is verified first (signature
+    by an embedded key, whole-file SHA-256, completeness, SQLite checks:
+    :func:`core.evidence.load_evidence`), here or by ``early``, the check the launcher
+    started in a child process for the same pack; a pack that fails its check gives a
+    window that shows the error and recommends nothing (``window.evidence_error`` says
+    why). ``keep_geometry``: save the window's size and place when it closes."""
     from desktop import window_state
     from desktop.main_window import MainWindow
 
     try:
-        store = load_evidence(Path(evidence_path) if evidence_path is not None else None)
+        if early is not None:
+            store = early.result()
+        else:
+            from core.evidence.pack import load_evidence
+
+            store = load_evidence(Path(evidence_path) if evidence_path is not None else None)
     except EvidenceError as exc:
         window = MainWindow(None, str(exc))
     else:
@@ -57,7 +60,8 @@ def create_main_window(evidence_path: Path | str | None = None) -> MainWindow:
     # Last run's size and place, cut down to fit the screen as it is now (200% scaling,
     # a smaller monitor); kept again when the window closes.
     window_state.restore(window)
-    window_state.GeometryKeeper(window)
+    if keep_geometry:
+        window_state.GeometryKeeper(window)
     return window
 
 
@@ -110,12 +114,13 @@ class _FirstPaint(QObject):
         return False
 
 
-def self_test(evidence_path: str | None = None) -> int:
-    """Open the main window, wait for its first paint, check the evidence store."""
+def self_test(evidence_path: str | None = None, early: EarlyCheck | None = None) -> int:
+    """Open the main window, wait for its first paint, check the evidence store. A check
+    of the installation: it leaves the user's saved window size and place alone."""
     started = time.perf_counter()
     try:
         app = _application()
-        window = create_main_window(evidence_path)
+        window = create_main_window(evidence_path, early, keep_geometry=False)
         watcher = _FirstPaint(window)
         QTimer.singleShot(10_000, app.quit)
         window.show()
@@ -139,15 +144,16 @@ def self_test(evidence_path: str | None = None) -> int:
     return 0
 
 
-def run(args: AppArguments | list[str]) -> int:
+def run(args: AppArguments | list[str], early: EarlyCheck | None = None) -> int:
     """The desktop application (or ``--self-test``); ``args`` as the launcher checked
-    them, or a list to check. A case file named on the command line is opened."""
+    them, or a list to check; ``early``: the evidence check the launcher started for
+    ``args.evidence``. A case file named on the command line is opened."""
     if not isinstance(args, AppArguments):
         args = app_arguments(args)
     if args.self_test:
-        return self_test(args.evidence)
+        return self_test(args.evidence, early)
     app = _application()
-    window = create_main_window(args.evidence)
+    window = create_main_window(args.evidence, early)
     window.show()
     start_collecting()
     if window.evidence_error:

@@ -102,13 +102,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         sys.stderr.write(f"{PROG}: {problem}\n")
         return EXIT_OTHER
+    # The evidence check starts first, in a checker process where one helps (Linux and
+    # macOS with a second CPU), and runs while Qt loads; elsewhere, or when it cannot
+    # start, the app checks in-process (core.evidence.early).
+    from core.evidence.early import EarlyCheck
+
+    early = EarlyCheck.start(app_args.evidence)
+    if early is None:
+        _load_check_before_qt()
     # Start-up allocates little but what lives as long as the app (modules, classes,
     # the window); collecting garbage among them is wasted work. desktop.app turns the
     # collector back on once the window is shown (see its start_collecting).
     gc.disable()
     from desktop.app import run
 
-    return run(app_args)
+    return run(app_args, early)
+
+
+def _load_check_before_qt() -> None:
+    """Load what the in-process evidence check needs before PySide6 loads: once loaded,
+    PySide6 reads the source of every module imported after it (its ``__feature__``
+    check), start-up time spent on modules that never use Qt."""
+    import contextlib
+
+    import core.evidence.install
+    import core.evidence.keys
+    import core.evidence.pack  # noqa: F401 - loaded here for the reason above
+
+    # (a broken installation without it: the check refuses the pack and says why)
+    with contextlib.suppress(ImportError):
+        import nacl.signing  # noqa: F401 - loaded here for the reason above
 
 
 if __name__ == "__main__":

@@ -4,14 +4,14 @@ Nothing is recommended from a store that fails :func:`open_store`'s checks: the
 file must exist, pass SQLite's integrity check, hold the expected tables, and its
 content must hash to the SHA-256 recorded inside it.
 
-Only the standard library's ``sqlite3`` is used here, so opening the store costs
-the app nothing at start-up; sqlite-utils is needed only to build it.
+Only the standard library's ``sqlite3`` is used here (sqlite-utils is needed only to
+build a store), and only when a file is opened: a store handed over by
+:mod:`.early`'s child process is used without loading SQLite until the first search.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from urllib.parse import quote
@@ -23,6 +23,8 @@ from core.evidence.supplements import ChangelogEntry, Harm, changelog_entries
 from core.evidence.terms import SearchPlan, SearchTerms
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from core.evidence.manifest import PackInfo
 
 _TABLES: Final = {
@@ -80,6 +82,8 @@ class EvidenceStore:
 
     def __init__(self, path: Path, content: dict[str, Any]) -> None:
         self.path = path
+        #: the verified rows the store was made from (what :mod:`.early` hands over)
+        self.content = content
         meta = {row["key"]: row["value"] for row in content["meta"]}
         self.version: str = meta["version"]
         self.sha256: str = meta["sha256"]
@@ -143,6 +147,8 @@ class EvidenceStore:
             return [SearchHit(s, s.text) for s in
                     sorted(self.statements.values(), key=lambda s: (s.kind, s.order))]
         match = plan.match
+        import sqlite3
+
         conn = _connect(self.path)
         try:
             rows = conn.execute(
@@ -159,12 +165,16 @@ class EvidenceStore:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    import sqlite3
+
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     return sqlite3.connect(uri, uri=True)
 
 
 def read_content(conn: sqlite3.Connection) -> dict[str, Any]:
     """Every row of the hashed tables, ordered, as dicts."""
+    import sqlite3
+
     conn.row_factory = sqlite3.Row
     content: dict[str, Any] = {}
     for table, columns in _TABLES.items():
@@ -181,6 +191,8 @@ def open_store(path: Path | None = None) -> EvidenceStore:
         raise EvidenceError(f"evidence store not found: {path}")
     if not path.is_file():
         raise EvidenceError(f"evidence store is not a file: {path}")
+    import sqlite3
+
     try:
         conn = _connect(path)
     except sqlite3.Error as exc:

@@ -83,6 +83,28 @@ def test_self_test_fails_with_the_reason_on_an_altered_store(tmp_path: Path) -> 
     assert done.stdout.startswith("self-test FAILED: evidence store has been altered")
 
 
+@pytest.mark.parametrize("checker", [True, False])
+def test_the_evidence_check_runs_beside_qt_where_a_checker_helps(checker: bool) -> None:
+    """With a checker process (core.evidence.early; Linux and macOS, two CPUs or more)
+    the app's process never loads the check's libraries; without one it checks the
+    pack itself. Either way the self-test reports the pack verified."""
+    from core.evidence.early import worth_starting
+
+    if checker and not worth_starting():
+        pytest.skip("a checker process needs posix_spawn and a second CPU")
+    code = ("import sys\n"
+            "import core.evidence.early as early\n"
+            f"early.worth_starting = lambda: {checker}\n"
+            "from desktop.launcher import main\n"
+            "code = main(['--self-test'])\n"
+            "print(code, *[m in sys.modules for m in ('nacl', 'sqlite3', 'core.evidence.pack')])\n")
+    done = _run("-c", code)
+    assert done.returncode == 0, done.stderr
+    report, loaded = done.stdout.splitlines()
+    assert report.startswith("self-test OK") and STORE.version in report
+    assert loaded == ("0 False False False" if checker else "0 True True True")
+
+
 # Start-up rules, checked here rather than stated in comments. What the first window
 # must not load: each is used later (or not by the app at all) and costs start-up
 # time. hashlib: the store check uses the built-in SHA-256 (core.digest); html:
@@ -174,9 +196,9 @@ def test_start_up_runs_without_the_garbage_collector_then_turns_it_on() -> None:
             "from desktop import launcher\n"
             "real = app.create_main_window\n"
             "during = []\n"
-            "def spy(*args):\n"
+            "def spy(*args, **kwargs):\n"
             "    during.append(gc.isenabled())\n"
-            "    return real(*args)\n"
+            "    return real(*args, **kwargs)\n"
             "app.create_main_window = spy\n"
             "code = launcher.main(['--self-test'])\n"
             "print(code, during, gc.isenabled(), gc.get_freeze_count() > 0)\n")

@@ -1,0 +1,159 @@
+"""The evidence check, started in a second process before the app loads Qt.
+
+Every start checks the evidence pack before anything is recommended
+(:func:`core.evidence.pack.load_evidence`: signature, whole-file SHA-256, SQLite checks,
+completeness). Run in the app's process, that check and what it loads (PyNaCl, SQLite)
+come on top of loading Qt and building the window. So the launcher, as its first step,
+starts the same program as a checker (:func:`child_main`) that runs the very same
+check on another CPU while the app loads Qt, and hands back its verdict through a
+pipe: the verified rows and the pack's identity, or the check's error message. The
+window is made only once the verdict is in: nothing is recommended before the check
+has passed.
+
+The checker is this program (the same interpreter, or the same frozen bundle), run by
+the same user: its verdict is the check's own. Without a verdict (the checker could
+not start, was killed, or its answer was cut short) the app runs the check itself.
+Where a second process is no help or not built for (Windows, where starting a process
+is slow; a single usable CPU), :meth:`EarlyCheck.start` returns ``None`` and the app
+checks in-process.
+
+>>> EarlyCheck.start(None, allowed=False) is None
+True
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from core.evidence.store import EvidenceStore
+
+#: set in the checker's environment: the pack to check ("" for the one the app uses)
+CHILD_ENV: Final = "HRHER2_AID_EVIDENCE_CHECKER"
+#: the verdict's format (checker and app are the same program, but say so)
+VERDICT: Final = "hrher2-aid.early-check/1"
+
+
+def worth_starting() -> bool:
+    """A second process helps only with another CPU to run on; it is started with
+    ``posix_spawn`` (Linux, macOS), which is safe in any process and costs the app
+    well under a millisecond."""
+    if not hasattr(os, "posix_spawn"):
+        return False
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus > 1
+
+
+def checker_command() -> list[str]:
+    """This program, run as the checker: the frozen bundle itself (its entry point
+    looks for :data:`CHILD_ENV`), else this interpreter on this source tree."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable]
+    root = str(Path(__file__).resolve().parents[2])
+    # -P: not the current folder on the module path (a stray json.py there must not
+    # stand in for the standard library's in the checker)
+    return [sys.executable, "-P", "-c",
+            f"import sys; sys.path.insert(0, {root!r}); "
+            "from core.evidence.early import child_main; raise SystemExit(child_main())"]
+
+
+def verdict(path: str | None) -> bytes:
+    """The check's verdict, as the checker sends it: ``(VERDICT, "ok", path, rows, pack,
+    notice)`` or ``(VERDICT, "error", message)``, in :mod:`marshal` format (plain
+    values only: the app rebuilds the named tuples)."""
+    from core.evidence.errors import EvidenceError
+    from core.evidence.pack import load_evidence
+
+    try:
+        store = load_evidence(Path(path) if path else None)
+    except EvidenceError as exc:
+        return marshal.dumps((VERDICT, "error", str(exc)))
+    pack = store.pack
+    assert pack is not None  # load_evidence verified a pack
+    plain_pack = (str(pack.folder), *pack[1:9], tuple(tuple(r) for r in pack.changelog),
+                  pack.key_id)
+    answer: Any = (VERDICT, "ok", str(store.path), store.content, plain_pack, store.notice)
+    return marshal.dumps(answer)
+
+
+def child_main() -> int:
+    """The checker: check the pack named in :data:`CHILD_ENV`, write the verdict to
+    standard output (the app's pipe)."""
+    data = memoryview(verdict(os.environ.get(CHILD_ENV) or None))
+    while data:
+        data = data[os.write(1, data):]
+    return 0
+
+
+class EarlyCheck:
+    """A check running in the checker process; :meth:`result` waits for its verdict."""
+
+    def __init__(self, pid: int, pipe: int, path: str | None) -> None:
+        self._pid, self._pipe, self.path = pid, pipe, path
+
+    @classmethod
+    def start(cls, path: str | None, *, allowed: bool | None = None) -> EarlyCheck | None:
+        """Start the checker for the pack at ``path`` (None: the one the app would use);
+        None where it is not worth starting (``allowed``: the caller's say) or cannot
+        start."""
+        if not (worth_starting() if allowed is None else allowed):
+            return None
+        read_end, write_end = os.pipe()
+        env = {**os.environ, CHILD_ENV: path or ""}
+        command = checker_command()
+        try:
+            pid = os.posix_spawn(command[0], command, env, file_actions=[
+                (os.POSIX_SPAWN_DUP2, write_end, 1), (os.POSIX_SPAWN_CLOSE, read_end)])
+        except OSError:
+            os.close(read_end)
+            return None
+        finally:
+            os.close(write_end)
+        return cls(pid, read_end, path)
+
+    def _receive(self) -> Any:
+        chunks = []
+        try:
+            while chunk := os.read(self._pipe, 1 << 16):
+                chunks.append(chunk)
+        finally:
+            os.close(self._pipe)
+            os.waitpid(self._pid, 0)
+        try:
+            answer = marshal.loads(b"".join(chunks))
+        except (EOFError, ValueError, TypeError):
+            return None
+        return answer if isinstance(answer, tuple) and answer[:1] == (VERDICT,) else None
+
+    def result(self) -> EvidenceStore:
+        """The verified store, or the check's :class:`EvidenceError`. Without a verdict
+        from the checker, the check runs here."""
+        from core.evidence.errors import EvidenceError
+
+        answer = self._receive()
+        if answer is None:
+            from core.evidence.pack import load_evidence
+
+            return load_evidence(Path(self.path) if self.path else None)
+        if answer[1] == "error":
+            raise EvidenceError(answer[2])
+        return _rebuilt(*answer[2:])
+
+
+def _rebuilt(path: str, rows: dict[str, Any], pack: tuple[Any, ...],
+             notice: str | None) -> EvidenceStore:
+    from core.evidence.manifest import PackInfo, Release
+    from core.evidence.store import EvidenceStore
+
+    store = EvidenceStore(Path(path), rows)
+    store.pack = PackInfo._make(
+        [Path(pack[0]), *pack[1:9], tuple(Release(*r) for r in pack[9]), pack[10]])
+    store.notice = notice
+    return store

@@ -1,0 +1,118 @@
+"""The evidence check in a checker process (core.evidence.early): the same verdict as the
+check in the app's own process, and the app's own check whenever no verdict comes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.evidence import EvidenceError, EvidenceStore, load_evidence
+from core.evidence import early as early_module
+from core.evidence.early import EarlyCheck
+from tests.conftest import copy_pack
+
+
+def _checked_here(path: Path | None) -> EvidenceStore | str:
+    try:
+        return load_evidence(path)
+    except EvidenceError as exc:
+        return str(exc)
+
+
+def _checked_by_checker(path: Path | None) -> EvidenceStore | str:
+    check = EarlyCheck.start(str(path) if path is not None else None, allowed=True)
+    assert check is not None
+    try:
+        return check.result()
+    except EvidenceError as exc:
+        return str(exc)
+
+
+def _same_store(a: EvidenceStore, b: EvidenceStore) -> None:
+    assert (a.path, a.version, a.sha256, a.sources_through, a.title) == \
+        (b.path, b.version, b.sha256, b.sources_through, b.title)
+    assert a.statements == b.statements and a.references == b.references
+    assert a.figures == b.figures and a.changelog == b.changelog
+    assert a.pack == b.pack and a.notice == b.notice
+    assert a.search_plan("herceptin") == b.search_plan("herceptin")
+
+
+def test_the_checker_gives_the_store_the_app_would_check_itself(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = load_evidence()
+    # The verdict must come from the checker: the check here is made to fail.
+    import core.evidence.pack
+
+    monkeypatch.setattr(core.evidence.pack, "load_evidence",
+                        lambda *a, **k: pytest.fail("checked in the app's process"))
+    store = _checked_by_checker(None)
+    assert isinstance(store, EvidenceStore)
+    _same_store(store, expected)
+    assert store.pack is not None and store.pack.key_id == expected.pack.key_id  # type: ignore[union-attr]
+
+
+def test_the_checker_checks_the_pack_it_is_given(tmp_path: Path) -> None:
+    path = copy_pack(tmp_path / "pack")
+    store = _checked_by_checker(path)
+    assert isinstance(store, EvidenceStore) and store.path == path
+    _same_store(store, load_evidence(path))
+
+
+def _flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) - 100] ^= 0x01  # free space near the end: only the file hash sees it
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", ["flipped", "unsigned", "truncated", "missing"])
+def test_a_pack_failing_its_check_gets_the_same_refusal_from_the_checker(
+        tmp_path: Path, damage: str) -> None:
+    path = copy_pack(tmp_path / damage)
+    if damage == "flipped":
+        _flip_a_byte(path)
+    elif damage == "unsigned":
+        (path.parent / "evidence.manifest.json.minisig").unlink()
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:4096])
+    else:
+        path.unlink()
+    here = _checked_here(path)
+    assert isinstance(here, str)
+    assert _checked_by_checker(path) == here
+
+
+@pytest.mark.parametrize("checker", [
+    "import os; os._exit(9)",                          # killed before it answered
+    "import sys; sys.stdout.write('not a verdict')",  # an answer that is not a verdict
+    "import marshal, sys; sys.stdout.buffer.write(marshal.dumps(('other/1', 'ok')))",
+])
+def test_without_a_verdict_the_app_checks_the_pack_itself(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, checker: str) -> None:
+    monkeypatch.setattr(early_module, "checker_command",
+                        lambda: [sys.executable, "-c", checker])
+    good = _checked_by_checker(None)
+    assert isinstance(good, EvidenceStore)
+    _same_store(good, load_evidence())
+    altered = copy_pack(tmp_path / "altered")
+    _flip_a_byte(altered)
+    refusal = _checked_by_checker(altered)
+    assert isinstance(refusal, str) and refusal == _checked_here(altered)
+
+
+def test_a_checker_that_cannot_start_leaves_the_check_to_the_app(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(early_module, "checker_command", lambda: [str(tmp_path / "nothing")])
+    assert EarlyCheck.start(None, allowed=True) is None
+
+
+def test_no_checker_where_it_is_no_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second process helps only with a second CPU to run on; Windows has no
+    posix_spawn (starting a process there is slow)."""
+    assert EarlyCheck.start(None, allowed=False) is None
+    monkeypatch.setattr(early_module.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert not early_module.worth_starting()
+    assert EarlyCheck.start(None) is None
+    monkeypatch.delattr(early_module.os, "posix_spawn")
+    assert not early_module.worth_starting()
