@@ -77,6 +77,25 @@ def test_self_test_passes_on_a_good_install() -> None:
     assert lines[0].endswith(" ms") and STORE.version in lines[0]
 
 
+def test_self_test_leaves_the_saved_window_geometry_alone(tmp_path: Path) -> None:
+    """A check of the installation (often run by IT, as another user) writes nothing to
+    the user's settings; the app itself keeps the window's size and place."""
+    settings = tmp_path / "hrher2-aid" / "hrher2-aid.ini"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "desktop", "--self-test"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not settings.exists()
+    code = ("from PySide6.QtWidgets import QApplication\n"
+            "app = QApplication([])\n"
+            "from desktop.app import create_main_window\n"
+            "w = create_main_window(); w.show(); app.processEvents(); w.close()\n")
+    kept = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert kept.returncode == 0, kept.stderr
+    assert "geometry" in settings.read_text(encoding="utf-8")
+
+
 def test_self_test_fails_with_the_reason_on_an_altered_store(tmp_path: Path) -> None:
     done = _run("-m", "desktop", "--self-test", "--evidence", str(altered_store(tmp_path)))
     assert done.returncode == 3
