@@ -67,12 +67,6 @@ def bundle_check() -> int:
 if os.environ.get("HRHER2_BUNDLE_CHECK") == "1":
     raise SystemExit(bundle_check())
 
-# The evidence checker the app starts at launch (core.evidence.early.CHILD_ENV).
-if "HRHER2_AID_EVIDENCE_CHECKER" in os.environ:
-    from core.evidence.early import child_main
-
-    raise SystemExit(child_main())
-
 from desktop.launcher import main  # noqa: E402 - the settings above must come first
 
 if __name__ == "__main__":

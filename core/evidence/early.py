@@ -10,12 +10,13 @@ pipe: the verified rows and the pack's identity, or the check's error message. T
 window is made only once the verdict is in: nothing is recommended before the check
 has passed.
 
-The checker is this program (the same interpreter, or the same frozen bundle), run by
+The checker is this program (the same interpreter on the same source tree), run by
 the same user: its verdict is the check's own. Without a verdict (the checker could
 not start, was killed, or its answer was cut short) the app runs the check itself.
 Where a second process is no help or not built for (Windows, where starting a process
-is slow; a single usable CPU), :meth:`EarlyCheck.start` returns ``None`` and the app
-checks in-process.
+is slow; a single usable CPU; the installed bundle, which loads Qt at every start of
+any of its processes), :meth:`EarlyCheck.start` returns ``None`` and the app checks
+in-process.
 
 >>> EarlyCheck.start(None, allowed=False) is None
 True
@@ -41,8 +42,10 @@ VERDICT: Final = "hrher2-aid.early-check/1"
 def worth_starting() -> bool:
     """A second process helps only with another CPU to run on; it is started with
     ``posix_spawn`` (Linux, macOS), which is safe in any process and costs the app
-    well under a millisecond."""
-    if not hasattr(os, "posix_spawn"):
+    well under a millisecond. Not from the installed (PyInstaller) bundle: every start
+    of it loads Qt (PyInstaller's PySide6 run-time hook, before any of our code runs),
+    so there a checker would take longer than the check (190 ms against 25 ms)."""
+    if not hasattr(os, "posix_spawn") or getattr(sys, "frozen", False):
         return False
     try:
         cpus = len(os.sched_getaffinity(0))
@@ -52,10 +55,7 @@ def worth_starting() -> bool:
 
 
 def checker_command() -> list[str]:
-    """This program, run as the checker: the frozen bundle itself (its entry point
-    looks for :data:`CHILD_ENV`), else this interpreter on this source tree."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable]
+    """This interpreter, run as the checker on this source tree."""
     root = str(Path(__file__).resolve().parents[2])
     # -P: not the current folder on the module path (a stray json.py there must not
     # stand in for the standard library's in the checker)

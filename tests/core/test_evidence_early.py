@@ -109,10 +109,15 @@ def test_a_checker_that_cannot_start_leaves_the_check_to_the_app(
 
 def test_no_checker_where_it_is_no_help(monkeypatch: pytest.MonkeyPatch) -> None:
     """A second process helps only with a second CPU to run on; Windows has no
-    posix_spawn (starting a process there is slow)."""
+    posix_spawn (starting a process there is slow); a process of the installed bundle
+    loads Qt before any of the app's code runs."""
     assert EarlyCheck.start(None, allowed=False) is None
     monkeypatch.setattr(early_module.os, "sched_getaffinity", lambda pid: {0}, raising=False)
     assert not early_module.worth_starting()
     assert EarlyCheck.start(None) is None
+    monkeypatch.undo()
+    monkeypatch.setattr(early_module.sys, "frozen", True, raising=False)
+    assert not early_module.worth_starting()  # the installed bundle loads Qt at every start
+    monkeypatch.undo()
     monkeypatch.delattr(early_module.os, "posix_spawn")
     assert not early_module.worth_starting()
