@@ -1,22 +1,20 @@
-"""The evidence check, started in a second process before the app loads Qt.
+"""The evidence check, started in a second process as the app starts.
 
 Every start checks the evidence pack before anything is recommended
 (:func:`core.evidence.pack.load_evidence`: signature, whole-file SHA-256, SQLite checks,
 completeness). Run in the app's process, that check and what it loads (PyNaCl, SQLite)
 come on top of loading Qt and building the window. So the launcher, as its first step,
-starts the same program as a checker (:func:`child_main`) that runs the very same
-check on another CPU while the app loads Qt, and hands back its verdict through a
-pipe: the verified rows and the pack's identity, or the check's error message. The
-window is made only once the verdict is in: nothing is recommended before the check
-has passed.
+starts a checker process that runs the very same check on another CPU while the app
+loads Qt, and hands back its verdict through a pipe: the verified rows and the pack's
+identity, or the check's error message. The window is made only once the verdict is
+in: nothing is recommended before the check has passed.
 
-The checker is this program (the same interpreter on the same source tree), run by
-the same user: its verdict is the check's own. Without a verdict (the checker could
-not start, was killed, or its answer was cut short) the app runs the check itself.
-Where a second process is no help or not built for (Windows, where starting a process
-is slow; a single usable CPU; the installed bundle, which loads Qt at every start of
-any of its processes), :meth:`EarlyCheck.start` returns ``None`` and the app checks
-in-process.
+The checker is this program (this interpreter on this source tree, or a fork of the
+installed bundle), run by the same user: its verdict is the check's own. Without a
+verdict (the checker could not start, was killed, or its answer was cut short) the app
+runs the check itself. Where a second process is no help or not safe
+(:func:`how_to_start`: Windows, a macOS bundle, a single usable CPU),
+:meth:`EarlyCheck.start` returns ``None`` and the app checks in-process.
 
 >>> EarlyCheck.start(None, allowed=False) is None
 True
@@ -39,19 +37,33 @@ CHILD_ENV: Final = "HRHER2_AID_EVIDENCE_CHECKER"
 VERDICT: Final = "hrher2-aid.early-check/1"
 
 
-def worth_starting() -> bool:
-    """A second process helps only with another CPU to run on; it is started with
-    ``posix_spawn`` (Linux, macOS), which is safe in any process and costs the app
-    well under a millisecond. Not from the installed (PyInstaller) bundle: every start
-    of it loads Qt (PyInstaller's PySide6 run-time hook, before any of our code runs),
-    so there a checker would take longer than the check (190 ms against 25 ms)."""
-    if not hasattr(os, "posix_spawn") or getattr(sys, "frozen", False):
-        return False
+def how_to_start() -> str | None:
+    """How a checker is started here, if one helps: only with another CPU to run on.
+
+    ``"spawn"``: this interpreter on this source tree, by ``posix_spawn`` (Linux,
+    macOS), which is safe in any process and costs the app well under a millisecond.
+    ``"fork"``: the installed (PyInstaller) bundle on Linux, forked as it starts, while
+    it runs no thread but this one (a fork copies only the calling thread: a lock
+    another thread held would never be released). The bundle is not run again as a
+    checker: every start of it loads Qt (PyInstaller's PySide6 run-time hook, before
+    any of the app's code), and the checker would then take longer than the check.
+    ``None``: Windows (no fork, and starting a process is slow), macOS bundles (a fork
+    after Qt has loaded Apple's frameworks is unsafe), a single usable CPU.
+    """
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return cpus > 1
+    if cpus < 2:
+        return None
+    if not getattr(sys, "frozen", False):
+        return "spawn" if hasattr(os, "posix_spawn") else None
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return None
+    try:
+        return "fork" if len(os.listdir("/proc/self/task")) == 1 else None
+    except OSError:
+        return None
 
 
 def checker_command() -> list[str]:
@@ -83,12 +95,16 @@ def verdict(path: str | None) -> bytes:
     return marshal.dumps(answer)
 
 
+def _send(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
 def child_main() -> int:
-    """The checker: check the pack named in :data:`CHILD_ENV`, write the verdict to
-    standard output (the app's pipe)."""
-    data = memoryview(verdict(os.environ.get(CHILD_ENV) or None))
-    while data:
-        data = data[os.write(1, data):]
+    """The spawned checker: check the pack named in :data:`CHILD_ENV`, write the verdict
+    to standard output (the app's pipe)."""
+    _send(1, verdict(os.environ.get(CHILD_ENV) or None))
     return 0
 
 
@@ -99,18 +115,33 @@ class EarlyCheck:
         self._pid, self._pipe, self.path = pid, pipe, path
 
     @classmethod
-    def start(cls, path: str | None, *, allowed: bool | None = None) -> EarlyCheck | None:
+    def start(cls, path: str | None, *, allowed: bool | None = None,
+              how: str | None = None) -> EarlyCheck | None:
         """Start the checker for the pack at ``path`` (None: the one the app would use);
-        None where it is not worth starting (``allowed``: the caller's say) or cannot
-        start."""
-        if not (worth_starting() if allowed is None else allowed):
+        None where it does not help or cannot start. ``allowed``, ``how``: the
+        caller's say (else :func:`how_to_start` decides)."""
+        if allowed is False:
+            return None
+        how = how or (how_to_start() if allowed is None else "spawn")
+        if how not in ("spawn", "fork"):
             return None
         read_end, write_end = os.pipe()
-        env = {**os.environ, CHILD_ENV: path or ""}
-        command = checker_command()
         try:
-            pid = os.posix_spawn(command[0], command, env, file_actions=[
-                (os.POSIX_SPAWN_DUP2, write_end, 1), (os.POSIX_SPAWN_CLOSE, read_end)])
+            if how == "fork":
+                pid = os.fork()
+                if pid == 0:  # the checker: answer, and leave without the app's exit code
+                    status = 1
+                    try:
+                        os.close(read_end)
+                        _send(write_end, verdict(path))
+                        status = 0
+                    finally:
+                        os._exit(status)
+            else:
+                command = checker_command()
+                pid = os.posix_spawn(command[0], command, {**os.environ, CHILD_ENV: path or ""},
+                                     file_actions=[(os.POSIX_SPAWN_DUP2, write_end, 1),
+                                                   (os.POSIX_SPAWN_CLOSE, read_end)])
         except OSError:
             os.close(read_end)
             return None

@@ -108,16 +108,61 @@ def test_a_checker_that_cannot_start_leaves_the_check_to_the_app(
 
 
 def test_no_checker_where_it_is_no_help(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A second process helps only with a second CPU to run on; Windows has no
-    posix_spawn (starting a process there is slow); a process of the installed bundle
-    loads Qt before any of the app's code runs."""
+    """A second process helps only with a second CPU to run on; Windows has neither
+    fork nor posix_spawn (and starting a process there is slow); the installed bundle
+    is forked (run again, it would load Qt before any of the app's code), on Linux
+    only, and only while it runs a single thread."""
     assert EarlyCheck.start(None, allowed=False) is None
-    monkeypatch.setattr(early_module.os, "sched_getaffinity", lambda pid: {0}, raising=False)
-    assert not early_module.worth_starting()
-    assert EarlyCheck.start(None) is None
-    monkeypatch.undo()
+    monkeypatch.setattr(early_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert early_module.how_to_start() == "spawn"
     monkeypatch.setattr(early_module.sys, "frozen", True, raising=False)
-    assert not early_module.worth_starting()  # the installed bundle loads Qt at every start
-    monkeypatch.undo()
+    monkeypatch.setattr(early_module.sys, "platform", "linux")
+    monkeypatch.setattr(early_module.os, "listdir", lambda path: ["1"])
+    assert early_module.how_to_start() == "fork"
+    monkeypatch.setattr(early_module.os, "listdir", lambda path: ["1", "2"])
+    assert early_module.how_to_start() is None  # another thread runs
+    monkeypatch.setattr(early_module.sys, "platform", "darwin")
+    assert early_module.how_to_start() is None
+    monkeypatch.setattr(early_module.sys, "frozen", False)
     monkeypatch.delattr(early_module.os, "posix_spawn")
-    assert not early_module.worth_starting()
+    assert early_module.how_to_start() is None
+    monkeypatch.setattr(early_module.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert early_module.how_to_start() is None
+    assert EarlyCheck.start(None) is None
+
+
+FORKED = """
+import sys
+from core.evidence.early import EarlyCheck
+from core.evidence import EvidenceError, load_evidence
+path = sys.argv[1] or None
+check = EarlyCheck.start(path, how="fork")
+assert check is not None
+try:
+    store = check.result()
+except EvidenceError as exc:
+    print("refused", exc)
+else:
+    here = load_evidence(path)
+    print("ok", store.statements == here.statements and store.pack == here.pack
+          and store.version == here.version)
+"""
+
+
+def test_a_forked_checker_gives_the_same_verdict(tmp_path: Path) -> None:
+    """The installed bundle's way (run in a fresh single-threaded process, as the
+    bundle is when the launcher forks)."""
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    altered = copy_pack(tmp_path / "altered")
+    _flip_a_byte(altered)
+    answers = []
+    for path in ("", str(altered)):
+        done = subprocess.run([sys.executable, "-c", FORKED, path], cwd=root, env=dict(os.environ),
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        answers.append(done.stdout.strip())
+    assert answers[0] == "ok True"
+    assert answers[1] == f"refused {_checked_here(altered)}"

@@ -107,13 +107,13 @@ def test_the_evidence_check_runs_beside_qt_where_a_checker_helps(checker: bool) 
     """With a checker process (core.evidence.early; Linux and macOS, two CPUs or more)
     the app's process never loads the check's libraries; without one it checks the
     pack itself. Either way the self-test reports the pack verified."""
-    from core.evidence.early import worth_starting
+    from core.evidence.early import how_to_start
 
-    if checker and not worth_starting():
+    if checker and how_to_start() != "spawn":
         pytest.skip("a checker process needs posix_spawn and a second CPU")
     code = ("import sys\n"
             "import core.evidence.early as early\n"
-            f"early.worth_starting = lambda: {checker}\n"
+            f"early.how_to_start = lambda: {'spawn' if checker else None!r}\n"
             "from desktop.launcher import main\n"
             "code = main(['--self-test'])\n"
             "print(code, *[m in sys.modules for m in ('nacl', 'sqlite3', 'core.evidence.pack')])\n")
