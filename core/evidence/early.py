@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sys
@@ -103,8 +104,10 @@ def _send(fd: int, data: bytes) -> None:
 
 def child_main() -> int:
     """The spawned checker: check the pack named in :data:`CHILD_ENV`, write the verdict
-    to standard output (the app's pipe)."""
-    _send(1, verdict(os.environ.get(CHILD_ENV) or None))
+    to standard output (the app's pipe). An app that has gone (it failed to start, or
+    was closed) leaves nobody to answer: the checker then ends quietly."""
+    with contextlib.suppress(BrokenPipeError):
+        _send(1, verdict(os.environ.get(CHILD_ENV) or None))
     return 0
 
 

@@ -166,3 +166,18 @@ def test_a_forked_checker_gives_the_same_verdict(tmp_path: Path) -> None:
         answers.append(done.stdout.strip())
     assert answers[0] == "ok True"
     assert answers[1] == f"refused {_checked_here(altered)}"
+
+
+def test_a_checker_whose_app_has_gone_ends_quietly() -> None:
+    """An app that failed after starting its checker (or was closed) leaves the checker
+    a closed pipe: it ends without a traceback on the app's terminal."""
+    import os
+    import subprocess
+
+    command = early_module.checker_command()
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read the verdict
+    done = subprocess.run(command, stdout=write_end, stderr=subprocess.PIPE, text=True,
+                          env={**os.environ, early_module.CHILD_ENV: ""}, timeout=60)
+    os.close(write_end)
+    assert done.returncode == 0 and done.stderr == ""
