@@ -114,12 +114,32 @@ def step3_integrity(conn: sqlite3.Connection) -> None:
     for what in ("UPDATE", "DELETE"):
         conn.execute(f"CREATE TRIGGER audit_no_{what.lower()} BEFORE {what} ON audit "
                      "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
-    # A store from the first releases also lists its steps in sqlite-utils'
-    # table; naming this step there makes those releases refuse the store as "written
-    # by a newer version" instead of writing rows without hashes.
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_sqlite_migrations'").fetchone():
-        conn.execute("INSERT OR IGNORE INTO _sqlite_migrations (migration_set, name, applied_at)"
-                     " VALUES ('hrher2-aid.casestore', 'm003_integrity', datetime('now'))")
+
+
+#: the first releases' migration set (sqlite-utils Migrations), and its steps up to this version's
+FIRST_RELEASES_SET: Final = "hrher2-aid.casestore"
+FIRST_RELEASES_STEPS: Final = ("m001_initial", "m002_list_columns", "m003_integrity")
+
+
+def _name_steps_for_first_releases(conn: sqlite3.Connection) -> None:
+    """A store from the first releases also lists its steps through sqlite-utils'
+    ``Migrations``; naming the later steps there (as applied, through its public API:
+    our steps above did the work) makes those releases refuse the store as "written by
+    a newer version" instead of writing rows without hashes. A store that never used
+    that set is left without one. (Inside the caller's transaction: sqlite-utils nests
+    its own as a savepoint.)"""
+    from sqlite_utils import Database, Migrations
+
+    first = Migrations(FIRST_RELEASES_SET)
+    for name in FIRST_RELEASES_STEPS:
+        first(name=name)(_done_by_our_steps)
+    db = Database(conn, execute_plugins=False)
+    if first.applied(db):
+        first.apply(db)
+
+
+def _done_by_our_steps(db: object) -> None:
+    """A first-release step as sqlite-utils records it: done already by our own."""
 
 
 STEPS: Final[tuple[Callable[[sqlite3.Connection], None], ...]] = (
@@ -131,5 +151,7 @@ def upgrade(conn: sqlite3.Connection, from_version: int) -> None:
     """Apply the steps after ``from_version`` (inside the caller's transaction)."""
     for step in STEPS[from_version:]:
         step(conn)
+    if from_version in (1, 2):  # a store of the first releases (legacy_version)
+        _name_steps_for_first_releases(conn)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {CURRENT}")
