@@ -32,9 +32,8 @@ def verify_lines(store: EvidenceStore) -> str:
     pack = store.pack
     if pack is None:
         return "pack: none (not opened as a signed pack)\n"
-    through = pack.sources_through if pack.sources_through is not None else "unknown"
     text = (f"pack sequence: {pack.sequence}\nsigner key: {pack.key_id}\n"
-            f"sources through: {through}\ncreated: {pack.created}\n"
+            f"sources through: {pack.through}\ncreated: {pack.created}\n"
             f"pack folder: {pack.folder}\n")
     if store.notice:
         text += f"note: {store.notice}\n"

@@ -22,10 +22,9 @@ def pack_html(store: EvidenceStore) -> str:
     pack = store.pack
     if pack is None:
         return "<br>Not opened as a signed evidence pack."
-    through = pack.sources_through if pack.sources_through is not None else "unknown"
     text = (f"<br>Signed pack: sequence {pack.sequence}, created {escape(pack.created)}"
             f"<br>Signer key <code>{escape(pack.key_id)}</code>"
-            f"<br>Sources through {through}")
+            f"<br>Sources through {pack.through}")
     if store.notice:
         text += f"<br><b>Note:</b> {escape(store.notice)}"
     return text

@@ -68,17 +68,20 @@ class PackInfo(NamedTuple):
     changelog: tuple[Release, ...]
     key_id: str = ""  # the signer's key id (minisign's hex), set once the signature verified
 
+    @property
+    def through(self) -> str:
+        """``sources_through`` as shown: the year, or ``unknown``."""
+        return str(self.sources_through) if self.sources_through is not None else "unknown"
+
     def identity(self) -> str:
         """``pack 3 · key CE9E24DC3BB4066F · sources through 2022`` (documents' footers)."""
-        through = self.sources_through if self.sources_through is not None else "unknown"
-        return f"pack {self.sequence} · key {self.key_id} · sources through {through}"
+        return f"pack {self.sequence} · key {self.key_id} · sources through {self.through}"
 
     def label(self) -> str:
         """One line: ``pack 2026.11.3 · sequence 3 · signer key CE9E… · sources through
         2022``."""
-        through = self.sources_through if self.sources_through is not None else "unknown"
         return (f"pack {self.version} · sequence {self.sequence} · signer key {self.key_id} "
-                f"· sources through {through}")
+                f"· sources through {self.through}")
 
 
 def manifest_bytes(manifest: dict[str, Any]) -> bytes:

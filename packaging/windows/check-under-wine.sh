@@ -257,20 +257,21 @@ else
 fi
 
 # --- 5. upgrade and downgrade ------------------------------------------------------------
+repack() {  # repack VERSION OUT.msi: the same bundle as another version; prints its ProductCode
+    HRHER2_MSI_VERSION="$1" HRHER2_MSI_OUT="$2" "$HERE/build-msi.sh" >/dev/null 2>"$TMP/repack.log" ||
+        { cat "$TMP/repack.log" >&2; return 1; }
+    msiinfo export "$2" Property | awk -F'\t' '$1 == "ProductCode" {print $2}' | tr -d '\r'
+}
 if [[ -f "$BUNDLE/$APP-cli.exe" && -z "${HRHER2_SKIP_UPGRADE:-}" ]]; then
     IFS=. read -r major minor patch <<<"$VERSION"
     NEWER="$major.$minor.$((patch + 1))"
-    HRHER2_MSI_VERSION="$NEWER" HRHER2_MSI_OUT="$TMP/newer.msi" "$HERE/build-msi.sh" >/dev/null 2>"$TMP/repack.log" ||
-        { cat "$TMP/repack.log" >&2; fail "repacking as $NEWER"; }
-    NEWER_CODE="$(msiinfo export "$TMP/newer.msi" Property | awk -F'\t' '$1 == "ProductCode" {print $2}' | tr -d '\r')"
+    NEWER_CODE="$(repack "$NEWER" "$TMP/newer.msi")" || fail "repacking as $NEWER"
     msiexec_run upgrade /i "$(winpath "$TMP/newer.msi")" || fail "installing $NEWER over $VERSION exited $?"
     [[ -z "$(uninstall_entry "$PRODUCT_CODE")" ]] || fail "$VERSION is still registered after the upgrade"
     uninstall_entry "$NEWER_CODE" | has "DisplayVersion.*$NEWER" || fail "$NEWER is not registered"
     log "upgrade: $NEWER replaced $VERSION (old product code gone, one entry)"
     # A rebuild of the same version (a new ProductCode) replaces it too, not beside it.
-    HRHER2_MSI_VERSION="$NEWER" HRHER2_MSI_OUT="$TMP/rebuilt.msi" "$HERE/build-msi.sh" >/dev/null 2>"$TMP/repack.log" ||
-        { cat "$TMP/repack.log" >&2; fail "repacking $NEWER again"; }
-    REBUILT_CODE="$(msiinfo export "$TMP/rebuilt.msi" Property | awk -F'\t' '$1 == "ProductCode" {print $2}' | tr -d '\r')"
+    REBUILT_CODE="$(repack "$NEWER" "$TMP/rebuilt.msi")" || fail "repacking $NEWER again"
     msiexec_run rebuilt /i "$(winpath "$TMP/rebuilt.msi")" || fail "installing a rebuild of $NEWER exited $?"
     [[ -z "$(uninstall_entry "$NEWER_CODE")" ]] || fail "the first $NEWER build is still registered beside its rebuild"
     uninstall_entry "$REBUILT_CODE" | has "DisplayVersion.*$NEWER" || fail "the rebuild of $NEWER is not registered"
