@@ -102,9 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem is not None:
         sys.stderr.write(f"{PROG}: {problem}\n")
         return EXIT_OTHER
-    # The evidence check starts first, in a checker process where one helps (Linux and
-    # macOS with a second CPU), and runs while Qt loads; elsewhere, or when it cannot
-    # start, the app checks in-process (core.evidence.early).
+    # The evidence check starts first, in a checker process where one helps (a second
+    # CPU; from source on Linux and macOS, the installed bundle on Linux), and runs while
+    # Qt loads; elsewhere, or when it cannot start, the app checks in-process
+    # (core.evidence.early).
     from core.evidence.early import EarlyCheck
 
     early = EarlyCheck.start(app_args.evidence)

@@ -85,7 +85,7 @@ def verdict(path: str | None) -> bytes:
     from core.evidence.pack import load_evidence
 
     try:
-        store = load_evidence(Path(path) if path else None)
+        store = load_evidence(Path(path) if path is not None else None)
     except EvidenceError as exc:
         return marshal.dumps((VERDICT, "error", str(exc)))
     pack = store.pack
@@ -123,8 +123,8 @@ class EarlyCheck:
         """Start the checker for the pack at ``path`` (None: the one the app would use);
         None where it does not help or cannot start. ``allowed``, ``how``: the
         caller's say (else :func:`how_to_start` decides)."""
-        if allowed is False:
-            return None
+        if allowed is False or path == "":
+            return None  # (an empty path is the in-process check's to refuse, as it names it)
         how = how or (how_to_start() if allowed is None else "spawn")
         if how not in ("spawn", "fork"):
             return None
@@ -175,7 +175,7 @@ class EarlyCheck:
         if answer is None:
             from core.evidence.pack import load_evidence
 
-            return load_evidence(Path(self.path) if self.path else None)
+            return load_evidence(Path(self.path) if self.path is not None else None)
         if answer[1] == "error":
             raise EvidenceError(answer[2])
         return _rebuilt(*answer[2:])

@@ -113,6 +113,7 @@ def test_no_checker_where_it_is_no_help(monkeypatch: pytest.MonkeyPatch) -> None
     is forked (run again, it would load Qt before any of the app's code), on Linux
     only, and only while it runs a single thread."""
     assert EarlyCheck.start(None, allowed=False) is None
+    assert EarlyCheck.start("", allowed=True) is None  # --evidence="": refused in-process
     monkeypatch.setattr(early_module.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     assert early_module.how_to_start() == "spawn"
     monkeypatch.setattr(early_module.sys, "frozen", True, raising=False)
