@@ -15,8 +15,6 @@ Traceback (most recent call last):
 core.case.CaseError: receptors.hr: must be one of positive, negative, unknown (got 'maybe')
 """
 
-from __future__ import annotations
-
 import errno
 import json
 import math

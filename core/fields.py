@@ -18,8 +18,6 @@ contract), never clinical claims: every clinical sentence comes from the evidenc
 '5.999999999999995'
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Callable, Mapping
 from typing import Any, Final, NamedTuple

@@ -16,8 +16,6 @@ contract), never clinical claims: every clinical sentence comes from the evidenc
 ['receptors', 'setting', 'disease', 'label']
 """
 
-from __future__ import annotations
-
 from typing import Any, Final, NamedTuple
 
 from core.case import CASE_FORMAT, Case, Disease, Receptors, parse_case

@@ -10,8 +10,6 @@ many cases has few distinct decisions, and only the case hash differs between
 two cases with the same decision.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping
 from typing import Any, Final, NamedTuple
@@ -158,7 +156,7 @@ class Result(NamedTuple):
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Result:
+    def from_dict(cls, data: Mapping[str, Any]) -> "Result":
         """A result read back from its JSON (:meth:`to_dict`), e.g. as a case was saved.
 
         A contract-only object (no ``display``) gives items without titles and no

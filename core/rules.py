@@ -14,8 +14,6 @@ tables.
 (('chemo_her2', 'preferred'), ('et_her2', 'consider'))
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from core.case import Case

@@ -11,8 +11,6 @@ mistyped command or option is a usage error (exit 2) and never opens a window.
     desktop.launcher.AppUsageError: unknown command 'recomend' (did you mean 'recommend'?)
 """
 
-from __future__ import annotations
-
 import gc
 import sys
 from collections.abc import Sequence

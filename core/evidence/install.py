@@ -16,8 +16,6 @@ packs stay on disk, so :func:`rollback` needs no copy.
 True
 """
 
-from __future__ import annotations
-
 import json
 import os
 import sys

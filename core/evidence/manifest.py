@@ -24,8 +24,6 @@ first, each ``{"version", "date", "summary", "changes": [...]}``).
 (2, 2022)
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Any, Final, NamedTuple

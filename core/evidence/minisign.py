@@ -20,8 +20,6 @@ Example (a throwaway key)::
     'pack 1'
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 from collections.abc import Callable, Iterable

@@ -9,8 +9,6 @@ build a store), and only when a file is opened: a store handed over by
 :mod:`.early`'s child process is used without loading SQLite until the first search.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
@@ -164,14 +162,14 @@ class EvidenceStore:
         return [SearchHit(self.statements[sid], snip) for sid, snip in rows]
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path) -> "sqlite3.Connection":
     import sqlite3
 
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     return sqlite3.connect(uri, uri=True)
 
 
-def read_content(conn: sqlite3.Connection) -> dict[str, Any]:
+def read_content(conn: "sqlite3.Connection") -> dict[str, Any]:
     """Every row of the hashed tables, ordered, as dicts."""
     import sqlite3
 

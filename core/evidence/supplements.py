@@ -12,8 +12,6 @@ changelog and the synonyms are JSON text under the meta keys ``changelog`` and
 ('2', ('c',))
 """
 
-from __future__ import annotations
-
 import json
 import re
 from typing import Any, Final, NamedTuple

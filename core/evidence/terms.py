@@ -14,11 +14,9 @@ deruxtecan" is a drug the source does not cover, not a kind of trastuzumab.
 ('tucatinib',)
 """
 
-from __future__ import annotations
-
 import json
 import re
-from typing import NamedTuple
+from typing import NamedTuple, Self
 
 
 class SearchPlan(NamedTuple):
@@ -59,7 +57,7 @@ class SearchTerms:
         self._entries = sorted((e for e in entries if e[0]), key=lambda e: -len(e[0]))
 
     @classmethod
-    def from_json(cls, text: str | None) -> SearchTerms:
+    def from_json(cls, text: str | None) -> Self:
         if not text:
             return cls([], [])
         data = json.loads(text)
