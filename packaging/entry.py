@@ -25,13 +25,16 @@ def bundle_check() -> int:
     For CI (packaging/ci-deb.sh runs it with HRHER2_BUNDLE_CHECK=1): a module the bundle
     lacks would otherwise only fail when a clinician first uses that feature. Then a
     case is saved in a new case store in a temporary folder and read back (schema
-    creation, row hash and audit chain included). Opens no window; touches no user data.
+    creation, row hash and audit chain included), and the bundled evidence pack is
+    installed into a temporary machine folder (its check, the copy, the folder's lock).
+    Opens no window; touches no user data.
     """
     import importlib
     import pkgutil
 
     count = 0
-    for name in ("core", "desktop", "resources", "reportlab", "sqlite_utils", "platformdirs"):
+    for name in ("core", "desktop", "resources", "reportlab", "sqlite_utils", "platformdirs",
+                 "filelock"):
         package = importlib.import_module(name)
         count += 1
         for info in pkgutil.walk_packages(getattr(package, "__path__", []), f"{name}."):
@@ -46,6 +49,8 @@ def bundle_check() -> int:
     from core.case import parse_case
     from core.casestore import CaseStore
     from core.evidence import load_evidence
+    from core.evidence.install import current_installed, install
+    from core.evidence.pack import bundled_pack
     from core.result import Renderer
 
     case = parse_case({"format": "hrher2-aid.case/1", "setting": "first_line",
@@ -60,7 +65,14 @@ def bundle_check() -> int:
     if saved != case.sha256():
         print("bundle check FAILED: the saved case did not read back")
         return 1
-    print(f"bundle check OK: {count} modules imported, a case saved and read back")
+    with tempfile.TemporaryDirectory() as folder:
+        sequence = install(bundled_pack(), root=Path(folder)).sequence
+        now = current_installed(Path(folder))
+    if now is None or now.sequence != sequence:
+        print("bundle check FAILED: the bundled pack did not install")
+        return 1
+    print(f"bundle check OK: {count} modules imported, a case saved and read back, "
+          f"evidence pack {sequence} installed")
     return 0
 
 

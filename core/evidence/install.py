@@ -5,11 +5,15 @@ The folder (:func:`machine_folder`; ``HRHER2_AID_EVIDENCE_DIR`` overrides it)::
     packs/000004-2026.12.1/   one folder per installed pack (its three files), kept
     state.json                which packs were made current, in order (the last is used)
     install.log               one JSON line per install, downgrade and rollback
+    .lock                     held by an install or rollback while it runs
 
 A pack is copied into a hidden temporary folder beside ``packs/``, verified there,
 and renamed into place; ``state.json`` is then replaced atomically. A reader
 therefore sees the old state or the new one, never a half-copied pack. Previous
-packs stay on disk, so :func:`rollback` needs no copy.
+packs stay on disk, so :func:`rollback` needs no copy. One install or rollback runs
+at a time (an operating-system lock on ``.lock``, which the system releases if the
+process dies): a second one waits, then decides on the state the first one left, so
+two installs at once can neither lose one from the history nor downgrade unasked.
 
 >>> import tempfile
 >>> current_installed(Path(tempfile.mkdtemp())) is None
@@ -19,6 +23,8 @@ True
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
@@ -28,6 +34,9 @@ ENV_VAR: Final = "HRHER2_AID_EVIDENCE_DIR"
 STATE_FORMAT: Final = "hrher2-aid.evidence-install/1"
 STATE_NAME: Final = "state.json"
 LOG_NAME: Final = "install.log"
+LOCK_NAME: Final = ".lock"
+#: how long an install or rollback waits for one already running (seconds)
+LOCK_WAIT: Final = 120.0
 
 
 class InstallError(Exception):
@@ -126,6 +135,29 @@ def _record(root: Path, entry: dict[str, Any]) -> None:
         os.fsync(fh.fileno())
 
 
+@contextmanager
+def _one_at_a_time(root: Path, doing: str) -> Iterator[None]:
+    """Hold the machine folder's lock (waiting up to :data:`LOCK_WAIT` for another
+    install or rollback to finish) while the state is read, decided on and written."""
+    from filelock import FileLock, Timeout
+
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(root / LOCK_NAME, timeout=LOCK_WAIT, mode=0o644)
+        lock.acquire()
+    except Timeout:
+        raise InstallError(f"cannot {doing} now: another install or rollback in {root} "
+                           f"has not finished after {LOCK_WAIT:.0f} s; nothing was "
+                           "changed") from None
+    except OSError as exc:
+        raise InstallError(f"cannot {doing} in {root}: {exc.strerror or exc} "
+                           "(installing needs an administrator)") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _write_state(root: Path, history: list[str]) -> None:
     from core import atomic
 
@@ -147,13 +179,20 @@ def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = No
     (unless ``allow_downgrade``; an allowed downgrade is recorded in the log), and
     :class:`InstallError` if the folder cannot be written.
     """
+    root = root or machine_folder()
+    info = _verified(Path(pack))
+    with _one_at_a_time(root, "install"):
+        return _install_verified(Path(pack), info, allow_downgrade, root)
+
+
+def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: Path
+                      ) -> PackInfo:
+    """:func:`install` once ``pack`` has passed its check (holding the lock)."""
     import shutil
     import tempfile
 
     from core.evidence.pack import pack_paths, verify_pack
 
-    root = root or machine_folder()
-    info = _verified(Path(pack))
     try:
         history = _history(root)
         current = _manifest(root / "packs" / history[-1]) if history else None
@@ -179,7 +218,7 @@ def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = No
         else:
             staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=packs))
             try:
-                source = pack_paths(Path(pack))[0].parent
+                source = pack_paths(pack)[0].parent
                 for file_name in PACK_FILES:
                     shutil.copyfile(source / file_name, staging / file_name)
                     os.chmod(staging / file_name, 0o644)
@@ -211,19 +250,20 @@ def rollback(root: Path | None = None) -> tuple[PackInfo, PackInfo]:
     """Make the pack that was current before the current one current again; return
     (the pack left, the pack now current). The pack left stays on disk."""
     root = root or machine_folder()
-    history = _history(root)
-    if len(history) < 2:
-        raise InstallError(f"nothing to roll back to in {root}: "
-                           f"{'one pack' if history else 'no pack'} installed")
-    try:
-        left = _manifest(root / "packs" / history[-1])
-        back = _verified(root / "packs" / history[-2])
-        _write_state(root, history[:-1])
-        _record(root, {"action": "rollback", **_describe(back), "replaced": {
-            "sequence": left.sequence, "version": left.version,
-            "evidence_sha256": left.evidence_sha256}})
-    except OSError as exc:
-        raise InstallError(f"cannot roll back in {root}: {exc.strerror or exc}") from None
+    with _one_at_a_time(root, "roll back"):
+        history = _history(root)
+        if len(history) < 2:
+            raise InstallError(f"nothing to roll back to in {root}: "
+                               f"{'one pack' if history else 'no pack'} installed")
+        try:
+            left = _manifest(root / "packs" / history[-1])
+            back = _verified(root / "packs" / history[-2])
+            _write_state(root, history[:-1])
+            _record(root, {"action": "rollback", **_describe(back), "replaced": {
+                "sequence": left.sequence, "version": left.version,
+                "evidence_sha256": left.evidence_sha256}})
+        except OSError as exc:
+            raise InstallError(f"cannot roll back in {root}: {exc.strerror or exc}") from None
     return left, back
 
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,6 +28,7 @@ from core.evidence.install import (
     rollback,
 )
 from core.evidence.pack import bundled_pack
+from tests.conftest import ROOT
 from tests.pack_support import (
     BUNDLED,
     NEWER_NAME,
@@ -200,3 +205,105 @@ def test_a_damaged_state_file_is_reported(machine: Path,
     assert "state.json cannot be read" in capsys.readouterr().err
     # the app itself ignores an unreadable install and uses the bundled pack
     assert load_evidence().pack.folder == bundled_pack()  # type: ignore[union-attr]
+
+
+# One `evidence install` in a process of its own: trusts the throwaway key (argv[3]); with
+# "hold", it stops just before writing the state until the file "release" appears; a
+# process waiting for the folder's lock says so with the file "waiting".
+INSTALLER = """
+import sys, time
+from pathlib import Path
+root, pack, pub, role, flags = sys.argv[1:6]
+sys.path.insert(0, sys.argv[6])
+import filelock
+from core.evidence import keys
+from core.evidence import install as inst
+from core.evidence.minisign import parse_public_key
+trusted = parse_public_key(Path(pub).read_text())
+keys.embedded_keys = lambda: (trusted,)
+flags = Path(flags)
+if role == "hold":
+    write_state = inst._write_state
+    def held(*args):
+        (flags / "holding").touch()
+        while not (flags / "release").exists():
+            time.sleep(0.01)
+        write_state(*args)
+    inst._write_state = held
+else:
+    acquire = filelock.FileLock.acquire
+    def waiting(self, *args, **kwargs):
+        (flags / "waiting").touch()
+        return acquire(self, *args, **kwargs)
+    filelock.FileLock.acquire = waiting
+try:
+    print("installed", inst.install(Path(pack), root=Path(root)).sequence)
+except inst.DowngradeRefused:
+    print("refused")
+"""
+
+
+def _wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+def test_two_installs_at_once_neither_lose_one_nor_downgrade(tmp_path: Path) -> None:
+    """Two processes install at the same moment: a newer pack (A, held just before it
+    writes the state) and an older one (B). B waits for A's install to finish, then
+    sees A's pack and refuses its own as a downgrade: nothing lost from the history, no
+    downgrade nobody asked for, one install in the log."""
+    newest = newer_pack(tmp_path / "a", sequence=NEW + 1, version="2099.1.2")
+    older = newer_pack(tmp_path / "b", sequence=NEW)
+    pub = tmp_path / "throwaway.pub"
+    pub.write_text(THROWAWAY.public.to_text())
+    root, flags = tmp_path / "machine", tmp_path / "flags"
+    flags.mkdir()
+
+    def start(pack: Path, role: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-c", INSTALLER, str(root), str(pack), str(pub), role,
+             str(flags), str(ROOT)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+
+    a = start(newest, "hold")
+    b: subprocess.Popen[str] | None = None
+    try:
+        _wait_for((flags / "holding").exists, "A to hold the state")
+        b = start(older, "go")
+        # B reaches the lock (and waits there) or, without one, finishes on its own
+        _wait_for(lambda: b.poll() is not None or (flags / "waiting").exists(), "B")
+        time.sleep(0.2)
+        (flags / "release").touch()
+        out_a, err_a = a.communicate(timeout=60)
+        out_b, err_b = b.communicate(timeout=60)
+    finally:
+        for proc in (a, b):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+    assert a.returncode == 0 and b.returncode == 0, err_a + err_b
+    assert out_a.split() == ["installed", str(NEW + 1)]
+    assert out_b.split() == ["refused"]
+    current = current_installed(root)
+    assert current is not None and current.sequence == NEW + 1
+    assert [e["action"] for e in log_entries(root)] == ["install"]
+
+
+def test_an_install_kept_waiting_too_long_says_so_and_changes_nothing(
+        machine: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from filelock import FileLock
+
+    import core.evidence.install as inst
+
+    machine.mkdir()
+    monkeypatch.setattr(inst, "LOCK_WAIT", 0.2)
+    with FileLock(machine / inst.LOCK_NAME):  # another install, still running
+        assert cli.main(["evidence", "install", str(bundled_pack())]) == 1
+        assert cli.main(["evidence", "rollback"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("another install or rollback") == 2 and "nothing was changed" in err
+    assert current_installed() is None and log_entries() == []
+    assert cli.main(["evidence", "install", str(bundled_pack())]) == 0  # once it is done

@@ -133,7 +133,7 @@ NOT_AT_START_UP = ("reportlab", "sqlite_utils", "core.casestore", "core.report",
                    "desktop.dialogs", "desktop.evidence_browser", "hashlib", "html",
                    "desktop.case_list", "desktop.audit_view", "desktop.export",
                    "desktop.settings_dialog", "desktop.about_dialog", "desktop.help",
-                   "desktop.evidence_changes", "core.atomic", "core.printable")
+                   "desktop.evidence_changes", "core.atomic", "core.printable", "filelock")
 
 
 def test_first_window_loads_only_what_it_needs() -> None:
