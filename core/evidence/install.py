@@ -151,7 +151,7 @@ def _one_at_a_time(root: Path, doing: str) -> Iterator[None]:
                            "changed") from None
     except OSError as exc:
         raise InstallError(f"cannot {doing} in {root}: {exc.strerror or exc} "
-                           "(installing needs an administrator)") from None
+                           "(this needs an administrator)") from None
     try:
         yield
     finally:
@@ -250,6 +250,8 @@ def rollback(root: Path | None = None) -> tuple[PackInfo, PackInfo]:
     """Make the pack that was current before the current one current again; return
     (the pack left, the pack now current). The pack left stays on disk."""
     root = root or machine_folder()
+    if not root.is_dir():  # (nothing installed: the lock would create the folder)
+        raise InstallError(f"nothing to roll back to in {root}: no pack installed")
     with _one_at_a_time(root, "roll back"):
         history = _history(root)
         if len(history) < 2:
