@@ -25,10 +25,25 @@ COMPLETE = {"format": "hrher2-aid.case/1",
             "disease": {"visceral": True, "symptomatic": False}}
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """This interpreter in a fresh process, offscreen, with ``env`` added."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **env}
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=60)
+
+
+# The app's first window, made and shown in a fresh process (as ``w``).
+FIRST_WINDOW = ("from PySide6.QtWidgets import QApplication\n"
+                "app = QApplication([])\n"
+                "from desktop.app import create_main_window\n"
+                "w = create_main_window(); w.show(); app.processEvents()\n")
+
+
+def _after_first_window(code: str, **env: str) -> list[str]:
+    """The output lines of ``code`` run after :data:`FIRST_WINDOW` in a fresh process."""
+    done = _run("-c", FIRST_WINDOW + code, **env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
 
 
 def altered_store(tmp_path: Path) -> Path:
@@ -81,18 +96,10 @@ def test_self_test_leaves_the_saved_window_geometry_alone(tmp_path: Path) -> Non
     """A check of the installation (often run by IT, as another user) writes nothing to
     the user's settings; the app itself keeps the window's size and place."""
     settings = tmp_path / "hrher2-aid" / "hrher2-aid.ini"
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "desktop", "--self-test"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=60)
+    done = _run("-m", "desktop", "--self-test", XDG_CONFIG_HOME=str(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
     assert not settings.exists()
-    code = ("from PySide6.QtWidgets import QApplication\n"
-            "app = QApplication([])\n"
-            "from desktop.app import create_main_window\n"
-            "w = create_main_window(); w.show(); app.processEvents(); w.close()\n")
-    kept = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
-    assert kept.returncode == 0, kept.stderr
+    _after_first_window("w.close()\n", XDG_CONFIG_HOME=str(tmp_path))
     assert "geometry" in settings.read_text(encoding="utf-8")
 
 
@@ -142,16 +149,10 @@ def test_first_window_loads_only_what_it_needs() -> None:
     when first used."""
     code = ("import sys\n"
             "import PySide6.QtCore\n"
-            "from PySide6.QtWidgets import QApplication\n"
-            "app = QApplication([])\n"
-            "from desktop.app import create_main_window\n"
-            "w = create_main_window(); w.show(); app.processEvents()\n"
             "print(w.store is not None)\n"
             f"print(*[m for m in {NOT_AT_START_UP!r} if m in sys.modules])\n"
             "print('Qt namespace touched' if 'Qt' in vars(PySide6.QtCore) else 'ok')\n")
-    done = _run("-c", code)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["True", "", "ok"]
+    assert _after_first_window(code) == ["True", "", "ok"]
 
 
 def test_start_up_named_tuples_have_their_annotations_evaluated() -> None:
@@ -159,11 +160,7 @@ def test_start_up_named_tuples_have_their_annotations_evaluated() -> None:
     its annotations (``from __future__ import annotations``): typing.NamedTuple would
     compile every field's annotation string at import (139 compiles at start-up,
     about 2 ms)."""
-    code = ("import __future__, sys, typing\n"
-            "from PySide6.QtWidgets import QApplication\n"
-            "app = QApplication([])\n"
-            "from desktop.app import create_main_window\n"
-            "w = create_main_window(); w.show(); app.processEvents()\n"
+    code = ("import __future__, sys\n"
             "ours = [m for n, m in list(sys.modules.items())\n"
             "        if n.split('.')[0] in ('core', 'desktop')]\n"
             "tuples = {m.__name__: [v for v in vars(m).values() if isinstance(v, type)\n"
@@ -172,9 +169,7 @@ def test_start_up_named_tuples_have_their_annotations_evaluated() -> None:
             "print(sum(map(len, tuples.values())))\n"
             "print(*sorted(n for n, t in tuples.items() if t\n"
             "      and vars(sys.modules[n]).get('annotations') is __future__.annotations))\n")
-    done = _run("-c", code)
-    assert done.returncode == 0, done.stderr
-    count, postponed = done.stdout.splitlines()
+    count, postponed = _after_first_window(code)
     assert int(count) >= 20  # the check sees the first window's NamedTuples
     assert postponed == ""
 
