@@ -30,6 +30,7 @@ from desktop.questionnaire_view import QuestionnaireView
 from desktop.records import CaseRecords
 from desktop.result_view import ResultView
 from desktop.session_adapter import SessionAdapter
+from desktop.style import mark_focus
 
 if TYPE_CHECKING:
     from desktop.evidence_browser import EvidenceBrowser
@@ -84,9 +85,7 @@ class MainWindow(QMainWindow):
         self.adapter.changed.connect(self._session_changed)
         self.questionnaire.finished.connect(self.result_view.browser.setFocus)
         self._build_menus()
-        from desktop.style import FOCUS_STYLE
-
-        self.setStyleSheet(FOCUS_STYLE)  # the keyboard focus plain to see, here and in dialogs
+        mark_focus()  # the keyboard focus plain to see, in every window
         self.resize(1260, 780)
         self._session_changed()
         if evidence_error:

@@ -27,6 +27,7 @@ from core import questionnaire as q
 from core.session import CaseSession
 from desktop.questionnaire_page import StepPage, wrap_words
 from desktop.session_adapter import SessionAdapter
+from desktop.style import RING_HOLDER
 
 STEP_PANEL_WIDTH = 176
 STEP_LINE = 20  # characters on one line of the step list
@@ -35,7 +36,6 @@ STEP_PANEL_STYLE = (
     "QPushButton[step='true'] { text-align: left; border: 2px solid transparent;"
     " border-radius: 3px; padding: 4px 4px; background: transparent; color: #1a1a1a; }"
     "QPushButton[step='true']:hover { background: #e8eef8; }"
-    "QPushButton[step='true']:focus { border: 2px solid #1f5fbf; background: #dbe8ff; }"
     "QPushButton[step='true']:disabled { color: #8a8a8a; }")
 
 
@@ -76,6 +76,7 @@ class QuestionnaireView(QWidget):
 
         # Pages are built when first shown: start-up pays for the first one only.
         self.stack = QStackedWidget(self)
+        self.stack.setProperty(RING_HOLDER, True)  # the focus ring scrolls with the page
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)

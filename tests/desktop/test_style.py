@@ -1,0 +1,107 @@
+"""The focus ring (desktop.style): around the control with the keyboard focus, in every
+window, above the control and clipped where the control is; it keeps to the control
+as the page scrolls and the window resizes, and it survives the windows it visits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QRadioButton, QVBoxLayout
+
+from desktop.style import FOCUS_COLOUR, RING, focus_ring
+from tests.desktop.drive import fill_step
+
+
+def _is_focus_colour(c: QColor) -> bool:
+    target = QColor(FOCUS_COLOUR)
+    return (abs(c.red() - target.red()) + abs(c.green() - target.green())
+            + abs(c.blue() - target.blue())) < 60
+
+
+def ring_pixels(widget: Any, *, inside: bool = False) -> int:
+    """Pixels of the focus colour in the control's rectangle and the ring's width
+    around it, as the window shows them (``inside``: in the control's rectangle only)."""
+    window = widget.window()
+    area = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    if not inside:
+        area.adjust(-RING, -RING, RING, RING)
+    image = window.grab(area).toImage()
+    return sum(_is_focus_colour(image.pixelColor(x, y))
+               for y in range(image.height()) for x in range(image.width()))
+
+
+def _focus(qtbot: Any, widget: Any) -> None:
+    widget.setFocus()
+    qtbot.waitUntil(widget.hasFocus, timeout=2000)
+    QApplication.processEvents()
+
+
+def _ring_geometry_matches(widget: Any) -> bool:
+    ring = focus_ring()
+    if ring is None or not ring.isVisible() or ring.control is not widget:
+        return False
+    holder = ring.parentWidget()
+    expected = QRect(widget.mapTo(holder, QPoint(0, 0)), widget.size())
+    return ring.geometry() == expected.adjusted(-RING, -RING, RING, RING)
+
+
+def test_the_first_choice_has_the_ring_and_its_inside_is_left_alone(qtbot: Any,
+                                                                   window: Any) -> None:
+    """The ring goes around the control: the control's own pixels are not covered."""
+    first = window.findChild(QRadioButton, "receptors.hr=positive")
+    _focus(qtbot, first)
+    assert _ring_geometry_matches(first)
+    # It lives in the page stack that the questionnaire marks: finding a place higher up
+    # would wrap the scroll area's viewport, about 9 ms of start-up (see desktop.style).
+    assert focus_ring().parentWidget() is window.questionnaire.stack
+    perimeter = 2 * (first.width() + first.height())
+    assert ring_pixels(first) >= perimeter * RING * 0.9
+    assert ring_pixels(first, inside=True) == 0
+    first.clearFocus()
+    qtbot.waitUntil(lambda: not first.hasFocus(), timeout=2000)
+    QApplication.processEvents()
+    assert not focus_ring().isVisible()
+    assert ring_pixels(first) == 0
+
+
+def test_the_ring_keeps_to_the_control_when_the_page_scrolls(qtbot: Any,
+                                                            window: Any) -> None:
+    window.resize(900, 360)  # the disease step no longer fits: its page scrolls
+    fill_step(qtbot, window, {"receptors.hr": "positive", "receptors.her2": "positive"})
+    fill_step(qtbot, window, {"setting": "first_line"})
+    last = window.findChild(QRadioButton, "disease.rapidly_progressive=false")
+    _focus(qtbot, last)
+    bar = window.questionnaire._scroll.verticalScrollBar()
+    assert bar.maximum() > 0, "the page should scroll at this size"
+    for value in (bar.minimum(), bar.maximum()):
+        bar.setValue(value)
+        QApplication.processEvents()
+        assert _ring_geometry_matches(last)
+    window.resize(1100, 700)
+    QApplication.processEvents()
+    assert _ring_geometry_matches(last)
+
+
+def test_the_ring_follows_into_a_dialog_and_back_and_outlives_it(qtbot: Any,
+                                                                window: Any) -> None:
+    first = window.findChild(QRadioButton, "receptors.hr=positive")
+    _focus(qtbot, first)
+    dialog = QDialog(window)
+    box = QLineEdit(dialog)
+    QVBoxLayout(dialog).addWidget(box)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    _focus(qtbot, box)
+    assert _ring_geometry_matches(box) and focus_ring().window() is dialog
+    assert ring_pixels(box) >= 2 * (box.width() + box.height()) * RING * 0.9
+    # The dialog goes while the ring is in it: the next control gets a new ring.
+    dialog.setParent(None)
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: focus_ring() is None or focus_ring().window() is not dialog,
+                    timeout=2000)
+    window.activateWindow()
+    _focus(qtbot, first)
+    assert _ring_geometry_matches(first)
