@@ -238,14 +238,30 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             return _fail(f"there is no case store at {path}, so there is no audit log to "
                          "check", EXIT_OTHER)
         with CaseStore.open(path, read_only=True) as store:
-            check = store.verify_audit()
+            check = store.verify_audit(args.since)
     except CaseStoreError as exc:
         return _fail(f"the audit log was not checked: {exc}", EXIT_OTHER)
-    if not check.ok:
+    if check.broken_at is not None:
         return _fail(f"audit log BROKEN at entry {check.broken_at}: {check.problem} "
                      f"({path}; {check.entries - 1} entries before it are intact)", EXIT_OTHER)
-    _write(f"audit log OK\npath: {path}\nentries: {check.entries}\nhead: {check.head}\n")
+    if not check.ok:
+        return _fail(f"audit log INCOMPLETE: {check.problem} ({path})", EXIT_OTHER)
+    since = ""
+    if args.since is not None:
+        where = "the empty log" if check.since_id is None else f"entry {check.since_id}"
+        since = f"since: {where}, still in the chain; {check.added} entries after it\n"
+    _write(f"audit log OK\npath: {path}\nentries: {check.entries}\nhead: {check.head}\n"
+           f"{since}")
     return EXIT_OK
+
+
+def _head(text: str) -> str:
+    """A head printed by ``audit verify``: 64 hexadecimal digits."""
+    head = text.strip().lower()
+    if len(head) != 64 or not all(c in "0123456789abcdef" for c in head):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a head printed by 'audit verify' (64 hexadecimal digits)")
+    return head
 
 
 def cmd_version(args: argparse.Namespace) -> int:
@@ -330,6 +346,9 @@ def _add_audit_commands(sub: argparse._SubParsersAction[_Parser], common: _Parse
         help="check the audit log's hash chain; reports the first broken link")
     verify.add_argument("--store", metavar="CASES.sqlite",
                         help="the case store to check (default: the user's)")
+    verify.add_argument("--since", metavar="HEAD", type=_head,
+                        help="a head printed by an earlier check: it must still be in the "
+                             "chain (entries cut off at the end break no link)")
     verify.set_defaults(func=cmd_audit_verify)
 
 

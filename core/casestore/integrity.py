@@ -21,7 +21,9 @@ True
 
 The **audit log** is a chain: each entry stores the hash of the entry before it
 (:data:`GENESIS` for the first) and its own hash over its fields and that link, so
-changing, removing or inserting an entry breaks the chain at that point.
+changing, removing or inserting an entry breaks the chain at that point. Entries cut
+off at the end break no link: a head noted earlier (``since``) must still be in the
+chain.
 """
 
 from __future__ import annotations
@@ -84,21 +86,28 @@ def entry_sha256(entry: Mapping[str, Any], prev_sha256: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AuditCheck:
-    """The outcome of walking the audit chain; ``broken_at`` is the first bad entry's id."""
+    """The outcome of walking the audit chain; ``broken_at`` is the first bad entry's id
+    (None when the chain holds, or when only the head noted earlier is missing);
+    ``added``: the entries after that head, and ``since_id`` the entry whose hash it is
+    (None for :data:`GENESIS`, the empty log)."""
 
     entries: int
     head: str
     broken_at: int | None = None
     problem: str | None = None
+    since_id: int | None = None
+    added: int | None = None
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return self.problem is None
 
 
-def check_chain(rows: Iterable[Mapping[str, Any]]) -> AuditCheck:
+def check_chain(rows: Iterable[Mapping[str, Any]], since: str | None = None) -> AuditCheck:
     """Walk entries in id order (each a mapping with :data:`AUDIT_FIELDS`,
-    ``prev_sha256`` and ``entry_sha256``); stop at the first broken link.
+    ``prev_sha256`` and ``entry_sha256``); stop at the first broken link. ``since``: a
+    head noted earlier (the hash of what was then the last entry, or :data:`GENESIS` for
+    an empty log), which must still be in the chain.
 
     >>> e = dict(id=1, at="t", kind="report", files="[]", case_sha256="c",
     ...          evidence_version="v", case_id=None, label=None, prev_sha256=GENESIS)
@@ -107,9 +116,16 @@ def check_chain(rows: Iterable[Mapping[str, Any]]) -> AuditCheck:
     True
     >>> check_chain([{**e, "kind": "case-json"}]).problem
     'entry 1 was changed after it was written (its hash does not match its contents)'
+    >>> check_chain([e], since=GENESIS).added
+    1
+    >>> check_chain([], since=e["entry_sha256"]).problem[:46]
+    'the head noted earlier is no longer in the log'
     """
     prev, count, prev_id = GENESIS, 0, None
+    found, since_id, since_count = False, None, 0  # where ``since`` is in the chain
     for row in rows:
+        if not found and prev == since:
+            found, since_id, since_count = True, prev_id, count
         count += 1
         if row["prev_sha256"] != prev:
             after = f"entry {prev_id}" if prev_id is not None else "the start of the log"
@@ -121,4 +137,13 @@ def check_chain(rows: Iterable[Mapping[str, Any]]) -> AuditCheck:
                               f"entry {row['id']} was changed after it was written (its hash "
                               "does not match its contents)")
         prev, prev_id = row["entry_sha256"], row["id"]
-    return AuditCheck(count, prev)
+    if not found and prev == since:
+        found, since_id, since_count = True, prev_id, count
+    if since is None:
+        return AuditCheck(count, prev)
+    if not found:
+        return AuditCheck(count, prev, problem=(
+            "the head noted earlier is no longer in the log: entries were removed from its "
+            f"end, or the head was from another log ({count} entries remain, their chain "
+            "intact)"))
+    return AuditCheck(count, prev, since_id=since_id, added=count - since_count)

@@ -382,12 +382,14 @@ class CaseStore:
         return [AuditEntry(r[0], r[1], r[2], _files(r[3]), r[4], r[5], r[6], r[7])
                 for r in rows]
 
-    def verify_audit(self) -> integrity.AuditCheck:
-        """Walk the whole audit chain; the result names the first broken link, if any."""
+    def verify_audit(self, since: str | None = None) -> integrity.AuditCheck:
+        """Walk the whole audit chain; the result names the first broken link, if any,
+        or says that ``since`` (a head noted earlier) is no longer in the chain."""
         fields = (*integrity.AUDIT_FIELDS, "prev_sha256", "entry_sha256")
         try:
             cursor = self._conn.execute(f"SELECT {', '.join(fields)} FROM audit ORDER BY id")
-            return integrity.check_chain(dict(zip(fields, r, strict=True)) for r in cursor)
+            return integrity.check_chain((dict(zip(fields, r, strict=True)) for r in cursor),
+                                         since)
         except sqlite3.Error as exc:
             raise translate(exc, self.path, "check the audit log") from None
 

@@ -222,6 +222,49 @@ def test_audit_chain_verifies_and_reports_the_first_broken_link(tmp_path, capsys
         assert store.verify_audit().broken_at == 3
 
 
+def test_audit_verify_since_a_noted_head_finds_entries_cut_off_at_the_end(tmp_path, capsys):
+    """Removing the last entries breaks no link: a head noted earlier must still be in
+    the chain (``audit verify --since HEAD``)."""
+    path = tmp_path / "cases.sqlite"
+    with CaseStore.open(path) as store:
+        empty_head = store.verify_audit().head
+        for i in range(1, 6):
+            store.record_export(None, [f"/r{i}.pdf"], f"{i:064x}", "2026.12.1")
+        noted = store.verify_audit().head  # what IT wrote down after entry 5
+        for i in range(6, 8):
+            store.record_export(None, [f"/r{i}.pdf"], f"{i:064x}", "2026.12.1")
+    assert cli_main(["audit", "verify", "--store", str(path), "--since", noted.upper()]) == 0
+    out = capsys.readouterr().out
+    assert "since: entry 5, still in the chain; 2 entries after it" in out
+    assert cli_main(["audit", "verify", "--store", str(path), "--since", empty_head]) == 0
+    assert "since: the empty log, still in the chain; 7 entries after it" in (
+        capsys.readouterr().out)
+
+    raw = sqlite3.connect(path)  # someone removes the guard and the last four entries
+    raw.execute("DROP TRIGGER audit_no_delete")
+    raw.execute("DELETE FROM audit WHERE id > 3")
+    raw.commit()
+    raw.close()
+    assert cli_main(["audit", "verify", "--store", str(path)]) == 0  # every link holds
+    assert "entries: 3" in capsys.readouterr().out
+    assert cli_main(["audit", "verify", "--store", str(path), "--since", noted]) == 1
+    err = capsys.readouterr().err
+    assert "audit log INCOMPLETE" in err and "no longer in the log" in err
+    assert "3 entries remain" in err
+    with CaseStore.open(path, read_only=True) as store:
+        check = store.verify_audit(noted)
+    assert not check.ok and check.broken_at is None and check.entries == 3
+
+
+def test_audit_verify_since_refuses_what_is_not_a_head(tmp_path, capsys):
+    path = tmp_path / "cases.sqlite"
+    CaseStore.open(path).close()
+    assert cli_main(["audit", "verify", "--store", str(path), "--since", "abc123"]) == 2
+    err = capsys.readouterr().err
+    assert "'abc123' is not a head printed by 'audit verify'" in err
+    assert err.count("\n") == 1  # one line, no traceback
+
+
 def test_audit_verify_without_a_store_says_so(tmp_path, capsys):
     missing = tmp_path / "none" / "cases.sqlite"
     assert cli_main(["audit", "verify", "--store", str(missing)]) == 1
