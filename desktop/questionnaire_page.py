@@ -31,6 +31,7 @@ RESERVED_MNEMONICS = set("fthcebnw")  # w: "Show the warnings" above the result
 
 
 CHOICE_LINE = 30  # characters on one line of a choice's label
+CHOICE_GAP = 6  # px between stacked choices
 
 
 def wrap_words(text: str, width: int) -> str:
@@ -92,7 +93,9 @@ class ChoiceInput(FieldInput):
         vertical = any(len(c.label) > 24 for c in field.choices) or len(field.choices) > 2
         layout: QBoxLayout = QVBoxLayout(self) if vertical else QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4 if vertical else 24)
+        # Stacked choices at least 24 px apart, centre to centre (WCAG 2.2's target
+        # spacing: a radio button is shorter than 24 px), with room for the focus ring.
+        layout.setSpacing(CHOICE_GAP if vertical else 24)
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
         self._values: dict[QAbstractButton, Any] = {}

@@ -158,6 +158,26 @@ def _assert_focus_visible(qtbot: Any, widget: Any) -> None:
     widget.setFocus()
 
 
+def test_stacked_choices_are_24_px_apart_centre_to_centre(window: Any) -> None:
+    """WCAG 2.2 target spacing (2.5.8): a radio button is less than 24 px high, so
+    the centres of stacked choices are at least 24 px apart."""
+    from core import questionnaire as q
+
+    window.session.load({"receptors.hr": "positive", "receptors.her2": "positive"})
+    checked = 0
+    for step in q.steps_for(window.session.answers):
+        window.session.go_to(step.id)
+        QApplication.processEvents()
+        for field_input in window.questionnaire.current_page.inputs.values():
+            buttons = list(getattr(field_input, "buttons", {}).values())
+            tops = [b.geometry().center().y() for b in buttons]
+            if len(buttons) > 2 or any(t != tops[0] for t in tops):  # stacked
+                gaps = [b - a for a, b in zip(tops, tops[1:], strict=False)]
+                assert min(gaps) >= 24, (field_input.field.path, gaps)
+                checked += 1
+    assert checked >= 3
+
+
 def test_focus_after_next_is_visible_on_the_first_choice(qtbot: Any, window: Any) -> None:
     fill_step(qtbot, window, {"receptors.hr": "positive", "receptors.her2": "positive"})
     first = QApplication.focusWidget()
