@@ -122,10 +122,9 @@ def check_chain(rows: Iterable[Mapping[str, Any]], since: str | None = None) -> 
     'the head noted earlier is no longer in the log'
     """
     prev, count, prev_id = GENESIS, 0, None
-    found, since_id, since_count = False, None, 0  # where ``since`` is in the chain
+    # where ``since`` is in the chain: the head before any entry, or after entry ``since_id``
+    found, since_id, since_count = since == GENESIS, None, 0
     for row in rows:
-        if not found and prev == since:
-            found, since_id, since_count = True, prev_id, count
         count += 1
         if row["prev_sha256"] != prev:
             after = f"entry {prev_id}" if prev_id is not None else "the start of the log"
@@ -137,8 +136,8 @@ def check_chain(rows: Iterable[Mapping[str, Any]], since: str | None = None) -> 
                               f"entry {row['id']} was changed after it was written (its hash "
                               "does not match its contents)")
         prev, prev_id = row["entry_sha256"], row["id"]
-    if not found and prev == since:
-        found, since_id, since_count = True, prev_id, count
+        if not found and prev == since:
+            found, since_id, since_count = True, prev_id, count
     if since is None:
         return AuditCheck(count, prev)
     if not found:
