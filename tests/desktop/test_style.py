@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QRadioButton, QVBoxLayout
@@ -84,10 +85,7 @@ def test_the_ring_keeps_to_the_control_when_the_page_scrolls(qtbot: Any,
     assert _ring_geometry_matches(last)
 
 
-def test_the_ring_follows_into_a_dialog_and_back_and_outlives_it(qtbot: Any,
-                                                                window: Any) -> None:
-    first = window.findChild(QRadioButton, "receptors.hr=positive")
-    _focus(qtbot, first)
+def _dialog_with_a_box(qtbot: Any, window: Any) -> tuple[QDialog, QLineEdit]:
     dialog = QDialog(window)
     box = QLineEdit(dialog)
     QVBoxLayout(dialog).addWidget(box)
@@ -95,13 +93,37 @@ def test_the_ring_follows_into_a_dialog_and_back_and_outlives_it(qtbot: Any,
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
     _focus(qtbot, box)
+    return dialog, box
+
+
+def test_the_ring_follows_into_a_dialog_and_back_and_outlives_it(qtbot: Any,
+                                                                window: Any) -> None:
+    first = window.findChild(QRadioButton, "receptors.hr=positive")
+    _focus(qtbot, first)
+    dialog, box = _dialog_with_a_box(qtbot, window)
     assert _ring_geometry_matches(box) and focus_ring().window() is dialog
     assert ring_pixels(box) >= 2 * (box.width() + box.height()) * RING * 0.9
-    # The dialog goes while the ring is in it: the next control gets a new ring.
+    # The dialog closes (hidden, as accept() does): the focus goes back to the window,
+    # and the same ring with it, out of the dialog before the dialog is deleted.
+    ring = focus_ring()
+    dialog.hide()
+    window.activateWindow()
+    _focus(qtbot, first)
+    assert _ring_geometry_matches(first) and focus_ring() is ring
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog), timeout=2000)
+    assert focus_ring() is ring and _ring_geometry_matches(first)
+
+    # A dialog that goes while the ring is in it takes the ring with it (the ring is its
+    # child then): the next control to take the focus gets a new ring.
+    dialog, box = _dialog_with_a_box(qtbot, window)
+    assert focus_ring() is ring and ring.window() is dialog
     dialog.setParent(None)
     dialog.deleteLater()
     qtbot.waitUntil(lambda: focus_ring() is None or focus_ring().window() is not dialog,
                     timeout=2000)
+    assert not shiboken6.isValid(ring) and focus_ring() is None
     window.activateWindow()
     _focus(qtbot, first)
+    assert focus_ring() is not None
     assert _ring_geometry_matches(first)
