@@ -14,7 +14,7 @@ with :data:`RING_HOLDER`: there it is clipped where the control is, and drawn ab
 
 Why not a style sheet, or QFocusFrame as Qt places it: a style sheet on the main window
 drew this mark before, but it sends every widget of the window through Qt's
-style-sheet engine: 19 M of the 820 M instructions of start-up, 4 to 5 ms. QFocusFrame
+style-sheet engine: 19 M of the 820 M instructions of start-up (valgrind). QFocusFrame
 places itself under the control, where the control's container clips it, unless the
 style says otherwise, and a style written in Python costs PySide 10 ms the first time it
 is called. The marked container spares start-up a walk up to a viewport that Qt made:
