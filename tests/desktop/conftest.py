@@ -47,8 +47,6 @@ def window(qtbot: Any) -> Any:
     return open_window(qtbot)
 
 
-
-
 @pytest.fixture(autouse=True)
 def isolated_case_store(tmp_path_factory: pytest.TempPathFactory,
                         monkeypatch: pytest.MonkeyPatch) -> Path:

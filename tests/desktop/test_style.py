@@ -4,12 +4,22 @@ as the page scrolls and the window resizes, and it survives the windows it visit
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QRadioButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QStyleFactory,
+    QVBoxLayout,
+)
 
 from desktop.style import FOCUS_COLOUR, RING, focus_ring
 from tests.desktop.drive import fill_step
@@ -127,3 +137,51 @@ def test_the_ring_follows_into_a_dialog_and_back_and_outlives_it(qtbot: Any,
     _focus(qtbot, first)
     assert focus_ring() is not None
     assert _ring_geometry_matches(first)
+
+
+@pytest.fixture(params=QStyleFactory.keys())
+def style(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each widget style this Qt offers (on Linux: Fusion and Qt's classic Windows style;
+    the native Windows styles exist only in Qt for Windows)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.style().name()
+    app.setStyle(request.param)
+    yield request.param
+    app.setStyle(before)
+
+
+def _drawn_over(control: Any) -> bool:
+    """Whether the ring changes any pixel of the control itself, as the window shows it
+    (the window grabbed with the ring, then without it)."""
+    window, ring = control.window(), focus_ring()
+    area = QRect(control.mapTo(window, QPoint(0, 0)), control.size())
+    with_ring = window.grab(area).toImage()
+    ring.hide()
+    without = window.grab(area).toImage()
+    ring.show()
+    return bool(with_ring != without)
+
+
+def test_the_ring_surrounds_each_kind_of_control_in_every_style(qtbot: Any, style: str,
+                                                               window: Any) -> None:
+    """Every style draws its controls its own size and way, some with a focus mark of
+    their own (Fusion's blue edge in a text box): the ring still goes around a choice, a
+    number box and a button, and draws nothing over them."""
+    assert window.style().name().lower() == style.lower()
+    fill_step(qtbot, window, {"receptors.hr": "positive", "receptors.her2": "positive"})
+    fill_step(qtbot, window, {"setting": "after_induction"})
+    fill_step(qtbot, window, {"disease.visceral": False, "disease.symptomatic": False,
+                              "disease.visceral_crisis": False,
+                              "disease.rapidly_progressive": False})
+    choice = window.findChild(QRadioButton, "chemotherapy.maximal_response=true")
+    months = window.findChild(QLineEdit, "chemotherapy.months_given")
+    back = window.findChild(QPushButton, "back")
+    for control in (choice, months, back):
+        assert control is not None and control.isVisible()
+        _focus(qtbot, control)
+        name = control.objectName()
+        assert _ring_geometry_matches(control), name
+        around = ring_pixels(control) - ring_pixels(control, inside=True)
+        assert around >= 2 * (control.width() + control.height()) * RING * 0.9, name
+        assert not _drawn_over(control), name
