@@ -1,7 +1,8 @@
 """Re-sign the shipped pack after ``resources/evidence/`` changed (maintainers only)::
 
-    python -m core.evidence.sign --key ../shared/keys/evidence-2026.key
+    python -m core.evidence.sign --key KEYFILE
 
+``KEYFILE``: the maintainers' current secret key, kept outside this repository.
 It rebuilds ``resources/evidence.sqlite`` from the sources (deterministically), writes
 its manifest and signs it, then checks the result with the embedded keys. A test
 (tests/core/test_pack.py) fails while the shipped pack is stale.
