@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from core.casestore import AuditEntry, CaseStore, CaseStoreError
 from core.casestore.files import export_audit_csv
 from desktop import dialogs
-from desktop.case_list import fit_columns, local_time
+from desktop.case_table import fit_columns, local_time
 from desktop.markup import tooltip
 
 COLUMNS = ("When", "Case", "What", "Files", "Case SHA-256", "Evidence version")

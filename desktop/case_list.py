@@ -9,26 +9,16 @@ when the case was saved under another evidence version, ``current_result``,
 ``result_differs`` and ``differences``. ``new_case_requested`` asks for an empty
 questionnaire. Every store error is shown with :func:`desktop.dialogs.error`.
 
-The model fetches rows a page at a time (``canFetchMore``/``fetchMore``), so the
-first rows of 10,000 cases appear after one small indexed query.
+The rows come from :class:`desktop.case_table.CaseTableModel`, a page at a time.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -42,20 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.casestore import CaseRow, CaseStore, CaseStoreCorrupt, CaseStoreError, files
+from core.casestore import CaseStore, CaseStoreCorrupt, CaseStoreError, files
 from desktop import dialogs
+from desktop.case_table import CaseTableModel, fit_columns
 
 if TYPE_CHECKING:
     from core.result import Renderer
-
-PAGE = 100
-COLUMNS = ("Label", "Setting", "Changed")
-SETTING_NAMES = {"first_line": "First line", "after_induction": "After induction",
-                 "progression": "Progression"}
-_Index = QModelIndex | QPersistentModelIndex
-
-
-DAMAGED_MARK = "⚠ DAMAGED —"
 
 
 def damaged_text(payload: dict[str, Any]) -> str:
@@ -68,114 +50,6 @@ def damaged_text(payload: dict[str, Any]) -> str:
             "them as a new, unsaved case to check them against the patient's record (the "
             "result is then worked out again; the damaged row is never saved over).\n\n"
             + json.dumps(payload["case"], ensure_ascii=False, indent=1, sort_keys=True))
-
-
-class CaseTableModel(QAbstractTableModel):
-    """Saved cases as rows, fetched from the store a page at a time."""
-
-    def __init__(self, store: CaseStore, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self.filter_label = ""
-        self.order = "changed_desc"
-        self._rows: list[CaseRow] = []
-        self._more = True
-        self.error: CaseStoreError | None = None
-
-    # --- Qt model API ------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        if row.damaged and role == Qt.ItemDataRole.ToolTipRole:
-            return f"Damaged: {row.damaged}. Shown, never used as saved."
-        if row.damaged and role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#b00020"))
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if index.column() == 0:
-            name = row.label or f"(no label) #{row.id}"
-            return f"{DAMAGED_MARK} {name}" if row.damaged else name
-        if index.column() == 1:
-            return SETTING_NAMES.get(row.setting or "", row.setting or "")
-        return local_time(row.changed)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
-        if parent.isValid() or not self._more:
-            return
-        try:
-            page = self.store.list(self.filter_label or None, self.order, PAGE + 1,
-                                   len(self._rows))
-        except CaseStoreError as exc:
-            self._more = False
-            self.error = exc
-            return
-        self._more = len(page) > PAGE
-        page = page[:PAGE]
-        if page:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
-            self.endInsertRows()
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        ascending = order == Qt.SortOrder.AscendingOrder
-        if column == 0:
-            self.order = "label_asc" if ascending else "label_desc"
-        else:  # setting has no useful order of its own: sort by date
-            self.order = "changed_asc" if ascending else "changed_desc"
-        self.reload()
-
-    # --- ours --------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Drop the rows and fetch the first page again (after a change or a new filter)."""
-        self.beginResetModel()
-        self._rows = []
-        self._more = True
-        self.error = None
-        self.endResetModel()
-        self.fetchMore()
-
-    def set_filter(self, text: str) -> None:
-        self.filter_label = text.strip()
-        self.reload()
-
-    def row(self, n: int) -> CaseRow:
-        return self._rows[n]
-
-    def find(self, case_id: int) -> int | None:
-        return next((i for i, r in enumerate(self._rows) if r.id == case_id), None)
-
-
-def local_time(stamp: str) -> str:
-    """A stored UTC stamp as local wall-clock time, to the minute."""
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime(
-            "%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
-
-
-def fit_columns(view: QTableView, samples: dict[int, str]) -> None:
-    """Fixed widths from sample texts: cheaper than ResizeToContents over many rows."""
-    metrics = view.fontMetrics()
-    for column, sample in samples.items():
-        view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
 
 
 def evidence_change_text(payload: dict[str, Any]) -> str:
@@ -342,7 +216,6 @@ class CaseListWidget(QWidget):
         self.open_requested.emit(payload)
         if payload["result_differs"]:
             dialogs.inform(self, "Evidence has changed", evidence_change_text(payload))
-
 
     def duplicate_selected(self) -> None:
         ids = self.selected_ids()

@@ -15,7 +15,8 @@ from core.casestore import DATA_DIR_ENV, CaseStore
 from core.evidence import open_store
 from core.result import Renderer
 from desktop import dialogs
-from desktop.case_list import PAGE, CaseListDialog, CaseListWidget, open_case_store
+from desktop.case_list import CaseListDialog, CaseListWidget, open_case_store
+from desktop.case_table import PAGE
 from tests.conftest import build_older_evidence
 
 ROOT = Path(__file__).resolve().parents[2]

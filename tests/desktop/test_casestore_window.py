@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 from core.case import parse_case
 from core.casestore import CaseStore
 from desktop import dialogs
-from desktop.case_list import DAMAGED_MARK, CaseListWidget
+from desktop.case_list import CaseListWidget
+from desktop.case_table import DAMAGED_MARK
 
 CASE: dict[str, Any] = {
     "format": "hrher2-aid.case/1", "label": "Shared",
