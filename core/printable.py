@@ -22,7 +22,7 @@ export. Decisions, per script (README, "What the app refuses, and why"):
 True
 >>> text_problem("שלום")
 'Hebrew script cannot be printed in the reports (U+05E9): use Latin letters'
->>> check_text("--clinician", "x" * 101)
+>>> check_text("--clinician", "x" * 101, limit=CLINICIAN_MAX)
 Traceback (most recent call last):
 core.printable.UnprintableText: --clinician: at most 100 characters (got 101)
 """

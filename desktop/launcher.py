@@ -3,8 +3,8 @@
 (``[--self-test] [--evidence PATH] [CASE.json]``), checked here before Qt loads, so a
 mistyped command or option is a usage error (exit 2) and never opens a window.
 
-    >>> app_arguments(["case.json", "--evidence=ev.sqlite"])
-    AppArguments(self_test=False, evidence='ev.sqlite', case='case.json')
+    >>> app_arguments(["--self-test", "--evidence=ev.sqlite"])
+    AppArguments(self_test=True, evidence='ev.sqlite', case=None)
     >>> app_arguments(["recomend", "case.json"])
     Traceback (most recent call last):
     ...
