@@ -75,13 +75,29 @@ def induction_done(case: Case) -> bool:
 
 
 def scope_problems(case: Case) -> tuple[str, ...]:
-    """Which receptor keeps the case out of scope, and why (empty when in scope)."""
+    """Which receptor keeps the case out of scope, and why (empty when in scope).
+
+    A negative receptor settles it: the aid does not apply, so "complete the testing
+    first" for the other receptor would send the reader to a test that cannot bring
+    the case into scope.
+
+    >>> from core.case import parse_case
+    >>> def case(hr, her2):
+    ...     return parse_case({"format": "hrher2-aid.case/1", "setting": "first_line",
+    ...         "receptors": {"hr": hr, "her2": her2},
+    ...         "disease": {"visceral": True, "symptomatic": False}})
+    >>> scope_problems(case("unknown", "equivocal"))
+    ('scope.hr_unknown', 'scope.her2_equivocal')
+    >>> scope_problems(case("unknown", "negative"))
+    ('scope.her2_negative',)
+    """
     problems = []
     if case.receptors.hr != "positive":
         problems.append(f"scope.hr_{case.receptors.hr}")
     if case.receptors.her2 != "positive":
         problems.append(f"scope.her2_{case.receptors.her2}")
-    return tuple(problems)
+    negative = [p for p in problems if p.endswith("_negative")]
+    return tuple(negative or problems)
 
 
 def decide(case: Case) -> Decision:

@@ -253,10 +253,16 @@ class ResultView(QWidget):
             self._state("No option from the source (see Outside the source)"
                         + (f"; {warned}" if warnings else ""), "#8b0000" if warnings
                         else "#6d4c00")
-        elif result.in_scope and warnings:
-            self._state(f"Recommendation: {warned}", "#8b0000")
         elif result.in_scope:
-            self._state("Recommendation", "#1b5e20")
+            # "Recommendation" only where the source prefers an option: an option it
+            # only says "can be considered" is not called a recommendation.
+            preferred = any(o.status == "preferred" for o in result.options)
+            head = ("Recommendation" if preferred else
+                    "Options to consider" if len(result.options) > 1 else "Option to consider")
+            if warnings:
+                self._state(f"{head}: {warned}", "#8b0000")
+            else:
+                self._state(head, "#1b5e20" if preferred else "#1f3a5f")
         else:
             self._state("Out of scope", "#6d4c00")
         self.browser.setHtml(result_html(result))

@@ -40,15 +40,15 @@ TITLE: Final = "Treatment choices: a summary for you"
 DECISION: Final = {
     "first_line": "The decision: which first treatment to have for breast cancer that has "
                   "spread.",
-    "after_induction": "The decision: whether to go on with chemo, or to stop chemo and go "
-                       "on with HER2 drugs and hormone therapy.",
+    "after_induction": "The decision: what comes next, now that chemo with HER2 drugs has "
+                       "been given for a time.",
     "progression": "The decision: what to have next, now that the cancer has grown.",
 }
 DECISION_OUT_OF_SCOPE: Final = ("The decision: how to treat this breast cancer. This sheet "
                                 "says why the decision aid cannot help with it yet.")
 INTRO: Final = (
     "This sheet was made by your care team with a decision aid. It sums up, in plain "
-    "words, what a published guide says about this kind of breast cancer. It is a "
+    "words, what a guide says about this kind of breast cancer. It is a "
     "starting point for a talk with your care team. It does not list doses or schedules."
 )
 SCOPE_HEADING: Final = "This aid does not apply to this case"

@@ -35,7 +35,7 @@ from core.result import Item, Result
 TITLE: Final = "Clinician summary"
 INTENDED_USE: Final = (
     "Intended use: decision support for clinicians treating hormone-receptor-positive, "
-    "HER2-positive metastatic breast cancer. It summarises one published source and the "
+    "HER2-positive metastatic breast cancer. It summarises one source text and the "
     "references it cites; it does not replace clinical judgement, the full guidelines or "
     "a multidisciplinary discussion. Every clinical statement carries its reference "
     "numbers or is marked as lying outside the source."
@@ -132,7 +132,8 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
         ("Date", info.date_text()),
         ("Clinician", info.clinician or "(not given)"),
         ("Institution", info.institution or "(not given)"),
-        ("Evidence", f"version {result.evidence_version}, SHA-256 {result.evidence_sha256}. "
+        ("Evidence", f"version {result.evidence_version}, content SHA-256 "
+                     f"{result.evidence_sha256}. "
                      + currency_sentence(result.evidence_version,
                                          result.evidence_sources_through)),
         ("Evidence pack", result.evidence_pack or "not a signed pack"),

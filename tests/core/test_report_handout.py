@@ -177,7 +177,8 @@ def test_out_of_scope_handout_says_plainly_that_the_aid_does_not_apply(store):
     text = flat(" ".join(pdf_text(build_handout(case, result))))
     assert "This aid does not apply to this case" in text
     assert flat(store.statements["scope.hr_negative"].extra["plain"]) in text
-    assert flat(store.statements["scope.her2_equivocal"].extra["plain"]) in text
+    # HR negative settles it: no advice to complete HER2 testing first
+    assert flat(store.statements["scope.her2_equivocal"].extra["plain"]) not in text
     assert "What may help" not in text
 
 

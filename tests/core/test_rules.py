@@ -50,7 +50,11 @@ def regimen(chemo: bool, endo: bool, her2: bool) -> dict[str, bool]:
     ("positive", "negative", ("scope.her2_negative",)),
     ("positive", "equivocal", ("scope.her2_equivocal",)),
     ("positive", "unknown", ("scope.her2_unknown",)),
-    ("negative", "equivocal", ("scope.hr_negative", "scope.her2_equivocal")),
+    ("unknown", "equivocal", ("scope.hr_unknown", "scope.her2_equivocal")),
+    # a negative receptor settles it: no "complete the testing" for the other one
+    ("negative", "equivocal", ("scope.hr_negative",)),
+    ("unknown", "negative", ("scope.her2_negative",)),
+    ("negative", "negative", ("scope.hr_negative", "scope.her2_negative")),
 ])
 def test_scope(hr: str, her2: str, expected: tuple[str, ...]) -> None:
     """Unless receptors.hr and receptors.her2 are both positive, the result has

@@ -74,9 +74,14 @@ def test_every_result_is_shown_whole_and_in_order(qtbot: Any) -> None:
             assert f"Plan check: {check}" in text
         # what the evidence rests on, and up to when
         assert "citing publications up to 2022; later trials are not included" in text
-        # no option: never a (green) "Recommendation"
+        # "Recommendation" only where the source prefers an option; no option: never a
+        # (green) "Recommendation"
         header = view.header.text().removeprefix("<span>")
-        assert header.startswith("Recommendation") == bool(result.options)
+        preferred = any(o.status == "preferred" for o in result.options)
+        assert header.startswith("Recommendation") == preferred
+        if result.options and not preferred:
+            assert header.startswith("Option") and "to consider" in header
+            assert "#1b5e20" not in view.header.styleSheet()
         if not result.options:
             assert header.startswith("No option from the source")
             assert "#1b5e20" not in view.header.styleSheet()
