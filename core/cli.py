@@ -222,8 +222,11 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
     store = _evidence(args)
     from core.cli_evidence import verify_lines
 
+    # Two hashes, named apart: IT compares the file's with sha256sum and minisign's
+    # trusted comment; the content's is the one the PDFs and About print.
+    file_hash = f"file sha256: {store.pack.evidence_sha256}\n" if store.pack else ""
     _write(f"evidence store OK\npath: {store.path}\nversion: {store.version}\n"
-           f"sha256: {store.sha256}\n"
+           f"{file_hash}content sha256: {store.sha256}\n"
            f"{currency_sentence(store.version, store.sources_through)}\n{verify_lines(store)}")
     return EXIT_OK
 

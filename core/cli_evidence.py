@@ -59,11 +59,20 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _waiting() -> None:
+    from core.evidence.install import LOCK_WAIT
+
+    sys.stderr.write(f"hrher2-aid: waiting for another install or rollback to finish "
+                     f"(up to {LOCK_WAIT:.0f} s)...\n")
+    sys.stderr.flush()
+
+
 def cmd_install(args: argparse.Namespace) -> int:
     from core.evidence.install import DowngradeRefused, InstallError, install, machine_folder
 
     try:
-        info = install(Path(args.pack), allow_downgrade=args.allow_downgrade)
+        info = install(Path(args.pack), allow_downgrade=args.allow_downgrade,
+                       on_wait=_waiting)
     except DowngradeRefused as exc:
         return _fail(f"not installed: {exc}", EXIT_INVALID)
     except InstallError as exc:
@@ -98,15 +107,31 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"verified, signer key {row.info.key_id if row.info else '?'}"
         _out(f"{mark} {row.name}: {what}; {state}\n")
     if rows:
-        _out("(* = current)\n")
+        _out("(* = current: the installed pack the app takes first, if it is newer than "
+             "the bundled one)\n")
+    _out(_in_use())
     return EXIT_OK
+
+
+def _in_use() -> str:
+    """Which pack the app uses now, checked as at every start (and why, if not the
+    current installed one)."""
+    from core.evidence import EvidenceError, load_evidence
+
+    try:
+        store = load_evidence()
+    except EvidenceError as exc:
+        return f"in use: none: {exc}\n"
+    pack = store.pack
+    text = f"in use: {pack.label() if pack else store.version} ({store.path.parent})\n"
+    return text + (f"note: {store.notice}\n" if store.notice else "")
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     from core.evidence.install import InstallError, rollback
 
     try:
-        left, back = rollback()
+        left, back = rollback(on_wait=_waiting)
     except InstallError as exc:
         return _fail(f"not rolled back: {exc}", EXIT_OTHER)
     _out(f"rolled back from sequence {left.sequence} ({left.version}) to "
@@ -115,9 +140,15 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    """Two packs compared; with one, the pack the app uses now against it (what would
+    change if it were installed), so IT need not know where the bundled pack lives."""
+    from core.evidence import load_evidence
     from core.evidence.diff import diff_stores, diff_text
 
-    old, new = verify_pack(Path(args.old)), verify_pack(Path(args.new))
+    if args.new is None:
+        old, new = load_evidence(), verify_pack(Path(args.old))
+    else:
+        old, new = verify_pack(Path(args.old)), verify_pack(Path(args.new))
     _out(diff_text(diff_stores(old, new)))
     return EXIT_OK
 
@@ -146,10 +177,11 @@ def add_commands(actions: argparse._SubParsersAction,  # type: ignore[type-arg]
 
     back = actions.add_parser("rollback", parents=[common],
                               help="make the previously installed pack current again")
-    back.set_defaults(func=cmd_rollback)
+    back.set_defaults(func=cmd_rollback, evidence_consequence="nothing was changed")
 
     diff = actions.add_parser("diff", parents=[common],
                               help="statements added, changed and removed between packs")
-    diff.add_argument("old", metavar="A", help="older pack folder")
-    diff.add_argument("new", metavar="B", help="newer pack folder")
+    diff.add_argument("old", metavar="A", help="older pack folder (alone: the pack to "
+                                               "compare with the one the app uses now)")
+    diff.add_argument("new", metavar="B", nargs="?", help="newer pack folder")
     diff.set_defaults(func=cmd_diff)

@@ -34,7 +34,7 @@ def about_html(store: EvidenceStore | None, evidence_error: str | None) -> str:
     if store is not None:
         n_refs = len(store.references)
         evidence = (f"<p><b>Evidence</b> {escape(store.version)}<br>"
-                    f"SHA-256 <code>{escape(store.sha256)}</code>{pack_html(store)}<br>"
+                    f"content SHA-256 <code>{escape(store.sha256)}</code>{pack_html(store)}<br>"
                     f"{escape(currency_sentence(store.version, store.sources_through))} "
                     "Help ▸ What changed in the evidence lists each release.</p>")
         source = (f"one summary source ({escape(store.title)}) with {n_refs} "

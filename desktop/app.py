@@ -139,8 +139,9 @@ def self_test(evidence_path: str | None = None, early: EarlyCheck | None = None)
         print(f"self-test FAILED: {type(exc).__name__}: {exc}")
         return 1
     elapsed = time.perf_counter() - started
+    note = f" (note: {store.notice})" if store.notice else ""
     print(f"self-test OK: window painted, evidence {store.version} verified, "
-          f"{elapsed * 1000:.0f} ms")
+          f"{elapsed * 1000:.0f} ms{note}")
     return 0
 
 

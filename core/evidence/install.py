@@ -23,7 +23,7 @@ True
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, NamedTuple
@@ -44,7 +44,8 @@ class InstallError(Exception):
 
 
 class DowngradeRefused(InstallError):
-    """The pack is not newer than the installed one (and no ``--allow-downgrade``)."""
+    """The pack is not newer than the installed one (and no ``--allow-downgrade``), or
+    not newer than the pack bundled with the app (which the app would use instead)."""
 
 
 class InstalledPack(NamedTuple):
@@ -60,6 +61,11 @@ def machine_folder() -> Path:
     ``/Library/Application Support``)."""
     override = os.environ.get(ENV_VAR)
     if override:
+        # A relative folder would be a different folder for each working directory:
+        # IT would install into one, and the app, started elsewhere, never see it.
+        if not Path(override).is_absolute():
+            raise InstallError(f"{ENV_VAR} must name a folder by its full path "
+                               f"(got '{override}')")
         return Path(override)
     if sys.platform == "win32":
         base = Path(os.environ.get("PROGRAMDATA") or r"C:\ProgramData")
@@ -121,37 +127,55 @@ def _now() -> str:
 
 
 def _record(root: Path, entry: dict[str, Any]) -> None:
-    """Append one line to the install log (opened for appending: never rewritten)."""
+    """Append one line to the install log (opened for appending: never rewritten).
+    Under sudo the user is root; who ran sudo is recorded beside it."""
     import getpass
 
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "unknown"
-    line = json.dumps({"time": _now(), "user": user, **entry}, ensure_ascii=False)
+    who: dict[str, Any] = {"user": user}
+    if os.environ.get("SUDO_USER") and os.environ["SUDO_USER"] != user:
+        who["sudo_user"] = os.environ["SUDO_USER"]
+    line = json.dumps({"time": _now(), **who, **entry}, ensure_ascii=False)
     with open(root / LOG_NAME, "a", encoding="utf-8") as fh:
         fh.write(line + "\n")
         fh.flush()
         os.fsync(fh.fileno())
 
 
+def _os_problem(exc: OSError) -> str:
+    """An OSError for a message; only a refused permission is an administrator's job."""
+    text = exc.strerror or str(exc)
+    if isinstance(exc, PermissionError) or getattr(exc, "errno", None) == 30:  # EROFS
+        return f"{text} (this needs an administrator)"
+    return text
+
+
 @contextmanager
-def _one_at_a_time(root: Path, doing: str) -> Iterator[None]:
+def _one_at_a_time(root: Path, doing: str, on_wait: Callable[[], None] | None = None
+                   ) -> Iterator[None]:
     """Hold the machine folder's lock (waiting up to :data:`LOCK_WAIT` for another
-    install or rollback to finish) while the state is read, decided on and written."""
+    install or rollback to finish, after calling ``on_wait`` to say so) while the state
+    is read, decided on and written."""
     from filelock import FileLock, Timeout
 
     try:
         root.mkdir(parents=True, exist_ok=True)
         lock = FileLock(root / LOCK_NAME, timeout=LOCK_WAIT, mode=0o644)
-        lock.acquire()
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if on_wait is not None:
+                on_wait()
+            lock.acquire()
     except Timeout:
         raise InstallError(f"cannot {doing} now: another install or rollback in {root} "
                            f"has not finished after {LOCK_WAIT:.0f} s; nothing was "
                            "changed") from None
     except OSError as exc:
-        raise InstallError(f"cannot {doing} in {root}: {exc.strerror or exc} "
-                           "(this needs an administrator)") from None
+        raise InstallError(f"cannot {doing} in {root}: {_os_problem(exc)}") from None
     try:
         yield
     finally:
@@ -170,35 +194,67 @@ def _describe(info: PackInfo) -> dict[str, Any]:
             "evidence_sha256": info.evidence_sha256}
 
 
-def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = None
-            ) -> PackInfo:
+def _identity(folder: Path) -> dict[str, Any]:
+    """An installed pack, for the log: as verified (with its signer key) when it passes
+    its check, else as its manifest says, with the reason it fails."""
+    from core.evidence.store import EvidenceError
+
+    try:
+        return _describe(_verified(folder))
+    except EvidenceError as exc:
+        try:
+            return {**_describe(_manifest(folder)), "problem": str(exc)}
+        except (OSError, PackError):
+            return {"folder": folder.name, "problem": str(exc)}
+
+
+def bundled_sequence() -> int:
+    """The sequence of the pack bundled with this app (0 if it cannot be read)."""
+    from core.evidence.pack import _sequence_of, bundled_pack
+
+    return _sequence_of(bundled_pack())
+
+
+def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = None,
+            on_wait: Callable[[], None] | None = None) -> PackInfo:
     """Verify ``pack`` and make it the current installed pack; return its identity.
 
     Raises :class:`~core.evidence.manifest.PackError` if the pack fails its check,
     :class:`DowngradeRefused` if its sequence is not newer than the installed one's
-    (unless ``allow_downgrade``; an allowed downgrade is recorded in the log), and
-    :class:`InstallError` if the folder cannot be written.
+    (unless ``allow_downgrade``; an allowed downgrade is recorded in the log) or not
+    newer than the bundled pack's (the app would never use it: refused even with
+    ``allow_downgrade``), and :class:`InstallError` if the folder cannot be written.
+    An installed copy of the same pack that no longer passes its check is replaced by
+    a fresh copy (``"repaired": true`` in the log).
     """
     root = root or machine_folder()
     info = _verified(Path(pack))
-    with _one_at_a_time(root, "install"):
+    floor = bundled_sequence()
+    if info.sequence <= floor:
+        raise DowngradeRefused(
+            f"pack sequence {info.sequence} ({info.version}) is not newer than the pack "
+            f"bundled with this app (sequence {floor}); the app uses an installed pack only "
+            "when it is newer than its own, so it would never use this one; nothing was "
+            "changed")
+    with _one_at_a_time(root, "install", on_wait):
         return _install_verified(Path(pack), info, allow_downgrade, root)
 
 
 def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: Path
                       ) -> PackInfo:
     """:func:`install` once ``pack`` has passed its check (holding the lock)."""
-    import shutil
-    import tempfile
-
-    from core.evidence.pack import pack_paths, verify_pack
+    from core.evidence.pack import verify_pack
+    from core.evidence.store import EvidenceError
 
     try:
         history = _history(root)
         current = _manifest(root / "packs" / history[-1]) if history else None
     except (OSError, PackError) as exc:
         raise InstallError(f"the installed pack cannot be read: {exc}") from None
-    downgrade = current is not None and info.sequence <= current.sequence
+    # the very pack that is current, installed again (to repair its copy): no downgrade
+    again = current is not None and current.sequence == info.sequence \
+        and current.evidence_sha256 == info.evidence_sha256
+    downgrade = current is not None and info.sequence <= current.sequence and not again
     if downgrade and not allow_downgrade:
         assert current is not None
         raise DowngradeRefused(
@@ -208,33 +264,62 @@ def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: P
     name = f"{info.sequence:06d}-{info.version}"
     packs = root / "packs"
     target = packs / name
+    repaired = False
     try:
         packs.mkdir(parents=True, exist_ok=True)
         if target.exists():
-            if _manifest(target).evidence_sha256 != info.evidence_sha256:
+            try:
+                other = _manifest(target).evidence_sha256 != info.evidence_sha256
+            except PackError:
+                other = False  # an unreadable copy: checked (and replaced) below
+            if other:
                 raise InstallError(f"another pack with sequence {info.sequence} is "
                                    f"already installed: {target}")
-            verify_pack(target)
-        else:
-            staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=packs))
             try:
-                source = pack_paths(pack)[0].parent
-                for file_name in PACK_FILES:
-                    shutil.copyfile(source / file_name, staging / file_name)
-                    os.chmod(staging / file_name, 0o644)
-                os.chmod(staging, 0o755)
-                verify_pack(staging)  # the copy, not only the original
-                os.rename(staging, target)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                verify_pack(target)
+            except EvidenceError:
+                # The installed copy of this very pack was altered or damaged: the
+                # pack given has passed its check, so a fresh copy replaces it.
+                _copy_in(pack, packs, target)
+                repaired = True
+        else:
+            _copy_in(pack, packs, target)
+        previous = _identity(packs / history[-1]) if history else None
         _write_state(root, [n for n in history if n != name] + [name])
-        _record(root, {"action": "downgrade" if downgrade else "install", **_describe(info),
-                       "replaced": _describe(current) if current else None,
-                       "allow_downgrade": allow_downgrade})
+        action = "reinstall" if again else "downgrade" if downgrade else "install"
+        _record(root, {"action": action, **_describe(info),
+                       "replaced": previous, "allow_downgrade": allow_downgrade,
+                       **({"repaired": True} if repaired else {})})
     except OSError as exc:
-        raise InstallError(f"cannot install into {root}: {exc.strerror or exc} "
-                           "(installing needs an administrator)") from None
+        raise InstallError(f"cannot install into {root}: {_os_problem(exc)}") from None
     return info._replace(folder=target)
+
+
+def _copy_in(pack: Path, packs: Path, target: Path) -> None:
+    """Copy ``pack``'s files into ``target`` (replacing a damaged copy there): staged in
+    a hidden folder beside it, verified there, then renamed into place."""
+    import shutil
+    import tempfile
+
+    from core.evidence.pack import pack_paths, verify_pack
+
+    staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=packs))
+    aside = None
+    try:
+        source = pack_paths(pack)[0].parent
+        for file_name in PACK_FILES:
+            shutil.copyfile(source / file_name, staging / file_name)
+            os.chmod(staging / file_name, 0o644)
+        os.chmod(staging, 0o755)
+        verify_pack(staging)  # the copy, not only the original
+        if target.exists():  # (a folder cannot be renamed over another on Windows)
+            aside = Path(tempfile.mkdtemp(prefix=".damaged-", dir=packs))
+            os.rename(target, aside / target.name)
+        os.rename(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
 
 
 def _verified(folder: Path) -> PackInfo:
@@ -246,13 +331,15 @@ def _verified(folder: Path) -> PackInfo:
     return info
 
 
-def rollback(root: Path | None = None) -> tuple[PackInfo, PackInfo]:
+def rollback(root: Path | None = None, on_wait: Callable[[], None] | None = None
+             ) -> tuple[PackInfo, PackInfo]:
     """Make the pack that was current before the current one current again; return
-    (the pack left, the pack now current). The pack left stays on disk."""
+    (the pack left, the pack now current). The pack left stays on disk. If the pack to
+    go back to fails its check, its EvidenceError is raised and nothing changes."""
     root = root or machine_folder()
     if not root.is_dir():  # (nothing installed: the lock would create the folder)
         raise InstallError(f"nothing to roll back to in {root}: no pack installed")
-    with _one_at_a_time(root, "roll back"):
+    with _one_at_a_time(root, "roll back", on_wait):
         history = _history(root)
         if len(history) < 2:
             raise InstallError(f"nothing to roll back to in {root}: "
@@ -260,12 +347,11 @@ def rollback(root: Path | None = None) -> tuple[PackInfo, PackInfo]:
         try:
             left = _manifest(root / "packs" / history[-1])
             back = _verified(root / "packs" / history[-2])
+            replaced = _identity(root / "packs" / history[-1])
             _write_state(root, history[:-1])
-            _record(root, {"action": "rollback", **_describe(back), "replaced": {
-                "sequence": left.sequence, "version": left.version,
-                "evidence_sha256": left.evidence_sha256}})
+            _record(root, {"action": "rollback", **_describe(back), "replaced": replaced})
         except OSError as exc:
-            raise InstallError(f"cannot roll back in {root}: {exc.strerror or exc}") from None
+            raise InstallError(f"cannot roll back in {root}: {_os_problem(exc)}") from None
     return left, back
 
 

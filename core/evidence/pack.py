@@ -180,12 +180,19 @@ def load_evidence(path: Path | str | None = None,
     if path is not None:
         return verify_pack(Path(path), keys)
     bundled = bundled_pack()
-    from core.evidence.install import installed_in_order
+    from core.evidence.install import InstallError, installed_in_order, machine_folder
 
     floor = _sequence_of(bundled)
     notice = None
-    for installed in installed_in_order():
-        if installed.sequence <= floor:
+    try:
+        candidates = installed_in_order(machine_folder())
+    except InstallError as exc:  # a machine folder named wrongly: said, never guessed
+        notice, candidates = f"installed packs were not looked for: {exc}", []
+    for installed in candidates:
+        if installed.sequence <= floor:  # (after an app upgrade, say): never silently
+            notice = notice or (f"the installed pack, sequence {installed.sequence} "
+                                f"({installed.version}), is not newer than the bundled "
+                                f"pack (sequence {floor})")
             continue
         try:
             store = verify_pack(installed.folder, keys)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -139,7 +140,10 @@ def test_evidence_verify() -> None:
     run = cli("evidence", "verify")
     assert run.returncode == 0
     text = run.stdout.decode()
-    assert str(default_store_path()) in text and "version: " in text and "sha256: " in text
+    assert str(default_store_path()) in text and "version: " in text
+    # both hashes, named apart: the whole file's (as sha256sum prints it) and the content's
+    file_hash = hashlib.sha256(default_store_path().read_bytes()).hexdigest()
+    assert f"file sha256: {file_hash}\n" in text and "content sha256: " in text
     # the version is not a date: verify says what the evidence rests on, and up to when
     assert "sources through: 2022" in text
     assert "citing publications up to 2022; later trials are not included." in text

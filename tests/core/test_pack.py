@@ -287,6 +287,9 @@ def test_evidence_diff_lists_what_changed_with_the_changelog(
     assert "  statement et_her2 (text)" in out
     assert "2099.1.1 (2099-01-01): test release" in out
     assert "- et_her2: reworded for the test" in out
+    # with one pack: compared with the pack the app uses now (here the bundled one)
+    assert cli.main(["evidence", "diff", str(newer)]) == 0
+    assert capsys.readouterr().out == out
     # a damaged pack cannot be compared
     flip(newer / "evidence.sqlite", 100)
     assert cli.main(["evidence", "diff", str(bundled_pack()), str(newer)]) == 3

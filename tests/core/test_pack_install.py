@@ -33,7 +33,6 @@ from tests.pack_support import (
     BUNDLED,
     NEWER_NAME,
     NEWER_SEQUENCE,
-    SHIPPED_NAME,
     THROWAWAY,
     flip,
     newer_pack,
@@ -68,70 +67,166 @@ def test_machine_folder_per_os(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_install_newer_downgrade_and_rollback(machine: Path, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    # install: the shipped pack
-    assert cli.main(["evidence", "install", str(bundled_pack())]) == 0
+    key_id = THROWAWAY.public.key_id_hex
+    # install: a pack newer than the bundled one, installed, current and used
+    first = newer_pack(tmp_path / "a", sequence=NEW)
+    assert cli.main(["evidence", "install", str(first)]) == 0
     assert "installed into" in capsys.readouterr().out
-    first = current_installed()
-    assert first is not None and first.sequence == OLD
-    copied = machine / "packs" / SHIPPED_NAME
+    assert current_installed().sequence == NEW  # type: ignore[union-attr]
+    copied = machine / "packs" / NEWER_NAME
     assert sorted(p.name for p in copied.iterdir()) == [
         "evidence.manifest.json", "evidence.manifest.json.minisig", "evidence.sqlite"]
     assert stat.S_IMODE(copied.stat().st_mode) == 0o755  # readable by every user
-    # not newer than the bundled one: the app keeps using the bundled pack
-    assert load_evidence().pack.folder == bundled_pack()  # type: ignore[union-attr]
-
-    # a newer pack: installed, current, and used by the app
-    newer = newer_pack(tmp_path / "n4")
-    assert cli.main(["evidence", "install", str(newer)]) == 0
     store = load_evidence()
-    assert store.pack is not None and store.pack.sequence == NEW
-    assert store.pack.folder == machine / "packs" / NEWER_NAME
+    assert store.pack is not None and store.pack.folder == copied
     assert store.statements["et_her2"].text.startswith("NEWER WORDING.")
 
-    # the same or an older sequence again: refused, exit 2, nothing changed
+    # a newer pack again: installed, current, used by the app
+    second = newer_pack(tmp_path / "b", sequence=NEW + 1, version="2099.1.2")
+    second_name = f"{NEW + 1:06d}-2099.1.2"
+    assert cli.main(["evidence", "install", str(second)]) == 0
+    assert load_evidence().pack.sequence == NEW + 1  # type: ignore[union-attr]
+
+    # an older sequence: refused, exit 2, nothing changed
     state = (machine / "state.json").read_bytes()
-    for again in (bundled_pack(), newer):
-        assert cli.main(["evidence", "install", str(again)]) == 2
-        err = capsys.readouterr().err
-        assert f"is not newer than the installed sequence {NEW}" in err
-        assert "--allow-downgrade" in err
+    assert cli.main(["evidence", "install", str(first)]) == 2
+    err = capsys.readouterr().err
+    assert f"is not newer than the installed sequence {NEW + 1}" in err
+    assert "--allow-downgrade" in err
     assert (machine / "state.json").read_bytes() == state
     with pytest.raises(DowngradeRefused):
-        install(bundled_pack())
+        install(first)
+    # the current pack itself again: a reinstall (which repairs a damaged copy)
+    assert cli.main(["evidence", "install", str(second)]) == 0
+    assert (machine / "state.json").read_bytes() == state
+    # a different pack with the current sequence: refused as not newer
+    other = newer_pack(tmp_path / "c", sequence=NEW + 1, version="2099.1.3")
+    assert cli.main(["evidence", "install", str(other)]) == 2
+    assert "not newer than the installed sequence" in capsys.readouterr().err
 
-    # an allowed downgrade: installed, and recorded as one
-    assert cli.main(["evidence", "install", "--allow-downgrade", str(bundled_pack())]) == 0
-    assert current_installed().sequence == OLD  # type: ignore[union-attr]
+    # an allowed downgrade: installed, and recorded as one (with the pack it replaced,
+    # signer key included)
+    assert cli.main(["evidence", "install", "--allow-downgrade", str(first)]) == 0
+    assert current_installed().sequence == NEW  # type: ignore[union-attr]
     entries = log_entries()
-    assert [e["action"] for e in entries] == ["install", "install", "downgrade"]
-    assert entries[-1]["allow_downgrade"] is True and entries[-1]["sequence"] == OLD
-    assert entries[-1]["replaced"]["sequence"] == NEW
+    assert [e["action"] for e in entries] == ["install", "install", "reinstall", "downgrade"]
+    assert entries[0]["replaced"] is None
+    assert entries[-1]["allow_downgrade"] is True and entries[-1]["sequence"] == NEW
+    assert entries[-1]["replaced"]["sequence"] == NEW + 1
+    assert entries[-1]["replaced"]["key_id"] == key_id == entries[-1]["key_id"]
     assert all(e["time"] and e["user"] for e in entries)
 
     # rollback: back to the newer pack, recorded, the pack left stays on disk
     assert cli.main(["evidence", "rollback"]) == 0
-    assert f"rolled back from sequence {OLD}" in capsys.readouterr().out
-    assert current_installed().sequence == NEW  # type: ignore[union-attr]
-    assert log_entries()[-1]["action"] == "rollback"
+    assert f"rolled back from sequence {NEW}" in capsys.readouterr().out
+    assert current_installed().sequence == NEW + 1  # type: ignore[union-attr]
+    rolled = log_entries()[-1]
+    assert rolled["action"] == "rollback" and rolled["replaced"]["key_id"] == key_id
     assert copied.is_dir()
-    assert load_evidence().pack.sequence == NEW  # type: ignore[union-attr]
+    assert load_evidence().pack.sequence == NEW + 1  # type: ignore[union-attr]
 
-    # list: both packs, verified, the current one marked
+    # list: both packs, verified, the current one marked, and the pack in use
     assert cli.main(["evidence", "list"]) == 0
     out = capsys.readouterr().out
     assert f"bundled: sequence {OLD}, {BUNDLED.version}" in out and "installed in" in out
-    assert f"* {NEWER_NAME}: sequence {NEW}, 2099.1.1" in out
-    assert f"  {SHIPPED_NAME}: sequence {OLD}" in out
+    assert f"* {second_name}: sequence {NEW + 1}, 2099.1.2" in out
+    assert f"  {NEWER_NAME}: sequence {NEW}" in out
     assert out.count("verified, signer key") == 2
+    assert f"in use: pack 2099.1.2 · sequence {NEW + 1}" in out and "note:" not in out
     rows = {r.name: r for r in installed()}
-    assert rows[NEWER_NAME].current and not rows[SHIPPED_NAME].current
+    assert rows[second_name].current and not rows[NEWER_NAME].current
 
 
-def test_rollback_with_nothing_before_is_refused(machine: Path,
+def test_a_pack_not_newer_than_the_bundled_one_is_refused(
+        machine: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The app would never use it (it takes an installed pack only when it is newer
+    than its own), so it is refused even with --allow-downgrade: nothing is written."""
+    for args in ([], ["--allow-downgrade"]):
+        assert cli.main(["evidence", "install", *args, str(bundled_pack())]) == 2
+        err = capsys.readouterr().err
+        assert f"is not newer than the pack bundled with this app (sequence {OLD})" in err
+        assert "would never use this one; nothing was changed" in err
+    assert not machine.exists()
+
+
+def test_after_an_app_upgrade_the_older_installed_pack_is_named_as_unused(
+        machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """An installed pack that the bundled one has overtaken (the app was upgraded) is
+    not used, and `evidence list`, `evidence verify` and the store's notice say so."""
+    install(newer_pack(tmp_path / "a", sequence=NEW))
+    import core.evidence.pack as pack_module
+
+    real = pack_module._sequence_of
+    monkeypatch.setattr(pack_module, "_sequence_of",
+                        lambda folder: NEW + 3 if folder == bundled_pack() else real(folder))
+    store = load_evidence()
+    assert store.pack is not None and store.pack.folder == bundled_pack()
+    assert store.notice == (f"the installed pack, sequence {NEW} (2099.1.1), is not newer "
+                            f"than the bundled pack (sequence {NEW + 3}); using the bundled "
+                            "pack")
+    assert cli.main(["evidence", "list"]) == 0
+    out = capsys.readouterr().out
+    assert f"* {NEWER_NAME}" in out
+    assert f"in use: pack {BUNDLED.version}" in out and "note: the installed pack" in out
+    assert cli.main(["evidence", "verify"]) == 0
+    assert "note: the installed pack, sequence" in capsys.readouterr().out
+
+
+def test_a_damaged_installed_copy_is_replaced_by_installing_the_pack_again(
+        machine: Path, tmp_path: Path) -> None:
+    pack = newer_pack(tmp_path / "a", sequence=NEW)
+    install(pack)
+    flip(machine / "packs" / NEWER_NAME / "evidence.sqlite", 5000)
+    assert load_evidence().pack.folder == bundled_pack()  # type: ignore[union-attr]
+    install(pack)  # the very same pack again: a reinstall, not a downgrade
+    store = load_evidence()
+    assert store.pack is not None and store.pack.folder == machine / "packs" / NEWER_NAME
+    assert store.notice is None
+    entry = log_entries()[-1]
+    assert entry["action"] == "reinstall" and entry["repaired"] is True
+    assert sorted(p.name for p in (machine / "packs").iterdir()) == [NEWER_NAME]
+
+
+def test_the_machine_folder_must_be_a_full_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A relative folder would differ with the working directory: IT would install
+    into one folder and the app look in another."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(ENV_VAR, "relative/evidence")
+    assert cli.main(["evidence", "install", str(bundled_pack())]) == 1
+    assert f"{ENV_VAR} must name a folder by its full path" in capsys.readouterr().err
+    assert not (tmp_path / "relative").exists()
+    store = load_evidence()  # the app: the bundled pack, and why no installed one
+    assert store.pack is not None and store.pack.folder == bundled_pack()
+    assert store.notice is not None and "must name a folder by its full path" in store.notice
+
+
+def test_a_machine_folder_that_is_a_file_is_not_called_a_permission_problem(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    monkeypatch.setenv(ENV_VAR, str(afile))
+    assert cli.main(["evidence", "install", str(newer_pack(tmp_path / "a"))]) == 1
+    err = capsys.readouterr().err
+    assert "cannot install in" in err and "administrator" not in err
+
+
+def test_an_install_under_sudo_records_who_ran_it(
+        machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUDO_USER", "it-admin-alice")
+    install(newer_pack(tmp_path / "a"))
+    assert log_entries()[-1]["sudo_user"] == "it-admin-alice"
+
+
+def test_rollback_with_nothing_before_is_refused(machine: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["evidence", "rollback"]) == 1
     assert "nothing to roll back to" in capsys.readouterr().err
-    install(bundled_pack())
+    install(newer_pack(tmp_path / "a"))
     with pytest.raises(InstallError, match="one pack installed"):
         rollback()
 
@@ -176,8 +271,8 @@ def test_an_interrupted_copy_leaves_nothing_half_installed(
         machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The copy is verified in a hidden staging folder before it is renamed into place;
     a copy that breaks leaves the state and the packs folder as they were."""
-    install(bundled_pack())
-    newer = newer_pack(tmp_path / "n4")
+    install(newer_pack(tmp_path / "first", sequence=NEW))
+    newer = newer_pack(tmp_path / "n4", sequence=NEW + 1, version="2099.1.2")
     state = (machine / "state.json").read_bytes()
     import shutil
 
@@ -194,14 +289,14 @@ def test_an_interrupted_copy_leaves_nothing_half_installed(
     with pytest.raises(PackError):
         install(newer)
     assert (machine / "state.json").read_bytes() == state
-    assert sorted(p.name for p in (machine / "packs").iterdir()) == [SHIPPED_NAME]
+    assert sorted(p.name for p in (machine / "packs").iterdir()) == [NEWER_NAME]
 
 
-def test_a_damaged_state_file_is_reported(machine: Path,
+def test_a_damaged_state_file_is_reported(machine: Path, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     machine.mkdir()
     (machine / "state.json").write_text("{not json")
-    assert cli.main(["evidence", "install", str(bundled_pack())]) == 1
+    assert cli.main(["evidence", "install", str(newer_pack(tmp_path / "a"))]) == 1
     assert "state.json cannot be read" in capsys.readouterr().err
     # the app itself ignores an unreadable install and uses the bundled pack
     assert load_evidence().pack.folder == bundled_pack()  # type: ignore[union-attr]
@@ -292,18 +387,21 @@ def test_two_installs_at_once_neither_lose_one_nor_downgrade(tmp_path: Path) -> 
 
 
 def test_an_install_kept_waiting_too_long_says_so_and_changes_nothing(
-        machine: Path, monkeypatch: pytest.MonkeyPatch,
+        machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     from filelock import FileLock
 
     import core.evidence.install as inst
 
     machine.mkdir()
+    pack = newer_pack(tmp_path / "a")
     monkeypatch.setattr(inst, "LOCK_WAIT", 0.2)
     with FileLock(machine / inst.LOCK_NAME):  # another install, still running
-        assert cli.main(["evidence", "install", str(bundled_pack())]) == 1
+        assert cli.main(["evidence", "install", str(pack)]) == 1
         assert cli.main(["evidence", "rollback"]) == 1
     err = capsys.readouterr().err
-    assert err.count("another install or rollback") == 2 and "nothing was changed" in err
+    # each says that it waits, then that it gave up
+    assert err.count("waiting for another install or rollback to finish") == 2
+    assert err.count("has not finished after") == 2 and "nothing was changed" in err
     assert current_installed() is None and log_entries() == []
-    assert cli.main(["evidence", "install", str(bundled_pack())]) == 0  # once it is done
+    assert cli.main(["evidence", "install", str(pack)]) == 0  # once it is done
