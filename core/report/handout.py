@@ -228,6 +228,7 @@ def handout_paragraphs(case: Case, result: Result,
     else:
         blocks += _option_blocks(result) + planning_blocks(case, result)
         shown = set(plan_note_ids(case, result))  # already said with the plan
+        said = [_words(result, sid).text for sid in shown]
         sections = (
             (GUIDE_PLAN_HEAD, [p.id for p in result.plan]),
             ("More points to know", [c.id for c in result.cautions if c.id not in shown]),
@@ -235,9 +236,14 @@ def handout_paragraphs(case: Case, result: Result,
              [o for o in result.outside_ids if o not in shown]),
         )
         for heading, ids in sections:
-            if ids:
+            # A point whose every word was already said (a premenopausal patient's plan
+            # note says all that the menopause entry says) is not printed twice.
+            texts = [t for t in (_words(result, sid).text for sid in ids)
+                     if not any(t in earlier for earlier in said)]
+            if texts:
                 blocks.append(Block("h2", heading))
-                blocks += [Block("bullet", _words(result, sid).text) for sid in ids]
+                blocks += [Block("bullet", text) for text in texts]
+                said += texts
     blocks += _about_blocks(result, info)
     return blocks
 

@@ -352,3 +352,22 @@ def test_no_case_label_unless_the_clinician_asks(store):
     labelled = "\n".join(pdf_text(build_handout(case, result,
                                                 replace(INFO, label_on_handout=True))))
     assert flat(f"Case: {case.label}") in flat(labelled)
+
+
+def test_a_point_already_said_in_full_is_not_printed_twice(store):
+    """A premenopausal patient with an endocrine plan: the plan note says all that the
+    menopause entry says, so the handout says it once; without a plan, the menopause
+    entry itself is printed."""
+    ovaries = "Drugs that stop the ovaries from working are not covered by the guide."
+    outside = flat(store.statements["outside.menopause_premenopausal"].extra["plain"])
+    note = flat(store.statements["premenopausal_endocrine"].extra["plain"])
+    assert outside in note  # the reason it may be left out
+    for data, headings in ((FIRST_LINE_ET_ALONE, 0),
+                           ({**FIRST_LINE_ET_ALONE, "planned_regimen": None}, 1)):
+        case = case_of(data)
+        result = Renderer(store).result_for(case)
+        assert "outside.menopause_premenopausal" in result.outside_ids
+        text = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
+        assert text.count(flat(ovaries)) == 1
+        assert outside in text
+        assert text.count("What the guide does not cover") == headings
