@@ -153,6 +153,18 @@ def _regimen_given(answers: Answers) -> bool:
     return answers.get("planned_regimen") is True
 
 
+def _her2_toxicity_asked(answers: Answers) -> bool:
+    """After induction and at progression; in first line only with a planned regimen of
+    endocrine therapy alone, which is when the rules read it there (the note that the
+    ASCO guideline allows it where HER2-targeted therapy cannot be given). Asked
+    whenever it counts, so no answer the screen no longer shows can change a result."""
+    if answers.get("setting") in ("after_induction", "progression"):
+        return True
+    return (_regimen_given(answers) and answers.get("planned_regimen.endocrine") is True
+            and answers.get("planned_regimen.chemotherapy") is False
+            and answers.get("planned_regimen.her2_targeted") is False)
+
+
 def _yes_no(path: str, label: str, help_text: str, step: str, **kw: Any) -> CaseField:
     return CaseField(path, "bool", label, help_text, step, YES_NO, **kw)
 
@@ -207,8 +219,8 @@ FIELDS: Final[tuple[CaseField, ...]] = (
                        {"yes": "Yes", "no": "No", "unknown": "Unknown"}),
               default="unknown", settings=("progression",)),
     _yes_no("her2_therapy.unacceptable_toxicity", "HER2-targeted therapy toxicity",
-            "HER2-targeted therapy must stop because of unacceptable toxicity.",
-            "her2_toxicity", default=False, settings=("after_induction", "progression")),
+            "HER2-targeted therapy must stop, or cannot be given, because of unacceptable "
+            "toxicity.", "her2_toxicity", default=False, when=_her2_toxicity_asked),
     CaseField("menopausal_status", "choice", "Menopausal status",
               "Choose Unknown if it is not recorded.", "menopause",
               _choices(MENOPAUSAL_VALUES, {"postmenopausal": "Postmenopausal",

@@ -67,7 +67,7 @@ STEPS: Final[tuple[Step, ...]] = (
     _step("endocrine", "Endocrine responsiveness",
           "Whether the disease is judged endocrine-responsive."),
     _step("her2_toxicity", "HER2 therapy tolerance",
-          "Tolerance of the HER2-targeted therapy given so far."),
+          "Whether HER2-targeted therapy can go on, or be given, despite its toxicity."),
     _step("menopause", "Menopausal status", "The patient's menopausal status."),
     _step("regimen", "Planned regimen",
           "Optionally check the regimen you are considering against the evidence."),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from core import questionnaire as q
 from core.case import CaseError, parse_case
+from core.fields import FIELDS
 from core.rules import decide
 
 BASE = {"receptors.hr": "positive", "receptors.her2": "positive",
@@ -166,3 +169,55 @@ def test_questionnaire_is_qt_free() -> None:
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert all(m.split(".")[0] in {"__future__", "math", "collections", "dataclasses",
                                    "typing", "core"} for m in imported)
+
+
+def _random_answers(draw: random.Random) -> dict[str, object]:
+    """A value for every field, asked or not (as a session holds after changes)."""
+    answers: dict[str, object] = {}
+    for f in FIELDS:
+        if f.kind == "choice":
+            answers[f.path] = draw.choice([c.value for c in f.choices])
+        elif f.kind in ("bool", "regimen"):
+            answers[f.path] = draw.random() < 0.5
+        elif f.kind == "number":
+            answers[f.path] = draw.choice([0, 2, 3.5, 4, 6, 12])
+        else:
+            answers[f.path] = "x"
+    answers["receptors.hr"] = draw.choice(["positive"] * 4 + ["negative", "unknown"])
+    answers["receptors.her2"] = draw.choice(["positive"] * 4 + ["negative", "equivocal"])
+    return answers
+
+
+def test_an_answer_the_questionnaire_does_not_ask_never_changes_the_result() -> None:
+    """Whatever the session holds beyond the questions asked (answers from a setting
+    chosen earlier, or from a case file) leaves the decision as the asked answers make
+    it: what the screen and the summary show is all the result rests on."""
+    draw = random.Random(7)
+    checked = 0
+    for _ in range(3000):
+        answers = _random_answers(draw)
+        shown = {f.path for f in q.asked(answers)}
+        only_asked = {k: v for k, v in answers.items() if k in shown}
+        assert q.is_complete(only_asked) == q.is_complete(answers)
+        if not q.is_complete(answers):
+            continue
+        held = decide(parse_case(q.case_dict(answers)))
+        seen = decide(parse_case(q.case_dict(only_asked)))
+        assert held.key == seen.key, (answers, held, seen)
+        checked += 1
+    assert checked > 1000
+
+
+def test_her2_toxicity_is_asked_in_first_line_when_the_plan_is_endocrine_alone() -> None:
+    """The rules read it there (contract 1.1: endocrine only + HER2-targeted toxicity ->
+    et_alone_selected_patients), so it is asked there, and only there in first line."""
+    base = {"receptors.hr": "positive", "receptors.her2": "positive",
+            "setting": "first_line", "planned_regimen": True,
+            "planned_regimen.chemotherapy": False, "planned_regimen.endocrine": True,
+            "planned_regimen.her2_targeted": False}
+    asked = {f.path for f in q.asked(base)}
+    assert "her2_therapy.unacceptable_toxicity" in asked
+    for change in ({"planned_regimen": False}, {"planned_regimen.her2_targeted": True},
+                   {"planned_regimen.chemotherapy": True}):
+        assert "her2_therapy.unacceptable_toxicity" not in {
+            f.path for f in q.asked({**base, **change})}
