@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -162,10 +162,10 @@ class LineInput(FieldInput):
         self.edit.setAccessibleName(field.label)
         self.edit.setAccessibleDescription(field.help)
         if field.kind == "number":
-            validator = _bounded_validator(field.minimum, field.maximum, self.edit)
-            validator.setLocale(QtCore.QLocale.c())  # '.' decimal point in every locale
-            validator.setNotation(QtGui.QDoubleValidator.Notation.StandardNotation)
-            self.edit.setValidator(validator)
+            # No keystroke filter: one that drops a key the range refuses turns "61"
+            # into 6 and "4,5" into 45 without a word, and a number changes the
+            # result. What is typed is kept as typed; the field's own check names
+            # the problem in red ("enter a number from 0 to 60") and Next waits.
             self.edit.setMaximumWidth(120)
             self.edit.setPlaceholderText(f"{field.minimum:g}–{field.maximum:g}")
         else:
@@ -201,36 +201,6 @@ class LineInput(FieldInput):
         a rounded one, so the screen shows the number the result is decided on."""
         self.edit.setText("" if value is None else repr(value) if type(value) is float
                           else str(value))
-
-
-_BOUNDED: list[type] = []  # the class, made on first use (see _bounded_validator)
-
-
-def _bounded_validator(minimum: float, maximum: float,
-                       parent: QWidget) -> QtGui.QDoubleValidator:
-    """A number validator that refuses a keystroke taking the value past ``maximum``
-    (QDoubleValidator lets "99" stand in a 0-60 box, as "intermediate" input).
-
-    The subclass is made on first use: the first page has no number box, and
-    QDoubleValidator's class costs start-up time."""
-    if not _BOUNDED:
-        base = QtGui.QDoubleValidator
-
-        class BoundedValidator(base):  # type: ignore[valid-type, misc]
-            def validate(self, text: str, pos: int) -> Any:
-                state, text, pos = super().validate(text, pos)
-                if state == base.State.Intermediate:
-                    try:
-                        too_big = float(text) > self.top()
-                    except ValueError:
-                        too_big = False
-                    if too_big:
-                        state = base.State.Invalid
-                return state, text, pos
-
-        _BOUNDED.append(BoundedValidator)
-    validator: QtGui.QDoubleValidator = _BOUNDED[0](minimum, maximum, 1, parent)
-    return validator
 
 
 def make_input(field: Field, parent: QWidget | None = None) -> FieldInput:

@@ -40,17 +40,31 @@ def test_the_red_message_goes_as_soon_as_the_answer_is_fixed(qtbot: Any, window:
     assert not page.problem_label.isVisible()
 
 
-def test_the_months_box_refuses_what_its_help_refuses(qtbot: Any, window: Any) -> None:
+@pytest.mark.parametrize(("typed", "problem"), [
+    ("61", "enter a number from 0 to 60"), ("-1", "enter a number from 0 to 60"),
+    ("4,5", "enter a number"), ("six", "enter a number"),
+])
+def test_the_months_box_keeps_what_is_typed_and_says_what_is_wrong(
+        qtbot: Any, window: Any, typed: str, problem: str) -> None:
+    """Nothing typed is dropped or changed on the way (a box that dropped the key its
+    range refused turned "61" into 6 months, and "4,5" into 45, without a word): the
+    text stays as typed, the step says in red what is wrong, and Next waits."""
     _to_induction(qtbot, window)
+    answer(qtbot, window, "chemotherapy.maximal_response", False)
+    answer(qtbot, window, "chemotherapy.unacceptable_toxicity", False)
     box = window.findChild(QLineEdit, "chemotherapy.months_given")
     box.setFocus()
-    qtbot.keyClicks(box, "99")
-    assert box.text() == "9"
+    qtbot.keyClicks(box, typed)
+    assert box.text() == typed
+    press_next(qtbot, window)
+    page = window.questionnaire.current_page
+    assert window.questionnaire.current_id == "induction"
+    assert page.problem_label.isVisible() and problem in page.problem_label.text()
+    assert window.session.case() is None  # nothing is decided on a number not given
     box.clear()
-    qtbot.keyClicks(box, "60")
-    assert box.text() == "60"
-    qtbot.keyClicks(box, "1")
-    assert box.text() == "60"
+    qtbot.keyClicks(box, "6")
+    assert not page.problem_label.isVisible()
+    assert window.session.answer("chemotherapy.months_given") == 6
 
 
 def test_new_case_clears_the_exported_message(qtbot: Any, window: Any) -> None:
