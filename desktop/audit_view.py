@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from core.casestore import AuditEntry, CaseStore, CaseStoreError
 from core.casestore.files import export_audit_csv
+from core.casestore.store import local_time
 from desktop import dialogs
-from desktop.case_table import fit_columns, local_time
+from desktop.case_table import fit_columns
 from desktop.markup import tooltip
 
 COLUMNS = ("When", "Case", "What", "Files", "Case SHA-256", "Evidence version")

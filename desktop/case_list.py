@@ -70,11 +70,14 @@ class CaseListWidget(QWidget):
     new_case_requested = Signal()
 
     def __init__(self, store: CaseStore, parent: QWidget | None = None, *,
-                 renderer: Renderer | None = None) -> None:
+                 renderer: Renderer | None = None,
+                 undo_tokens: list[tuple[str, str]] | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self._renderer = renderer
-        self.undo_tokens: list[tuple[str, str]] = []  # (token, label), newest last
+        # (token, label), newest last. Pass the app's own list: the delete message
+        # promises undo until the application closes, not until this list closes.
+        self.undo_tokens = undo_tokens if undo_tokens is not None else []
 
         self.filter_edit = QLineEdit(placeholderText="Filter by label")
         self.filter_edit.setClearButtonEnabled(True)
@@ -304,11 +307,12 @@ class CaseListDialog(QDialog):
     new_case_requested = Signal()
 
     def __init__(self, store: CaseStore, parent: QWidget | None = None, *,
-                 renderer: Renderer | None = None) -> None:
+                 renderer: Renderer | None = None,
+                 undo_tokens: list[tuple[str, str]] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Saved cases")
         self.resize(760, 520)
-        self.list = CaseListWidget(store, self, renderer=renderer)
+        self.list = CaseListWidget(store, self, renderer=renderer, undo_tokens=undo_tokens)
         self.list.open_requested.connect(self._open)
         self.list.new_case_requested.connect(self._new)
         QVBoxLayout(self).addWidget(self.list)

@@ -8,7 +8,6 @@ first rows of 10,000 cases appear after one small indexed query. A damaged row
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -16,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTableView, QWidget
 
 from core.casestore import CaseRow, CaseStore, CaseStoreError
+from core.casestore.store import local_time
 
 PAGE = 100
 COLUMNS = ("Label", "Setting", "Changed")
@@ -117,15 +117,6 @@ class CaseTableModel(QAbstractTableModel):
 
     def find(self, case_id: int) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r.id == case_id), None)
-
-
-def local_time(stamp: str) -> str:
-    """A stored UTC stamp as local wall-clock time, to the minute."""
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime(
-            "%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
 
 
 def fit_columns(view: QTableView, samples: dict[int, str]) -> None:

@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
             return self._write(session.path)
         if kept is None:  # not kept (no store, or a draft): a file instead
             return self._save_to_chosen_file(keep=False)
-        self._status("Saved in the case list")
+        self._status(self.records.kept_note or "Saved in the case list")
         return True
 
     def save_case_as(self) -> bool:

@@ -40,6 +40,11 @@ class CaseRecords:
         self.show_saved_result = show_saved_result
         self._store: CaseStore | None = None
         self._asked_clinician = False  # the clinician name is asked for once at most
+        # Deletes that can be undone until the app closes (the store purges them
+        # then), whichever case-list window made them.
+        self.undo_tokens: list[tuple[str, str]] = []
+        #: what the last keep() did beyond an ordinary save (shown instead of "Saved")
+        self.kept_note: str | None = None
 
     @property
     def store(self) -> CaseStore | None:
@@ -72,6 +77,7 @@ class CaseRecords:
         """Keep the session's (complete) case in the store. None: no store to keep it
         in (or no result to keep with it); False: failed (the user was told)."""
         session = self.session
+        self.kept_note = None
         case, result = session.case(), session.result()
         if case is None or result is None:
             return None
@@ -99,8 +105,10 @@ class CaseRecords:
                 if choice != "copy":
                     return False
                 saved = store.save(case, result, None)
-                self.status(f"Saved your version as a copy (saved case {saved.id}); the "
-                            f"other version stays as saved case {conflict.theirs.id}")
+                self.kept_note = (f"Saved your version as a copy (saved case {saved.id}); "
+                                  f"the other version stays as saved case "
+                                  f"{conflict.theirs.id}")
+                self.status(self.kept_note)
         except CaseStoreError as exc:
             from desktop import dialogs
 
@@ -118,7 +126,8 @@ class CaseRecords:
         store = self.store
         if store is None:
             return
-        dialog = CaseListDialog(store, self.parent, renderer=self.session.renderer)
+        dialog = CaseListDialog(store, self.parent, renderer=self.session.renderer,
+                                undo_tokens=self.undo_tokens)
         dialog.open_requested.connect(self.open_saved)
         dialog.new_case_requested.connect(self._new_case)
         dialogs.exec_dialog(dialog)

@@ -54,6 +54,20 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def local_time(stamp: str) -> str:
+    """A stored UTC stamp as this computer's wall-clock time, to the minute (as the
+    case list shows it).
+
+    >>> local_time("not a time")
+    'not a time'
+    """
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime(
+            "%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
+
+
 def _result_dict(result: Result | Mapping[str, Any]) -> dict[str, Any]:
     return result.to_dict() if hasattr(result, "to_dict") else dict(result)
 
@@ -197,8 +211,9 @@ class CaseStore:
                 raise CaseConflict(
                     self.path,
                     f"Saved case {case_id} was changed elsewhere (another window or another "
-                    f"computer saved it at {current.changed}) after you opened it. Nothing "
-                    "was written: reload their version, or save yours as a copy.",
+                    f"computer saved it at {local_time(current.changed)}) after you opened "
+                    "it. Nothing was written: reload their version, or save yours as a "
+                    "copy.",
                     theirs=current)
             full = {**row, "id": case_id, "created": current.created,
                     "revision": current.revision + 1}

@@ -3,6 +3,7 @@ failed open retried, and data folders that cannot work (issues 12 and 13)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +65,15 @@ def test_save_over_a_case_changed_elsewhere_asks_and_never_overwrites(
     with CaseStore.open() as store:
         assert store.get(case_id).label == "Theirs"  # theirs is never overwritten
         labels = sorted(r.label or "" for r in store.list())
+    # the other save's time as the case list shows it (local), not a raw UTC stamp
+    assert "Z)" not in asked[0] and re.search(r"saved it at \d{4}-\d\d-\d\d \d\d:\d\d\)",
+                                              asked[0])
     if choice == "copy":
         assert labels == ["Mine", "Theirs"]
         assert window.case_id != case_id and not window.isWindowModified()
+        # what happened stays said (not replaced by a plain "Saved")
+        message = window.statusBar().currentMessage()
+        assert message.startswith("Saved your version as a copy") and str(case_id) in message
     elif choice == "reload":
         assert labels == ["Theirs"]
         assert window.session.answer("label") == "Theirs" and window.case_id == case_id

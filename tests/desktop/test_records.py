@@ -146,3 +146,33 @@ def test_cancelling_the_clinician_prompt_exports_nothing(
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: None)
     window.records.export_pdf()  # ask_export_paths is not patched: it must not be reached
     assert CaseStore.open().list_audit() == []
+
+
+def test_a_delete_can_be_undone_from_a_case_list_opened_later(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The delete message promises undo until the application closes: closing the
+    case list and opening it again keeps the undo (and Ctrl+Z in the list)."""
+    store = CaseStore.open()
+    case = parse_case({**CASE, "label": "Deleted by mistake"})
+    case_id = store.save(case, window.renderer.result_for(case)).id
+    store.close()
+    monkeypatch.setattr(dialogs, "confirm", lambda *args: True)
+    seen: list[bool] = []
+
+    def delete_it(dialog: Any) -> bool:
+        dialog.list.select_id(case_id)
+        dialog.list.delete_selected()
+        return False
+
+    def look_and_undo(dialog: Any) -> bool:
+        seen.append(dialog.list.buttons["undo"].isEnabled())
+        qtbot.keyClick(dialog.list.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        return False
+
+    for step in (delete_it, look_and_undo):
+        monkeypatch.setattr(dialogs, "exec_dialog", step)
+        window.records.open_case_list()
+    assert seen == [True]
+    store = CaseStore.open()
+    assert [r.label for r in store.list()] == ["Deleted by mistake"]
+    assert not window.records.undo_tokens
