@@ -178,8 +178,11 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
             story.append(para("Outside the source", st["h2"]))
             story.append(para("These points are not covered by the source; they carry no "
                               "citation.", st["small"]))
-            for text in result.outside_source:
-                story.append(para(text, st["bullet"], bullet="•", whole=True))
+            # titled as on screen (a saved result from before titles were kept has none)
+            titles = result.outside_titles or ("",) * len(result.outside_source)
+            for title, text in zip(titles, result.outside_source, strict=True):
+                story.append(para(text, st["bullet"], bullet="•", whole=True,
+                                  bold_prefix=f"{title}:" if title else ""))
 
     story.append(para("References", st["h2"]))
     if not result.references:

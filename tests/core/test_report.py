@@ -65,8 +65,8 @@ def test_summary_shows_every_item_of_the_result(store, documents, name):
             assert flat(line) in text
     for option in result.options:
         assert f"{option.status.capitalize()} · {option.title}" in text
-    for entry in result.outside_source:
-        assert flat(entry) in text
+    for title, entry in zip(result.outside_titles, result.outside_source, strict=True):
+        assert f"{flat(title)}: {flat(entry)}" in text  # titled, as on screen
     for n, citation in result.references:
         assert f"[{n}] {flat(citation)}" in text
     if not result.in_scope:
