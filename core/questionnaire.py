@@ -70,7 +70,7 @@ STEPS: Final[tuple[Step, ...]] = (
           "Whether HER2-targeted therapy can go on, or be given, despite its toxicity."),
     _step("menopause", "Menopausal status", "The patient's menopausal status."),
     _step("regimen", "Planned regimen",
-          "Optionally check the regimen you are considering against the evidence."),
+          "Check the regimen you are considering against the evidence, or answer No to skip."),
     _step("label", "Case label", "An optional pseudonymous label shown on reports."),
 )
 
