@@ -65,15 +65,12 @@ def bundle_check() -> int:
     if saved != case.sha256():
         print("bundle check FAILED: the saved case did not read back")
         return 1
-    import core.evidence.install as installing
-
     # The bundle holds no pack newer than its own, and install refuses one that is not
     # (the app would never use it). To run the whole install in the frozen app (verify,
     # lock, copy, state, log), the check installs the bundled pack as if the app had
-    # bundled an older one.
-    installing.bundled_sequence = lambda: 0
+    # bundled an older one (sequence 0).
     with tempfile.TemporaryDirectory() as folder:
-        sequence = install(bundled_pack(), root=Path(folder)).sequence
+        sequence = install(bundled_pack(), root=Path(folder), bundled=0).sequence
         now = current_installed(Path(folder))
     if now is None or now.sequence != sequence:
         print("bundle check FAILED: the bundled pack did not install")

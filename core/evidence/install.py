@@ -20,6 +20,7 @@ two installs at once can neither lose one from the history nor downgrade unasked
 True
 """
 
+import errno
 import json
 import os
 import sys
@@ -148,7 +149,7 @@ def _record(root: Path, entry: dict[str, Any]) -> None:
 def _os_problem(exc: OSError) -> str:
     """An OSError for a message; only a refused permission is an administrator's job."""
     text = exc.strerror or str(exc)
-    if isinstance(exc, PermissionError) or getattr(exc, "errno", None) == 30:  # EROFS
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
         return f"{text} (this needs an administrator)"
     return text
 
@@ -208,15 +209,9 @@ def _identity(folder: Path) -> dict[str, Any]:
             return {"folder": folder.name, "problem": str(exc)}
 
 
-def bundled_sequence() -> int:
-    """The sequence of the pack bundled with this app (0 if it cannot be read)."""
-    from core.evidence.pack import _sequence_of, bundled_pack
-
-    return _sequence_of(bundled_pack())
-
-
 def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = None,
-            on_wait: Callable[[], None] | None = None) -> PackInfo:
+            on_wait: Callable[[], None] | None = None, bundled: int | None = None
+            ) -> PackInfo:
     """Verify ``pack`` and make it the current installed pack; return its identity.
 
     Raises :class:`~core.evidence.manifest.PackError` if the pack fails its check,
@@ -225,11 +220,14 @@ def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = No
     newer than the bundled pack's (the app would never use it: refused even with
     ``allow_downgrade``), and :class:`InstallError` if the folder cannot be written.
     An installed copy of the same pack that no longer passes its check is replaced by
-    a fresh copy (``"repaired": true`` in the log).
+    a fresh copy (``"repaired": true`` in the log). ``bundled``: the bundled pack's
+    sequence to compare with (default: read from the bundled pack's manifest).
     """
+    from core.evidence.pack import bundled_pack, pack_sequence
+
     root = root or machine_folder()
     info = _verified(Path(pack))
-    floor = bundled_sequence()
+    floor = pack_sequence(bundled_pack()) if bundled is None else bundled
     if info.sequence <= floor:
         raise DowngradeRefused(
             f"pack sequence {info.sequence} ({info.version}) is not newer than the pack "

@@ -182,7 +182,7 @@ def load_evidence(path: Path | str | None = None,
     bundled = bundled_pack()
     from core.evidence.install import InstallError, installed_in_order, machine_folder
 
-    floor = _sequence_of(bundled)
+    floor = pack_sequence(bundled)
     notice = None
     try:
         candidates = installed_in_order(machine_folder())
@@ -206,7 +206,7 @@ def load_evidence(path: Path | str | None = None,
     return store
 
 
-def _sequence_of(folder: Path) -> int:
+def pack_sequence(folder: Path) -> int:
     """A pack's sequence as its manifest says (unverified: only to compare)."""
     try:
         return parse_manifest((folder / MANIFEST_NAME).read_bytes(), str(folder)).sequence

@@ -157,8 +157,8 @@ def test_after_an_app_upgrade_the_older_installed_pack_is_named_as_unused(
     install(newer_pack(tmp_path / "a", sequence=NEW))
     import core.evidence.pack as pack_module
 
-    real = pack_module._sequence_of
-    monkeypatch.setattr(pack_module, "_sequence_of",
+    real = pack_module.pack_sequence
+    monkeypatch.setattr(pack_module, "pack_sequence",
                         lambda folder: NEW + 3 if folder == bundled_pack() else real(folder))
     store = load_evidence()
     assert store.pack is not None and store.pack.folder == bundled_pack()
