@@ -50,8 +50,18 @@ def cmd_pack(args: argparse.Namespace) -> int:
         key = parse_secret_key(Path(args.key).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, SignatureError) as exc:
         return _fail(f"{args.key}: not a usable minisign secret key: {exc}", EXIT_INVALID)
-    info = build_pack(Path(args.output), key,
-                      Path(args.sources) if args.sources else None)
+    from core.evidence.sources import SourceError
+
+    try:
+        info = build_pack(Path(args.output), key,
+                          Path(args.sources) if args.sources else None)
+    except SourceError as exc:
+        return _fail(f"the evidence sources are not valid: {exc}; no pack was written",
+                     EXIT_INVALID)
+    except OSError as exc:
+        # a missing sources file, or an output that is a file or cannot be written
+        return _fail(f"no complete pack was written: {exc.strerror or exc}"
+                     f"{f' ({exc.filename})' if exc.filename else ''}", EXIT_OTHER)
     _out(f"{info.folder}\n{info.label()}\n")
     if key.public not in embedded_keys():
         _out(f"note: key {key.public.key_id_hex} is not embedded in this app, which "

@@ -271,8 +271,7 @@ def build_pack(out: Path, key: SecretKey, sources: Path | None = None) -> PackIn
 
     sources = sources or SOURCES_DIR
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    build_store(out / EVIDENCE_NAME, sources=sources)
+    build_store(out / EVIDENCE_NAME, sources=sources)  # reads the sources before any write
     manifest = build_manifest(out / EVIDENCE_NAME, sources)
     return sign_manifest(out, manifest, key)
 

@@ -218,6 +218,30 @@ def test_minisign_round_trip_and_foreign_key() -> None:
     assert minisign.parse_secret_key(THROWAWAY.to_text()) == THROWAWAY
 
 
+def test_pack_from_bad_sources_or_to_a_file_fails_with_one_message(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A maintainer's mistake gets one line naming it, not "unexpected error"."""
+    key_file = tmp_path / "test.key"
+    key_file.write_text(THROWAWAY.to_text())
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "resources/evidence", sources)
+    statements = sources / "statements.toml"
+    statements.write_text(statements.read_text().replace('kind = "option"',
+                                                         'kind = "optionx"', 1))
+    out = tmp_path / "pack"
+    assert cli.main(["evidence", "pack", "--key", str(key_file), "-o", str(out),
+                     "--sources", str(sources)]) == 2
+    err = capsys.readouterr().err
+    assert "evidence sources are not valid" in err and "unknown kind 'optionx'" in err
+    assert "unexpected" not in err and not out.exists()
+    taken = tmp_path / "a-file"
+    taken.write_text("")
+    assert cli.main(["evidence", "pack", "--key", str(key_file), "-o", str(taken)]) == 1
+    err = capsys.readouterr().err
+    assert "no complete pack was written" in err and str(taken) in err
+    assert "unexpected" not in err
+
+
 @pytest.mark.skipif(shutil.which("minisign") is None,
                     reason="Debian's minisign is not installed (.ci/run installs it)")
 def test_the_minisign_command_verifies_a_pack_made_here(tmp_path: Path,
