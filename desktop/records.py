@@ -98,7 +98,9 @@ class CaseRecords:
                 choice = dialogs.ask_conflict(self.parent, "Case changed elsewhere",
                                               str(conflict))
                 if choice == "reload":
-                    self._load_saved(store.opened(conflict.theirs.id, session.renderer))
+                    # on the step the user was at, if their version asks it
+                    self._load_saved(store.opened(conflict.theirs.id, session.renderer),
+                                     step=session.step)
                     self.status("Reloaded the version saved elsewhere; your changes were "
                                 "not saved")
                     return False
@@ -142,8 +144,9 @@ class CaseRecords:
             return
         self._load_saved(payload)
 
-    def _load_saved(self, payload: dict[str, Any]) -> None:
-        """Replace the session's case with a saved one (:meth:`CaseStore.opened`).
+    def _load_saved(self, payload: dict[str, Any], step: str | None = None) -> None:
+        """Replace the session's case with a saved one (:meth:`CaseStore.opened`), at
+        ``step`` if that case asks it (else at the first step).
 
         A damaged case (the case list has shown why, and the user chose to look at it)
         is loaded as a new, unsaved case: its row is never saved over, its saved result
@@ -164,7 +167,8 @@ class CaseRecords:
             self.status(f"Opened the answers of DAMAGED saved case {payload['id']} as a new, "
                         "unsaved case: check them before saving")
             return
-        self.session.load_case(case, case_id=payload["id"], revision=payload.get("revision"))
+        self.session.load_case(case, case_id=payload["id"], revision=payload.get("revision"),
+                               step=step)
         if payload.get("result_differs") and payload.get("current_result"):
             try:
                 saved = Result.from_dict(payload["result"])

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
+from core import questionnaire as q
 from core.case import parse_case
 from core.casestore import CaseStore
 from desktop import dialogs
@@ -57,6 +58,8 @@ def test_save_over_a_case_changed_elsewhere_asks_and_never_overwrites(
     open_from_list(window, case_id)
     save_elsewhere(window, case_id, "Theirs")
     set_label(window, "Mine")
+    last_step = q.steps_for(window.session.answers)[-1].id
+    window.session.go_to(last_step)  # the user has stepped on from the first page
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "ask_conflict",
                         lambda _p, _t, text: asked.append(text) or choice)
@@ -78,6 +81,7 @@ def test_save_over_a_case_changed_elsewhere_asks_and_never_overwrites(
         assert labels == ["Theirs"]
         assert window.session.answer("label") == "Theirs" and window.case_id == case_id
         assert window.session.revision == 2
+        assert window.session.step == last_step  # where the user was, not back at step 1
     else:
         assert labels == ["Theirs"] and window.session.answer("label") == "Mine"
         assert window.session.modified
