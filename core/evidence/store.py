@@ -76,7 +76,7 @@ def default_store_path() -> Path:
 
 
 class EvidenceStore:
-    """A verified store, loaded into memory (it is small); search goes to the file."""
+    """A verified store, loaded into memory (it is small), searched there too."""
 
     def __init__(self, path: Path, content: dict[str, Any]) -> None:
         self.path = path
@@ -96,6 +96,7 @@ class EvidenceStore:
         self.pack: PackInfo | None = None
         # Why an installed pack was passed over for this one, if it was
         self.notice: str | None = None
+        self._fts: sqlite3.Connection | None = None  # see _index
         self.references: dict[int, Reference] = {
             r["n"]: Reference(r["n"], r["short"], r["citation"], r["confidence"])
             for r in content["refs"]
@@ -131,6 +132,24 @@ class EvidenceStore:
         """How ``query`` is searched: synonyms applied, drugs outside the source named."""
         return self.terms.plan(query)
 
+    def _index(self) -> "sqlite3.Connection":
+        """The full-text index, built in memory from the verified rows at the first
+        search: what is searched is what was checked, even if the file is replaced
+        while the app runs (an upgrade under an open window, say). The same index as
+        the shipped file's (:mod:`.build`: title, text, rationale; porter stemming;
+        rows in the same order), so the same hits in the same order."""
+        if self._fts is None:
+            import sqlite3
+
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            conn.execute("CREATE VIRTUAL TABLE statements_fts USING fts5("
+                         "id UNINDEXED, title, text, rationale, tokenize='porter')")
+            conn.executemany("INSERT INTO statements_fts VALUES (?, ?, ?, ?)",
+                             [(r["id"], r["title"], r["text"], r["rationale"])
+                              for r in self.content["statements"]])
+            self._fts = conn
+        return self._fts
+
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         """Full-text search over statement titles, texts and rationales.
 
@@ -144,21 +163,16 @@ class EvidenceStore:
                 return []
             return [SearchHit(s, s.text) for s in
                     sorted(self.statements.values(), key=lambda s: (s.kind, s.order))]
-        match = plan.match
         import sqlite3
 
-        conn = _connect(self.path)
         try:
-            rows = conn.execute(
-                "SELECT s.id, snippet(statements_fts, 1, '[', ']', '…', 16) "
-                "FROM statements_fts JOIN statements s ON s.rowid = statements_fts.rowid "
-                "WHERE statements_fts MATCH ? ORDER BY rank LIMIT ?",
-                (match, limit),
+            rows = self._index().execute(
+                "SELECT id, snippet(statements_fts, 2, '[', ']', '…', 16) "
+                "FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rank LIMIT ?",
+                (plan.match, limit),
             ).fetchall()
         except sqlite3.Error as exc:
             raise EvidenceError(f"{self.path}: search failed: {exc}") from None
-        finally:
-            conn.close()
         return [SearchHit(self.statements[sid], snip) for sid, snip in rows]
 
 

@@ -267,6 +267,37 @@ def test_search_uses_the_full_text_index(store: EvidenceStore) -> None:
     assert store.search('"unbalanced AND (') is not None  # odd syntax is no error
 
 
+@pytest.mark.parametrize("query", ["eLEcTRA letrozole", "crosstalk", "progress", "chemo",
+                                   "trastuzumab", "visceral", "survival"])
+def test_search_finds_what_the_shipped_index_finds_in_the_same_order(
+        store: EvidenceStore, query: str) -> None:
+    """Search runs on an index built in memory from the verified rows; it must give
+    the hits and snippets of the index shipped in the file (core.evidence.build)."""
+    match = store.search_plan(query).match
+    conn = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
+    try:
+        shipped = conn.execute(
+            "SELECT s.id, snippet(statements_fts, 1, '[', ']', '…', 16) FROM statements_fts "
+            "JOIN statements s ON s.rowid = statements_fts.rowid "
+            "WHERE statements_fts MATCH ? ORDER BY rank LIMIT 50", (match,)).fetchall()
+    finally:
+        conn.close()
+    assert shipped
+    assert [(h.statement.id, h.snippet) for h in store.search(query)] == shipped
+
+
+def test_search_never_reads_the_file_again_after_its_check(tmp_path: Path) -> None:
+    """Replaced while the app runs (an upgrade under an open window, or on purpose):
+    what is searched and shown is still what was checked."""
+    path = tmp_path / "evidence.sqlite"
+    shutil.copy(default_store_path(), path)
+    checked = open_store(path)
+    path.write_bytes(b"FORGED: not the store that was checked" * 100)
+    hits = checked.search("trastuzumab")
+    assert hits and all("FORGED" not in h.snippet for h in hits)
+    assert all(h.statement is checked.statements[h.statement.id] for h in hits)
+
+
 def test_opens_from_a_read_only_folder(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
