@@ -4,6 +4,7 @@ the app must refuse. No test needs the maintainers' signing keys."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -194,6 +195,33 @@ def _missing_statement(folder: Path) -> Path:
     return evidence
 
 
+def _huge(file_name: str) -> Callable[[Path], Path]:
+    """One of the pack's files made sparse and huge (1 TiB; 16 GiB where the file system
+    allows no more): refused from its size, never read whole."""
+    def make(folder: Path) -> Path:
+        evidence = copy_pack(folder)
+        for size in (1 << 40, 1 << 34):
+            try:
+                os.truncate(folder / file_name, size)
+                break
+            except OSError:
+                continue
+        else:
+            pytest.skip("this file system cannot hold a sparse file of 16 GiB")
+        return evidence
+    return make
+
+
+def _pipe_for_evidence(folder: Path) -> Path:
+    """A named pipe where the evidence file should be: opening it would wait forever."""
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes are POSIX only")
+    evidence = copy_pack(folder)
+    evidence.unlink()
+    os.mkfifo(evidence)
+    return evidence
+
+
 DAMAGE: dict[str, tuple[Callable[[Path], Path], str]] = {
     # name: (make, what the message says)
     "wrong_key": (_wrong_key, "not a trusted key"),
@@ -203,6 +231,10 @@ DAMAGE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "truncated": (_truncated, "has been altered"),
     "rebuilt": (_rebuilt, "has been altered"),
     "missing_statement": (_missing_statement, "no entry for chemo_her2"),
+    "huge_evidence": (_huge(EVIDENCE_NAME), "has been altered"),
+    "huge_manifest": (_huge(MANIFEST_NAME), "too large to be genuine"),
+    "huge_signature": (_huge(SIGNATURE_NAME), "too large to be genuine"),
+    "pipe_for_evidence": (_pipe_for_evidence, "not a regular file"),
 }
 
 

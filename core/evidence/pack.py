@@ -82,24 +82,51 @@ def pack_paths(path: Path) -> tuple[Path, Path, Path]:
     return evidence, evidence.parent / MANIFEST_NAME, evidence.parent / SIGNATURE_NAME
 
 
+#: the most a manifest (it carries the changelog) or a signature file may hold: a
+#: bigger one is refused before it is read (a pack handed to IT may be hostile)
+MANIFEST_LIMIT: Final = 1 << 20
+SIGNATURE_LIMIT: Final = 1 << 16
+
+
+def file_size(path: Path, what: str) -> int:
+    """The size of ``path``, which must be a regular file: a named pipe or a device
+    would make reading it wait forever, a folder cannot be read. Raises PackError."""
+    import stat
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise PackError(f"{what} not found: {path}") from None
+    except OSError as exc:
+        raise PackError(f"{what} cannot be read: {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PackError(f"{what} is not a regular file: {path}")
+    return info.st_size
+
+
+def _read_small(path: Path, what: str, limit: int) -> bytes:
+    if file_size(path, what) > limit:
+        raise PackError(f"{what} is too large to be genuine: {path} (over {limit} bytes)")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PackError(f"{what} cannot be read: {path}: {exc.strerror}") from None
+
+
 def read_signed_manifest(path: Path, keys: Sequence[PublicKey] | None = None) -> PackInfo:
     """Steps 1-2: the manifest, after its signature verified with a trusted key."""
     evidence, manifest_path, signature_path = pack_paths(path)
-    if not evidence.exists():
-        raise PackError(f"evidence store not found: {evidence}")
-    try:
-        manifest = manifest_path.read_bytes()
-    except FileNotFoundError:
+    file_size(evidence, "evidence store")
+    if not manifest_path.exists():
         raise PackError(f"not a signed evidence pack: {evidence}: no {MANIFEST_NAME} "
-                        "beside it") from None
-    except OSError as exc:
-        raise PackError(f"evidence pack manifest cannot be read: {manifest_path}: "
-                        f"{exc.strerror}") from None
+                        "beside it")
+    manifest = _read_small(manifest_path, "evidence pack manifest", MANIFEST_LIMIT)
+    if not signature_path.exists():
+        raise PackError(f"evidence pack is unsigned: {signature_path} is missing")
     try:
-        signature = signature_path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PackError(f"evidence pack is unsigned: {signature_path} is missing") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        signature = _read_small(signature_path, "evidence pack signature",
+                                SIGNATURE_LIMIT).decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise PackError(f"evidence pack signature cannot be read: {signature_path}: "
                         f"{exc}") from None
     from core.evidence.minisign import verify
@@ -125,6 +152,10 @@ def verify_pack(path: Path, keys: Sequence[PublicKey] | None = None) -> Evidence
     path = Path(path)
     info = read_signed_manifest(path, keys)
     evidence = pack_paths(path)[0]
+    size = file_size(evidence, "evidence store")
+    if size != info.evidence_bytes:  # said before reading: the file may be huge
+        raise PackError(f"evidence store has been altered: {evidence}: {size} bytes, not "
+                        f"the signed {info.evidence_bytes} bytes")
     try:
         data = evidence.read_bytes()
     except OSError as exc:
@@ -171,15 +202,23 @@ def load_evidence(path: Path | str | None = None,
                   keys: Sequence[PublicKey] | None = None) -> EvidenceStore:
     """The evidence the app uses, verified.
 
-    With ``path`` (``--evidence``): that pack. Otherwise the newest valid installed pack
+    With ``path`` (``--evidence``): that pack (its ``notice`` says so if it is older than
+    the bundled pack). Otherwise the newest valid installed pack
     (:mod:`.install`: the current one, else those made current before it, newest first)
     that is newer than the bundled pack, else the bundled pack. An installed pack that
     fails its check is passed over; the store's ``notice`` says so (About and
     ``evidence verify`` show it).
     """
-    if path is not None:
-        return verify_pack(Path(path), keys)
     bundled = bundled_pack()
+    if path is not None:
+        store = verify_pack(Path(path), keys)
+        floor = pack_sequence(bundled)
+        if store.pack is not None and store.pack.sequence < floor:
+            # genuine, but superseded: install refuses it; named here, never silently used
+            store.notice = (f"this pack, sequence {store.pack.sequence} "
+                            f"({store.pack.version}), is older than the pack bundled "
+                            f"with this app (sequence {floor})")
+        return store
     from core.evidence.install import InstallError, installed_in_order, machine_folder
 
     floor = pack_sequence(bundled)

@@ -205,6 +205,20 @@ def test_the_next_key_is_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert store.pack is not None and store.pack.key_id == THROWAWAY.public.key_id_hex
 
 
+def test_an_older_genuine_pack_given_by_path_is_named_as_older(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``--evidence`` with a superseded genuine pack (one from the history, say): used as
+    asked, but never silently: install would refuse it."""
+    trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
+    old = newer_pack(tmp_path, sequence=1, version="2026.11.9")
+    store = load_evidence(old)
+    assert store.notice is not None and "older than the pack bundled" in store.notice
+    assert cli.main(["evidence", "verify", "--evidence", str(old)]) == 0
+    assert "note: this pack, sequence 1 (2026.11.9), is older" in capsys.readouterr().out
+    assert load_evidence(bundled_pack()).notice is None  # the bundled one itself: no note
+
+
 # --- minisign ---------------------------------------------------------------------------
 def test_minisign_round_trip_and_foreign_key() -> None:
     text = minisign.sign(b"data", THROWAWAY, "comment")
