@@ -78,13 +78,21 @@ def _waiting() -> None:
 
 
 def cmd_install(args: argparse.Namespace) -> int:
-    from core.evidence.install import DowngradeRefused, InstallError, install, machine_folder
+    from core.evidence.install import (
+        DowngradeRefused,
+        InstallError,
+        NotLogged,
+        install,
+        machine_folder,
+    )
 
     try:
         info = install(Path(args.pack), allow_downgrade=args.allow_downgrade,
                        on_wait=_waiting)
     except DowngradeRefused as exc:
         return _fail(f"not installed: {exc}", EXIT_INVALID)
+    except NotLogged as exc:  # installed, and in use: only its log line is missing
+        return _fail(str(exc), EXIT_OTHER)
     except InstallError as exc:
         return _fail(f"not installed: {exc}", EXIT_OTHER)
     _out(f"installed into {machine_folder()}: {info.label()}\n")
@@ -92,21 +100,32 @@ def cmd_install(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from core.evidence import EvidenceError
     from core.evidence.install import InstallError, installed, machine_folder
-    from core.evidence.manifest import MANIFEST_NAME, parse_manifest
+    from core.evidence.manifest import MANIFEST_NAME, PackError, parse_manifest
     from core.evidence.pack import bundled_pack
 
-    folder = machine_folder()
     try:
+        folder = machine_folder()
         rows = installed()
-    except (InstallError, OSError) as exc:
+    except InstallError as exc:
+        return _fail(f"cannot list the installed packs: {exc}", EXIT_OTHER)
+    except OSError as exc:
         return _fail(f"cannot list {folder}: {exc}", EXIT_OTHER)
     bundled = bundled_pack()
     try:
         shipped = parse_manifest((bundled / MANIFEST_NAME).read_bytes(), str(bundled))
-        _out(f"bundled: sequence {shipped.sequence}, {shipped.version} ({bundled})\n")
-    except OSError:
+    except (OSError, PackError):
         _out(f"bundled: none found in {bundled}\n")
+    else:
+        # checked like the installed ones: the app falls back to it
+        try:
+            verify_pack(bundled)
+            state = "verified"
+        except EvidenceError as exc:
+            state = f"FAILS ITS CHECK: {exc}"
+        _out(f"bundled: sequence {shipped.sequence}, {shipped.version} ({bundled}); "
+             f"{state}\n")
     _out(f"installed in {folder}: {len(rows)}\n")
     for row in rows:
         mark = "*" if row.current else " "
@@ -138,14 +157,15 @@ def _in_use() -> str:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from core.evidence.install import InstallError, rollback
+    from core.evidence.install import InstallError, NotLogged, rollback
 
     try:
         left, back = rollback(on_wait=_waiting)
+    except NotLogged as exc:  # rolled back: only its log line is missing
+        return _fail(str(exc), EXIT_OTHER)
     except InstallError as exc:
         return _fail(f"not rolled back: {exc}", EXIT_OTHER)
-    _out(f"rolled back from sequence {left.sequence} ({left.version}) to "
-         f"{back.label()}\n")
+    _out(f"rolled back from {left} to {back.label()}\n")
     return EXIT_OK
 
 

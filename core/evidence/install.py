@@ -23,6 +23,7 @@ True
 import errno
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,10 +39,19 @@ LOG_NAME: Final = "install.log"
 LOCK_NAME: Final = ".lock"
 #: how long an install or rollback waits for one already running (seconds)
 LOCK_WAIT: Final = 120.0
+#: an installed pack's folder: its sequence (6 digits) and its evidence version
+_PACK_NAME: Final = re.compile(r"\d{6}-[0-9A-Za-z][0-9A-Za-z._+-]*")
+_STATE_HELP: Final = (" (the installed packs are intact in packs/: move state.json aside, "
+                      "then install the pack to use again; docs/install.md)")
 
 
 class InstallError(Exception):
     """The machine folder cannot be read or written, or its state is damaged."""
+
+
+class NotLogged(InstallError):
+    """The change was made (the state switched: the app uses the new current pack), but
+    its line could not be added to the install log."""
 
 
 class DowngradeRefused(InstallError):
@@ -52,7 +62,7 @@ class DowngradeRefused(InstallError):
 class InstalledPack(NamedTuple):
     name: str
     info: PackInfo | None  # None: the manifest cannot be read
-    problem: str | None  # why it fails its check (list only), else None
+    problem: str | None  # why it fails its check (or why its manifest cannot be read)
     current: bool
 
 
@@ -82,11 +92,18 @@ def _history(root: Path) -> list[str]:
     except FileNotFoundError:
         return []
     except (OSError, ValueError) as exc:
-        raise InstallError(f"{root / STATE_NAME} cannot be read: {exc}") from None
+        raise InstallError(f"{root / STATE_NAME} cannot be read: {exc}{_STATE_HELP}") \
+            from None
     if not isinstance(raw, dict) or raw.get("format") != STATE_FORMAT \
             or not isinstance(raw.get("history"), list):
-        raise InstallError(f"{root / STATE_NAME} is not an install state ({STATE_FORMAT})")
-    return [str(name) for name in raw["history"]]
+        raise InstallError(f"{root / STATE_NAME} is not an install state ({STATE_FORMAT})"
+                           f"{_STATE_HELP}")
+    for name in raw["history"]:
+        # only folders of packs/ (never "..", a path, or another folder)
+        if not isinstance(name, str) or not _PACK_NAME.fullmatch(name):
+            raise InstallError(f"{root / STATE_NAME} is not an install state: {name!r} "
+                               f"is not the name of an installed pack{_STATE_HELP}")
+    return list(raw["history"])
 
 
 def _manifest(folder: Path) -> PackInfo:
@@ -104,21 +121,26 @@ def current_installed(root: Path | None = None) -> PackInfo | None:
         return None
 
 
-def installed_in_order(root: Path | None = None) -> list[PackInfo]:
-    """The manifests (unverified: the caller verifies) of the packs made current, the
-    current one first; empty when nothing is installed or the folder cannot be read."""
+def installed_in_order(root: Path | None = None) -> list[InstalledPack]:
+    """The packs made current, the current one first, each with its manifest (unverified:
+    the caller verifies) or, if that cannot be read, why not (``problem``); empty when
+    nothing is installed. Raises InstallError if the install state cannot be read."""
     root = root or machine_folder()
-    try:
-        history = _history(root)
-    except (OSError, InstallError):
-        return []
     packs = []
-    for name in reversed(history):
+    for name in reversed(history := _history(root)):
         try:
-            packs.append(_manifest(root / "packs" / name))
-        except (OSError, PackError):
-            continue
+            info: PackInfo | None = _manifest(root / "packs" / name)
+            problem = None
+        except (OSError, PackError) as exc:
+            info, problem = None, _unreadable(exc)
+        packs.append(InstalledPack(name, info, problem, name == history[-1]))
     return packs
+
+
+def _unreadable(exc: OSError | PackError) -> str:
+    if isinstance(exc, OSError):
+        return f"its manifest cannot be read: {exc.strerror or exc} ({exc.filename})"
+    return str(exc)
 
 
 def _now() -> str:
@@ -244,22 +266,21 @@ def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: P
     from core.evidence.pack import verify_pack
     from core.evidence.store import EvidenceError
 
-    try:
-        history = _history(root)
-        current = _manifest(root / "packs" / history[-1]) if history else None
-    except (OSError, PackError) as exc:
-        raise InstallError(f"the installed pack cannot be read: {exc}") from None
+    history = _history(root)
+    name = f"{info.sequence:06d}-{info.version}"
+    # Compared with the newest pack made current that still passes its check: a damaged
+    # current pack (or a manifest edited to claim a higher sequence) must not block its
+    # own repair or a newer pack; an unverified manifest is no reason to refuse.
+    sound = _newest_sound(root, history)
     # the very pack that is current, installed again (to repair its copy): no downgrade
-    again = current is not None and current.sequence == info.sequence \
-        and current.evidence_sha256 == info.evidence_sha256
-    downgrade = current is not None and info.sequence <= current.sequence and not again
+    again = bool(history) and history[-1] == name
+    downgrade = sound is not None and info.sequence <= sound.sequence and not again
     if downgrade and not allow_downgrade:
-        assert current is not None
+        assert sound is not None
         raise DowngradeRefused(
             f"pack sequence {info.sequence} ({info.version}) is not newer than the "
-            f"installed sequence {current.sequence} ({current.version}); nothing was "
+            f"installed sequence {sound.sequence} ({sound.version}); nothing was "
             "changed (use --allow-downgrade to install it anyway; it is recorded)")
-    name = f"{info.sequence:06d}-{info.version}"
     packs = root / "packs"
     target = packs / name
     repaired = False
@@ -284,13 +305,35 @@ def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: P
             _copy_in(pack, packs, target)
         previous = _identity(packs / history[-1]) if history else None
         _write_state(root, [n for n in history if n != name] + [name])
-        action = "reinstall" if again else "downgrade" if downgrade else "install"
-        _record(root, {"action": action, **_describe(info),
-                       "replaced": previous, "allow_downgrade": allow_downgrade,
-                       **({"repaired": True} if repaired else {})})
     except OSError as exc:
         raise InstallError(f"cannot install into {root}: {_os_problem(exc)}") from None
+    action = "reinstall" if again else "downgrade" if downgrade else "install"
+    _log(root, {"action": action, **_describe(info), "replaced": previous,
+                "allow_downgrade": allow_downgrade, **({"repaired": True} if repaired else {})},
+         done=f"installed: {info.label()} is now the current pack")
     return info._replace(folder=target)
+
+
+def _newest_sound(root: Path, history: list[str]) -> PackInfo | None:
+    """The newest pack made current that passes its check, if any."""
+    from core.evidence.store import EvidenceError
+
+    for name in reversed(history):
+        try:
+            return _verified(root / "packs" / name)
+        except EvidenceError:
+            continue
+    return None
+
+
+def _log(root: Path, entry: dict[str, Any], done: str) -> None:
+    """Record a change already made; if the log cannot be written, say that it was made
+    (never "not installed" for a pack the app now uses)."""
+    try:
+        _record(root, entry)
+    except OSError as exc:
+        raise NotLogged(f"{done}, but the install log could not be written: "
+                        f"{_os_problem(exc)} ({root / LOG_NAME})") from None
 
 
 def _copy_in(pack: Path, packs: Path, target: Path) -> None:
@@ -330,10 +373,11 @@ def _verified(folder: Path) -> PackInfo:
 
 
 def rollback(root: Path | None = None, on_wait: Callable[[], None] | None = None
-             ) -> tuple[PackInfo, PackInfo]:
+             ) -> tuple[str, PackInfo]:
     """Make the pack that was current before the current one current again; return
-    (the pack left, the pack now current). The pack left stays on disk. If the pack to
-    go back to fails its check, its EvidenceError is raised and nothing changes."""
+    (the pack left, described; the pack now current). The pack left stays on disk,
+    and may be damaged (a reason to roll back). If the pack to go back to fails its
+    check, its EvidenceError is raised and nothing changes."""
     root = root or machine_folder()
     if not root.is_dir():  # (nothing installed: the lock would create the folder)
         raise InstallError(f"nothing to roll back to in {root}: no pack installed")
@@ -342,15 +386,23 @@ def rollback(root: Path | None = None, on_wait: Callable[[], None] | None = None
         if len(history) < 2:
             raise InstallError(f"nothing to roll back to in {root}: "
                                f"{'one pack' if history else 'no pack'} installed")
+        back = _verified(root / "packs" / history[-2])
+        replaced = _identity(root / "packs" / history[-1])
         try:
-            left = _manifest(root / "packs" / history[-1])
-            back = _verified(root / "packs" / history[-2])
-            replaced = _identity(root / "packs" / history[-1])
             _write_state(root, history[:-1])
-            _record(root, {"action": "rollback", **_describe(back), "replaced": replaced})
         except OSError as exc:
-            raise InstallError(f"cannot roll back in {root}: {_os_problem(exc)}") from None
-    return left, back
+            raise InstallError(f"cannot roll back in {root}: {_os_problem(exc)} "
+                               f"({exc.filename})") from None
+        _log(root, {"action": "rollback", **_describe(back), "replaced": replaced},
+             done=f"rolled back: {back.label()} is now the current pack")
+    return _said(replaced, history[-1]), back
+
+
+def _said(identity: dict[str, Any], name: str) -> str:
+    """An :func:`_identity` for a person: which pack, and what is wrong with it."""
+    what = (f"sequence {identity['sequence']} ({identity['version']})"
+            if "sequence" in identity else name)
+    return f"{what}, which fails its check" if "problem" in identity else what
 
 
 def installed(root: Path | None = None) -> list[InstalledPack]:

@@ -227,7 +227,12 @@ def load_evidence(path: Path | str | None = None,
         candidates = installed_in_order(machine_folder())
     except InstallError as exc:  # a machine folder named wrongly: said, never guessed
         notice, candidates = f"installed packs were not looked for: {exc}", []
-    for installed in candidates:
+    for candidate in candidates:
+        installed = candidate.info
+        if installed is None:  # its manifest cannot be read: passed over, and said
+            notice = notice or (f"the installed pack {candidate.name} was not used: "
+                                f"{candidate.problem}")
+            continue
         if installed.sequence <= floor:  # (after an app upgrade, say): never silently
             notice = notice or (f"the installed pack, sequence {installed.sequence} "
                                 f"({installed.version}), is not newer than the bundled "

@@ -4,7 +4,9 @@ which pack the app then uses."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -28,7 +30,7 @@ from core.evidence.install import (
     rollback,
 )
 from core.evidence.pack import bundled_pack
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_pack
 from tests.pack_support import (
     BUNDLED,
     NEWER_NAME,
@@ -297,9 +299,128 @@ def test_a_damaged_state_file_is_reported(machine: Path, tmp_path: Path,
     machine.mkdir()
     (machine / "state.json").write_text("{not json")
     assert cli.main(["evidence", "install", str(newer_pack(tmp_path / "a"))]) == 1
-    assert "state.json cannot be read" in capsys.readouterr().err
-    # the app itself ignores an unreadable install and uses the bundled pack
-    assert load_evidence().pack.folder == bundled_pack()  # type: ignore[union-attr]
+    err = capsys.readouterr().err
+    assert "state.json cannot be read" in err and "move state.json aside" in err
+    # the app uses the bundled pack, and says why (About, evidence verify, --self-test)
+    store = load_evidence()
+    assert store.pack is not None and store.pack.folder == bundled_pack()
+    assert store.notice is not None and "state.json cannot be read" in store.notice
+    assert cli.main(["evidence", "verify"]) == 0
+    assert "note: installed packs were not looked for" in capsys.readouterr().out
+    assert cli.main(["evidence", "list"]) == 1
+    assert "cannot list the installed packs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("damage", ["emptied", "deleted", "folder gone"])
+def test_a_current_pack_whose_manifest_cannot_be_read_is_passed_over_and_said(
+        machine: Path, tmp_path: Path, damage: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Red-team D1: like a damaged evidence file, never silently."""
+    install(newer_pack(tmp_path / "a", sequence=NEW))
+    install(newer_pack(tmp_path / "b", sequence=NEW + 1, version="2099.1.2"))
+    current = machine / "packs" / f"{NEW + 1:06d}-2099.1.2"
+    if damage == "emptied":
+        (current / "evidence.manifest.json").write_bytes(b"")
+    elif damage == "deleted":
+        (current / "evidence.manifest.json").unlink()
+    else:
+        shutil.rmtree(current)
+    store = load_evidence()
+    assert store.pack is not None and store.pack.sequence == NEW  # the one before it
+    assert store.notice is not None
+    assert store.notice.startswith(f"the installed pack {NEW + 1:06d}-2099.1.2 was not used")
+    assert cli.main(["evidence", "verify"]) == 0
+    assert "note: the installed pack" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("damage", ["truncated", "claims sequence 99", "folder gone"])
+def test_a_damaged_current_pack_blocks_neither_repair_nor_upgrade_nor_rollback(
+        machine: Path, tmp_path: Path, damage: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Red-team D2: when the current pack is damaged, IT must be able to reinstall it,
+    install a newer one, or roll back; an unverified manifest decides nothing."""
+    install(newer_pack(tmp_path / "a", sequence=NEW))
+    second = newer_pack(tmp_path / "b", sequence=NEW + 1, version="2099.1.2")
+    install(second)
+    current = machine / "packs" / f"{NEW + 1:06d}-2099.1.2"
+
+    def damage_it() -> None:
+        manifest = current / "evidence.manifest.json"
+        if damage == "truncated":
+            manifest.write_bytes(manifest.read_bytes()[:40])
+        elif damage == "claims sequence 99":
+            manifest.write_text(manifest.read_text().replace(f'"sequence": {NEW + 1}',
+                                                             '"sequence": 99'))
+        else:
+            shutil.rmtree(current)
+
+    damage_it()  # the repair: the same pack again
+    assert cli.main(["evidence", "install", str(second)]) == 0, capsys.readouterr().err
+    assert load_evidence().pack.sequence == NEW + 1  # type: ignore[union-attr]
+    assert load_evidence().notice is None
+    damage_it()  # a rollback: to the pack before, naming the damaged one left
+    assert cli.main(["evidence", "rollback"]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "which fails its check" in out or f"{NEW + 1:06d}-2099.1.2, which" in out
+    assert load_evidence().pack.sequence == NEW  # type: ignore[union-attr]
+    # the damaged copy, installed again: repaired and current
+    assert cli.main(["evidence", "install", str(second)]) == 0, capsys.readouterr().err
+    damage_it()  # a newer pack over a damaged current one
+    third = newer_pack(tmp_path / "c", sequence=NEW + 2, version="2099.1.3")
+    assert cli.main(["evidence", "install", str(third)]) == 0, capsys.readouterr().err
+    assert load_evidence().pack.sequence == NEW + 2  # type: ignore[union-attr]
+    assert "problem" in log_entries()[-1]["replaced"]  # the damaged pack it replaced
+
+
+def test_an_install_log_that_cannot_be_written_does_not_say_not_installed(
+        machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Red-team D3: a disk that fills between the switch and the log line: the pack is
+    in use, so the message says it is installed, and that its log line is missing."""
+    from core.evidence import install as installing
+
+    def full(_root: Path, _entry: dict[str, object]) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(installing, "_record", full)
+    assert cli.main(["evidence", "install", str(newer_pack(tmp_path / "a"))]) == 1
+    err = capsys.readouterr().err
+    assert "not installed" not in err
+    assert "is now the current pack, but the install log could not be written" in err
+    assert load_evidence().pack.sequence == NEW  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("entry", ["..", "../../elsewhere", "/tmp/x", "000009-a/../../b", 7])
+def test_a_state_naming_anything_but_a_pack_folder_is_refused(
+        machine: Path, entry: object) -> None:
+    """Red-team W8: whoever can write state.json cannot point the app outside packs/."""
+    machine.mkdir()
+    (machine / "state.json").write_text(json.dumps(
+        {"format": "hrher2-aid.evidence-install/1", "history": [entry]}))
+    store = load_evidence()
+    assert store.pack is not None and store.pack.folder == bundled_pack()
+    assert store.notice is not None and "is not the name of an installed pack" in store.notice
+
+
+def test_list_checks_the_bundled_pack_and_names_a_relative_folder(
+        machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Red-team W6, D6: the bundled pack (the app's fallback) is checked like the others;
+    a relative machine folder gets one line, not "unexpected error"."""
+    assert cli.main(["evidence", "list"]) == 0
+    out = capsys.readouterr().out
+    assert f"bundled: sequence {OLD}, {BUNDLED.version}" in out and "; verified\n" in out
+    tampered = tmp_path / "bundled"
+    copy_pack(tampered)
+    flip(tampered / "evidence.sqlite", 9000)
+    monkeypatch.setattr("core.evidence.pack.bundled_pack", lambda: tampered)
+    assert cli.main(["evidence", "list"]) == 0
+    out = capsys.readouterr().out
+    assert f"({tampered}); FAILS ITS CHECK: evidence store has been altered" in out
+    monkeypatch.setenv(ENV_VAR, "relative/folder")
+    assert cli.main(["evidence", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "must name a folder by its full path" in err and "unexpected" not in err
 
 
 # One `evidence install` in a process of its own: trusts the throwaway key (argv[3]); with
