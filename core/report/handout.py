@@ -13,13 +13,21 @@ laid out from it and the reading-grade test measures it, so the two cannot drift
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from core.case import Case
 from core.evidence.currency import plain_currency_sentence
@@ -44,8 +52,12 @@ DECISION: Final = {
                        "been given for a time.",
     "progression": "The decision: what to have next, now that the cancer has grown.",
 }
+# Out of scope: a negative receptor settles it (the aid does not apply); an equivocal or
+# unknown one may change once testing is complete (contract 1.1, Scope).
 DECISION_OUT_OF_SCOPE: Final = ("The decision: how to treat this breast cancer. This sheet "
-                                "says why the decision aid cannot help with it yet.")
+                                "says why the decision aid does not apply to it.")
+DECISION_NOT_YET: Final = ("The decision: how to treat this breast cancer. This sheet says "
+                           "why the decision aid cannot help with it yet.")
 INTRO: Final = (
     "This sheet was made by your care team with a decision aid. It sums up, in plain "
     "words, what a guide says about this kind of breast cancer. It is a "
@@ -65,7 +77,7 @@ MAKERS: Final = (
     "It carries no sponsorship: no drug company or other sponsor paid for it or had a say "
     "in what it says."
 )
-SOURCES_NOTE: Final = "Numbers in square brackets, such as [4], point to these sources:"
+SOURCES_NOTE: Final = "Numbers in square brackets, such as [{n}], point to these sources:"
 CONTACT_HEAD: Final = "Your care team"
 CONTACT_LINES: Final = ("Name", "Phone", "Email", "Next visit")
 QUESTIONS_TEXT: Final = "This space is for questions to bring up with the care team."
@@ -110,7 +122,22 @@ class Block:
             return [BENEFITS_HEAD + ".", *self.benefits, HARMS_HEAD + ".",
                     *(_unmarked(h) for h in self.harms), UNCERTAIN_HEAD + ".",
                     *self.uncertainties]
-        return [self.text if self.text.endswith((".", ":", "?")) else self.text + "."]
+        text = _unmarked(self.text)
+        return [text if text.endswith((".", ":", "?")) else text + "."]
+
+    def markers(self) -> set[int]:
+        """The source numbers this block marks (never read from names or labels)."""
+        if self.kind not in ("p", "bullet", "pair"):
+            return set()
+        found = set()
+        for text in (self.text, *self.harms):
+            marker = _MARKER.search(text)
+            if marker:
+                found |= {int(n) for n in marker.group(1).split(", ")}
+        return found
+
+
+_MARKER: Final = re.compile(r" \[(\d+(?:, \d+)*)\]$")
 
 
 def _unmarked(text: str) -> str:
@@ -120,6 +147,15 @@ def _unmarked(text: str) -> str:
 
 def _cites(citations: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(n) for n in citations) + "]"
+
+
+def _marked(result: Result, sid: str, text: str) -> str:
+    """``text`` (the plain words of statement ``sid``) with the statement's sources, as
+    the summary cites them; points outside the source carry none."""
+    for item in (*result.options, *result.plan, *result.cautions):
+        if item.id == sid and item.citations:
+            return f"{text} {_cites(item.citations)}"
+    return text
 
 
 def reference_code(case_sha256: str) -> str:
@@ -163,7 +199,7 @@ def _option_blocks(result: Result) -> list[Block]:
         words = _option_words(result, option.id)
         harms = tuple(f"{h.plain} {_cites(h.citations)}" for h in option.harms)
         blocks += [Block("h3", words.title), Block("p", words.strength or CONSIDER_FALLBACK),
-                   Block("p", words.text),
+                   Block("p", _marked(result, option.id, words.text)),
                    Block("pair", benefits=words.benefits, uncertainties=words.uncertainties,
                          harms=(*harms, words.harms_note))]
     return blocks
@@ -206,7 +242,8 @@ def planning_blocks(case: Case, result: Result) -> list[Block]:
         blocks.append(Block("p", "This is not one of the choices the guide offers here."
                                  + (" The points below say how it differs from the guide."
                                     if notes else "")))
-    blocks += [Block("bullet", _words(result, sid).text) for sid in notes]
+    blocks += [Block("bullet", _marked(result, sid, _words(result, sid).text))
+               for sid in notes]
     return blocks
 
 
@@ -216,7 +253,12 @@ def handout_paragraphs(case: Case, result: Result,
     info = info or DocumentInfo()
     by = ", ".join(x for x in (info.clinician, info.institution) if x)
     label = case.label if info.label_on_handout and case.label else ""
-    lead = DECISION[case.setting] if result.in_scope else DECISION_OUT_OF_SCOPE
+    if result.in_scope:
+        lead = DECISION[case.setting]
+    elif any(sid.endswith("_negative") for sid in result.scope_ids):
+        lead = DECISION_OUT_OF_SCOPE
+    else:
+        lead = DECISION_NOT_YET
     blocks = [Block("title", TITLE), Block("lead", lead),
               Block("meta", f"Printed {info.date_text()}" + (f" by {by}" if by else "")
                     + (f" · Case: {label}" if label else "")),
@@ -238,24 +280,29 @@ def handout_paragraphs(case: Case, result: Result,
         for heading, ids in sections:
             # A point whose every word was already said (a premenopausal patient's plan
             # note says all that the menopause entry says) is not printed twice.
-            texts = [t for t in (_words(result, sid).text for sid in ids)
+            texts = [(sid, t) for sid, t in ((sid, _words(result, sid).text) for sid in ids)
                      if not any(t in earlier for earlier in said)]
             if texts:
                 blocks.append(Block("h2", heading))
-                blocks += [Block("bullet", text) for text in texts]
-                said += texts
-    blocks += _about_blocks(result, info)
+                blocks += [Block("bullet", _marked(result, sid, text)) for sid, text in texts]
+                said += [text for _sid, text in texts]
+    marked = set().union(*(b.markers() for b in blocks))
+    blocks += _about_blocks(result, info, marked)
     return blocks
 
 
-def _about_blocks(result: Result, info: DocumentInfo) -> list[Block]:
+def _about_blocks(result: Result, info: DocumentInfo, marked: set[int]) -> list[Block]:
+    """About this sheet; its source list is the sources this sheet marks, no more."""
     blocks = [Block("h2", ABOUT_HEAD),
               Block("p", f"This sheet was printed on {info.when.strftime('%d %B %Y')}. "
                          + plain_currency_sentence(result.evidence_sources_through)),
-              Block("p", MAKERS), Block("p", CLOSING)]
-    if result.references:
-        blocks.append(Block("meta", SOURCES_NOTE))
-        blocks += [Block("source", f"[{n}] {citation}") for n, citation in result.references]
+              Block("p", MAKERS)]
+    if result.references:  # (the summary lists none when the guide offers nothing)
+        blocks.append(Block("p", CLOSING))
+    sources = [(n, citation) for n, citation in result.references if n in marked]
+    if sources:
+        blocks.append(Block("meta", SOURCES_NOTE.format(n=sources[0][0])))
+        blocks += [Block("source", f"[{n}] {citation}") for n, citation in sources]
     blocks += [Block("h2", CONTACT_HEAD), Block("contact"),
                Block("h2", "Your questions"), Block("questions", QUESTIONS_TEXT)]
     return blocks
@@ -371,8 +418,13 @@ def _story(blocks: list[Block]) -> list[Flowable]:
             story.append(_contact_table(st, width))
             continue
         if block.kind == "questions":
-            # not in a KeepTogether: the lines must see the real space left on the page
-            story += [para(block.text, st["p"]), Spacer(1, 2 * mm), QuestionLines()]
+            # Not in a KeepTogether: the lines must see the real space left on the page.
+            # A conditional break keeps the heading and its sentence with at least the
+            # fewest lines (never a heading at a page foot and its lines overleaf).
+            heading, text, lines = story.pop(), para(block.text, st["p"]), QuestionLines()
+            need = sum(f.wrap(width, 1e6)[1] for f in (heading, text)) + 8 * mm \
+                + lines.fewest * lines.gap
+            story += [CondPageBreak(need), heading, text, Spacer(1, 2 * mm), lines]
             continue
         style = st.get(block.kind, st["p"])
         bullet = "•" if block.kind == "bullet" else None

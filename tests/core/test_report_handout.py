@@ -18,6 +18,7 @@ from core.report.handout import (
     PLAN_WORDS,
     PLANNING_HEAD,
     UNCERTAIN_HEAD,
+    _unmarked,
     handout_text,
     plan_note_ids,
     reference_code,
@@ -180,6 +181,12 @@ def test_out_of_scope_handout_says_plainly_that_the_aid_does_not_apply(store):
     # HR negative settles it: no advice to complete HER2 testing first
     assert flat(store.statements["scope.her2_equivocal"].extra["plain"]) not in text
     assert "What may help" not in text
+    # and the lead says so too: not "cannot help with it yet", which only an unfinished
+    # receptor test warrants
+    assert "does not apply to it" in text and "yet" not in text
+    pending = case_of({**OUT_OF_SCOPE, "receptors": {"hr": "positive", "her2": "equivocal"}})
+    text = flat(" ".join(pdf_text(build_handout(pending, Renderer(store).result_for(pending)))))
+    assert "cannot help with it yet" in text
 
 
 def test_large_type(store):
@@ -215,8 +222,8 @@ def _sections(blocks: list) -> dict[str, list[str]]:
         if block.kind == "h2":
             current = block.text
             out[current] = []
-        elif block.text:
-            out.setdefault(current, []).append(block.text)
+        elif block.text:  # the words, without the source markers (tested on their own)
+            out.setdefault(current, []).append(_unmarked(block.text))
     return out
 
 
@@ -371,3 +378,54 @@ def test_a_point_already_said_in_full_is_not_printed_twice(store):
         assert text.count(flat(ovaries)) == 1
         assert outside in text
         assert text.count("What the guide does not cover") == headings
+
+
+def _marker_numbers(text: str) -> set[int]:
+    return {int(n) for group in re.findall(r"\[(\d+(?:, \d+)*)\]", text)
+            for n in group.split(", ")}
+
+
+def test_every_source_listed_is_marked_and_every_marker_is_listed(store):
+    """Every [n] on the sheet points to a source listed on it, every listed source is
+    marked on a point it supports, and the example in "such as [n]" is one of them.
+    Each option's words carry the option's own sources (as on the summary)."""
+    pairs = [*_in_scope_results(store)]
+    out_of_scope = case_of(OUT_OF_SCOPE)
+    pairs.append((out_of_scope, Renderer(store).result_for(out_of_scope)))
+    for case, result in pairs:
+        blocks = handout_paragraphs(case, result, INFO)
+        marked = set().union(*(b.markers() for b in blocks))
+        listed = {int(b.text[1:b.text.index("]")]) for b in blocks if b.kind == "source"}
+        assert listed == marked, (case, listed, marked)
+        note = [b.text for b in blocks if b.text.startswith("Numbers in square brackets")]
+        assert len(note) == (1 if listed else 0)
+        if note:
+            assert _marker_numbers(note[0]) <= listed
+        texts = [b.text for b in blocks if b.kind == "p"]
+        for option in result.options:
+            words = result.plain_for(option.id).text
+            assert f"{words} [{', '.join(map(str, option.citations))}]" in texts
+
+
+@pytest.mark.parametrize("data", [FIRST_LINE_ET_ALONE, PROGRESSION_NOT_RESPONSIVE, {
+    "format": "hrher2-aid.case/1", "receptors": {"hr": "positive", "her2": "positive"},
+    "setting": "progression", "disease": {"visceral": True, "symptomatic": False},
+    "endocrine_responsive": "yes", "her2_therapy": {"unacceptable_toxicity": True},
+    "menopausal_status": "premenopausal",
+    "planned_regimen": {"chemotherapy": True, "endocrine": True, "her2_targeted": True}}])
+def test_the_printed_sheet_resolves_its_markers_and_keeps_its_questions_together(
+        store, data):
+    """Read back from the PDF: the markers in the body and the sources listed agree; the
+    "Your questions" heading is on the last page, with its ruled lines (it was once left
+    at the foot of a page, the lines alone overleaf)."""
+    case = case_of(data)
+    result = Renderer(store).result_for(case)
+    pages = pdf_text(build_handout(case, result, INFO))
+    text = flat(" ".join(pages))
+    body, _, about = text.partition("point to these sources:")
+    listed = {int(n) for n in re.findall(r"\[(\d+)\] [A-Z][a-z]+ [A-Z]+,", about)}
+    assert _marker_numbers(body.split("Numbers in square brackets")[0]) == listed
+    assert bool(listed) == bool(result.references)
+    # "the care team has a longer summary that lists the sources": only if it lists any
+    assert ("lists the sources in full" in text) == bool(result.references)
+    assert "Your questions" in pages[-1] and "Your questions" not in " ".join(pages[:-1])
