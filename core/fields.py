@@ -97,7 +97,14 @@ class CaseField(NamedTuple):
             return False
         if self.when is not None and not self.when(answers):
             return False
-        return in_scope or self.record or self.format_requires(setting)
+        if in_scope or self.record:
+            return True
+        # a part of an answer that is not asked is not asked either (a regimen's parts
+        # without "Check a planned regimen": never shown or printed on their own)
+        parent = FIELDS_BY_PATH.get(self.path.rpartition(".")[0])
+        if parent is not None and not parent.asked(answers, in_scope=False):
+            return False
+        return self.format_requires(setting)
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not an acceptable answer, or None when it is."""

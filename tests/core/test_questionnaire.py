@@ -84,6 +84,13 @@ def test_out_of_scope_asks_only_what_the_case_format_requires(
     induction = {**answers, "setting": "after_induction"}
     assert [f.path for f in q.missing(induction)] == [
         "chemotherapy.months_given", "chemotherapy.maximal_response"]
+    # a regimen the file gave: its parts are kept, but never asked (nor printed) without
+    # the question they belong to
+    planned = {**answers, "planned_regimen": True, "planned_regimen.chemotherapy": True,
+               "planned_regimen.endocrine": True, "planned_regimen.her2_targeted": True}
+    assert ids(q.steps_for(planned)) == ["receptors", "setting", "disease", "label"]
+    assert "planned_regimen.endocrine" not in [f.path for f in q.asked(planned)]
+    assert parse_case(q.case_dict(planned)).planned_regimen is not None
 
 
 def test_scope_decision_waits_for_both_receptors_and_agrees_with_rules() -> None:
