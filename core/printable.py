@@ -15,6 +15,9 @@ export. Decisions, per script (README, "What the app refuses, and why"):
 - Thai, Devanagari and the other scripts of South and South-East Asia are refused:
   their vowel signs and conjuncts need shaping, which the report font and layout do
   not do; printed unshaped they would be wrong, not just ugly.
+- Characters beyond U+FFFF (emoji, historic scripts) are refused: reportlab draws
+  them, but its text layer records another character (U+1F600 as U+1F60), so what is
+  copied, searched or read aloud from the page would differ from what it shows.
 - Every other character must have a glyph in the report font (DejaVu Sans, regular
   and bold); whitespace of any kind prints as a plain space.
 
@@ -60,7 +63,7 @@ _REFUSED: Final = (
     (0xFB1D, 0xFB4F, "Hebrew"),
     (0xFB50, 0xFDFF, "Arabic"),
     (0xFE30, 0xFE4F, "Chinese, Japanese or Korean"),
-    (0xFE70, 0xFEFF, "Arabic"),
+    (0xFE70, 0xFEFE, "Arabic"),  # (U+FEFF, a byte-order mark, is refused as invisible)
     (0xFF00, 0xFFEF, "Chinese, Japanese or Korean"),
     (0x10800, 0x10FFF, "a right-to-left"),
     (0x1E800, 0x1EFFF, "a right-to-left"),
@@ -104,12 +107,19 @@ def text_problem(text: str) -> str | None:
             continue
         if "\ud800" <= char <= "\udfff":
             return f"is not valid text (an unpaired surrogate, {_code(char)})"
+        if char == "\ufeff":
+            return "contains an invisible byte-order mark (U+FEFF): type the text again"
         script = _refused_script(char)
         if script:
             return (f"{script} script cannot be printed in the reports ({_code(char)}): "
                     "use Latin letters")
         if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Co", "Cn"):
             return f"contains a control or unassigned character ({_code(char)})"
+        if ord(char) > 0xFFFF:
+            # drawn, but reportlab's text layer maps it to another character: copied,
+            # searched or read aloud, the page would say something else
+            return (f"characters such as emoji cannot be printed in the reports "
+                    f"({_code(char)})")
     from core.report.template import missing_glyphs_any  # loads reportlab: only here
 
     missing = missing_glyphs_any(text)

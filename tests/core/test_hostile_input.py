@@ -289,6 +289,22 @@ def test_item10_label_in_a_script_without_font_is_refused_naming_the_field(
     assert err.startswith(f"hrher2-aid: label: {script} script cannot be printed")
 
 
+@pytest.mark.parametrize(("label", "says"), [
+    ("\U0001F600 smile", "characters such as emoji cannot be printed in the reports (U+1F600)"),
+    ("\ufeffBed 4", "contains an invisible byte-order mark (U+FEFF)"),
+])
+def test_item10_emoji_and_a_byte_order_mark_are_refused_for_what_they_are(
+        tmp_path: Path, capsys, label: str, says: str) -> None:
+    """An emoji the font draws would read back as another character from the PDF's text
+    layer (copy, search, screen readers); a byte-order mark is no Arabic letter."""
+    out = tmp_path / "s.pdf"
+    case = dict(BASE, label=label)
+    assert main(["report", str(_file(tmp_path, json.dumps(case))), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"hrher2-aid: label: {says}") and "Arabic" not in err
+    assert not out.exists()
+
+
 def test_item10_recommend_still_reads_such_a_case(tmp_path: Path) -> None:
     """The case format is unchanged: only printing refuses the script."""
     case = dict(BASE, label=SCRIPTS["Chinese, Japanese or Korean"])
