@@ -229,8 +229,12 @@ class CaseStore:
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, row: dict[str, Any]) -> Saved:
-        """Insert a new row (id chosen here, so the row hash can cover it)."""
-        next_id = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM cases").fetchone()[0]
+        """Insert a new row (id chosen here, so the row hash can cover it). An id the
+        audit log names is never given again, even after its case was deleted: an
+        entry's ``case_id`` keeps meaning the case it was written for."""
+        next_id = conn.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM cases), 0), "
+            "coalesce((SELECT max(case_id) FROM audit), 0)) + 1").fetchone()[0]
         full = {**row, "id": int(next_id)}
         conn.execute(f"INSERT INTO cases ({_COLUMNS}, row_sha256) VALUES "
                      f"({', '.join('?' * (len(integrity.ROW_FIELDS) + 1))})",

@@ -136,6 +136,26 @@ def test_delete_undo_within_session_and_purge_at_close(tmp_path, renderer):
     store.close()
 
 
+def test_an_id_the_audit_log_names_is_never_given_to_another_case(tmp_path, renderer):
+    """Red-team W4: the newest case exported, deleted, purged; the next case saved must
+    not take its id, or the export's audit entry would name another patient's case."""
+    path = tmp_path / "cases.sqlite"
+    store = CaseStore.open(path)
+    save(store, renderer, "Patient A")
+    exported = save(store, renderer, "Patient B")
+    stored = store.get(exported)
+    store.record_export(None, [tmp_path / "b.pdf"], stored.case_sha256, "v",
+                        case_id=exported, label="Patient B")
+    store.delete(exported)
+    store.close()  # the deletion is purged
+    store = CaseStore.open(path)
+    new = save(store, renderer, "Patient N")
+    assert new > exported
+    entries = [e for e in store.list_audit() if e.case_id == exported]
+    assert [e.label for e in entries] == ["Patient B"]
+    store.close()
+
+
 def test_path_from_env_var_and_platformdirs(tmp_path, monkeypatch):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     assert default_path() == tmp_path / "data" / "cases.sqlite"
