@@ -286,6 +286,7 @@ def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: P
     repaired = False
     try:
         packs.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(packs)
         if target.exists():
             try:
                 other = _manifest(target).evidence_sha256 != info.evidence_sha256
@@ -334,6 +335,16 @@ def _log(root: Path, entry: dict[str, Any], done: str) -> None:
     except OSError as exc:
         raise NotLogged(f"{done}, but the install log could not be written: "
                         f"{_os_problem(exc)} ({root / LOG_NAME})") from None
+
+
+def _remove_leftovers(packs: Path) -> None:
+    """Hidden folders an install killed midway left behind (its staging copy, or a
+    damaged copy set aside). Called only under the lock: no install is using them."""
+    import shutil
+
+    for folder in packs.iterdir():
+        if folder.name.startswith((".incoming-", ".damaged-")) and folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _copy_in(pack: Path, packs: Path, target: Path) -> None:

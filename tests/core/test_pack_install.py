@@ -294,6 +294,20 @@ def test_an_interrupted_copy_leaves_nothing_half_installed(
     assert sorted(p.name for p in (machine / "packs").iterdir()) == [NEWER_NAME]
 
 
+def test_what_a_killed_install_left_is_cleared_by_the_next(machine: Path,
+                                                          tmp_path: Path) -> None:
+    """A staging copy or a set-aside damaged copy from an install that was killed is
+    hidden (list ignores it) and removed by the next install, which holds the lock."""
+    install(newer_pack(tmp_path / "a", sequence=NEW))
+    packs = machine / "packs"
+    for name in (".incoming-abc", ".damaged-xyz"):
+        (packs / name).mkdir()
+        (packs / name / "evidence.sqlite").write_bytes(b"half")
+    assert [r.name for r in installed()] == [NEWER_NAME]
+    install(newer_pack(tmp_path / "b", sequence=NEW + 1, version="2099.1.2"))
+    assert sorted(p.name for p in packs.iterdir()) == [NEWER_NAME, f"{NEW + 1:06d}-2099.1.2"]
+
+
 def test_a_damaged_state_file_is_reported(machine: Path, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     machine.mkdir()
