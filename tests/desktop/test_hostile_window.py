@@ -160,21 +160,27 @@ def test_item4_opening_a_fifo_does_not_freeze_the_window(window: Any, shown: Rec
 
 # --- item 6 ---------------------------------------------------------------------------
 
-def test_item6_label_of_80_emoji_survives_the_questionnaire_and_save(
+def test_item6_label_of_80_emoji_is_shown_refused_and_the_file_kept(
         window: Any, shown: Recorded, tmp_path: Path) -> None:
-    label = "\U0001f600" * 80  # 80 characters (code points), 160 UTF-16 units
+    """80 emoji (80 code points, 160 UTF-16 units) from a case file: shown whole in the
+    label box, refused there like any text the reports cannot print (an emoji would read
+    back from a PDF as another character), and the file is never written over."""
+    label = "\U0001f600" * 80
     path = _write(tmp_path, "case.json", json.dumps(dict(CASE, label=label)))
+    before = path.read_bytes()
     assert window.open_path(path)
     view = window.questionnaire
     for _ in range(12):  # step through every page to the end, as a user would
         view.go_next()
     assert view.current_id == "label"
-    assert window.findChild(QLineEdit, "label").text() == label
-    window.setWindowModified(True)  # an edit elsewhere: the case is saved
-    assert window.save_case()
-    assert json.loads(path.read_text(encoding="utf-8"))["label"] == label
-    assert [r.label for r in CaseStore.open().list()] == [label]
-    assert shown.errors == []
+    assert window.findChild(QLineEdit, "label").text() == label  # not cut at 80 units
+    problem = view.page_for("label").problem_label
+    assert problem.isVisible() and "emoji" in problem.text()
+    assert "at most" not in problem.text()  # 80 code points are within the limit
+    window.setWindowModified(True)  # an edit elsewhere: the user saves
+    assert window.save_case() is False
+    assert "Case label" in shown.errors[0][1] and "emoji" in shown.errors[0][1]
+    assert path.read_bytes() == before and CaseStore.open().list() == []
 
 
 # --- item 7 ---------------------------------------------------------------------------
