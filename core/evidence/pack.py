@@ -226,7 +226,7 @@ def load_evidence(path: Path | str | None = None,
     try:
         candidates = installed_in_order(machine_folder())
     except InstallError as exc:  # a machine folder named wrongly: said, never guessed
-        notice, candidates = f"installed packs were not looked for: {exc}", []
+        notice, candidates = f"no installed pack was used: {exc}", []
     for candidate in candidates:
         installed = candidate.info
         if installed is None:  # its manifest cannot be read: passed over, and said

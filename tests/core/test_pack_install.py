@@ -320,7 +320,7 @@ def test_a_damaged_state_file_is_reported(machine: Path, tmp_path: Path,
     assert store.pack is not None and store.pack.folder == bundled_pack()
     assert store.notice is not None and "state.json cannot be read" in store.notice
     assert cli.main(["evidence", "verify"]) == 0
-    assert "note: installed packs were not looked for" in capsys.readouterr().out
+    assert "note: no installed pack was used" in capsys.readouterr().out
     assert cli.main(["evidence", "list"]) == 1
     assert "cannot list the installed packs" in capsys.readouterr().err
 
