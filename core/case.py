@@ -408,12 +408,10 @@ def parse_case(data: object) -> Case:
     built: dict[str, Any] = {
         head: None if groups.get(head) is None else cls(*[values[p] for p in paths])
         for head, cls, paths in _BUILD}
-    return Case(receptors=built["receptors"], setting=values["setting"],
-                disease=built["disease"], label=values["label"],
-                menopausal_status=values["menopausal_status"],
-                chemotherapy=built["chemotherapy"],
-                endocrine_responsive=values["endocrine_responsive"],
-                her2_therapy=built["her2_therapy"], planned_regimen=built["planned_regimen"])
+    # every attribute from the table's values (a group from its parts): none is listed
+    # by hand, so a field added to the table and the model cannot be dropped here
+    return Case(**{name: built[name] if name in _GROUP_TYPES else values[name]
+                   for name in Case._fields})
 
 
 # How parse_case walks the table: (field, group or field name, key in the group or "",

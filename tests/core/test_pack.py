@@ -25,6 +25,7 @@ from core.evidence import (
 from core.evidence.manifest import MANIFEST_NAME, SIGNATURE_NAME, parse_manifest
 from core.evidence.pack import REQUIRED_IDS, build_pack, bundled_pack
 from tests.conftest import ROOT, copy_pack
+from tests.core.strategies import case_dicts
 from tests.core.test_case import BASE
 from tests.core.test_cli import cli as cli_process
 from tests.core.test_cli import write
@@ -97,6 +98,38 @@ def test_required_ids_cover_every_id_the_rules_can_emit() -> None:
     assert not sorted(emitted - REQUIRED_IDS), \
         "add these ids to core.evidence.pack.REQUIRED_IDS"
     assert _statement_ids() >= REQUIRED_IDS
+
+
+def _emitted(decision: object) -> set[str]:
+    from core.rules import Decision
+
+    assert isinstance(decision, Decision)
+    return {*decision.scope, *(oid for oid, _status in decision.options), *decision.plan,
+            *decision.cautions, *decision.outside}
+
+
+def test_every_id_the_rules_emit_for_any_case_is_required_of_a_pack() -> None:
+    """By behaviour, not by reading the rules' source: over every combination of the
+    main answers, each id a decision holds is one a pack must have (so a rule whose id
+    has no statement is refused at the pack check, never a KeyError while rendering)."""
+    from core.rules import decide
+    from tests.core.report_support import all_cases
+
+    seen: set[str] = set()
+    for case in all_cases():
+        seen |= _emitted(decide(case))
+    assert not sorted(seen - REQUIRED_IDS), "add these ids to core.evidence.pack.REQUIRED_IDS"
+    assert len(seen) > 30
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=case_dicts())
+def test_every_id_emitted_for_a_random_case_is_required_of_a_pack(data: dict) -> None:
+    """The same for random valid case files (defaults left out, odd months)."""
+    from core.case import parse_case
+    from core.rules import decide
+
+    assert _emitted(decide(parse_case(data))) <= REQUIRED_IDS
 
 
 def _statement_ids() -> set[str]:
