@@ -36,8 +36,11 @@ from core.evidence.store import EvidenceError
 def resign_shipped(key_file: Path) -> PackInfo:
     """Rebuild and re-sign the shipped pack in ``resources/`` (see the module docstring).
 
-    Refuses when the evidence changed but ``pack.toml``'s sequence did not grow, so two
-    different packs never share a sequence number.
+    Refuses, writing nothing, when the evidence changed but ``pack.toml``'s sequence did
+    not grow or ``meta.toml``'s version did not change (two different packs never share
+    a sequence number, nor two different contents a version: the version is what every
+    result and PDF names), and when the new pack does not verify with the embedded keys
+    (a key this app does not trust).
     """
     import tempfile
 
@@ -53,10 +56,17 @@ def resign_shipped(key_file: Path) -> PackInfo:
     settings = read_toml(SOURCES_DIR / PACK_SETTINGS)
     with tempfile.TemporaryDirectory() as tmp:
         fresh = build_pack(Path(tmp), key)
-        if (before is not None and fresh.content_sha256 != before.content_sha256
-                and int(settings["sequence"]) <= before.sequence):
-            raise PackError(f"the evidence changed since pack {before.sequence}: raise "
-                            f"'sequence' in resources/evidence/{PACK_SETTINGS} first")
+        if before is not None and fresh.content_sha256 != before.content_sha256:
+            if int(settings["sequence"]) <= before.sequence:
+                raise PackError(f"the evidence changed since pack {before.sequence}: "
+                                f"raise 'sequence' in resources/evidence/{PACK_SETTINGS} "
+                                "first; nothing was written")
+            if fresh.version == before.version:
+                raise PackError(f"the evidence changed but its version is still "
+                                f"{before.version}: raise 'version' in resources/evidence/"
+                                "meta.toml (and add its changelog.toml entry) first; "
+                                "nothing was written")
+        verify_pack(Path(tmp))  # before anything shipped is replaced
         for name in (EVIDENCE_NAME, MANIFEST_NAME, SIGNATURE_NAME):
             write_atomic(shipped / name, (Path(tmp) / name).read_bytes())
     return fresh._replace(folder=shipped)

@@ -34,6 +34,7 @@ from tests.pack_support import (
     DAMAGE,
     THROWAWAY,
     damaged_pack,
+    edited_sources,
     flip,
     free_space_offset,
     newer_pack,
@@ -250,6 +251,37 @@ def test_an_older_genuine_pack_given_by_path_is_named_as_older(
     assert cli.main(["evidence", "verify", "--evidence", str(old)]) == 0
     assert "note: this pack, sequence 1 (2026.11.9), is older" in capsys.readouterr().out
     assert load_evidence(bundled_pack()).notice is None  # the bundled one itself: no note
+
+
+@pytest.mark.parametrize(("sequence", "version", "says"), [
+    (99, None, "raise 'version' in resources/evidence/meta.toml"),
+    (None, "2099.9.9", "raise 'sequence'"),
+    (99, "2099.9.9", "not a trusted key"),
+])
+def test_resigning_refuses_before_it_writes_anything(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sequence: int | None,
+        version: str | None, says: str) -> None:
+    """The maintainers' re-sign step (core.evidence.sign): changed evidence needs a new
+    sequence and a new version, and a key this app does not embed is refused, all
+    before the shipped pack is touched."""
+    from core.evidence import sign, sources
+
+    shipped = tmp_path / "shipped"
+    copy_pack(shipped)
+    before = {p.name: p.read_bytes() for p in shipped.iterdir()}
+    changelog = None if version is None else (
+        f'[[entry]]\nversion = "{version}"\ndate = "2099-01-01"\nsummary = "test"\n'
+        'changes = ["et_her2: reworded"]\n')
+    edited = edited_sources(tmp_path, sequence=sequence, version=version, changelog=changelog,
+                            replace=('text = "An aromatase inhibitor',
+                                     'text = "Reworded. An aromatase inhibitor'))
+    monkeypatch.setattr(sources, "SOURCES_DIR", edited)
+    monkeypatch.setattr(sign, "bundled_pack", lambda: shipped)
+    key_file = tmp_path / "throwaway.key"
+    key_file.write_text(THROWAWAY.to_text())
+    with pytest.raises(PackError, match=re.escape(says)):
+        sign.resign_shipped(key_file)
+    assert {p.name: p.read_bytes() for p in shipped.iterdir()} == before
 
 
 # --- minisign ---------------------------------------------------------------------------
