@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,6 +59,16 @@ def copy_pack(folder: Path) -> Path:
 @pytest.fixture(scope="session")
 def store() -> EvidenceStore:
     return open_store()
+
+
+@functools.cache
+def app_evidence() -> EvidenceStore:
+    """The evidence the app loads (``load_evidence``), once per run. Loaded when a test
+    first asks, never at import: evidence that fails its check (a contributor's rebuilt,
+    unsigned store) then fails the tests that use it, not the collection of the run."""
+    from core.evidence import load_evidence
+
+    return load_evidence()
 
 
 @pytest.fixture(scope="session")

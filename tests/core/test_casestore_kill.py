@@ -80,7 +80,12 @@ def run_round(path: Path, seed: int, rng: random.Random) -> list[list[str]]:
 
     thread = threading.Thread(target=reader)
     thread.start()
-    assert first_done.wait(60), "writer never saved"
+    if not first_done.wait(60):
+        # say why (a writer that died shows its traceback), and leave no pipe open
+        proc.kill()
+        _out, err = proc.communicate(timeout=10)
+        thread.join(10)
+        pytest.fail(f"writer never saved; its stderr:\n{err[-2000:]}")
     time.sleep(rng.uniform(0.0, 0.25))
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)

@@ -63,3 +63,17 @@ def fill_step(qtbot: Any, window: Any, values: dict[str, Any], *,
 
 def result_text(window: Any) -> str:
     return str(window.findChild(QWidget, "result").toPlainText())
+
+
+def step_until(window: Any, step_id: str, move: Any) -> None:
+    """Call ``move()`` until the questionnaire shows ``step_id``; fail (never loop for
+    good) if it is not there within as many moves as there are steps, e.g. when a step
+    no longer lets Next through."""
+    from core import questionnaire as q
+
+    for _ in range(len(q.STEPS) + 1):
+        if window.questionnaire.current_id == step_id:
+            return
+        move()
+    raise AssertionError(f"never reached step {step_id!r}: stopped at "
+                         f"{window.questionnaire.current_id!r}")

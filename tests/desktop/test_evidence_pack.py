@@ -18,6 +18,7 @@ from core.report import build_handout, build_summary
 from core.result import Renderer
 from desktop import dialogs
 from desktop.evidence_changes import EvidenceChangesDialog
+from tests.conftest import app_evidence
 from tests.desktop.drive import open_window, result_text
 from tests.pack_support import (
     BUNDLED,
@@ -29,7 +30,6 @@ from tests.pack_support import (
     trust,
 )
 
-STORE = load_evidence()
 COMPLETE = {"format": "hrher2-aid.case/1",
             "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
             "menopausal_status": "postmenopausal",
@@ -45,7 +45,7 @@ def test_the_window_refuses_a_damaged_pack(damage: str, qtbot: Any, tmp_path: Pa
     assert window.load_case_dict(COMPLETE)
     text = result_text(window)
     assert "failed its check" in text and "No recommendation is shown" in text
-    assert STORE.statements["chemo_her2"].text not in text
+    assert app_evidence().statements["chemo_her2"].text not in text
     assert window.current_result() is None
 
 
@@ -54,7 +54,7 @@ def test_about_names_the_pack(window: Any, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(dialogs, "exec_dialog", lambda d: shown.append(
         d.findChild(QLabel, "about_text").text()) or True)
     window.show_about()
-    pack = STORE.pack
+    pack = app_evidence().pack
     assert pack is not None
     assert f"Signed pack: sequence {pack.sequence}" in shown[0]
     assert f"Signer key <code>{pack.key_id}</code>" in shown[0]
@@ -63,8 +63,8 @@ def test_about_names_the_pack(window: Any, monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_both_pdfs_name_the_pack() -> None:
     case = parse_case(COMPLETE)
-    result = Renderer(STORE).result_for(case)
-    pack = STORE.pack
+    result = Renderer(app_evidence()).result_for(case)
+    pack = app_evidence().pack
     assert pack is not None and result.evidence_pack == pack.identity()
     import io
 

@@ -26,6 +26,7 @@ from core.casestore import CaseStore
 from desktop import dialogs, settings
 from desktop.case_list import CaseListWidget
 from desktop.result_view import saved_result_html
+from tests.desktop.drive import step_until
 
 CASE: dict[str, Any] = {
     "format": "hrher2-aid.case/1", "label": "Bed 4",
@@ -213,8 +214,7 @@ def test_item9_10_label_box_refuses_a_script_the_reports_cannot_print(
         script: str) -> None:
     assert window.load_case_dict(CASE)
     view = window.questionnaire
-    while view.current_id != "label":
-        view.go_next()
+    step_until(window, "label", view.go_next)
     edit = window.findChild(QLineEdit, "label")
     edit.setFocus()
     edit.selectAll()

@@ -14,13 +14,10 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QRadioButton, QWid
 from core import questionnaire as q
 from core.case import parse_case
 from core.casestore import CaseStore
-from core.evidence import load_evidence
 from core.result import Renderer
 from desktop import dialogs
-from tests.desktop.drive import answer, fill_step, press_next, result_text
-
-STORE = load_evidence()
-ST = STORE.statements
+from tests.conftest import app_evidence
+from tests.desktop.drive import answer, fill_step, press_next, result_text, step_until
 
 RECEPTORS_POSITIVE = {"receptors.hr": "positive", "receptors.her2": "positive"}
 QUIET_DISEASE = {"disease.visceral": False, "disease.symptomatic": False,
@@ -30,7 +27,7 @@ QUIET_DISEASE = {"disease.visceral": False, "disease.symptomatic": False,
 def expected_result(window: Any) -> Any:
     case = window.current_case()
     assert case is not None
-    return Renderer(STORE).result_for(case)
+    return Renderer(app_evidence()).result_for(case)
 
 
 def assert_shows(window: Any, result: Any) -> str:
@@ -72,7 +69,7 @@ def test_first_line_walkthrough(qtbot: Any, window: Any) -> None:
     assert [o.id for o in result.options] == ["chemo_her2", "et_her2"]
     text = assert_shows(window, result)
     assert "Incomplete" not in text
-    assert ST["non_visceral_benefit"].text in text
+    assert app_evidence().statements["non_visceral_benefit"].text in text
     assert "WARNING" not in text
     assert window.current_result() == result
     assert "Case 7" in window.windowTitle() and window.isWindowModified()
@@ -100,7 +97,9 @@ def test_after_induction_with_a_regimen_against_the_evidence(qtbot: Any, window:
     warnings = [c.id for c in result.cautions if c.severity == "warning"]
     assert warnings == ["avoid_et_alone", "chemo_too_short", "continue_her2_until_progression"]
     # Warnings come before notes on screen, and the header says they are there.
-    assert text.index(ST["chemo_too_short"].text) < text.index(ST["ai_alone_short_pfs"].text)
+    statements = app_evidence().statements
+    assert text.index(statements["chemo_too_short"].text) < \
+        text.index(statements["ai_alone_short_pfs"].text)
     state = window.findChild(QLabel, "result_state").text()
     assert "3 warnings" in state
 
@@ -117,7 +116,7 @@ def test_progression_walkthrough_with_outside_source(qtbot: Any, window: Any) ->
     result = expected_result(window)
     text = assert_shows(window, result)
     assert [(o.id, o.status) for o in result.options] == [("sequential_et", "preferred")]
-    assert ST["outside.next_her2_agent"].text in text
+    assert app_evidence().statements["outside.next_her2_agent"].text in text
     assert "OUTSIDE THE SOURCE" in text
     # Changing an earlier answer updates the result at once.
     for _ in range(4):
@@ -125,15 +124,15 @@ def test_progression_walkthrough_with_outside_source(qtbot: Any, window: Any) ->
     assert window.questionnaire.current_id == "endocrine"
     answer(qtbot, window, "endocrine_responsive", "no")
     text = result_text(window)
-    assert ST["outside.not_endocrine_responsive"].text in text
-    assert ST["sequential_et"].text not in text
+    assert app_evidence().statements["outside.not_endocrine_responsive"].text in text
+    assert app_evidence().statements["sequential_et"].text not in text
 
 
 def test_out_of_scope_asks_only_what_the_case_record_needs(qtbot: Any, window: Any) -> None:
     answer(qtbot, window, "receptors.hr", "negative")
     answer(qtbot, window, "receptors.her2", "positive")
     text = result_text(window)
-    assert ST["scope.hr_negative"].text in text
+    assert app_evidence().statements["scope.hr_negative"].text in text
     assert "Options" not in text and "Cautions" not in text
     assert [t for _i, t, _d in window.questionnaire.listed_steps] == [
         "Receptor status", "Treatment setting", "Disease", "Case label"]
@@ -193,9 +192,9 @@ def test_choosing_a_citation_marker_shows_reference_and_statement(
     point = browser.cursorRect(cursor).center()
     qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=point)
     detail = window.findChild(QWidget, "citation").toPlainText()
-    assert STORE.references[4].citation in detail
-    assert ST["chemo_her2"].text in detail
-    assert ST["chemo_her2"].source[0] in detail
+    assert app_evidence().references[4].citation in detail
+    assert app_evidence().statements["chemo_her2"].text in detail
+    assert app_evidence().statements["chemo_her2"].source[0] in detail
 
 
 def test_every_input_is_named_for_automation_and_accessibility(window: Any) -> None:
@@ -227,7 +226,7 @@ def test_open_valid_case_file(qtbot: Any, window: Any, tmp_path: Path,
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert window.path == path
     assert window.windowTitle().startswith("Bed 4[*]") and not window.isWindowModified()
-    assert ST["sequential_et"].text in result_text(window)
+    assert app_evidence().statements["sequential_et"].text in result_text(window)
     window.questionnaire.go_next()
     assert window.findChild(QRadioButton, "setting=progression").isChecked()
 
@@ -344,12 +343,10 @@ def test_number_fields_show_exactly_the_value_held(qtbot: Any, window: Any,
         "chemotherapy": {"months_given": 5.999999999999995, "maximal_response": False}}))
     assert window.open_case_file(path)
     before = window.session.result()
-    while window.questionnaire.current_id != "label":
-        press_next(qtbot, window, keyboard=False)
+    step_until(window, "label", lambda: press_next(qtbot, window, keyboard=False))
     press_next(qtbot, window, keyboard=False)
     window.questionnaire.go_back()
-    while window.questionnaire.current_id != "induction":
-        window.questionnaire.go_back()
+    step_until(window, "induction", window.questionnaire.go_back)
     box = window.findChild(QLineEdit, "chemotherapy.months_given")
     assert box.text() == "5.999999999999995"
     assert window.session.answer("chemotherapy.months_given") == 5.999999999999995
