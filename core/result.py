@@ -151,7 +151,8 @@ class Result(NamedTuple):
                             "harms_note": p.harms_note}
                       for sid, p in self.plain},
             "strengths": {o.id: o.strength for o in self.options},
-            "harms": {o.id: [h._asdict() for h in o.harms] for o in self.options},
+            "harms": {o.id: [{**h._asdict(), "citations": list(h.citations)}
+                             for h in o.harms] for o in self.options},
             "evidence_pack": self.evidence_pack,
         }
 

@@ -69,7 +69,9 @@ def local_time(stamp: str) -> str:
 
 
 def _result_dict(result: Result | Mapping[str, Any]) -> dict[str, Any]:
-    return result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    """What is stored: the contract's fields and the words shown with them (titles,
+    plain-language words: ``display``), so a saved result reads back whole."""
+    return result.to_dict(complete=True) if hasattr(result, "to_dict") else dict(result)
 
 
 class CaseStore:
@@ -347,7 +349,9 @@ class CaseStore:
         current = renderer.result_for(case).to_dict()
 
         def strip(d: dict[str, Any]) -> dict[str, Any]:
-            return {k: v for k, v in d.items() if k != "evidence"}
+            # the contract's fields decide; the evidence block and the words shown
+            # beside them (titles, plain words: saved since 2026-12) do not
+            return {k: v for k, v in d.items() if k not in ("evidence", "display")}
 
         return Comparison(stored.result, current, strip(stored.result) != strip(current))
 

@@ -24,7 +24,7 @@ from core.casestore import (
 )
 from core.casestore.files import export_audit_csv, export_case, export_many, import_files
 from core.evidence import open_store
-from core.result import Renderer
+from core.result import Renderer, Result
 from tests.conftest import build_older_evidence
 from tests.core import casestore_legacy as legacy
 
@@ -64,7 +64,7 @@ def test_save_get_roundtrip_keeps_answers_result_and_evidence(store, renderer):
     case_id = store.save(case, result).id
     got = store.get(case_id)
     assert got.answers == case.to_dict()
-    assert got.result == result.to_dict()
+    assert got.result == result.to_dict(complete=True)  # the words shown, too
     assert got.case().sha256() == case.sha256() == got.case_sha256
     assert (got.evidence_version, got.evidence_sha256) == (renderer.evidence.version,
                                                          renderer.evidence.sha256)
@@ -185,7 +185,7 @@ def test_import_batch_reports_the_bad_file_and_imports_the_rest(store, renderer,
     assert "cannot be read" in (reports[2].error or "")
     assert sorted(r.label or "" for r in store.list()) == ["one", "two"]
     stored = store.get(reports[3].case_id or 0)
-    assert stored.result == renderer.result_for(stored.case()).to_dict()
+    assert stored.result == renderer.result_for(stored.case()).to_dict(complete=True)
 
 
 def test_export_case_and_many_roundtrip_and_audit(store, renderer, tmp_path):
@@ -245,6 +245,13 @@ def test_case_saved_under_older_evidence_shows_stored_and_current(store, rendere
     unchanged = store.compare_with_current(same, renderer)
     assert unchanged.evidence_changed and not unchanged.differs
     assert unchanged.differences() == []
+    # the result as saved reads back whole: titles and plain words as they were
+    saved = Result.from_dict(cmp.stored)
+    assert saved == old_renderer.result_for(store.get(differing).case())
+    assert all(o.title for o in saved.options) and saved.plain_for("et_her2") is not None
+    # a row saved before the words were kept (contract fields only) compares the same
+    contract_only = {k: v for k, v in cmp.stored.items() if k != "display"}
+    assert Result.from_dict(contract_only).options[0].title == ""
 
 
 def _v1_rows(renderer: Renderer) -> list[dict[str, Any]]:
