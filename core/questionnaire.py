@@ -173,10 +173,13 @@ def case_dict(answers: Answers) -> dict[str, Any]:
     """The answers as a ``hrher2-aid.case/1`` object (validate it with parse_case).
 
     Every answer held is written, asked now or not (an answer a case file gave is
-    never dropped); a planned regimen's parts only when a regimen is given.
+    never dropped); a planned regimen's parts only when a regimen is given with all
+    of them (out of scope its parts are not asked, so one begun before the receptors
+    were corrected may be unfinished: it is then no regimen, never half a one).
     """
     data: dict[str, Any] = {"format": CASE_FORMAT}
-    regimen = answers.get("planned_regimen") is True
+    regimen = answers.get("planned_regimen") is True and all(
+        answers.get(path) is not None for path in _REGIMEN_PARTS)
     for f in FIELDS:
         value = answers.get(f.path)
         if f.kind == "regimen":
@@ -189,6 +192,9 @@ def case_dict(answers: Answers) -> dict[str, Any]:
             continue
         _put(data, f.path, value)
     return data
+
+
+_REGIMEN_PARTS: Final = tuple(f.path for f in FIELDS if f.path.startswith("planned_regimen."))
 
 
 def _put(data: dict[str, Any], path: str, value: Any) -> None:

@@ -155,10 +155,10 @@ class CaseSession:
         key = self._key()
         if key == self._derived_key:
             return
-        self._derived_key = key
         self._case = self._result = None
         if q.is_complete(self._answers):
             self._case = parse_case(q.case_dict(self._answers))
+        self._derived_key = key  # only once derived: an error is raised again, not hidden
 
     def case(self) -> Case | None:
         """The validated case when complete, else None."""

@@ -109,6 +109,25 @@ def test_an_out_of_scope_case_saves_exports_and_has_a_case_hash(
     assert "Outside the scope of this aid" in summary
 
 
+def test_a_regimen_begun_before_the_receptors_were_corrected_never_breaks_the_case(
+        session: CaseSession, tmp_path: Path) -> None:
+    """In scope, "Check a planned regimen: Yes" and one part; then HER2 corrected to
+    negative. Out of scope the parts are not asked, so the answers are complete: they
+    must make a valid case (no regimen: half a one is none), never an exception."""
+    answer_all(session, {**FIRST_LINE, "planned_regimen": True,
+                         "planned_regimen.chemotherapy": True})
+    assert not session.is_complete()  # in scope: the other parts are still asked
+    session.set_answer("receptors.her2", "negative")
+    assert session.is_complete()
+    case = session.case()
+    assert case is not None and case.planned_regimen is None
+    result = session.result()
+    assert result is not None and not result.in_scope
+    assert parse_case(json.loads(session.save_file(tmp_path / "c.json").read_text())) == case
+    session.set_answer("receptors.her2", "positive")  # back in scope: asked again
+    assert not session.is_complete() and session.case() is None
+
+
 def test_a_case_file_keeps_answers_the_questionnaire_does_not_ask(
         session: CaseSession, tmp_path: Path) -> None:
     data = {"format": "hrher2-aid.case/1", "setting": "first_line",
