@@ -21,7 +21,6 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     KeepTogether,
     Spacer,
@@ -315,7 +314,8 @@ def handout_text(blocks: list[Block]) -> str:
 
 class QuestionLines(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """Ruled lines for the patient's own questions: as many as fit on the page (between
-    ``fewest`` and ``most``); fewer than ``fewest`` moves the lines to the next page."""
+    ``fewest`` and ``most``); fewer than ``fewest`` moves the lines to the next page,
+    and with ``fewest=0`` they take only the room that is left (none, if none is)."""
 
     def __init__(self, fewest: int = 4, most: int = 10, gap: float = 11 * mm) -> None:
         super().__init__()
@@ -418,13 +418,13 @@ def _story(blocks: list[Block]) -> list[Flowable]:
             story.append(_contact_table(st, width))
             continue
         if block.kind == "questions":
-            # Not in a KeepTogether: the lines must see the real space left on the page.
-            # A conditional break keeps the heading and its sentence with at least the
-            # fewest lines (never a heading at a page foot and its lines overleaf).
-            heading, text, lines = story.pop(), para(block.text, st["p"]), QuestionLines()
-            need = sum(f.wrap(width, 1e6)[1] for f in (heading, text)) + 8 * mm \
-                + lines.fewest * lines.gap
-            story += [CondPageBreak(need), heading, text, Spacer(1, 2 * mm), lines]
+            # The heading, its sentence and the first lines stay together (never a
+            # heading at a page foot with its lines overleaf); more lines then fill
+            # what is left of that page (none if nothing is left).
+            first = QuestionLines(fewest=4, most=4)
+            story.append(KeepTogether([story.pop(), para(block.text, st["p"]),
+                                       Spacer(1, 2 * mm), first]))
+            story.append(QuestionLines(fewest=0, most=QuestionLines().most - first.most))
             continue
         style = st.get(block.kind, st["p"])
         bullet = "•" if block.kind == "bullet" else None

@@ -429,3 +429,21 @@ def test_the_printed_sheet_resolves_its_markers_and_keeps_its_questions_together
     # "the care team has a longer summary that lists the sources": only if it lists any
     assert ("lists the sources in full" in text) == bool(result.references)
     assert "Your questions" in pages[-1] and "Your questions" not in " ".join(pages[:-1])
+
+
+def test_the_questions_heading_never_ends_a_page_without_its_lines():
+    """Wherever the questions block falls near a page's foot (a spacer of every height
+    before it, in 3 pt steps, up to the frame's 654 pt), its heading and sentence are on
+    the last page, with the lines: the lines come last and are never alone overleaf."""
+    from reportlab.platypus import Spacer
+
+    from core.report.handout import QUESTIONS_TEXT, Block, _story
+    from core.report.template import PageMarks, render
+
+    marks = PageMarks(title="t", case_sha256="0" * 64, evidence_version="v", footer_note="n")
+    blocks = [Block("h2", "Your questions"), Block("questions", QUESTIONS_TEXT)]
+    for height in range(420, 654, 3):
+        pdf = render([Spacer(1, height), *_story(blocks)], marks, subject="s", author="a")
+        pages = pdf_text(pdf)
+        assert "Your questions" in pages[-1], height
+        assert len(pages) <= 2, height
