@@ -107,10 +107,16 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     try:
         folder = machine_folder()
-        rows = installed()
     except InstallError as exc:
         return _fail(f"cannot list the installed packs: {exc}", EXIT_OTHER)
-    except OSError as exc:
+    state_problem = None
+    try:
+        try:
+            rows = installed()
+        except InstallError as exc:  # state.json: said, and the packs listed all the same
+            state_problem = str(exc)
+            rows = installed(unreadable_state=True)
+    except (InstallError, OSError) as exc:
         return _fail(f"cannot list {folder}: {exc}", EXIT_OTHER)
     bundled = bundled_pack()
     try:
@@ -135,10 +141,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         state = f"FAILS ITS CHECK: {row.problem}" if row.problem else \
             f"verified, signer key {row.info.key_id if row.info else '?'}"
         _out(f"{mark} {row.name}: {what}; {state}\n")
-    if rows:
+    if rows and state_problem is None:
         _out("(* = current: the installed pack the app takes first, if it is newer than "
              "the bundled one)\n")
     _out(_in_use())
+    if state_problem is not None:
+        return _fail(f"no installed pack is current: {state_problem}", EXIT_OTHER)
     return EXIT_OK
 
 

@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-from core.evidence.manifest import MANIFEST_NAME, PACK_FILES, PackError, PackInfo, parse_manifest
+from core.evidence.manifest import MANIFEST_NAME, PACK_FILES, PackError, PackInfo
 
 ENV_VAR: Final = "HRHER2_AID_EVIDENCE_DIR"
 STATE_FORMAT: Final = "hrher2-aid.evidence-install/1"
@@ -40,9 +40,10 @@ LOCK_NAME: Final = ".lock"
 #: how long an install or rollback waits for one already running (seconds)
 LOCK_WAIT: Final = 120.0
 #: an installed pack's folder: its sequence (6 digits) and its evidence version
-_PACK_NAME: Final = re.compile(r"\d{6}-[0-9A-Za-z][0-9A-Za-z._+-]*")
-_STATE_HELP: Final = (" (the installed packs are intact in packs/: move state.json aside, "
-                      "then install the pack to use again; docs/install.md)")
+_PACK_NAME: Final = re.compile(r"\d{6,}-[0-9A-Za-z][0-9A-Za-z._+-]*")
+_STATE_HELP: Final = (" (the folders in packs/ are not changed by this: move state.json "
+                      "aside, then install the pack to use again, which checks it again; "
+                      "docs/install.md)")
 
 
 class InstallError(Exception):
@@ -107,7 +108,11 @@ def _history(root: Path) -> list[str]:
 
 
 def _manifest(folder: Path) -> PackInfo:
-    return parse_manifest((folder / MANIFEST_NAME).read_bytes(), str(folder / MANIFEST_NAME))
+    """An installed pack's manifest, unverified; read like any pack's (a regular file of a
+    bounded size: a named pipe or a huge file is a PackError, never a wait or MemoryError)."""
+    from core.evidence.pack import read_manifest
+
+    return read_manifest(folder / MANIFEST_NAME)
 
 
 def current_installed(root: Path | None = None) -> PackInfo | None:
@@ -249,6 +254,7 @@ def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = No
 
     root = root or machine_folder()
     info = _verified(Path(pack))
+    pack_folder_name(info)  # a version that cannot name a folder: refused here, first
     floor = pack_sequence(bundled_pack()) if bundled is None else bundled
     if info.sequence <= floor:
         raise DowngradeRefused(
@@ -267,7 +273,7 @@ def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: P
     from core.evidence.store import EvidenceError
 
     history = _history(root)
-    name = f"{info.sequence:06d}-{info.version}"
+    name = pack_folder_name(info)
     # Compared with the newest pack made current that still passes its check: a damaged
     # current pack (or a manifest edited to claim a higher sequence) must not block its
     # own repair or a newer pack; an unverified manifest is no reason to refuse.
@@ -287,6 +293,8 @@ def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: P
     try:
         packs.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(packs)
+        # what it replaces, as it is now (before any copy: a repair logs the damage)
+        previous = _identity(packs / history[-1]) if history else None
         if target.exists():
             try:
                 other = _manifest(target).evidence_sha256 != info.evidence_sha256
@@ -300,11 +308,11 @@ def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: P
             except EvidenceError:
                 # The installed copy of this very pack was altered or damaged: the
                 # pack given has passed its check, so a fresh copy replaces it.
-                _copy_in(pack, packs, target)
+                _copy_in(pack, packs, target, info)
                 repaired = True
         else:
-            _copy_in(pack, packs, target)
-        previous = _identity(packs / history[-1]) if history else None
+            _copy_in(pack, packs, target, info)
+            repaired = again  # the current pack's own folder was gone
         _write_state(root, [n for n in history if n != name] + [name])
     except OSError as exc:
         raise InstallError(f"cannot install into {root}: {_os_problem(exc)}") from None
@@ -347,9 +355,11 @@ def _remove_leftovers(packs: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _copy_in(pack: Path, packs: Path, target: Path) -> None:
+def _copy_in(pack: Path, packs: Path, target: Path, info: PackInfo) -> None:
     """Copy ``pack``'s files into ``target`` (replacing a damaged copy there): staged in
-    a hidden folder beside it, verified there, then renamed into place."""
+    a hidden folder beside it, verified there, then renamed into place. The copy must be
+    the pack ``info`` describes (the one checked before the lock was taken: a folder
+    swapped for another genuine pack meanwhile is refused)."""
     import shutil
     import tempfile
 
@@ -363,7 +373,12 @@ def _copy_in(pack: Path, packs: Path, target: Path) -> None:
             shutil.copyfile(source / file_name, staging / file_name)
             os.chmod(staging / file_name, 0o644)
         os.chmod(staging, 0o755)
-        verify_pack(staging)  # the copy, not only the original
+        copied = verify_pack(staging).pack  # the copy, not only the original
+        if copied is None or (copied.sequence, copied.evidence_sha256) != (
+                info.sequence, info.evidence_sha256):
+            raise PackError(f"{source} changed while the install waited: it is no longer "
+                            f"the pack that was checked (sequence {info.sequence}); nothing "
+                            "was changed")
         if target.exists():  # (a folder cannot be renamed over another on Windows)
             aside = Path(tempfile.mkdtemp(prefix=".damaged-", dir=packs))
             os.rename(target, aside / target.name)
@@ -410,18 +425,37 @@ def rollback(root: Path | None = None, on_wait: Callable[[], None] | None = None
 
 
 def _said(identity: dict[str, Any], name: str) -> str:
-    """An :func:`_identity` for a person: which pack, and what is wrong with it."""
+    """An :func:`_identity` for a person: which pack, and what is wrong with it (then
+    set off by commas, for "rolled back from …, which fails its check, to …")."""
     what = (f"sequence {identity['sequence']} ({identity['version']})"
             if "sequence" in identity else name)
-    return f"{what}, which fails its check" if "problem" in identity else what
+    return f"{what}, which fails its check," if "problem" in identity else what
 
 
-def installed(root: Path | None = None) -> list[InstalledPack]:
-    """Every pack in the folder, oldest sequence first, each checked."""
+def pack_folder_name(info: PackInfo) -> str:
+    """The folder an installed pack lives in: its sequence (six digits or more) and its
+    version. Raises InstallError for a version that cannot name a folder."""
+    name = f"{info.sequence:06d}-{info.version}"
+    if not _PACK_NAME.fullmatch(name):
+        raise InstallError(f"pack version {info.version!r} cannot name an installed pack's "
+                           "folder (letters, digits and . _ + - only); nothing was changed")
+    return name
+
+
+def installed(root: Path | None = None, *, unreadable_state: bool = False
+              ) -> list[InstalledPack]:
+    """Every pack in the folder, oldest sequence first, each checked. With
+    ``unreadable_state``, a state.json that cannot be read marks none as current
+    instead of raising (to list the packs IT can install again)."""
     from core.evidence.store import EvidenceError
 
     root = root or machine_folder()
-    history = _history(root)
+    try:
+        history = _history(root)
+    except InstallError:
+        if not unreadable_state:
+            raise
+        history = []  # none is current: the state that says which cannot be read
     folder = root / "packs"
     names = sorted(p.name for p in folder.iterdir()
                    if p.is_dir() and not p.name.startswith(".")) if folder.is_dir() else []

@@ -113,6 +113,12 @@ def _read_small(path: Path, what: str, limit: int) -> bytes:
         raise PackError(f"{what} cannot be read: {path}: {exc.strerror}") from None
 
 
+def read_manifest(path: Path) -> PackInfo:
+    """A manifest file, unverified (to list or compare; :func:`verify_pack` checks)."""
+    return parse_manifest(_read_small(path, "evidence pack manifest", MANIFEST_LIMIT),
+                          str(path))
+
+
 def read_signed_manifest(path: Path, keys: Sequence[PublicKey] | None = None) -> PackInfo:
     """Steps 1-2: the manifest, after its signature verified with a trusted key."""
     evidence, manifest_path, signature_path = pack_paths(path)
@@ -253,8 +259,8 @@ def load_evidence(path: Path | str | None = None,
 def pack_sequence(folder: Path) -> int:
     """A pack's sequence as its manifest says (unverified: only to compare)."""
     try:
-        return parse_manifest((folder / MANIFEST_NAME).read_bytes(), str(folder)).sequence
-    except (OSError, PackError):
+        return read_manifest(folder / MANIFEST_NAME).sequence
+    except PackError:
         return 0
 
 
@@ -282,24 +288,21 @@ def build_manifest(evidence: Path, sources: Path) -> dict[str, Any]:
     from core.digest import sha256_hex
     from core.evidence.sources import load_sources
 
-    settings = read_toml(sources / PACK_SETTINGS)
+    sequence, min_app_version, created, releases = pack_settings(sources)
     content = load_sources(sources)
-    changelog_path = sources / CHANGELOG
-    releases = read_toml(changelog_path).get("entry", []) if changelog_path.exists() \
-        else []
     data = evidence.read_bytes()
     store = open_store(evidence)
     return {
         "format": PACK_FORMAT,
         "evidence_version": store.version,
-        "sequence": int(settings["sequence"]),
+        "sequence": sequence,
         "sources_through": _sources_through(content),
-        "min_app_version": str(settings["min_app_version"]),
+        "min_app_version": min_app_version,
         "evidence_file": EVIDENCE_NAME,
         "evidence_bytes": len(data),
         "evidence_sha256": sha256_hex(data),
         "content_sha256": store.sha256,
-        "created": str(settings["created"]),
+        "created": created,
         "changelog": [{"version": str(r["version"]), "date": str(r["date"]),
                        "summary": str(r.get("summary", "")),
                        "changes": [str(c) for c in r.get("changes", [])]}
@@ -315,9 +318,32 @@ def build_pack(out: Path, key: SecretKey, sources: Path | None = None) -> PackIn
 
     sources = sources or SOURCES_DIR
     out = Path(out)
-    build_store(out / EVIDENCE_NAME, sources=sources)  # reads the sources before any write
+    pack_settings(sources)  # like the sources (read by build_store), checked before writing
+    build_store(out / EVIDENCE_NAME, sources=sources)
     manifest = build_manifest(out / EVIDENCE_NAME, sources)
     return sign_manifest(out, manifest, key)
+
+
+def pack_settings(sources: Path) -> tuple[int, str, str, list[dict[str, Any]]]:
+    """(sequence, min_app_version, created, changelog entries) from ``pack.toml`` and
+    ``changelog.toml``; a missing file, bad TOML or a wrong value is a SourceError."""
+    import tomllib
+
+    from core.evidence.sources import SourceError
+
+    try:
+        settings = read_toml(sources / PACK_SETTINGS)
+        sequence = settings["sequence"]
+        if type(sequence) is not int or sequence < 1:
+            raise ValueError(f"sequence must be a whole number above 0 (got {sequence!r})")
+        changelog = sources / CHANGELOG
+        releases = read_toml(changelog).get("entry", []) if changelog.exists() else []
+        return (sequence, str(settings["min_app_version"]), str(settings["created"]),
+                list(releases))
+    except FileNotFoundError:
+        raise SourceError(f"{PACK_SETTINGS}: missing from {sources}") from None
+    except (tomllib.TOMLDecodeError, KeyError, ValueError) as exc:
+        raise SourceError(f"{PACK_SETTINGS}: {exc}") from None
 
 
 def sign_manifest(folder: Path, manifest: dict[str, Any], key: SecretKey) -> PackInfo:

@@ -26,10 +26,11 @@ from core.evidence.pack import (
     PACK_SETTINGS,
     build_pack,
     bundled_pack,
-    read_toml,
+    pack_settings,
     verify_pack,
     write_atomic,
 )
+from core.evidence.sources import SourceError
 from core.evidence.store import EvidenceError
 
 
@@ -53,11 +54,11 @@ def resign_shipped(key_file: Path) -> PackInfo:
         before = parse_manifest((shipped / MANIFEST_NAME).read_bytes(), "shipped")
     except (OSError, PackError):
         before = None
-    settings = read_toml(SOURCES_DIR / PACK_SETTINGS)
+    sequence = pack_settings(SOURCES_DIR)[0]
     with tempfile.TemporaryDirectory() as tmp:
         fresh = build_pack(Path(tmp), key)
         if before is not None and fresh.content_sha256 != before.content_sha256:
-            if int(settings["sequence"]) <= before.sequence:
+            if sequence <= before.sequence:
                 raise PackError(f"the evidence changed since pack {before.sequence}: "
                                 f"raise 'sequence' in resources/evidence/{PACK_SETTINGS} "
                                 "first; nothing was written")
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         info = resign_shipped(args.key)
         verify_pack(info.folder)
-    except (OSError, EvidenceError, SignatureError) as exc:
+    except (OSError, EvidenceError, SignatureError, SourceError) as exc:
         print(f"re-signing failed: {exc}", file=sys.stderr)
         return 3
     print(f"{info.folder}: {info.label()}")

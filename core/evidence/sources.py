@@ -54,6 +54,12 @@ def load_sources(folder: Path = SOURCES_DIR) -> dict[str, Any]:
     figures = read("figures.toml")["figure"]
     if meta.get("format") != STORE_FORMAT:
         raise SourceError(f"meta.toml: format must be {STORE_FORMAT!r}")
+    version = meta.get("version")
+    # it names an installed pack's folder (core.evidence.install), so: a plain name
+    if not isinstance(version, str) or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._+-]*",
+                                                         version):
+        raise SourceError(f"meta.toml: version must be letters, digits and . _ + - "
+                          f"(got {version!r})")
 
     ref_rows = [
         {"n": r["n"], "short": r["short"], "citation": r["citation"],

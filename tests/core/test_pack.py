@@ -297,6 +297,39 @@ def test_minisign_round_trip_and_foreign_key() -> None:
     assert minisign.parse_secret_key(THROWAWAY.to_text()) == THROWAWAY
 
 
+@pytest.mark.parametrize(("pack_toml", "says"), [
+    ("sequence = \n", "pack.toml:"),
+    ('sequence = "x"\nmin_app_version = "0.1.0"\ncreated = "2026-12-02"\n',
+     "sequence must be a whole number"),
+    (None, "pack.toml: missing"),
+])
+def test_pack_with_a_bad_pack_toml_fails_with_one_message_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], pack_toml: str | None,
+        says: str) -> None:
+    key_file = tmp_path / "test.key"
+    key_file.write_text(THROWAWAY.to_text())
+    sources = tmp_path / "sources"
+    shutil.copytree(ROOT / "resources/evidence", sources)
+    if pack_toml is None:
+        (sources / "pack.toml").unlink()
+    else:
+        (sources / "pack.toml").write_text(pack_toml)
+    out = tmp_path / "pack"
+    assert cli.main(["evidence", "pack", "--key", str(key_file), "-o", str(out),
+                     "--sources", str(sources)]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "unexpected" not in err and not out.exists()
+
+
+def test_a_version_that_cannot_name_a_folder_is_refused_at_build(tmp_path: Path) -> None:
+    from core.evidence.sources import SourceError, load_sources
+
+    with pytest.raises(SourceError, match="version must be letters, digits"):
+        load_sources(edited_sources(tmp_path, version="2099.3 beta", changelog=(
+            '[[entry]]\nversion = "2099.3 beta"\ndate = "2099-01-01"\nsummary = "t"\n'
+            'changes = ["x"]\n')))
+
+
 def test_pack_from_bad_sources_or_to_a_file_fails_with_one_message(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A maintainer's mistake gets one line naming it, not "unexpected error"."""

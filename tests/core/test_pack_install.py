@@ -22,9 +22,11 @@ from core.evidence.install import (
     ENV_VAR,
     DowngradeRefused,
     InstallError,
+    _verified,
     current_installed,
     install,
     installed,
+    installed_in_order,
     log_entries,
     machine_folder,
     rollback,
@@ -321,8 +323,12 @@ def test_a_damaged_state_file_is_reported(machine: Path, tmp_path: Path,
     assert store.notice is not None and "state.json cannot be read" in store.notice
     assert cli.main(["evidence", "verify"]) == 0
     assert "note: no installed pack was used" in capsys.readouterr().out
-    assert cli.main(["evidence", "list"]) == 1
-    assert "cannot list the installed packs" in capsys.readouterr().err
+    install_dir = machine / "packs" / NEWER_NAME  # a pack installed before the damage
+    shutil.copytree(newer_pack(tmp_path / "b"), install_dir)
+    assert cli.main(["evidence", "list"]) == 1  # the packs listed, to install one again
+    out, err = capsys.readouterr()
+    assert f"  {NEWER_NAME}: sequence {NEW}" in out and "verified" in out
+    assert "no installed pack is current" in err and "state.json cannot be read" in err
 
 
 @pytest.mark.parametrize("damage", ["emptied", "deleted", "folder gone"])
@@ -540,3 +546,75 @@ def test_an_install_kept_waiting_too_long_says_so_and_changes_nothing(
     assert err.count("has not finished after") == 2 and "nothing was changed" in err
     assert current_installed() is None and log_entries() == []
     assert cli.main(["evidence", "install", str(pack)]) == 0  # once it is done
+
+
+@pytest.mark.parametrize("damage", ["named pipe", "huge"])
+def test_an_installed_manifest_that_is_a_pipe_or_huge_is_passed_over_at_once(
+        machine: Path, tmp_path: Path, damage: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Review: the installed packs' manifests are read like any pack's (a regular file,
+    of a bounded size): never a wait without end at start-up, never MemoryError."""
+    install(newer_pack(tmp_path / "a", sequence=NEW))
+    manifest = machine / "packs" / NEWER_NAME / "evidence.manifest.json"
+    manifest.unlink()
+    if damage == "named pipe":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("named pipes are POSIX only")
+        os.mkfifo(manifest)
+    else:
+        manifest.write_bytes(b"")
+        os.truncate(manifest, 1 << 34)  # sparse: 16 GiB
+    store = load_evidence()
+    assert store.pack is not None and store.pack.folder == bundled_pack()
+    assert store.notice is not None and NEWER_NAME in store.notice
+    assert cli.main(["evidence", "list"]) == 0
+    assert "FAILS ITS CHECK" in capsys.readouterr().out
+
+
+def test_a_repair_is_logged_with_the_damage_it_repaired(machine: Path, tmp_path: Path) -> None:
+    """Review: "replaced" is the pack as it was before the fresh copy (with its problem),
+    and a current pack whose folder was gone is a repair too."""
+    pack = newer_pack(tmp_path / "a", sequence=NEW)
+    install(pack)
+    flip(machine / "packs" / NEWER_NAME / "evidence.sqlite", 5000)
+    install(pack)
+    entry = log_entries()[-1]
+    assert entry["action"] == "reinstall" and entry["repaired"] is True
+    assert "has been altered" in entry["replaced"]["problem"]
+    shutil.rmtree(machine / "packs" / NEWER_NAME)
+    install(pack)
+    entry = log_entries()[-1]
+    assert entry["repaired"] is True and "problem" in entry["replaced"]
+    assert load_evidence().pack.folder == machine / "packs" / NEWER_NAME  # type: ignore[union-attr]
+
+
+def test_pack_folder_names_are_checked_before_anything_is_written(machine: Path,
+                                                                  tmp_path: Path) -> None:
+    """Review: a version that cannot name a folder is refused at install (and at build,
+    core.evidence.sources), never written into state.json; a sequence of a million or
+    more names a folder like any other."""
+    from core.evidence.install import pack_folder_name
+
+    info = BUNDLED._replace(sequence=11)
+    with pytest.raises(InstallError, match="cannot name an installed pack's folder"):
+        pack_folder_name(info._replace(version="2099.3 beta"))
+    assert pack_folder_name(info._replace(sequence=1_000_000)) == \
+        f"1000000-{BUNDLED.version}"
+    big = newer_pack(tmp_path / "big", sequence=1_000_000)
+    install(big)
+    assert installed_in_order()[0].name == "1000000-2099.1.1"
+    assert load_evidence().pack.sequence == 1_000_000  # type: ignore[union-attr]
+
+
+def test_the_copy_must_be_the_pack_that_was_checked(machine: Path, tmp_path: Path) -> None:
+    """Review: a pack folder swapped for another genuine pack while install waited for
+    the lock is refused, not installed under the name of the one checked."""
+    from core.evidence.install import _copy_in
+
+    checked = _verified(newer_pack(tmp_path / "a", sequence=NEW))
+    other = newer_pack(tmp_path / "b", sequence=NEW + 1, version="2099.1.2")
+    packs = machine / "packs"
+    packs.mkdir(parents=True)
+    with pytest.raises(PackError, match="changed while the install waited"):
+        _copy_in(other, packs, packs / NEWER_NAME, checked)
+    assert list(packs.iterdir()) == []
