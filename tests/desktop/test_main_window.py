@@ -151,6 +151,28 @@ def test_out_of_scope_asks_only_what_the_case_record_needs(qtbot: Any, window: A
     assert result.case_sha256 == window.current_case().sha256()
 
 
+def test_receptors_corrected_after_a_regimen_was_begun(qtbot: Any, window: Any) -> None:
+    """Review: a regimen begun in scope ("Yes" and one part), then HER2 corrected to
+    negative on the first step. Out of scope the parts are not asked: the case is
+    complete, out of scope, with no regimen, and nothing escapes a Qt slot."""
+    fill_step(qtbot, window, RECEPTORS_POSITIVE)
+    fill_step(qtbot, window, {"setting": "first_line"}, keyboard=False)
+    fill_step(qtbot, window, QUIET_DISEASE)
+    fill_step(qtbot, window, {"chemotherapy.contraindicated": False,
+                              "chemotherapy.declined": False})
+    fill_step(qtbot, window, {"menopausal_status": "postmenopausal"})
+    assert window.questionnaire.current_id == "regimen"
+    answer(qtbot, window, "planned_regimen", True)
+    answer(qtbot, window, "planned_regimen.chemotherapy", True)
+    step_until(window, "receptors", window.questionnaire.go_back)
+    answer(qtbot, window, "receptors.her2", "negative")
+    case = window.current_case()
+    assert case is not None and case.planned_regimen is None
+    result = window.current_result()
+    assert result is not None and not result.in_scope
+    assert app_evidence().statements["scope.her2_negative"].text in result_text(window)
+
+
 def test_next_is_refused_until_the_step_is_answered(qtbot: Any, window: Any) -> None:
     answer(qtbot, window, "receptors.hr", "positive")
     press_next(qtbot, window)
