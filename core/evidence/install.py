@@ -122,7 +122,7 @@ def current_installed(root: Path | None = None) -> PackInfo | None:
     try:
         history = _history(root)
         return _manifest(root / "packs" / history[-1]) if history else None
-    except (OSError, InstallError, PackError):
+    except (InstallError, PackError):
         return None
 
 
@@ -136,16 +136,10 @@ def installed_in_order(root: Path | None = None) -> list[InstalledPack]:
         try:
             info: PackInfo | None = _manifest(root / "packs" / name)
             problem = None
-        except (OSError, PackError) as exc:
-            info, problem = None, _unreadable(exc)
+        except PackError as exc:  # (read_manifest turns every OSError into one)
+            info, problem = None, str(exc)
         packs.append(InstalledPack(name, info, problem, name == history[-1]))
     return packs
-
-
-def _unreadable(exc: OSError | PackError) -> str:
-    if isinstance(exc, OSError):
-        return f"its manifest cannot be read: {exc.strerror or exc} ({exc.filename})"
-    return str(exc)
 
 
 def _now() -> str:
@@ -232,7 +226,7 @@ def _identity(folder: Path) -> dict[str, Any]:
     except EvidenceError as exc:
         try:
             return {**_describe(_manifest(folder)), "problem": str(exc)}
-        except (OSError, PackError):
+        except PackError:
             return {"folder": folder.name, "problem": str(exc)}
 
 
@@ -468,7 +462,7 @@ def installed(root: Path | None = None, *, unreadable_state: bool = False
             problem = str(exc)
             try:
                 info = _manifest(folder / name)
-            except (OSError, PackError):
+            except PackError:
                 info = None
         rows.append(InstalledPack(name, info, problem, bool(history) and history[-1] == name))
     return rows

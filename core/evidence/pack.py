@@ -283,12 +283,13 @@ def _sources_through(content: dict[str, Any]) -> int | None:
     return max(years) if years else None
 
 
-def build_manifest(evidence: Path, sources: Path) -> dict[str, Any]:
+def build_manifest(evidence: Path, sources: Path,
+                   settings: tuple[int, str, str, list[dict[str, Any]]]) -> dict[str, Any]:
     """The manifest of a freshly built store, from ``pack.toml`` and ``changelog.toml``."""
     from core.digest import sha256_hex
     from core.evidence.sources import load_sources
 
-    sequence, min_app_version, created, releases = pack_settings(sources)
+    sequence, min_app_version, created, releases = settings
     content = load_sources(sources)
     data = evidence.read_bytes()
     store = open_store(evidence)
@@ -318,9 +319,9 @@ def build_pack(out: Path, key: SecretKey, sources: Path | None = None) -> PackIn
 
     sources = sources or SOURCES_DIR
     out = Path(out)
-    pack_settings(sources)  # like the sources (read by build_store), checked before writing
-    build_store(out / EVIDENCE_NAME, sources=sources)
-    manifest = build_manifest(out / EVIDENCE_NAME, sources)
+    settings = pack_settings(sources)  # checked before anything is written, like the
+    build_store(out / EVIDENCE_NAME, sources=sources)  # sources build_store reads first
+    manifest = build_manifest(out / EVIDENCE_NAME, sources, settings)
     return sign_manifest(out, manifest, key)
 
 
@@ -331,19 +332,21 @@ def pack_settings(sources: Path) -> tuple[int, str, str, list[dict[str, Any]]]:
 
     from core.evidence.sources import SourceError
 
+    name = PACK_SETTINGS  # the file a problem is in, for the message
     try:
         settings = read_toml(sources / PACK_SETTINGS)
         sequence = settings["sequence"]
         if type(sequence) is not int or sequence < 1:
             raise ValueError(f"sequence must be a whole number above 0 (got {sequence!r})")
+        fixed = str(settings["min_app_version"]), str(settings["created"])
+        name = CHANGELOG
         changelog = sources / CHANGELOG
         releases = read_toml(changelog).get("entry", []) if changelog.exists() else []
-        return (sequence, str(settings["min_app_version"]), str(settings["created"]),
-                list(releases))
+        return (sequence, *fixed, list(releases))
     except FileNotFoundError:
-        raise SourceError(f"{PACK_SETTINGS}: missing from {sources}") from None
+        raise SourceError(f"{name}: missing from {sources}") from None
     except (tomllib.TOMLDecodeError, KeyError, ValueError) as exc:
-        raise SourceError(f"{PACK_SETTINGS}: {exc}") from None
+        raise SourceError(f"{name}: {exc}") from None
 
 
 def sign_manifest(folder: Path, manifest: dict[str, Any], key: SecretKey) -> PackInfo:

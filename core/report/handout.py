@@ -20,13 +20,7 @@ from typing import Final
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import (
-    Flowable,
-    KeepTogether,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.case import Case
 from core.evidence.currency import plain_currency_sentence
@@ -80,6 +74,7 @@ SOURCES_NOTE: Final = "Numbers in square brackets, such as [{n}], point to these
 CONTACT_HEAD: Final = "Your care team"
 CONTACT_LINES: Final = ("Name", "Phone", "Email", "Next visit")
 QUESTIONS_TEXT: Final = "This space is for questions to bring up with the care team."
+QUESTION_LINES: Final = 10  # ruled lines under it, at most
 CLOSING: Final = "The care team has a longer summary that lists the sources in full."
 
 # Cautions that are about the planned regimen: the handout shows them with the plan, so
@@ -317,7 +312,7 @@ class QuestionLines(Flowable):  # type: ignore[misc]  # reportlab is untyped
     ``fewest`` and ``most``); fewer than ``fewest`` moves the lines to the next page,
     and with ``fewest=0`` they take only the room that is left (none, if none is)."""
 
-    def __init__(self, fewest: int = 4, most: int = 10, gap: float = 11 * mm) -> None:
+    def __init__(self, fewest: int, most: int, gap: float = 11 * mm) -> None:
         super().__init__()
         self.fewest, self.most, self.gap = fewest, most, gap
         self.lines = fewest
@@ -424,7 +419,7 @@ def _story(blocks: list[Block]) -> list[Flowable]:
             first = QuestionLines(fewest=4, most=4)
             story.append(KeepTogether([story.pop(), para(block.text, st["p"]),
                                        Spacer(1, 2 * mm), first]))
-            story.append(QuestionLines(fewest=0, most=QuestionLines().most - first.most))
+            story.append(QuestionLines(fewest=0, most=QUESTION_LINES - first.most))
             continue
         style = st.get(block.kind, st["p"])
         bullet = "•" if block.kind == "bullet" else None
