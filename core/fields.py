@@ -164,7 +164,8 @@ def _her2_toxicity_asked(answers: Answers) -> bool:
     """After induction and at progression; in first line only with a planned regimen of
     endocrine therapy alone, which is when the rules read it there (the note that the
     ASCO guideline allows it where HER2-targeted therapy cannot be given). Asked
-    whenever it counts, so no answer the screen no longer shows can change a result."""
+    whenever it counts, so no answer the screen no longer shows can change a result
+    (a property test varies every answer not asked and checks just that)."""
     if answers.get("setting") in ("after_induction", "progression"):
         return True
     return (_regimen_given(answers) and answers.get("planned_regimen.endocrine") is True

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Final
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
+from core import questionnaire as q
 from core.case import parse_case
+from core.fields import FIELDS, CaseField
 from core.result import Renderer
-from core.rules import is_aggressive
+from core.rules import decide, is_aggressive
 from tests.core.strategies import case_dicts
 
 FAST = settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -184,3 +186,43 @@ def test_a_saved_result_reads_back_whole(renderer: Renderer, data: dict[str, Any
     result = renderer.result_for(parse_case(data))
     again = Result.from_dict(json.loads(json.dumps(result.to_dict(complete=True))))
     assert again == result
+
+
+def _other_values(field: CaseField) -> list[Any]:
+    """Every other answer a field could hold (numbers: either side of the rules' 4- and
+    6-month marks)."""
+    if field.kind == "number":
+        return [0, 3.99, 4, 5.99, 6, 60]
+    return [choice.value for choice in field.choices]
+
+
+# first line, endocrine therapy alone planned: the one place a question is asked
+# because of the planned regimen (HER2-targeted therapy toxicity)
+ET_ALONE_FIRST_LINE: Final = {
+    "format": "hrher2-aid.case/1", "receptors": {"hr": "positive", "her2": "positive"},
+    "setting": "first_line", "disease": {"visceral": False, "symptomatic": False},
+    "planned_regimen": {"chemotherapy": False, "endocrine": True, "her2_targeted": False}}
+
+
+# Out of scope nothing but the scope reason is decided, so only in-scope cases are drawn.
+@FAST
+@example(ET_ALONE_FIRST_LINE)
+@example({**ET_ALONE_FIRST_LINE, "setting": "progression", "endocrine_responsive": "yes"})
+@given(case_dicts(in_scope=True))
+def test_an_answer_not_asked_never_changes_the_decision(data: dict[str, Any]) -> None:
+    """core.fields: a question is "asked whenever it counts, so no answer the screen no
+    longer shows can change a result". Any other value for an answer the questionnaire
+    does not ask for this case (a case file may still hold one: it is kept and saved)
+    leaves the decision as it was: options, plan, cautions, outside items, plan check."""
+    answers = q.answers_from_case(parse_case(data))
+    decided = decide(parse_case(q.case_dict(answers))).key
+    asked = {f.path for f in q.asked(answers)}
+    for field in FIELDS:
+        if field.path in asked or field.kind in ("text", "regimen"):
+            continue
+        if field.path.startswith("planned_regimen.") and answers.get("planned_regimen") is not True:
+            continue  # no regimen to hold it: the case file writes none
+        for value in _other_values(field):
+            changed = {**answers, field.path: value}
+            assert decide(parse_case(q.case_dict(changed))).key == decided, (
+                f"{field.path} = {value!r}, not asked, changed the decision")
