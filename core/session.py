@@ -187,14 +187,23 @@ class CaseSession:
         return q.step_problems(q.STEPS_BY_ID[self.step], self._answers)
 
     def go_next(self) -> str:
-        """``"blocked"`` (the step has problems), ``"moved"`` or ``"finished"``."""
+        """``"blocked"`` (the step has problems), ``"moved"``, ``"finished"``, or
+        ``"back"``: Next on the last step while an earlier step still has a question
+        to answer (one an answer since has made needed, such as HER2-targeted therapy
+        tolerance once endocrine therapy alone is planned in first line); the session
+        goes to that step, never past it to a result that is not there."""
         if self.step_problems():
             return "blocked"
         following = q.next_step(self.step, self._answers)
-        if following is None:
+        if following is not None:
+            self.go_to(following.id)
+            return "moved"
+        unanswered = next((s for s in q.steps_for(self._answers)
+                           if q.step_problems(s, self._answers)), None)
+        if unanswered is None:
             return "finished"
-        self.go_to(following.id)
-        return "moved"
+        self.go_to(unanswered.id)
+        return "back"
 
     def go_back(self) -> bool:
         previous = q.previous_step(self.step, self._answers)

@@ -187,7 +187,9 @@ class QuestionnaireView(QWidget):
         from the widgets here)."""
         page = self.current_page
         outcome = self.session.go_next()
-        if outcome == "blocked":
+        if outcome == "back":  # an earlier step's question is still open: show it, marked
+            page = self.current_page
+        if outcome in ("blocked", "back"):
             page.validate(self.session.answers)
             first = page.first_input()
             if first is not None:

@@ -220,6 +220,29 @@ def test_navigation_follows_the_questionnaire(session: CaseSession) -> None:
     assert outcome == "finished" and steps == [s.id for s in session.steps()][1:]
 
 
+def test_next_on_the_last_step_goes_back_to_a_question_still_open(
+        session: CaseSession) -> None:
+    """Endocrine therapy alone planned in first line makes HER2-targeted therapy
+    tolerance a question, on a step before the regimen's: Next on the last step goes
+    there (it used to finish, on an incomplete case with no result)."""
+    answer_all(session, FIRST_LINE)
+    while session.go_next() == "moved":
+        pass
+    assert session.step == "label" and session.is_complete()
+    answer_all(session, {"planned_regimen": True, "planned_regimen.chemotherapy": False,
+                         "planned_regimen.endocrine": True,
+                         "planned_regimen.her2_targeted": False})
+    assert not session.is_complete() and session.step == "label"
+    assert session.go_next() == "back" and session.step == "her2_toxicity"
+    assert session.result() is None
+    session.set_answer("her2_therapy.unacceptable_toxicity", False)
+    while (outcome := session.go_next()) == "moved":
+        pass
+    assert outcome == "finished" and session.step == "label"
+    result = session.result()
+    assert result is not None and "avoid_et_alone" in [c.id for c in result.cautions]
+
+
 def test_no_evidence_means_no_result_and_no_export(tmp_path: Path) -> None:
     session = CaseSession(None, "evidence store altered")
     answer_all(session, FIRST_LINE)

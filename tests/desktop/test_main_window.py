@@ -173,6 +173,35 @@ def test_receptors_corrected_after_a_regimen_was_begun(qtbot: Any, window: Any) 
     assert app_evidence().statements["scope.her2_negative"].text in result_text(window)
 
 
+def test_finish_goes_back_to_a_question_an_answer_made_needed(qtbot: Any,
+                                                               window: Any) -> None:
+    """Endocrine therapy alone planned in first line adds the HER2 therapy tolerance
+    step before the regimen's: Finish takes the user there, with the question marked,
+    instead of finishing an incomplete case."""
+    finished: list[bool] = []
+    window.questionnaire.finished.connect(lambda: finished.append(True))
+    fill_step(qtbot, window, RECEPTORS_POSITIVE)
+    fill_step(qtbot, window, {"setting": "first_line"})
+    fill_step(qtbot, window, QUIET_DISEASE)
+    fill_step(qtbot, window, {"chemotherapy.contraindicated": False,
+                              "chemotherapy.declined": False})
+    fill_step(qtbot, window, {"menopausal_status": "postmenopausal"})
+    fill_step(qtbot, window, {"planned_regimen": True, "planned_regimen.chemotherapy": False,
+                              "planned_regimen.endocrine": True,
+                              "planned_regimen.her2_targeted": False})
+    assert window.questionnaire.current_id == "label"
+    press_next(qtbot, window, keyboard=False)  # Finish
+    assert window.questionnaire.current_id == "her2_toxicity" and not finished
+    page = window.questionnaire.current_page
+    assert page.problem_label.isVisible()
+    assert "HER2-targeted therapy toxicity" in page.problem_label.text()
+    assert "Incomplete" in result_text(window)
+    fill_step(qtbot, window, {"her2_therapy.unacceptable_toxicity": False})
+    step_until(window, "label", lambda: press_next(qtbot, window, keyboard=False))
+    press_next(qtbot, window, keyboard=False)
+    assert finished and "Incomplete" not in result_text(window)
+
+
 def test_next_is_refused_until_the_step_is_answered(qtbot: Any, window: Any) -> None:
     answer(qtbot, window, "receptors.hr", "positive")
     press_next(qtbot, window)
