@@ -54,6 +54,11 @@ class NotReady(SessionError):
     """The case cannot be exported yet: incomplete, or no verified evidence."""
 
 
+class FileChanged(SessionError):
+    """The session's case file was changed elsewhere (another window or program) since
+    this session read or wrote it: saving over it would lose that change."""
+
+
 class CaseSession:
     """The answers, step, saved-case id and revision, file path and modified flag of
     one case, with the case and result derived from the answers."""
@@ -67,6 +72,10 @@ class CaseSession:
         self.case_id: int | None = None
         self.revision: int | None = None
         self.path: Path | None = None
+        #: the case the file held when this session opened or wrote it (its SHA-256),
+        #: so a file opened again finds its saved case instead of adding another
+        self.file_case_sha256: str | None = None
+        self._file_sha256: str | None = None  # the file's bytes as read or written here
         self.modified = False
         self._listeners: list[Callable[[], None]] = []
         self._derived_key: _AnswersKey | None = None
@@ -124,6 +133,7 @@ class CaseSession:
         if case is not None and q.is_complete(self._answers):
             self._derived_key, self._case, self._result = self._key(), case, None
         self.path, self.case_id, self.revision = path, case_id, revision
+        self.file_case_sha256 = self._file_sha256 = None
         ids = [s.id for s in q.steps_for(self._answers)]
         self.step = step if step in ids else q.STEPS[0].id
         self.modified = False
@@ -231,17 +241,28 @@ class CaseSession:
         return json.dumps({"format": DRAFT_FORMAT, "step": self.step, "answers": answers},
                           indent=2, ensure_ascii=False) + "\n"
 
-    def save_file(self, path: str | os.PathLike[str]) -> Path:
+    def save_file(self, path: str | os.PathLike[str], *, replace_changed: bool = False) -> Path:
         """Write the case (or its draft) to ``path`` atomically; it becomes the session's
-        file. Raises :class:`SessionError` naming the path."""
+        file. Raises :class:`SessionError` naming the path, and :class:`FileChanged`
+        when ``path`` is the session's own file and it no longer holds what this
+        session read or wrote there (unless ``replace_changed``)."""
         from core import atomic  # tempfile and friends: not needed to show the window
+        from core.digest import sha256_hex
 
         target = Path(path)
+        if not replace_changed and self.file_changed_elsewhere(target):
+            raise FileChanged(f"{target} was changed by another window or program since "
+                              "this case was opened or saved here; saving would replace "
+                              "that change.")
+        text = self.file_text()
         try:
-            atomic.write_text(target, self.file_text())
+            atomic.write_text(target, text)
         except OSError as exc:
             raise SessionError(f"{target}: cannot be saved ({exc.strerror or exc})") from None
         self.path = target
+        self._file_sha256 = sha256_hex(text.encode("utf-8"))
+        case = self.case()
+        self.file_case_sha256 = case.sha256() if case is not None else None
         self.modified = False
         self._changed()
         return target
@@ -259,6 +280,26 @@ class CaseSession:
         except CaseError as exc:
             raise SessionError(f"{source.name} is not a valid case file: {exc}") from None
         self.load(answers, path=source, step=step, case=case)
+        from core.digest import sha256_hex
+
+        self._file_sha256 = sha256_hex(raw)
+        self.file_case_sha256 = case.sha256() if case is not None else None
+
+    def file_changed_elsewhere(self, target: Path | None = None) -> bool:
+        """``target`` (default: the session's file) is the session's file and holds
+        something other than what this session last read or wrote there (gone, or
+        unreadable: nothing to lose there)."""
+        if self.path is None or self._file_sha256 is None:
+            return False
+        target = self.path if target is None else target
+        if os.path.abspath(target) != os.path.abspath(self.path):
+            return False
+        from core.digest import sha256_hex
+
+        try:
+            return sha256_hex(read_regular_file(target)) != self._file_sha256
+        except OSError:
+            return False
 
     def mark_saved(self, case_id: int | None, revision: int | None = None) -> None:
         """The case was kept in the case store under ``case_id`` (at ``revision``)."""
@@ -346,4 +387,5 @@ def read_answers(raw: bytes | str) -> tuple[dict[str, Any], str | None, Case | N
     return dict(answers), step if isinstance(step, str) else None, None
 
 
-__all__ = ["DRAFT_FORMAT", "CaseSession", "NotReady", "SessionError", "read_answers"]
+__all__ = ["DRAFT_FORMAT", "CaseSession", "FileChanged", "NotReady", "SessionError",
+           "read_answers"]

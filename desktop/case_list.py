@@ -95,7 +95,8 @@ class CaseListWidget(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(False)
         self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        fit_columns(self.view, {1: "After induction", 2: "2026-12-31 23:59"})
+        fit_columns(self.view, {1: "After induction", 2: "2026-12-31 23:59",
+                                3: "Saved case"})
         self.view.horizontalHeader().setSortIndicator(2, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)  # calls model.sort -> first page
         self.view.doubleClicked.connect(lambda _i: self.open_selected())

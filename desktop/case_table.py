@@ -18,7 +18,8 @@ from core.casestore import CaseRow, CaseStore, CaseStoreError
 from core.casestore.store import local_time
 
 PAGE = 100
-COLUMNS = ("Label", "Setting", "Changed")
+#: "Saved case": the number the app's messages name a saved case by
+COLUMNS = ("Label", "Setting", "Changed", "Saved case")
 SETTING_NAMES = {"first_line": "First line", "after_induction": "After induction",
                  "progression": "Progression"}
 _Index = QModelIndex | QPersistentModelIndex
@@ -61,6 +62,8 @@ class CaseTableModel(QAbstractTableModel):
             return f"{DAMAGED_MARK} {name}" if row.damaged else name
         if index.column() == 1:
             return SETTING_NAMES.get(row.setting or "", row.setting or "")
+        if index.column() == 3:
+            return str(row.id)
         return local_time(row.changed)
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
@@ -94,6 +97,8 @@ class CaseTableModel(QAbstractTableModel):
         ascending = order == Qt.SortOrder.AscendingOrder
         if column == 0:
             self.order = "label_asc" if ascending else "label_desc"
+        elif column == 3:  # numbers are given in the order cases are first saved
+            self.order = "created_asc" if ascending else "created_desc"
         else:  # setting has no useful order of its own: sort by date
             self.order = "changed_asc" if ascending else "changed_desc"
         self.reload()

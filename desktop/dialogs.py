@@ -117,6 +117,18 @@ def ask_conflict(parent: QWidget | None, title: str, text: str) -> str:
     return {b.Save: "copy", b.Reset: "reload"}.get(answer, "cancel")
 
 
+def ask_file_changed(parent: QWidget | None, title: str, text: str) -> str:
+    """'save_as' (keep both: mine in another file), 'replace' (mine over theirs) or
+    'cancel', for a case file changed elsewhere since it was opened or saved here."""
+    b = QMessageBox.StandardButton
+    box = message_box(parent, QMessageBox.Icon.Warning, title, text,
+                      b.Save | b.Discard | b.Cancel, b.Save)
+    box.button(b.Save).setText("Save mine as another file…")
+    box.button(b.Discard).setText("Replace their version")
+    answer = _show(box)
+    return {b.Save: "save_as", b.Discard: "replace"}.get(answer, "cancel")
+
+
 def confirm_damaged(parent: QWidget | None, title: str, text: str) -> bool:
     """Show a damaged case's details; True to open its answers as a new, unsaved case."""
     b = QMessageBox.StandardButton

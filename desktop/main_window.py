@@ -267,14 +267,29 @@ class MainWindow(QMainWindow):
         session = self.session
         if not self._savable():
             return False
+        replace = False
+        if session.file_changed_elsewhere():  # asked before anything is saved anywhere
+            from desktop import dialogs
+
+            choice = dialogs.ask_file_changed(
+                self, "Case file changed elsewhere",
+                f"{session.path} was changed by another window or program since this case "
+                "was opened or saved here. Saving would replace that change.")
+            if choice == "save_as":
+                return self._save_to_chosen_file(keep=True)
+            if choice != "replace":
+                return False
+            replace = True
         kept = self.records.keep() if session.is_complete() else None
         if kept is False:
             return False
         if session.path is not None:
-            return self._write(session.path)
+            return self._write(session.path, note=self.records.kept_note if kept else None,
+                               replace_changed=replace)
         if kept is None:  # not kept (no store, or a draft): a file instead
             return self._save_to_chosen_file(keep=False)
-        self._status(self.records.kept_note or "Saved in the case list")
+        self._status(self.records.kept_note or f"Saved in the case list, as saved case "
+                                               f"{session.case_id}")
         return True
 
     def save_case_as(self) -> bool:
@@ -299,7 +314,8 @@ class MainWindow(QMainWindow):
             path = path.with_suffix(".json")
         if keep and session.is_complete() and self.records.keep() is False:
             return False
-        return self._write(path)
+        # the file dialog has asked before replacing a file that exists
+        return self._write(path, replace_changed=True)
 
     def _savable(self) -> bool:
         """An answer given but refused (a label the reports cannot print) is never
@@ -316,16 +332,20 @@ class MainWindow(QMainWindow):
                       + ", ".join(f"{f.label} ({problem})" for f, problem in refused) + ".")
         return False
 
-    def _write(self, path: Path) -> bool:
+    def _write(self, path: Path, *, note: str | None = None,
+               replace_changed: bool = False) -> bool:
+        """Write the case file; ``note``: what saving to the case list did, if it is
+        worth saying. (A file changed elsewhere meanwhile is refused, with the reason.)"""
         draft = not self.session.is_complete()
         try:
-            self.session.save_file(path)
+            self.session.save_file(path, replace_changed=replace_changed)
         except SessionError as exc:
             from desktop import dialogs
 
             dialogs.error(self, "Cannot save case", str(exc))
             return False
-        self._status(f"Saved {'a draft in ' if draft else ''}{path}")
+        saved = f"Saved {'a draft in ' if draft else ''}{path}"
+        self._status(f"{note}. {saved}" if note else saved)
         return True
 
     def export_documents(self, summary_path: str | Path,

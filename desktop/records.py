@@ -87,10 +87,19 @@ class CaseRecords:
         from core.casestore import CaseConflict, CaseNotFound, CaseStoreError
 
         try:
+            case_id, revision = session.case_id, session.revision
+            if case_id is None and session.file_case_sha256 is not None:
+                # A case file opened again: its saved case, if the list holds what the
+                # file held, is updated rather than joined by one more copy.
+                twin = store.find_intact(session.file_case_sha256)
+                if twin is not None:
+                    case_id, revision = twin.id, twin.revision
             try:
-                saved = store.save(case, result, session.case_id, revision=session.revision)
+                saved = store.save(case, result, case_id, revision=revision)
             except CaseNotFound:  # deleted from the list meanwhile: keep it as new
                 saved = store.save(case, result, None)
+                self.kept_note = (f"Saved case {case_id} had been deleted from the case "
+                                  f"list; this case is saved again, as saved case {saved.id}")
             except CaseConflict as conflict:
                 # Saved elsewhere since it was opened: never overwrite, let the user choose.
                 from desktop import dialogs
@@ -116,6 +125,8 @@ class CaseRecords:
 
             dialogs.error(self.parent, "Cannot save case", str(exc))
             return False
+        if self.kept_note is None and not saved.written:
+            self.kept_note = "No changes to save: the case list already holds this case"
         session.mark_saved(saved.id, saved.revision)
         return True
 

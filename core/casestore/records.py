@@ -23,10 +23,12 @@ class CaseRow:
 
 @dataclass(frozen=True, slots=True)
 class Saved:
-    """Where a save went: the case's id and the revision now stored (1 for a new case)."""
+    """Where a save went: the case's id and the revision now stored (1 for a new case);
+    ``written`` is False when the stored case already was this one (nothing to save)."""
 
     id: int
     revision: int
+    written: bool = True
 
 
 @dataclass(frozen=True, slots=True)

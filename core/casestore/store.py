@@ -217,6 +217,11 @@ class CaseStore:
                     "it. Nothing was written: reload their version, or save yours as a "
                     "copy.",
                     theirs=current)
+            if (current.case_sha256 == row["case_sha256"]
+                    and current.result == json.loads(row["result"])):
+                # Nothing changed: no new revision, which would only make another
+                # window's later save of this case a conflict over nothing.
+                return Saved(case_id, current.revision, written=False)
             full = {**row, "id": case_id, "created": current.created,
                     "revision": current.revision + 1}
             conn.execute(
@@ -263,6 +268,14 @@ class CaseStore:
         if not rows:
             raise CaseNotFound(self.path, f"There is no saved case {case_id} in {self.path}.")
         return _stored(rows[0])
+
+    def find_intact(self, case_sha256: str) -> StoredCase | None:
+        """The saved case (intact, not deleted) that holds exactly this case, the most
+        recently changed if there are several; None if none does."""
+        rows = self._read(f"SELECT {_COLUMNS}, row_sha256 FROM cases WHERE case_sha256 = ? "
+                          "AND deleted_token IS NULL ORDER BY changed DESC, id DESC",
+                          (case_sha256,), "look for the case in the case list")
+        return next((s for s in map(_stored, rows) if not s.damaged), None)
 
     def get_intact(self, case_id: int, doing: str = "use it") -> StoredCase:
         """:meth:`get`, but a damaged case raises :class:`CaseDamaged`."""

@@ -84,6 +84,34 @@ def test_save_with_id_updates_and_keeps_created(store, renderer):
     assert store.count() == 1
 
 
+def test_saving_an_unchanged_case_writes_nothing(store, renderer):
+    """No new revision for the same case and result: another window's later save of
+    it is then no conflict over nothing (it raised one before)."""
+    case = parse_case(case_data("same"))
+    result = renderer.result_for(case)
+    first = store.save(case, result)
+    before = store.get(first.id)
+    again = store.save(case, result, first.id, revision=first.revision)
+    assert again == Saved(first.id, first.revision, written=False)
+    assert store.get(first.id) == before  # not even the "changed" time moved
+    elsewhere = parse_case(case_data("changed elsewhere"))
+    assert store.save(elsewhere, renderer.result_for(elsewhere), first.id,
+                      revision=first.revision).written
+
+
+def test_find_intact_finds_the_latest_copy_of_a_case(store, renderer):
+    case = parse_case(case_data("twin"))
+    result = renderer.result_for(case)
+    older, newer = store.save(case, result), store.save(case, result)
+    save(store, renderer, "other")
+    found = store.find_intact(case.sha256())
+    assert found is not None and found.id == newer.id != older.id
+    store.delete(newer.id)
+    found = store.find_intact(case.sha256())
+    assert found is not None and found.id == older.id
+    assert store.find_intact("0" * 64) is None
+
+
 def test_save_refuses_a_result_of_another_case(store, renderer):
     other = renderer.result_for(parse_case(case_data("other")))
     with pytest.raises(ValueError, match="does not belong"):

@@ -16,7 +16,7 @@ from core.evidence import EvidenceStore, open_store
 from core.fields import FIELDS
 from core.report import DocumentInfo
 from core.result import Renderer, Result
-from core.session import DRAFT_FORMAT, CaseSession, NotReady, SessionError
+from core.session import DRAFT_FORMAT, CaseSession, FileChanged, NotReady, SessionError
 from tests.core.report_support import flat, pdf_text
 
 FIRST_LINE: dict[str, Any] = {
@@ -241,6 +241,36 @@ def test_next_on_the_last_step_goes_back_to_a_question_still_open(
     assert outcome == "finished" and session.step == "label"
     result = session.result()
     assert result is not None and "avoid_et_alone" in [c.id for c in result.cautions]
+
+
+def test_a_case_file_changed_elsewhere_is_not_saved_over(session: CaseSession,
+                                                          tmp_path: Path) -> None:
+    """Two windows with the same case file: the second save finds the file changed
+    since it was read and raises FileChanged (nothing written) instead of silently
+    replacing the other window's change; replacing is an explicit choice."""
+    answer_all(session, FIRST_LINE)
+    path = session.save_file(tmp_path / "c.json")
+    mine, theirs = CaseSession(session.renderer), CaseSession(session.renderer)
+    mine.open_file(path)
+    theirs.open_file(path)
+    assert mine.file_case_sha256 == session.result().case_sha256
+    theirs.set_answer("label", "theirs")
+    theirs.save_file(path)
+    mine.set_answer("label", "mine")
+    with pytest.raises(FileChanged, match="changed by another window"):
+        mine.save_file(path)
+    assert json.loads(path.read_text())["label"] == "theirs" and mine.modified
+    mine.save_file(tmp_path / "elsewhere.json")  # another file is no conflict
+    mine.path = path
+    with pytest.raises(FileChanged):
+        mine.save_file(path)
+    mine.save_file(path, replace_changed=True)
+    assert json.loads(path.read_text())["label"] == "mine"
+    mine.set_answer("label", "mine again")
+    mine.save_file(path)  # what it wrote itself is no conflict
+    path.unlink()
+    mine.save_file(path)  # nor is a file removed meanwhile (nothing to lose)
+    assert json.loads(path.read_text())["label"] == "mine again"
 
 
 def test_no_evidence_means_no_result_and_no_export(tmp_path: Path) -> None:

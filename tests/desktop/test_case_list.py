@@ -115,6 +115,18 @@ def test_sort_by_date_and_label_from_the_header(qtbot, store, renderer, dlg):
     assert labels(w) == ["Alpha", "alpha two", "beta", "Gamma"]
 
 
+def test_the_list_shows_the_number_messages_name_a_saved_case_by(qtbot, store, renderer,
+                                                                  dlg):
+    """"Saved as a copy (saved case 5)": the number is in the list, and sorts."""
+    w = make(qtbot, store, renderer)
+    m = w.model
+    assert m.headerData(3, Qt.Orientation.Horizontal) == "Saved case"
+    numbers = [m.data(m.index(r, 3)) for r in range(m.rowCount())]
+    assert numbers == [str(m.row(r).id) for r in range(m.rowCount())]
+    w.view.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    assert [m.data(m.index(r, 3)) for r in range(m.rowCount())] == sorted(numbers, key=int)
+
+
 def test_rows_are_fetched_a_page_at_a_time(qtbot, tmp_path, renderer, dlg):
     with CaseStore.open(tmp_path / "many.sqlite") as s:
         case = parse_case(case_data("same"))

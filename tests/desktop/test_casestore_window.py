@@ -3,6 +3,7 @@ failed open retried, and data folders that cannot work (issues 12 and 13)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -171,3 +172,72 @@ def test_save_with_an_unusable_data_folder_says_why(
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert len(told) == 1 and expected in told[0]
     assert target.exists() and "Keep me" in target.read_text(encoding="utf-8")
+
+
+def test_a_case_file_opened_again_updates_its_saved_case(qtbot: Any, window: Any,
+                                                        tmp_path: Path) -> None:
+    """Day review D3: each open-and-save of a case file added one more identical saved
+    case. Now the file's saved case is found and updated; unchanged, nothing is written
+    and the status says so."""
+    path = tmp_path / "shared.json"
+    path.write_text(json.dumps(CASE), "utf-8")
+    for _ in range(3):  # three working days: open the file, save
+        assert window.open_case_file(path)
+        qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with CaseStore.open() as store:
+        rows = store.list()
+        assert len(rows) == 1 and store.get(rows[0].id).revision == 1
+    assert window.case_id == rows[0].id
+    assert "No changes to save" in window.statusBar().currentMessage()
+    # an edit after opening the file updates that saved case, and the file too
+    assert window.open_case_file(path)
+    set_label(window, "Shared, edited")
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with CaseStore.open() as store:
+        assert [(r.id, r.label) for r in store.list()] == [(rows[0].id, "Shared, edited")]
+    assert json.loads(path.read_text("utf-8"))["label"] == "Shared, edited"
+
+
+@pytest.mark.parametrize("choice", ["save_as", "replace", "cancel"])
+def test_a_case_file_changed_in_another_window_is_not_overwritten_silently(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        choice: str) -> None:
+    """Day review D2: two windows with one case file, both save: the second is asked
+    (save as another file, replace theirs, or cancel) instead of silently replacing."""
+    path = tmp_path / "shared.json"
+    path.write_text(json.dumps(CASE), "utf-8")
+    assert window.open_case_file(path)
+    path.write_text(json.dumps({**CASE, "label": "Theirs"}), "utf-8")  # the other window
+    set_label(window, "Mine")
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_file_changed",
+                        lambda _p, _t, text: asked.append(text) or choice)
+    other = tmp_path / "mine.json"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(other))
+    saved = window.save_case()
+    assert len(asked) == 1 and "changed by another window or program" in asked[0]
+    on_file = json.loads(path.read_text("utf-8"))["label"]
+    if choice == "save_as":
+        assert saved and on_file == "Theirs"
+        assert json.loads(other.read_text("utf-8"))["label"] == "Mine"
+        assert window.session.path == other and not window.isWindowModified()
+    elif choice == "replace":
+        assert saved and on_file == "Mine" and not window.isWindowModified()
+    else:
+        assert not saved and on_file == "Theirs" and window.isWindowModified()
+
+
+def test_saving_a_case_deleted_from_the_list_says_it_is_saved_again(
+        qtbot: Any, window: Any) -> None:
+    """Day review W5: it was saved again as a new case without a word."""
+    case_id = saved_case(window, CASE)
+    open_from_list(window, case_id)
+    with CaseStore.open() as store:
+        store.delete(case_id)
+    set_label(window, "Still wanted")
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    message = window.statusBar().currentMessage()
+    assert f"Saved case {case_id} had been deleted from the case list" in message
+    assert message.split(";")[1].strip().startswith("this case is saved again, as saved case")
+    with CaseStore.open() as store:
+        assert store.get(window.case_id).label == "Still wanted"
