@@ -88,12 +88,16 @@ class CaseRecords:
 
         try:
             case_id, revision = session.case_id, session.revision
-            if case_id is None and session.file_case_sha256 is not None:
-                # A case file opened again: its saved case, if the list holds what the
-                # file held, is updated rather than joined by one more copy.
-                twin = store.find_intact(session.file_case_sha256)
+            if case_id is None and session.file_case_sha256 == result.case_sha256:
+                # A case file opened again, unchanged: if the list holds it already, it
+                # is not added again. (Not linked to that saved case either: another
+                # file with the same answers, a template say, must never save over it.)
+                twin = store.find_intact(result.case_sha256)
                 if twin is not None:
-                    case_id, revision = twin.id, twin.revision
+                    self.kept_note = ("No changes to save: the case list already holds "
+                                      f"this case, as saved case {twin.id}")
+                    session.mark_saved(None)
+                    return True
             try:
                 saved = store.save(case, result, case_id, revision=revision)
             except CaseNotFound:  # deleted from the list meanwhile: keep it as new

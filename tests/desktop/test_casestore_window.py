@@ -177,25 +177,33 @@ def test_save_with_an_unusable_data_folder_says_why(
 def test_a_case_file_opened_again_updates_its_saved_case(qtbot: Any, window: Any,
                                                         tmp_path: Path) -> None:
     """Day review D3: each open-and-save of a case file added one more identical saved
-    case. Now the file's saved case is found and updated; unchanged, nothing is written
-    and the status says so."""
+    case. Now an unchanged case file the list already holds is not added again (and
+    the status says so); an edited one is a new saved case, never written over a saved
+    case that merely has the same answers (another file, a template, may hold them)."""
     path = tmp_path / "shared.json"
     path.write_text(json.dumps(CASE), "utf-8")
     for _ in range(3):  # three working days: open the file, save
         assert window.open_case_file(path)
         qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert not window.isWindowModified()
     with CaseStore.open() as store:
         rows = store.list()
         assert len(rows) == 1 and store.get(rows[0].id).revision == 1
-    assert window.case_id == rows[0].id
-    assert "No changes to save" in window.statusBar().currentMessage()
-    # an edit after opening the file updates that saved case, and the file too
-    assert window.open_case_file(path)
-    set_label(window, "Shared, edited")
+    message = window.statusBar().currentMessage()
+    assert f"the case list already holds this case, as saved case {rows[0].id}" in message
+    template = tmp_path / "template.json"
+    template.write_text(json.dumps(CASE), "utf-8")
+    assert window.open_case_file(template)
+    set_label(window, "From the template")
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     with CaseStore.open() as store:
-        assert [(r.id, r.label) for r in store.list()] == [(rows[0].id, "Shared, edited")]
-    assert json.loads(path.read_text("utf-8"))["label"] == "Shared, edited"
+        assert sorted(r.label or "" for r in store.list()) == ["From the template", "Shared"]
+    assert json.loads(template.read_text("utf-8"))["label"] == "From the template"
+    set_label(window, "From the template, again")  # the same session: that saved case
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    with CaseStore.open() as store:
+        assert sorted(r.label or "" for r in store.list()) == [
+            "From the template, again", "Shared"]
 
 
 @pytest.mark.parametrize("choice", ["save_as", "replace", "cancel"])
