@@ -92,6 +92,12 @@ def _history(root: Path) -> list[str]:
         raw = json.loads((root / STATE_NAME).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return []
+    except PermissionError as exc:
+        # not damage: moving it aside would not help (its folder's permissions, or the
+        # umask it was made under, keep this user out)
+        raise InstallError(f"{root / STATE_NAME} cannot be read: {exc.strerror or exc} "
+                           "(an administrator can make it and its folder readable by "
+                           "every user: docs/install.md)") from None
     except (OSError, ValueError) as exc:
         raise InstallError(f"{root / STATE_NAME} cannot be read: {exc}{_STATE_HELP}") \
             from None
@@ -161,10 +167,33 @@ def _record(root: Path, entry: dict[str, Any]) -> None:
     if os.environ.get("SUDO_USER") and os.environ["SUDO_USER"] != user:
         who["sudo_user"] = os.environ["SUDO_USER"]
     line = json.dumps({"time": _now(), **who, **entry}, ensure_ascii=False)
+    new = not (root / LOG_NAME).exists()
     with open(root / LOG_NAME, "a", encoding="utf-8") as fh:
         fh.write(line + "\n")
         fh.flush()
         os.fsync(fh.fileno())
+    if new:
+        _readable_by_all(root / LOG_NAME, 0o644)
+
+
+def make_shared_folder(folder: Path) -> None:
+    """Make ``folder`` and the missing folders above it readable by every user, whatever
+    the umask: under a hardened host's umask (027, 077) they would be root's alone, and
+    every clinician's app would quietly fall back to the bundled pack. A folder that
+    exists keeps its permissions (IT may have chosen them). Raises OSError."""
+    missing = []
+    level = folder
+    while not level.exists() and level.parent != level:
+        missing.append(level)
+        level = level.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for made in reversed(missing):
+        _readable_by_all(made, 0o755)
+
+
+def _readable_by_all(path: Path, mode: int) -> None:
+    if os.name == "posix":  # (Windows: the folder's inherited permissions decide)
+        os.chmod(path, mode)
 
 
 def _os_problem(exc: OSError) -> str:
@@ -184,7 +213,7 @@ def _one_at_a_time(root: Path, doing: str, on_wait: Callable[[], None] | None = 
     from filelock import FileLock, Timeout
 
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        make_shared_folder(root)
         lock = FileLock(root / LOCK_NAME, timeout=LOCK_WAIT, mode=0o644)
         try:
             lock.acquire(timeout=0)
@@ -208,7 +237,7 @@ def _write_state(root: Path, history: list[str]) -> None:
     from core import atomic
 
     data = json.dumps({"format": STATE_FORMAT, "history": history}, indent=2) + "\n"
-    atomic.write_text(root / STATE_NAME, data)
+    atomic.write_text(root / STATE_NAME, data, mode=0o644)  # read by every user's app
 
 
 def _describe(info: PackInfo) -> dict[str, Any]:
@@ -285,7 +314,7 @@ def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: P
     target = packs / name
     repaired = False
     try:
-        packs.mkdir(parents=True, exist_ok=True)
+        make_shared_folder(packs)
         _remove_leftovers(packs)
         # what it replaces, as it is now (before any copy: a repair logs the damage)
         previous = _identity(packs / history[-1]) if history else None

@@ -226,6 +226,34 @@ def test_an_install_under_sudo_records_who_ran_it(
     assert log_entries()[-1]["sudo_user"] == "it-admin-alice"
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_first_install_under_a_strict_umask_is_readable_by_every_user(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """IT review D1: under a hardened host's umask (077) the first install made the
+    machine folders and state.json root's alone, and every clinician's app quietly
+    used the bundled pack. Folders the install makes are 0755, state.json and the log
+    0644; a folder that was there keeps the permissions IT gave it."""
+    top = tmp_path / "var-lib"
+    folder = top / "hrher2-aid" / "evidence"
+    monkeypatch.setenv(ENV_VAR, str(folder))
+    trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
+    pack = newer_pack(tmp_path / "a", sequence=NEW)
+    top.mkdir(mode=0o711)
+    old = os.umask(0o077)
+    try:
+        install(pack)
+    finally:
+        os.umask(old)
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    assert [mode(p) for p in (folder.parent, folder, folder / "packs")] == [0o755] * 3
+    assert mode(folder / "state.json") == mode(folder / "install.log") == 0o644
+    assert mode(folder / "packs" / NEWER_NAME) == 0o755
+    assert mode(top) == 0o711  # not the install's to change
+
+
 def test_rollback_with_nothing_before_is_refused(machine: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["evidence", "rollback"]) == 1
