@@ -55,9 +55,11 @@ before="$(cd "$UNPACKED" && find . | sort)"
 BIN="$UNPACKED/opt/$APP/$APP"
 HOMEDIR="$TMP/home"
 mkdir -p "$HOMEDIR"
+# (and no machine-wide evidence: packs installed on this machine in
+# /var/lib/hrher2-aid/evidence would stand in for the bundled pack this checks)
 run() {  # no PYTHONPATH, no checkout on the path, a fresh HOME
     (cd "$TMP" && env -i PATH=/usr/bin:/bin HOME="$HOMEDIR" LANG=C.UTF-8 \
-        QT_QPA_PLATFORM=offscreen ${HRHER2_BUNDLE_CHECK:+HRHER2_BUNDLE_CHECK=1} "$BIN" "$@")
+        HRHER2_AID_EVIDENCE_DIR="$TMP/no-installed-packs" QT_QPA_PLATFORM=offscreen ${HRHER2_BUNDLE_CHECK:+HRHER2_BUNDLE_CHECK=1} "$BIN" "$@")
 }
 
 # Every module of core/ and desktop/ imports inside the bundle (lazy imports included).

@@ -40,6 +40,9 @@ PY="${HOST_PYTHON:-$ROOT/.venv/bin/python}"
 "$PY" -c 'import pypdf' 2>/dev/null || fail "$PY lacks pypdf (pip install -e '.[test]')"
 
 TMP="$(mktemp -d /tmp/hrher2-wine-check.XXXXXX)"
+# The Linux runs compared with Windows use the bundled pack, never one installed on this
+# machine (/var/lib/hrher2-aid/evidence); wrun's bare environment does not pass this on.
+export HRHER2_AID_EVIDENCE_DIR="$TMP/no-installed-packs"
 cleanup() { WINEPREFIX="$TMP/prefix" wineserver -k 2>/dev/null || true; [[ -n "${HRHER2_KEEP_TMP:-}" ]] || rm -rf "$TMP"; }
 trap cleanup EXIT
 

@@ -5,8 +5,10 @@
 
 export WINEDEBUG="${WINEDEBUG:--all}"
 export WINEARCH=win64
-# No Mono/Gecko installers (they would be fetched from the internet).
-export WINEDLLOVERRIDES="mscoree,mshtml="
+# No Mono/Gecko installers (they would be fetched from the internet), and no
+# winemenubuilder: it would copy the installed shortcut into the real $HOME as a Linux
+# menu entry and icons (pointing at a prefix that is deleted after the check).
+export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
 unset DISPLAY WAYLAND_DISPLAY  # Qt with a real display reaches mscms.WcsCreateIccProfile (unimplemented)
 
 WIN_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
