@@ -33,7 +33,8 @@ for lib in libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0; do
 done
 [[ "$(readlink "$UNPACKED/usr/bin/$APP")" == "/opt/$APP/$APP" ]] || fail "/usr/bin/$APP link"
 for path in "usr/share/applications/$APP.desktop" "usr/share/icons/hicolor/48x48/apps/$APP.png" \
-            "usr/share/icons/hicolor/scalable/apps/$APP.svg" "opt/$APP/$APP"; do
+            "usr/share/icons/hicolor/scalable/apps/$APP.svg" "opt/$APP/$APP" \
+            "opt/$APP/_internal/resources/guide/install.md"; do  # messages point IT to it
     [[ -e "$UNPACKED/$path" ]] || fail "missing /$path"
 done
 grep -q "^Exec=/usr/bin/$APP\$" "$UNPACKED/usr/share/applications/$APP.desktop" ||

@@ -41,9 +41,23 @@ LOCK_NAME: Final = ".lock"
 LOCK_WAIT: Final = 120.0
 #: an installed pack's folder: its sequence (6 digits) and its evidence version
 _PACK_NAME: Final = re.compile(r"\d{6,}-[0-9A-Za-z][0-9A-Za-z._+-]*")
-_STATE_HELP: Final = (" (the folders in packs/ are not changed by this: move state.json "
-                      "aside, then install the pack to use again, which checks it again; "
-                      "docs/install.md)")
+
+
+def install_guide() -> str:
+    """Where IT can read the install guide (docs/install.md) on this machine: installed
+    apps carry it as resources/guide/install.md."""
+    import resources
+
+    here = Path(resources.__file__).parent
+    for path in (here / "guide" / "install.md", here.parent / "docs" / "install.md"):
+        if path.is_file():
+            return str(path)
+    return "docs/install.md"
+
+
+def _state_help() -> str:
+    return (" (the folders in packs/ are not changed by this: move state.json aside, then "
+            f"install the pack to use again, which checks it again; {install_guide()})")
 
 
 class InstallError(Exception):
@@ -97,19 +111,19 @@ def _history(root: Path) -> list[str]:
         # umask it was made under, keep this user out)
         raise InstallError(f"{root / STATE_NAME} cannot be read: {exc.strerror or exc} "
                            "(an administrator can make it and its folder readable by "
-                           "every user: docs/install.md)") from None
+                           f"every user: {install_guide()})") from None
     except (OSError, ValueError) as exc:
-        raise InstallError(f"{root / STATE_NAME} cannot be read: {exc}{_STATE_HELP}") \
+        raise InstallError(f"{root / STATE_NAME} cannot be read: {exc}{_state_help()}") \
             from None
     if not isinstance(raw, dict) or raw.get("format") != STATE_FORMAT \
             or not isinstance(raw.get("history"), list):
         raise InstallError(f"{root / STATE_NAME} is not an install state ({STATE_FORMAT})"
-                           f"{_STATE_HELP}")
+                           f"{_state_help()}")
     for name in raw["history"]:
         # only folders of packs/ (never "..", a path, or another folder)
         if not isinstance(name, str) or not _PACK_NAME.fullmatch(name):
             raise InstallError(f"{root / STATE_NAME} is not an install state: {name!r} "
-                               f"is not the name of an installed pack{_STATE_HELP}")
+                               f"is not the name of an installed pack{_state_help()}")
     return list(raw["history"])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -345,6 +346,9 @@ def test_a_damaged_state_file_is_reported(machine: Path, tmp_path: Path,
     assert cli.main(["evidence", "install", str(newer_pack(tmp_path / "a"))]) == 1
     err = capsys.readouterr().err
     assert "state.json cannot be read" in err and "move state.json aside" in err
+    # the install guide it points to is on this machine (installed apps carry it too)
+    guide = re.search(r"again; (\S+install\.md)\)", err)
+    assert guide is not None and Path(guide.group(1)).is_file()
     # the app uses the bundled pack, and says why (About, evidence verify, --self-test)
     store = load_evidence()
     assert store.pack is not None and store.pack.folder == bundled_pack()
