@@ -228,16 +228,17 @@ def load_evidence(path: Path | str | None = None,
     from core.evidence.install import InstallError, installed_in_order, machine_folder
 
     floor = pack_sequence(bundled)
-    notice = None
+    notice, failed = None, False
     try:
         candidates = installed_in_order(machine_folder())
     except InstallError as exc:  # a machine folder named wrongly: said, never guessed
-        notice, candidates = f"no installed pack was used: {exc}", []
+        notice, candidates, failed = f"no installed pack was used: {exc}", [], True
     for candidate in candidates:
         installed = candidate.info
         if installed is None:  # its manifest cannot be read: passed over, and said
             notice = notice or (f"the installed pack {candidate.name} was not used: "
                                 f"{candidate.problem}")
+            failed = True
             continue
         if installed.sequence <= floor:  # (after an app upgrade, say): never silently
             notice = notice or (f"the installed pack, sequence {installed.sequence} "
@@ -248,11 +249,13 @@ def load_evidence(path: Path | str | None = None,
             store = verify_pack(installed.folder, keys)
         except EvidenceError as exc:
             notice = notice or f"the installed pack was not used: {exc}"
+            failed = True
             continue
-        store.notice = notice
+        store.notice, store.installed_pack_failed = notice, failed
         return store
     store = verify_pack(bundled, keys)
     store.notice = f"{notice}; using the bundled pack" if notice else None
+    store.installed_pack_failed = failed
     return store
 
 

@@ -96,6 +96,10 @@ class EvidenceStore:
         self.pack: PackInfo | None = None
         # Why an installed pack was passed over for this one, if it was
         self.notice: str | None = None
+        #: an installed pack that should be in use was passed over because it (or the
+        #: machine folder's state) failed its check or could not be read, not merely
+        #: because it is older than the bundled one (``evidence verify`` exits 3)
+        self.installed_pack_failed = False
         self._fts: sqlite3.Connection | None = None  # see _index
         self.references: dict[int, Reference] = {
             r["n"]: Reference(r["n"], r["short"], r["citation"], r["confidence"])

@@ -294,8 +294,10 @@ def test_an_installed_pack_damaged_later_is_passed_over_with_a_notice(
     store = load_evidence()
     assert store.pack is not None and store.pack.folder == bundled_pack()
     assert store.notice is not None and "installed pack was not used" in store.notice
-    assert cli.main(["evidence", "verify"]) == 0
-    assert "note: the installed pack was not used" in capsys.readouterr().out
+    assert cli.main(["evidence", "verify"]) == 3  # the evidence used is sound, the
+    out, err = capsys.readouterr()  # installed pack is not: IT monitors the exit code
+    assert "note: the installed pack was not used" in out
+    assert "an installed evidence pack fails its check or cannot be read" in err
     assert cli.main(["evidence", "list"]) == 0
     assert "FAILS ITS CHECK" in capsys.readouterr().out
 
@@ -353,7 +355,7 @@ def test_a_damaged_state_file_is_reported(machine: Path, tmp_path: Path,
     store = load_evidence()
     assert store.pack is not None and store.pack.folder == bundled_pack()
     assert store.notice is not None and "state.json cannot be read" in store.notice
-    assert cli.main(["evidence", "verify"]) == 0
+    assert cli.main(["evidence", "verify"]) == 3
     assert "note: no installed pack was used" in capsys.readouterr().out
     install_dir = machine / "packs" / NEWER_NAME  # a pack installed before the damage
     shutil.copytree(newer_pack(tmp_path / "b"), install_dir)
@@ -381,7 +383,7 @@ def test_a_current_pack_whose_manifest_cannot_be_read_is_passed_over_and_said(
     assert store.pack is not None and store.pack.sequence == NEW  # the one before it
     assert store.notice is not None
     assert store.notice.startswith(f"the installed pack {NEW + 1:06d}-2099.1.2 was not used")
-    assert cli.main(["evidence", "verify"]) == 0
+    assert cli.main(["evidence", "verify"]) == 3
     assert "note: the installed pack" in capsys.readouterr().out
 
 
