@@ -377,6 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "func", None):
             raise UsageError(f"no command given (see '{PROG} --help')")
         code: int = args.func(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught (below)
         return code
     except CaseError as exc:
         return _fail(f"invalid case: {exc}", EXIT_INVALID)
@@ -389,6 +390,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         consequence = getattr(args, "evidence_consequence", None)
         return _fail(f"{exc}; {consequence}" if consequence else str(exc), EXIT_EVIDENCE)
     except BrokenPipeError:
+        # the reader went away (`| head -1`): nothing more to say, and the interpreter's
+        # own flush at exit must not print "Exception ignored ... BrokenPipeError"
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OTHER
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_OTHER)
