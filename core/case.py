@@ -272,8 +272,10 @@ def _shown(value: object) -> str:
 
 
 def _key(key: str) -> str:
-    """A field name for a message: as written if printable, else escaped."""
-    return key if key.isprintable() else repr(key)[1:-1]
+    """A field name for a message: as written if printable, else escaped; cut to 60
+    characters (a file may name a field with a million)."""
+    shown = key if key.isprintable() else repr(key)[1:-1]
+    return shown if len(shown) <= 60 else shown[:59] + "…"
 
 
 def _has_surrogate(text: str) -> bool:
@@ -338,7 +340,9 @@ def _typed(field: CaseField, value: object) -> Any:
         if type(value) not in (int, float):
             raise CaseError(where, f"must be a number or null (got {_describe(value)})")
         number: float = value  # type: ignore[assignment]
-        if not math.isfinite(number) or not field.minimum <= number <= field.maximum:
+        # (an int is finite; isfinite would convert it to float, and overflow past 1e308)
+        if (type(number) is float and not math.isfinite(number)) \
+                or not field.minimum <= number <= field.maximum:
             raise CaseError(where, f"must be between {field.minimum:g} and "
                                    f"{field.maximum:g} (got {_shown(number)})")
         if type(number) is float and number.is_integer():

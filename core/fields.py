@@ -115,7 +115,8 @@ class CaseField(NamedTuple):
             if value not in allowed or type(value) is not type(allowed[0]):
                 return "choose one of the listed answers"
         elif self.kind == "number":
-            if type(value) not in (int, float) or not math.isfinite(value):
+            if type(value) not in (int, float) or (type(value) is float
+                                                   and not math.isfinite(value)):
                 return "enter a number"
             if not self.minimum <= value <= self.maximum:
                 return f"enter a number from {self.minimum:g} to {self.maximum:g}"
