@@ -250,6 +250,9 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             check = store.verify_audit(args.since)
     except CaseStoreError as exc:
         return _fail(f"the audit log was not checked: {exc}", EXIT_OTHER)
+    except OSError as exc:  # a name too long for the system, say (not shown: it is long)
+        return _fail(f"the audit log was not checked: the case store's path cannot be used "
+                     f"({exc.strerror or exc})", EXIT_OTHER)
     if check.broken_at is not None:
         return _fail(f"audit log BROKEN at entry {check.broken_at}: {check.problem} "
                      f"({path}; {check.entries - 1} entries before it are intact)", EXIT_OTHER)

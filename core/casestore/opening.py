@@ -117,8 +117,11 @@ def quarantine(path: Path) -> Path:
     return target
 
 
-def check_or_quarantine(conn: sqlite3.Connection, path: Path, can_move: bool) -> None:
-    """Run ``PRAGMA quick_check``; on failure close, keep the file aside and raise."""
+def check_or_quarantine(conn: sqlite3.Connection, path: Path, can_move: bool,
+                        only_reading: bool = False) -> None:
+    """Run ``PRAGMA quick_check``; on failure close, keep the file aside and raise.
+    ``only_reading`` (a store opened read-only, as ``audit verify`` does): never move
+    it, whatever it is (``--store`` may name a user's own file by mistake)."""
     try:
         rows = conn.execute("PRAGMA quick_check").fetchall()
         problem = None if rows == [("ok",)] else str(rows[0][0])
@@ -133,6 +136,12 @@ def check_or_quarantine(conn: sqlite3.Connection, path: Path, can_move: bool) ->
     if problem is None:
         return
     conn.close()
+    if only_reading:
+        raise CaseStoreCorrupt(
+            path,
+            f"{path} is not a usable case store ({problem}). It was only read, and is "
+            "unchanged.",
+        )
     if not can_move:
         raise CaseStoreCorrupt(
             path,
@@ -303,6 +312,7 @@ def open_connection(
 ) -> tuple[sqlite3.Connection, bool]:
     """Open, check and prepare the store; return the connection and whether it is read-only."""
     check_folder(path)
+    asked_read_only = read_only  # (a checking command: its file is never moved aside)
     if not read_only and not writable(path):
         read_only = True
     if not path.exists():
@@ -313,7 +323,7 @@ def open_connection(
         create_fresh(path)
     identify(path)
     conn = connect(path, read_only=read_only, timeout=timeout)
-    check_or_quarantine(conn, path, can_move=writable(path))
+    check_or_quarantine(conn, path, can_move=writable(path), only_reading=asked_read_only)
     try:
         prepare(conn, path, read_only=read_only, timeout=timeout)
     except BaseException:

@@ -272,6 +272,29 @@ def test_audit_verify_without_a_store_says_so(tmp_path, capsys):
     assert not missing.parent.exists()  # checking never creates a store
 
 
+@pytest.mark.parametrize("content", [b'{"format": "hrher2-aid.case/1"}\n', b"%PDF-1.4\n" * 50,
+                                     b"SQLite format 3\x00" + b"\xff" * 4000])
+def test_audit_verify_never_moves_the_file_it_is_given(tmp_path, capsys, content):
+    """Hostile review D2: `audit verify --store mycase.json` moved the user's own file
+    aside as a "damaged case store". A checking command only reads."""
+    mine = tmp_path / "mycase.json"
+    mine.write_bytes(content)
+    assert cli_main(["audit", "verify", "--store", str(mine)]) == 1
+    err = capsys.readouterr().err
+    assert "not checked" in err and "unchanged" in err or "not a case store" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mycase.json"]
+    assert mine.read_bytes() == content
+
+
+def test_audit_verify_of_a_name_too_long_says_so_in_one_short_line(tmp_path, capsys):
+    """Hostile review W8: "unexpected error: OSError: [Errno 36] File name too long",
+    with the whole name."""
+    assert cli_main(["audit", "verify", "--store", str(tmp_path / ("a" * 5000))]) == 1
+    err = capsys.readouterr().err
+    assert "the audit log was not checked" in err and "unexpected" not in err
+    assert len(err) < 200
+
+
 # --- many processes create the store at once ----------------------------------------------
 
 OPENER = textwrap.dedent("""
