@@ -45,6 +45,8 @@ class CaseRecords:
         self.undo_tokens: list[tuple[str, str]] = []
         #: what the last keep() did beyond an ordinary save (shown instead of "Saved")
         self.kept_note: str | None = None
+        #: why the last export is not in the audit log, if it is not
+        self.export_note: str | None = None
 
     @property
     def store(self) -> CaseStore | None:
@@ -217,7 +219,7 @@ class CaseRecords:
         :class:`core.printable.UnprintableText`."""
         written = self.session.export_documents(summary_path, handout_path,
                                                 self._info(clinician))
-        self._record(written)
+        self.export_note = self._record(written)
         return written
 
     def export_pdf(self) -> None:
@@ -255,7 +257,8 @@ class CaseRecords:
         except (NotReady, ReportError, UnprintableText) as exc:
             dialogs.error(self.parent, ERROR_TITLE, f"The documents were not saved.\n\n{exc}")
             return
-        self.status("Exported " + ", ".join(p.name for p in written))
+        exported = "Exported " + ", ".join(p.name for p in written)
+        self.status(f"{exported}; {self.export_note}" if self.export_note else exported)
 
     def _ask_clinician(self) -> str | None:
         """Ask once for the clinician name printed on the documents; a name given is
@@ -278,14 +281,25 @@ class CaseRecords:
             return None
         self._asked_clinician = True
         if name:
-            settings.save({"report/clinician_name": name})
+            try:
+                settings.save({"report/clinician_name": name})
+            except settings.SettingsNotSaved as exc:  # used for this export all the same
+                dialogs.error(self.parent, "Clinician name",
+                              f"{exc}\n\nThe name is printed on these documents, but will "
+                              "be asked for again next time.")
         return name
 
-    def _record(self, written: list[Path]) -> None:
+    def _record(self, written: list[Path]) -> str | None:
+        """Record the export in the audit log; what to add to "Exported …" if it was not
+        (a store that could not be opened, or is read-only: said, never silent)."""
         result = self.session.result()
         store = self.store
-        if result is None or store is None or store.read_only:
-            return
+        if result is None:
+            return None
+        if store is None:
+            return "not recorded in the audit log: the case store could not be opened"
+        if store.read_only:
+            return f"not recorded in the audit log: the case store {store.path} is read-only"
         from core.casestore import CaseStoreError
 
         try:
@@ -298,6 +312,8 @@ class CaseRecords:
 
             dialogs.error(self.parent, "Audit log", "The documents were written, but the "
                           f"export could not be recorded in the audit log:\n{exc}")
+            return "not recorded in the audit log"
+        return None
 
     def show_audit(self) -> None:
         from desktop import dialogs

@@ -22,6 +22,10 @@ DECLARED: Final[dict[str, tuple[str, str]]] = {
 }
 
 
+class SettingsNotSaved(Exception):
+    """The settings file could not be written (a read-only file or folder, say)."""
+
+
 def store() -> QSettings:
     """The settings file (INI, per user)."""
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG_NAME, APP_NAME)
@@ -57,3 +61,7 @@ def save(values: dict[str, str]) -> None:
     for key, value in values.items():
         qs.setValue(key, value.strip())
     qs.sync()
+    if qs.status() != QSettings.Status.NoError:
+        # QSettings keeps the values for this run only: said, never silently lost
+        raise SettingsNotSaved(f"The settings could not be saved in {qs.fileName()} (it "
+                               "cannot be written); they would be lost when the app closes.")

@@ -64,5 +64,10 @@ class SettingsDialog(QDialog):
                 self.problem.show()
                 edit.setFocus()
                 return
-        settings.save({key: edit.text() for key, edit in self.edits.items()})
+        try:
+            settings.save({key: edit.text() for key, edit in self.edits.items()})
+        except settings.SettingsNotSaved as exc:
+            self.problem.setText(str(exc))  # and the dialog stays open
+            self.problem.show()
+            return
         super().accept()

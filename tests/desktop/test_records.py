@@ -109,6 +109,23 @@ def test_export_writes_both_pdfs_and_the_audit_log(window: Any, tmp_path: Path,
     assert isinstance(shown[0], AuditDialog)
 
 
+def test_an_export_the_audit_log_cannot_record_says_so(window: Any, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile review W3: with a read-only case store the export was silently left out
+    of the audit log, and the status said only "Exported"."""
+    CaseStore.open().close()  # the store exists; this window may only read it
+    window.records._store = CaseStore.open(read_only=True)
+    assert window.load_case_dict(CASE)
+    monkeypatch.setattr(dialogs, "ask_export_paths", lambda *a, **k: (
+        str(tmp_path / "summary.pdf"), str(tmp_path / "handout.pdf")))
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "")
+    window.records.export_pdf()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Exported summary.pdf, handout.pdf; not recorded in the "
+                              "audit log: the case store") and "read-only" in message
+    assert CaseStore.open().list_audit() == []
+
+
 def test_export_of_an_incomplete_case_is_refused(window: Any,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     errors: list[str] = []

@@ -57,3 +57,26 @@ def test_dialog_cancel_keeps_settings(qtbot: Any, window: Any,
     monkeypatch.setattr(dialogs, "exec_dialog", type_and_cancel)
     window.show_settings()
     assert settings.load()["report/institution"] == ""
+
+
+def test_settings_that_cannot_be_written_are_said_not_lost_silently(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile review D3: a settings file that cannot be written lost the new values at
+    the next start, without a word. (A folder where the file should be: unwritable
+    even for root.)"""
+    Path(settings.store().fileName()).mkdir(parents=True)
+    with pytest.raises(settings.SettingsNotSaved, match="could not be saved"):
+        settings.save({"report/clinician_name": "Dr New"})
+    outcome: list[Any] = []
+
+    def type_and_ok(dialog: Any) -> bool:
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "report/clinician_name"), "Dr New")
+        dialog.accept()
+        outcome.append((dialog.result(), dialog.problem.isVisibleTo(dialog),
+                        dialog.problem.text()))
+        return bool(dialog.result())
+
+    monkeypatch.setattr(dialogs, "exec_dialog", type_and_ok)
+    window.show_settings()
+    result, shown, text = outcome[0]
+    assert result == 0 and shown and "could not be saved" in text  # the dialog stays open
