@@ -360,16 +360,39 @@ def _typed(field: CaseField, value: object) -> Any:
     raise AssertionError(f"no reader for a {field.kind} field")  # the regimen is a group
 
 
+def _wrong_format(tag: object) -> str:
+    """Why a ``format`` that is not this one is refused, saying what the file is when
+    its tag tells (a newer version's case or draft, a draft, a result).
+
+    >>> _wrong_format("hrher2-aid.case/2")
+    "is 'hrher2-aid.case/2', written by a newer version of hrher2-aid; this version reads 'hrher2-aid.case/1' (open it with the newer version)"
+    """
+    if type(tag) is str:
+        kind, _, number = tag.rpartition("/")
+        newer = number.isdigit() and int(number) > 1
+        if kind in ("hrher2-aid.case", "hrher2-aid.draft") and newer:
+            return (f"is {tag!r}, written by a newer version of hrher2-aid; this version "
+                    f"reads {CASE_FORMAT!r} (open it with the newer version)")
+        if kind == "hrher2-aid.draft":
+            return (f"is {tag!r}: an unfinished case (a draft), not a case; open it in the "
+                    "window (File, Open case file) to finish it")
+        if kind == "hrher2-aid.result":
+            return f"is {tag!r}: a result, not a case"
+    return f"must be {CASE_FORMAT!r} (got {_shown(tag)})"
+
+
 def parse_case(data: object) -> Case:
     """Validate decoded JSON against ``hrher2-aid.case/1`` and fill in defaults, field by
     field as the table in :mod:`core.fields` declares them."""
     if type(data) is not dict:
         raise CaseError("", f"the case must be a JSON object (got {_describe(data)})")
-    top = _object(data, "", _TOP)
-    if "format" not in top:
+    # the format first: a newer file's new fields, or a draft's or a result's own, are
+    # not "unknown fields" of this one
+    if "format" not in data:
         raise CaseError("format", f"required field is missing (expected {CASE_FORMAT!r})")
-    if top["format"] != CASE_FORMAT or type(top["format"]) is not str:
-        raise CaseError("format", f"must be {CASE_FORMAT!r} (got {_shown(top['format'])})")
+    if data["format"] != CASE_FORMAT or type(data["format"]) is not str:
+        raise CaseError("format", _wrong_format(data["format"]))
+    top = _object(data, "", _TOP)
 
     values: dict[str, Any] = {}
     groups: dict[str, Mapping[str, Any] | None] = {}

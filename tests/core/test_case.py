@@ -66,7 +66,16 @@ def test_canonical_hash_ignores_key_order_and_explicit_defaults() -> None:
     (without("setting"), "setting: required field is missing"),
     (without("disease.visceral"), "disease.visceral: required field is missing"),
     (without("format"), "format: required field is missing"),
-    (with_("format", "hrher2-aid.case/2"), "format: must be 'hrher2-aid.case/1'"),
+    (with_("format", "hrher2-aid.case/2"), "format: is 'hrher2-aid.case/2', written by a "
+                                           "newer version of hrher2-aid"),
+    (with_("format", "hrher2-aid.case/0"), "format: must be 'hrher2-aid.case/1'"),
+    (with_("format", 1), "format: must be 'hrher2-aid.case/1' (got 1)"),
+    # the format first: a newer file's new field is not "unknown" (hostile review C1)
+    ({**with_("format", "hrher2-aid.case/3"), "ecog": 1}, "format: is 'hrher2-aid.case/3'"),
+    ({"format": "hrher2-aid.draft/1", "step": "label", "answers": {}},
+     "format: is 'hrher2-aid.draft/1': an unfinished case (a draft), not a case; open it"),
+    ({"format": "hrher2-aid.result/1", "in_scope": True}, "format: is 'hrher2-aid.result/1': "
+                                                          "a result, not a case"),
     (with_("receptors.her2", "3+"), "receptors.her2: must be one of positive, negative, "
                                    "equivocal, unknown (got '3+')"),
     (with_("receptors.hr", True), "receptors.hr: must be one of positive, negative, unknown "
