@@ -102,18 +102,44 @@ class Comparison:
         return bool(self.stored.get("evidence") != self.current.get("evidence"))
 
     def differences(self) -> list[str]:
-        """Which parts differ, by contract id (no clinical wording of our own)."""
+        """Which parts differ, named by the evidence's own titles (the id where a saved
+        result has none); no clinical wording of our own.
+
+        >>> then = {"options": [{"id": "et_her2", "status": "preferred", "text": "A"}]}
+        >>> now = {"options": [{"id": "et_her2", "status": "consider", "text": "A"}],
+        ...        "display": {"titles": {"et_her2": "Endocrine + HER2"}}}
+        >>> Comparison(then, now, True).differences()
+        ['Option "Endocrine + HER2": preferred in the saved result, consider today']
+        """
+        titles = {**_titles(self.stored), **_titles(self.current)}
         out: list[str] = []
-        for key in ("in_scope", "scope_reason"):
-            if self.stored.get(key) != self.current.get(key):
-                out.append(f"{key} changed")
-        for part in ("options", "plan", "cautions"):
+        if self.stored.get("in_scope") != self.current.get("in_scope") \
+                or self.stored.get("scope_reason") != self.current.get("scope_reason"):
+            out.append("Whether the aid applies to this case, or why not")
+        for part, name in (("options", "Option"), ("plan", "Plan item"),
+                           ("cautions", "Warning or note")):
             old = {i["id"]: i for i in self.stored.get(part, [])}
             new = {i["id"]: i for i in self.current.get(part, [])}
-            out += [f"{part}: {i} only in the saved result" for i in old if i not in new]
-            out += [f"{part}: {i} only in today's result" for i in new if i not in old]
-            out += [f"{part}: {i} changed" for i in old if i in new and old[i] != new[i]]
-        for key in ("outside_source", "references"):
-            if self.stored.get(key) != self.current.get(key):
-                out.append(f"{key} changed")
-        return out
+            for i in old.keys() | new.keys():
+                what = f'{name} "{titles.get(i, i)}"'
+                if i not in new:
+                    out.append(f"{what}: only in the saved result")
+                elif i not in old:
+                    out.append(f"{what}: only in today's result")
+                elif old[i].get("status") != new[i].get("status"):
+                    out.append(f"{what}: {old[i].get('status')} in the saved result, "
+                               f"{new[i].get('status')} today")
+                elif old[i] != new[i]:
+                    out.append(f"{what}: its wording or sources changed")
+        if self.stored.get("outside_source") != self.current.get("outside_source"):
+            out.append("What the source does not cover")
+        if self.stored.get("references") != self.current.get("references"):
+            out.append("The references cited")
+        return sorted(out, key=lambda line: (not line.startswith("Whether"), line))
+
+
+def _titles(result: dict[str, Any]) -> dict[str, str]:
+    display = result.get("display")
+    titles = display.get("titles") if isinstance(display, dict) else None
+    return {k: v for k, v in titles.items() if isinstance(v, str)} \
+        if isinstance(titles, dict) else {}

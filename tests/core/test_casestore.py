@@ -269,7 +269,8 @@ def test_case_saved_under_older_evidence_shows_stored_and_current(store, rendere
     old_et = [o for o in cmp.stored["options"] if o["id"] == "et_her2"][0]
     new_et = [o for o in cmp.current["options"] if o["id"] == "et_her2"][0]
     assert old_et["text"].startswith("OLDER WORDING") and not new_et["text"].startswith("OLDER")
-    assert cmp.differences() == ["options: et_her2 changed"]
+    assert cmp.differences() == [
+        'Option "Endocrine therapy + HER2-targeted therapy": its wording or sources changed']
     unchanged = store.compare_with_current(same, renderer)
     assert unchanged.evidence_changed and not unchanged.differs
     assert unchanged.differences() == []

@@ -262,11 +262,13 @@ def test_case_saved_under_older_evidence_opens_with_both_results(qtbot, store, r
     assert payload["result"]["evidence"]["version"] == "2025.1-t"
     assert payload["current_result"]["evidence"]["version"] == renderer.evidence.version
     assert payload["result_differs"] is True
-    assert payload["differences"] == ["options: et_her2 changed"]
+    # named by the evidence's own title, not the contract id (day review W10)
+    changed = 'Option "Endocrine therapy + HER2-targeted therapy": its wording or sources changed'
+    assert payload["differences"] == [changed]
     [(kind, title, text)] = dlg.calls
     assert (kind, title) == ("inform", "Evidence has changed")
     assert "2025.1-t" in text and renderer.evidence.version in text
-    assert "options: et_her2 changed" in text
+    assert changed in text and "et_her2" not in text
 
 
 def test_open_case_store_keeps_a_corrupt_store_aside_and_starts_anew(tmp_path, monkeypatch,
