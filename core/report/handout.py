@@ -358,7 +358,7 @@ def _styles() -> dict[str, ParagraphStyle]:
 def _part_tables(block: Block, st: dict[str, ParagraphStyle], width: float) -> list[Table]:
     """Three boxes in the same type and weight: what may help, what may harm (with the
     same detail), what is less certain. Full width, so each stays short; each box keeps
-    its heading with its text, and the page may break between boxes."""
+    its heading with its text (see _story for where the page may break)."""
     grey = colors.HexColor("#eef2f6")
     style = TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),  # else the table names Helvetica
@@ -404,9 +404,12 @@ def _story(blocks: list[Block]) -> list[Flowable]:
             pending = [para(block.text, st["h3"])]
             continue
         if block.kind == "pair":
-            first, *rest = _part_tables(block, st, width)
-            story.append(KeepTogether([*pending, first]))  # the heading stays with a box
-            story += rest
+            # The heading, what may help and what may harm share a page: a patient
+            # reading one page never sees the benefits without the harms. (What is less
+            # certain may follow overleaf.)
+            benefits, harms, uncertain = _part_tables(block, st, width)
+            story.append(KeepTogether([*pending, benefits, harms]))
+            story.append(uncertain)
             pending = []
             continue
         if block.kind == "contact":
