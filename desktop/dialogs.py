@@ -96,8 +96,12 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
 def ask_save_discard_cancel(parent: QWidget | None, title: str, text: str) -> str:
     """'save', 'discard' or 'cancel' (for closing with unsaved changes)."""
     std = QMessageBox.StandardButton
-    answer = _show(message_box(parent, QMessageBox.Icon.Warning, title, text,
-                               std.Save | std.Discard | std.Cancel, std.Save))
+    box = message_box(parent, QMessageBox.Icon.Warning, title, text,
+                      std.Save | std.Discard | std.Cancel, std.Save)
+    # Alt+S / Alt+D: Discard is otherwise reached only with Tab
+    box.button(std.Save).setText("&Save")
+    box.button(std.Discard).setText("&Discard")
+    answer = _show(box)
     if answer == std.Save:
         return "save"
     if answer == std.Discard:

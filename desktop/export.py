@@ -65,19 +65,23 @@ def start_folder() -> Path:
 def ask_export_paths(parent: QWidget | None, case: Case, result: Result,
                      start_dir: str = "") -> tuple[Path, Path | None] | None:
     """One dialog naming both files (the handout can be left out); None: cancelled.
-    The folder chosen is remembered for the next export."""
+    (The folder is remembered once the export has succeeded: :func:`remember_folder`.)"""
     summary_name, handout_name = suggested_names(case, result)
     folder = Path(start_dir) if start_dir else start_folder()
     chosen = dialogs.ask_export_paths(parent, str(folder), summary_name, handout_name)
     if chosen is None:
         return None
-    summary, handout = _as_pdf(chosen[0]), _as_pdf(chosen[1]) if chosen[1] else None
+    return _as_pdf(chosen[0]), _as_pdf(chosen[1]) if chosen[1] else None
+
+
+def remember_folder(folder: Path) -> None:
+    """The next export starts here: a folder the documents were written to (never one
+    an export failed in, a read-only folder say)."""
     from desktop import settings
 
     qs = settings.store()
-    qs.setValue(LAST_FOLDER_KEY, str(summary.parent))
+    qs.setValue(LAST_FOLDER_KEY, str(folder))
     qs.sync()
-    return summary, handout
 
 
 class ExportDialog(QDialog):

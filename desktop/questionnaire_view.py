@@ -205,6 +205,8 @@ class QuestionnaireView(QWidget):
         page = self.page_for(step_id)
         page.initialize_page(self.session.answers)
         self.stack.setCurrentWidget(page)
+        # a new step starts at its top (at 200% the last step's scroll hid its heading)
+        self._scroll.verticalScrollBar().setValue(0)
         # The page is never squeezed below its narrowest (the splitter gives way):
         # with no sideways scrolling, a narrower page would cut its text.
         # (Room for the vertical scroll bar too, so it never pushes the page sideways;

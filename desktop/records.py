@@ -228,7 +228,7 @@ class CaseRecords:
         from core.report import ReportError
         from core.session import NotReady
         from desktop import dialogs, settings
-        from desktop.export import ERROR_TITLE, ask_export_paths
+        from desktop.export import ERROR_TITLE, ask_export_paths, remember_folder
 
         session = self.session
         case, result = session.case(), session.result()
@@ -257,6 +257,7 @@ class CaseRecords:
         except (NotReady, ReportError, UnprintableText) as exc:
             dialogs.error(self.parent, ERROR_TITLE, f"The documents were not saved.\n\n{exc}")
             return
+        remember_folder(written[0].parent)
         exported = "Exported " + ", ".join(p.name for p in written)
         self.status(f"{exported}; {self.export_note}" if self.export_note else exported)
 

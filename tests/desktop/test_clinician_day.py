@@ -404,6 +404,28 @@ def test_one_export_dialog_names_both_files_and_remembers_the_folder(
     assert written == sorted([first["summary"], first["handout"]])
     window.records.export_pdf()  # the next export starts where the last one went
     assert shown[1]["folder"] == str(folder)
+    # an export that failed is no place to start the next one (day review W8)
+    failed = tmp_path / "fails"
+    failed.mkdir()
+
+    def into_failing_folder(dialog: Any) -> bool:
+        qtbot.addWidget(dialog)
+        shown.append({"folder": dialog.folder.text()})
+        dialog.folder.setText(str(failed))
+        dialog.accept()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialogs, "exec_dialog", into_failing_folder)
+    from core.report import ReportError
+
+    def refuse(*_a: Any, **_k: Any) -> list[Path]:
+        raise ReportError(f"{failed}: cannot be written")
+
+    monkeypatch.setattr(window.records, "export_to", refuse)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
+    window.records.export_pdf()
+    assert errors and start_folder() == folder
 
 
 def test_the_export_dialog_refuses_a_missing_folder_and_equal_names(qtbot: Any,

@@ -16,6 +16,7 @@ from core.case import parse_case
 from core.casestore import CaseStore
 from core.result import Renderer
 from desktop import dialogs
+from desktop.dialogs import ask_save_discard_cancel as REAL_ASK_SAVE  # before the fixture
 from tests.conftest import app_evidence
 from tests.desktop.drive import answer, fill_step, press_next, result_text, step_until
 
@@ -404,3 +405,17 @@ def test_number_fields_show_exactly_the_value_held(qtbot: Any, window: Any,
     assert window.session.answer("label") == "Bed 9"
     assert window.session.result() is before  # nothing changed on the way through
     assert not window.isWindowModified()
+
+
+def test_the_unsaved_changes_buttons_have_mnemonics(qtbot: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Day review C5: Discard could only be reached with Tab."""
+    texts: list[list[str]] = []
+
+    def show(box: Any) -> Any:
+        texts.append(sorted(b.text() for b in box.buttons()))
+        return box.StandardButton.Discard
+
+    monkeypatch.setattr(dialogs, "_show", show)
+    assert REAL_ASK_SAVE(None, "Unsaved changes", "Save them first?") == "discard"
+    assert "&Save" in texts[0] and "&Discard" in texts[0]

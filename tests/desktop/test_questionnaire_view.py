@@ -74,3 +74,20 @@ def test_tab_goes_through_the_questions_then_back_next_and_the_result(
     assert order == ["disease.visceral=true", "disease.symptomatic=true",
                      "disease.visceral_crisis=true", "disease.rapidly_progressive=true",
                      "back", "next", "result"]
+
+
+def test_a_new_step_starts_at_its_top(qtbot: Any, window: Any) -> None:
+    """Day review W7: at 200% a step kept the previous step's scroll position, hiding
+    its heading. (A window too low for the page stands in for the large scale.)"""
+    window.resize(window.width(), 260)
+    view = window.questionnaire
+    bar = view._scroll.verticalScrollBar()
+    view.set_answers({"receptors.hr": "positive", "receptors.her2": "positive",
+                      "setting": "first_line"})
+    view.go_next()
+    view.go_next()
+    assert view.current_id == "disease"
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)
+    bar.setValue(bar.maximum())
+    view.go_back()
+    assert view.current_id == "setting" and bar.value() == 0
