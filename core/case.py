@@ -364,8 +364,10 @@ def _wrong_format(tag: object) -> str:
     """Why a ``format`` that is not this one is refused, saying what the file is when
     its tag tells (a newer version's case or draft, a draft, a result).
 
-    >>> _wrong_format("hrher2-aid.case/2")
-    "is 'hrher2-aid.case/2', written by a newer version of hrher2-aid; this version reads 'hrher2-aid.case/1' (open it with the newer version)"
+    >>> _wrong_format("hrher2-aid.case/2")[:60]
+    "is 'hrher2-aid.case/2', written by a newer version of hrher2"
+    >>> _wrong_format(7)
+    "must be 'hrher2-aid.case/1' (got 7)"
     """
     if type(tag) is str:
         kind, _, number = tag.rpartition("/")
