@@ -415,7 +415,9 @@ class CaseStore:
             "SELECT id, at, kind, files, case_sha256, evidence_version, case_id, label "
             "FROM audit ORDER BY at DESC, id DESC LIMIT ?", (-1 if limit is None else limit,),
             "read the audit log")
-        return [AuditEntry(r[0], r[1], r[2], _files(r[3]), r[4], r[5], r[6], r[7])
+        return [AuditEntry(r[0], _text(r[1]), _text(r[2]), _files(_text(r[3])), _text(r[4]),
+                           _text(r[5]), r[6] if type(r[6]) is int else None,
+                           None if r[7] is None else _text(r[7]))
                 for r in rows]
 
     def verify_audit(self, since: str | None = None) -> integrity.AuditCheck:
@@ -435,6 +437,14 @@ class CaseStore:
 
 
 _COLUMNS: Final = ", ".join(integrity.ROW_FIELDS)
+
+
+def _text(value: object) -> str:
+    """A text column as text: a value of another type can only have been put there by
+    hand (``audit verify`` names the entry); it is shown as such, never raised on."""
+    if isinstance(value, str):
+        return value
+    return "(not text: edited outside the app)" if isinstance(value, bytes) else str(value)
 
 
 def _files(text: str) -> tuple[str, ...]:

@@ -222,6 +222,33 @@ def test_audit_chain_verifies_and_reports_the_first_broken_link(tmp_path, capsys
         assert store.verify_audit().broken_at == 3
 
 
+@pytest.mark.parametrize("column", ["files", "label", "case_sha256", "kind", "at"])
+def test_a_blob_written_into_the_audit_log_is_a_broken_link_not_a_crash(tmp_path, capsys,
+                                                                        column):
+    """Hostile review W2: a BLOB put in an audit column by hand gave "unexpected error:
+    TypeError" from audit verify, and the audit view and its CSV export raised."""
+    from core.casestore.files import export_audit_csv
+
+    path = tmp_path / "cases.sqlite"
+    with CaseStore.open(path) as store:
+        for i in range(1, 4):
+            store.record_export(None, [f"/r{i}.pdf"], f"{i:064x}", "2026.12.1", case_id=i,
+                                label=f"case {i}")
+    raw = sqlite3.connect(path)
+    raw.execute("DROP TRIGGER audit_no_update")
+    raw.execute(f"UPDATE audit SET {column} = X'00ff' WHERE id = 2")
+    raw.commit()
+    raw.close()
+    assert cli_main(["audit", "verify", "--store", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "BROKEN at entry 2" in err and "unexpected" not in err
+    with CaseStore.open(path) as store:
+        entries = store.list_audit()
+        assert len(entries) == 3 and all(isinstance(e.kind, str) for e in entries)
+        export_audit_csv(store, tmp_path / "audit.csv")
+    assert "(not text: edited outside the app)" in (tmp_path / "audit.csv").read_text()
+
+
 def test_audit_verify_since_a_noted_head_finds_entries_cut_off_at_the_end(tmp_path, capsys):
     """Removing the last entries breaks no link: a head noted earlier must still be in
     the chain (``audit verify --since HEAD``)."""
