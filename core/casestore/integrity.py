@@ -116,7 +116,7 @@ def check_chain(rows: Iterable[Mapping[str, Any]], since: str | None = None) -> 
     True
     >>> check_chain([{**e, "kind": "case-json"}]).problem
     'entry 1 was changed after it was written (its hash does not match its contents)'
-    >>> check_chain([{**e, "files": b"\x00\xff"}]).broken_at  # a BLOB written by hand
+    >>> check_chain([{**e, "files": b"edited"}]).broken_at  # a BLOB written by hand
     1
     >>> check_chain([e], since=GENESIS).added
     1
