@@ -168,6 +168,18 @@ def loads_case(text: str | bytes) -> Case:
     Traceback (most recent call last):
     core.case.CaseError: the case must be a JSON object (got an array)
     """
+    return parse_case(decode_json(text))
+
+
+def decode_json(text: str | bytes) -> object:
+    """JSON text as a case file is read (size limit, UTF-8, no repeated key, no NaN, no
+    integer past 4,300 digits, bounded nesting); a draft is read the same way. Raises
+    :class:`CaseError`.
+
+    >>> decode_json('{"a": 1, "a": 2}')
+    Traceback (most recent call last):
+    core.case.CaseError: a: appears twice in the same object
+    """
     if isinstance(text, bytes):
         if len(text) > MAX_CASE_BYTES:
             raise CaseError("", _TOO_LARGE)
@@ -192,7 +204,7 @@ def loads_case(text: str | bytes) -> Case:
         raise CaseError("", "not a case: a number has more than 4,300 digits") from None
     except RecursionError:
         raise CaseError("", "not valid JSON: nested too deeply") from None
-    return parse_case(data)
+    return data
 
 
 # Built once: json.loads/json.dumps with options build a new decoder/encoder per call,

@@ -364,10 +364,9 @@ def read_answers(raw: bytes | str) -> tuple[dict[str, Any], str | None, Case | N
     text = raw.decode("utf-8-sig", errors="replace") if isinstance(raw, bytes) else raw
     if DRAFT_FORMAT not in text:
         return from_case()
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return from_case()  # the case reader says why
+    from core.case import decode_json
+
+    data = decode_json(raw)  # as strictly as a case file (a repeated key is refused)
     if type(data) is not dict or data.get("format") != DRAFT_FORMAT:
         return from_case()
     unknown = set(data) - {"format", "step", "answers"}

@@ -273,6 +273,18 @@ def test_a_case_file_changed_elsewhere_is_not_saved_over(session: CaseSession,
     assert json.loads(path.read_text())["label"] == "mine again"
 
 
+def test_a_draft_with_a_repeated_key_is_refused_like_a_case_file(session: CaseSession,
+                                                                  tmp_path: Path) -> None:
+    """Hostile review W7: a draft's repeated "label" opened with the last value, where
+    a case file refuses it (a repeated key could change what is shown, unseen)."""
+    path = tmp_path / "draft.json"
+    path.write_text('{"format": "hrher2-aid.draft/1", "step": "label", "answers": '
+                    '{"label": "a", "label": "b"}}', "utf-8")
+    with pytest.raises(SessionError, match="label: appears twice"):
+        session.open_file(path)
+    assert session.answers == {}
+
+
 def test_no_evidence_means_no_result_and_no_export(tmp_path: Path) -> None:
     session = CaseSession(None, "evidence store altered")
     answer_all(session, FIRST_LINE)
