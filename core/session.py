@@ -250,6 +250,9 @@ class CaseSession:
         from core.digest import sha256_hex
 
         target = Path(path)
+        if os.path.lexists(target) and not _holds_a_case(target):
+            raise SessionError(f"{target} exists and is not a case file: saving would "
+                               "replace it (choose another name; nothing was written)")
         if not replace_changed and self.file_changed_elsewhere(target):
             raise FileChanged(f"{target} was changed by another window or program since "
                               "this case was opened or saved here; saving would replace "
@@ -335,13 +338,31 @@ class CaseSession:
         """Write the summary (and the handout, unless None) safely; return the paths.
         Raises :class:`NotReady` or :class:`core.report.ReportError` (including
         :class:`core.report.OutputError`); then nothing is written."""
-        from core.report import write_documents
+        from core.report import OutputError, write_documents
 
+        targets = [Path(summary_path), *([] if handout_path is None else [Path(handout_path)])]
+        for target in targets:  # (the export dialog adds .pdf; this is for everyone else)
+            if target.suffix.lower() != ".pdf":
+                raise OutputError(f"{target}: the document is a PDF; give a name ending in "
+                                  ".pdf (nothing was written)")
+            if self.path is not None and os.path.abspath(target) == os.path.abspath(self.path):
+                raise OutputError(f"{target}: is this case's own file; the PDF would replace "
+                                  "it (nothing was written)")
         summary, handout = self.documents(info)
-        documents = {Path(summary_path): summary}
+        documents = {targets[0]: summary}
         if handout_path is not None:
-            documents[Path(handout_path)] = handout
+            documents[targets[1]] = handout
         return write_documents(documents)
+
+
+def _holds_a_case(path: Path) -> bool:
+    """``path`` is a case file or a draft this version reads (so saving over it replaces
+    a case, never the case store, a PDF or anything else chosen by mistake)."""
+    try:
+        read_answers(read_regular_file(path))
+    except (OSError, CaseError):
+        return False
+    return True
 
 
 def _normalized(kind: str, value: Any) -> Any:

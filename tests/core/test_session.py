@@ -311,3 +311,28 @@ def test_a_reopened_case_is_parsed_once(session: CaseSession, tmp_path: Path,
     assert reopened.result() == session.result()
     reopened.set_answer("disease.symptomatic", True)  # an edit: derived anew
     assert reopened.case().disease.symptomatic and len(reparsed) == 1
+
+
+def test_saving_or_exporting_never_replaces_what_is_not_theirs(session: CaseSession,
+                                                               tmp_path: Path) -> None:
+    """Hostile review W6: "Save as file…" onto cases.sqlite replaced the case store (and
+    the next start set it aside as damaged: every saved case and the audit log gone);
+    the export hook wrote a PDF over the case file, cases.sqlite or the evidence."""
+    from core.report import OutputError
+
+    answer_all(session, FIRST_LINE)
+    store = tmp_path / "cases.sqlite"
+    store.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
+    pdf = tmp_path / "old.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    for other in (store, pdf):
+        with pytest.raises(SessionError, match="exists and is not a case file"):
+            session.save_file(other)
+    assert store.read_bytes().startswith(b"SQLite") and pdf.read_bytes() == b"%PDF-1.4\n"
+    case_file = session.save_file(tmp_path / "c.json")
+    assert session.save_file(case_file) == case_file  # a case file may be replaced
+    for summary in (store, case_file, tmp_path / "summary"):
+        with pytest.raises(OutputError, match="nothing was written"):
+            session.export_documents(summary, None)
+    assert store.read_bytes().startswith(b"SQLite")
+    assert json.loads(case_file.read_text())["format"] == "hrher2-aid.case/1"
