@@ -459,14 +459,21 @@ def _stored(r: Sequence[Any]) -> StoredCase:
     """A StoredCase from ``SELECT {_COLUMNS}, row_sha256``, with its hashes checked."""
     row = dict(zip(integrity.ROW_FIELDS, r, strict=False))
     damaged = integrity.damage(row, r[-1])
-    try:
-        answers, result = json.loads(row["answers"]), json.loads(row["result"])
-    except (TypeError, ValueError):
-        answers, result = {}, {}
-        damaged = damaged or "its answers or result are not readable JSON"
-    if not isinstance(answers, dict) or not isinstance(result, dict):
-        answers, result = {}, {}
-        damaged = damaged or "its answers or result are not readable JSON"
-    return StoredCase(row["id"], row["label"], row["setting"], answers, result,
+    # each read on its own: an unreadable result leaves readable answers to open as a
+    # new case (and the other way round)
+    answers, result = _json_object(row["answers"]), _json_object(row["result"])
+    unreadable = [what for what, value in (("answers", answers), ("result", result))
+                  if value is None]
+    if unreadable:
+        damaged = damaged or f"its {' and '.join(unreadable)} cannot be read (not JSON)"
+    return StoredCase(row["id"], row["label"], row["setting"], answers or {}, result or {},
                       row["evidence_version"], row["evidence_sha256"], row["case_sha256"],
                       row["created"], row["changed"], row["revision"], damaged)
+
+
+def _json_object(text: object) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None

@@ -181,6 +181,20 @@ def test_damaged_result_label_or_revision_is_caught_by_the_row_hash(tmp_path, re
             store.get_intact(case_id)
 
 
+def test_an_unreadable_result_keeps_the_readable_answers(tmp_path, renderer):
+    """Hostile review W4: a row whose result is not JSON lost its intact answers too,
+    so "Open as a new, unsaved case" said "format: required field is missing"."""
+    path = tmp_path / "cases.sqlite"
+    case_id = save_new(path, renderer, CASE)
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE cases SET result = '{not json' WHERE id = ?", (case_id,))
+    raw.commit()
+    raw.close()
+    with CaseStore.open(path) as store:
+        got = store.get(case_id)
+    assert got.damaged and parse_case(got.answers) == parse_case(CASE) and got.result == {}
+
+
 # --- the audit chain ----------------------------------------------------------------------
 
 def test_audit_chain_verifies_and_reports_the_first_broken_link(tmp_path, capsys):
