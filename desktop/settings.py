@@ -46,9 +46,13 @@ def _as_text(value: object, default: str) -> str:
     list is joined back with ", "; a number or anything else is its text."""
     if isinstance(value, str):
         return value
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v).strip() for v in value)
-    return default if value is None else str(value)
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return ", ".join(v.strip() for v in value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    # another INI type (@Variant, @ByteArray, ...) was never written by this app: its
+    # Python repr would be printed on the documents
+    return default
 
 
 def save(values: dict[str, str]) -> None:

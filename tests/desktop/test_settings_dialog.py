@@ -80,3 +80,17 @@ def test_settings_that_cannot_be_written_are_said_not_lost_silently(
     window.show_settings()
     result, shown, text = outcome[0]
     assert result == 0 and shown and "could not be saved" in text  # the dialog stays open
+
+
+def test_a_value_of_another_ini_type_is_not_printed_as_python(isolated_settings: Path) -> None:
+    """Hostile review C2: "@Variant(...)" and "@ByteArray(...)" values loaded as Python
+    reprs ("PySide6.QtCore.QRect(1, 2, 3, 3)", "b'\\xff\\xfe'") and were printed on the
+    documents."""
+    path = Path(settings.store().fileName())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[report]\nclinician_name=@Rect(1 2 3 3)\n"
+                    "institution=@ByteArray(\\xff\\xfe)\n", "utf-8")
+    assert settings.load() == {"report/clinician_name": "", "report/institution": ""}
+    path.write_text("[report]\nclinician_name=Smith, John\ninstitution=42\n", "utf-8")
+    assert settings.load() == {"report/clinician_name": "Smith, John",
+                               "report/institution": "42"}
