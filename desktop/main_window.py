@@ -285,7 +285,7 @@ class MainWindow(QMainWindow):
             return False
         if session.path is not None:
             return self._write(session.path, note=self.records.kept_note if kept else None,
-                               replace_changed=replace)
+                               replace_changed=replace, kept=bool(kept))
         if kept is None:  # not kept (no store, or a draft): a file instead
             return self._save_to_chosen_file(keep=False)
         self._status(self.records.kept_note or f"Saved in the case list, as saved case "
@@ -333,16 +333,20 @@ class MainWindow(QMainWindow):
         return False
 
     def _write(self, path: Path, *, note: str | None = None,
-               replace_changed: bool = False) -> bool:
+               replace_changed: bool = False, kept: bool = False) -> bool:
         """Write the case file; ``note``: what saving to the case list did, if it is
-        worth saying. (A file changed elsewhere meanwhile is refused, with the reason.)"""
+        worth saying; ``kept``: the case list has just saved it. (A file changed
+        elsewhere meanwhile is refused, with the reason.)"""
         draft = not self.session.is_complete()
         try:
             self.session.save_file(path, replace_changed=replace_changed)
         except SessionError as exc:
             from desktop import dialogs
 
-            dialogs.error(self, "Cannot save case", str(exc))
+            also = (f"\n\nThe case is kept in the case list (saved case "
+                    f"{self.session.case_id}); only its file was not written."
+                    if kept and self.session.case_id is not None else "")
+            dialogs.error(self, "Cannot save case", f"{exc}{also}")
             return False
         saved = f"Saved {'a draft in ' if draft else ''}{path}"
         self._status(f"{note}. {saved}" if note else saved)

@@ -249,3 +249,25 @@ def test_saving_a_case_deleted_from_the_list_says_it_is_saved_again(
     assert message.split(";")[1].strip().startswith("this case is saved again, as saved case")
     with CaseStore.open() as store:
         assert store.get(window.case_id).label == "Still wanted"
+
+
+def test_a_file_that_cannot_be_written_says_the_case_list_kept_it(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Hostile review C3: the case was kept in the case list, but the message said only
+    that it "cannot be saved"."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    path = folder / "c.json"
+    path.write_text(json.dumps(CASE), "utf-8")
+    assert window.open_case_file(path)
+    set_label(window, "Kept")
+    path.unlink()
+    folder.rmdir()
+    folder.write_text("a file where the folder was")  # the file cannot be written now
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
+    assert window.save_case() is False
+    assert len(errors) == 1 and "cannot be saved" in errors[0]
+    assert f"kept in the case list (saved case {window.case_id})" in errors[0]
+    with CaseStore.open() as store:
+        assert store.get(window.case_id).label == "Kept"
