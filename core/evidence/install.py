@@ -101,9 +101,21 @@ def machine_folder() -> Path:
     return Path("/var/lib/hrher2-aid/evidence")
 
 
+def _read_state(path: Path) -> str:
+    """state.json's text, read only if it is a regular file (a named pipe would keep
+    every start of the app waiting) of a sane size. Raises OSError or ValueError."""
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("it is not a regular file (a named pipe, device or folder)")
+        return fh.read(1 << 20).decode("utf-8")
+
+
 def _history(root: Path) -> list[str]:
     try:
-        raw = json.loads((root / STATE_NAME).read_text(encoding="utf-8"))
+        raw = json.loads(_read_state(root / STATE_NAME))
     except FileNotFoundError:
         return []
     except PermissionError as exc:

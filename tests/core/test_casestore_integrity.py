@@ -6,6 +6,7 @@ Every test works on real SQLite files, and the concurrency tests on real process
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -436,3 +437,23 @@ def test_unusable_data_folder_gets_one_clear_message(tmp_path, monkeypatch, kind
     assert isinstance(info.value, DataFolderError)
     assert expected in str(info.value) and "nothing was saved" in str(info.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing made anywhere
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_named_pipes_where_the_store_and_install_state_go_never_hang(tmp_path):
+    """Hostile review W5: a named pipe at cases.sqlite (audit verify, the window's first
+    Save) or at the evidence folder's state.json (every start, evidence verify and
+    list) kept the reader waiting for a writer for good."""
+    os.mkfifo(tmp_path / "cases.sqlite")
+    machine = tmp_path / "machine"
+    machine.mkdir()
+    os.mkfifo(machine / "state.json")
+    env = {**os.environ, "HRHER2_AID_EVIDENCE_DIR": str(machine)}
+    root = str(Path(__file__).resolve().parents[2])
+    audit = subprocess.run([sys.executable, "-m", "core.cli", "audit", "verify", "--store",
+                            str(tmp_path / "cases.sqlite")], cwd=root, env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert audit.returncode == 1 and "not a regular file" in audit.stderr
+    verify = subprocess.run([sys.executable, "-m", "core.cli", "evidence", "verify"],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert verify.returncode == 3 and "not a regular file" in verify.stdout
