@@ -274,15 +274,21 @@ def _describe(info: PackInfo) -> dict[str, Any]:
 def _identity(folder: Path) -> dict[str, Any]:
     """An installed pack, for the log: as verified (with its signer key) when it passes
     its check, else as its manifest says, with the reason it fails."""
+    from core.evidence.pack import read_signed_manifest
     from core.evidence.store import EvidenceError
 
     try:
         return _describe(_verified(folder))
     except EvidenceError as exc:
-        try:
-            return {**_describe(_manifest(folder)), "problem": str(exc)}
-        except PackError:
-            return {"folder": folder.name, "problem": str(exc)}
+        problem = str(exc)
+    try:  # its signature may still verify (an altered evidence file): the signer is known
+        return {**_describe(read_signed_manifest(folder)), "problem": problem}
+    except EvidenceError:
+        pass
+    try:
+        return {**_describe(_manifest(folder)), "problem": problem}
+    except PackError:
+        return {"folder": folder.name, "problem": problem}
 
 
 def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = None,
@@ -458,9 +464,13 @@ def rollback(root: Path | None = None, on_wait: Callable[[], None] | None = None
         raise InstallError(f"nothing to roll back to in {root}: no pack installed")
     with _one_at_a_time(root, "roll back", on_wait):
         history = _history(root)
+        if not history:
+            raise InstallError(f"nothing to roll back to in {root}: no pack installed")
         if len(history) < 2:
-            raise InstallError(f"nothing to roll back to in {root}: "
-                               f"{'one pack' if history else 'no pack'} installed")
+            # (packs/ may hold more: those rolled back from; install one to use it again)
+            raise InstallError(f"nothing to roll back to in {root}: no pack was current "
+                               f"before {history[-1]} (a pack in packs/ that was rolled "
+                               "back from can be installed again)")
         back = _verified(root / "packs" / history[-2])
         replaced = _identity(root / "packs" / history[-1])
         try:

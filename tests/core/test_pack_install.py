@@ -260,7 +260,7 @@ def test_rollback_with_nothing_before_is_refused(machine: Path, tmp_path: Path,
     assert cli.main(["evidence", "rollback"]) == 1
     assert "nothing to roll back to" in capsys.readouterr().err
     install(newer_pack(tmp_path / "a"))
-    with pytest.raises(InstallError, match="one pack installed"):
+    with pytest.raises(InstallError, match="no pack was current before"):
         rollback()
 
 
@@ -615,6 +615,8 @@ def test_a_repair_is_logged_with_the_damage_it_repaired(machine: Path, tmp_path:
     entry = log_entries()[-1]
     assert entry["action"] == "reinstall" and entry["repaired"] is True
     assert "has been altered" in entry["replaced"]["problem"]
+    # its signature still verifies: the log names its signer (it was "" before; IT review)
+    assert entry["replaced"]["key_id"] == THROWAWAY.public.key_id_hex
     shutil.rmtree(machine / "packs" / NEWER_NAME)
     install(pack)
     entry = log_entries()[-1]
