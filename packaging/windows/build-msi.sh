@@ -157,7 +157,7 @@ sign() {  # sign FILE: Authenticode, in place
     [[ -n "${HRHER2_SIGN_PASSWORD:-}" ]] && args+=(-pass "$HRHER2_SIGN_PASSWORD")
     [[ -n "${HRHER2_SIGN_TIMESTAMP:-}" ]] && args+=(-ts "$HRHER2_SIGN_TIMESTAMP")
     osslsigncode sign "${args[@]}" -h sha256 -n "HR+/HER2+ decision aid" \
-        -i "https://localhost/hrher2-aid" -in "$1" -out "$1.signed" >/dev/null
+        -i "${MSI_ABOUT_LINK:-https://localhost/hrher2-aid}" -in "$1" -out "$1.signed" >/dev/null
     mv "$1.signed" "$1"
 }
 SIGNING=""
@@ -183,8 +183,12 @@ cp "$HERE/$APP.wxs" "$MSIDIR/"
 IFS=. read -r v1 v2 v3 <<<"$MSI_VERSION"
 [[ "$v1.$v2.$v3" == "$MSI_VERSION" && "$v1$v2$v3" =~ ^[0-9]+$ ]] ||
     fail "the MSI needs a version of three numbers, not $MSI_VERSION"
+# Add/Remove Programs' help and about links: set the clinic's or maintainers' real
+# addresses before shipping (the placeholders point nowhere).
+HELP_LINK="${MSI_HELP_LINK:-https://localhost/hrher2-aid/help}"
+ABOUT_LINK="${MSI_ABOUT_LINK:-https://localhost/hrher2-aid}"
 (cd "$MSIDIR" && wixl -a x64 -D Win64=yes -D "Version=$MSI_VERSION" -D "SourceDir=../dist/$APP" \
-    -D "UpgradeMax=$v1.$v2.$((v3 + 1))" \
+    -D "UpgradeMax=$v1.$v2.$((v3 + 1))" -D "HelpLink=$HELP_LINK" -D "AboutLink=$ABOUT_LINK" \
     -D "IconFile=../../icons/$APP.ico" -o "$MSI" "$APP.wxs" bundle.wxs)
 step "5. wixl: $(basename "$MSI"), $(wc -l < <(cd "$BUNDLE" && find . -type f)) files"
 if [[ -n "$SIGNING" ]]; then sign "$MSI"; step "6b. signed the MSI"; fi
