@@ -394,7 +394,7 @@ def test_other_sqlite_file_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("file", "old", "new", "message"), [
     ("harms.toml", "citations = [1]\nbasis = \"ASCO", "citations = []\nbasis = \"ASCO",
      "needs citations"),
-    ("changelog.toml", 'version = "2026.12.5"', 'version = "2026.12.0"', "first entry"),
+    ("changelog.toml", 'version = "2026.12.6"', 'version = "2026.12.0"', "first entry"),
     ("meta.toml", "sources_through = 2022", "sources_through = 2026", "sources_through"),
     ("statements.toml", 'harms = ["asco_heart"]\n', "", "needs harms"),
 ])
