@@ -399,16 +399,33 @@ def _story(blocks: list[Block]) -> list[Flowable]:
     width = 174 * mm
     story: list[Flowable] = []
     pending: list[Flowable] = []  # an option's heading stays with its text and table
+    # a section's heading and opening sentence, held to go with the section's first
+    # option (never left at the foot of a page with the options overleaf)
+    lead: list[Flowable] = []
     for block in blocks:
         if block.kind == "h3":
-            pending = [para(block.text, st["h3"])]
+            pending = [*lead, para(block.text, st["h3"])]
+            lead = []
             continue
+        if block.kind == "h2":
+            story += lead
+            lead = [para(block.text, st["h2"])]
+            continue
+        if len(lead) == 1 and block.kind == "p":
+            lead.append(para(block.text, st["p"], whole=True))
+            continue
+        story += lead
+        lead = []
         if block.kind == "pair":
-            # The heading, what may help and what may harm share a page: a patient
-            # reading one page never sees the benefits without the harms. (What is less
-            # certain may follow overleaf.)
+            # What may help and what may harm share a page: a patient reading one page
+            # never sees the benefits without the harms. The option's heading and words
+            # stay together, before them (on the page before, if the boxes do not fit
+            # beside them: never a near-empty first page); what is less certain may
+            # follow overleaf.
             benefits, harms, uncertain = _part_tables(block, st, width)
-            story.append(KeepTogether([*pending, benefits, harms]))
+            if pending:
+                story.append(KeepTogether(pending))
+            story.append(KeepTogether([benefits, harms]))
             story.append(uncertain)
             pending = []
             continue
@@ -432,7 +449,7 @@ def _story(blocks: list[Block]) -> list[Flowable]:
         else:
             # short paragraphs are never split over a page break: easier to read on paper
             story.append(para(block.text, style, bullet=bullet, whole=True))
-    story += pending
+    story += lead + pending
     return story
 
 

@@ -452,7 +452,8 @@ def test_the_questions_heading_never_ends_a_page_without_its_lines():
 def test_an_options_benefits_and_harms_are_never_on_different_pages(store):
     """Day review W9: "What may help" ended page 1 and "What may harm" began page 2, so
     a patient reading one page saw only the benefits. Each option's two boxes share a
-    page (the less certain points may follow overleaf). Every fourth distinct in-scope
+    page (the less certain points may follow overleaf), and "The treatment choices"
+    shares a page with the first option's heading. Every fourth distinct in-scope
     result of the generated cases (89 of 355; all of them take 45 s), printed and read
     back."""
     renderer, seen = Renderer(store), set()
@@ -463,6 +464,11 @@ def test_an_options_benefits_and_harms_are_never_on_different_pages(store):
         seen.add(decision.key)
         if len(seen) % 4 != 1:
             continue
-        for page in pdf_text(build_handout(case, renderer.result_for(case), INFO)):
+        result = renderer.result_for(case)
+        for page in pdf_text(build_handout(case, result, INFO)):
             assert page.count(BENEFITS_HEAD) == page.count(HARMS_HEAD), (case, page)
+            # and the section's heading goes with its first option, not alone before it
+            if result.options and "The treatment choices" in page:
+                first = result.plain_for(result.options[0].id).title
+                assert first in page.replace("\n", " "), page
     assert len(seen) > 300
