@@ -236,6 +236,11 @@ class MainWindow(QMainWindow):
         if self.may_discard_changes():
             self.session.new()
             self.statusBar().clearMessage()  # "Exported …" was about the previous case
+            # the first question, wherever the focus was (the result, say): Tab from
+            # there once led to the tab bar, and an arrow key to the Evidence tab
+            first = self.questionnaire.current_page.first_input()
+            if first is not None:
+                first.setFocus()
 
     def open_case(self) -> None:
         if not self.may_discard_changes():

@@ -91,3 +91,14 @@ def test_a_new_step_starts_at_its_top(qtbot: Any, window: Any) -> None:
     bar.setValue(bar.maximum())
     view.go_back()
     assert view.current_id == "setting" and bar.value() == 0
+
+
+def test_a_new_case_puts_the_focus_on_its_first_question(qtbot: Any, window: Any) -> None:
+    """Day review W6: with the focus in the result and the first step already shown,
+    Ctrl+N left it there."""
+    window.result_view.browser.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.result_view.browser,
+                    timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.questionnaire.current_id == "receptors"
+    assert focused_name() == "receptors.hr=positive"
