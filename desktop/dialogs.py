@@ -109,28 +109,32 @@ def ask_save_discard_cancel(parent: QWidget | None, title: str, text: str) -> st
     return "cancel"
 
 
+def _mine_or_theirs(parent: QWidget | None, title: str, text: str, keep_mine: str,
+                    other: QMessageBox.StandardButton, other_text: str) -> str:
+    """A warning with three ways out: keep mine (the default: Save), ``other``, or
+    Cancel; returns "mine", "other" or "cancel"."""
+    b = QMessageBox.StandardButton
+    box = message_box(parent, QMessageBox.Icon.Warning, title, text,
+                      b.Save | other | b.Cancel, b.Save)
+    box.button(b.Save).setText(keep_mine)
+    box.button(other).setText(other_text)
+    return {b.Save: "mine", other: "other"}.get(_show(box), "cancel")
+
+
 def ask_conflict(parent: QWidget | None, title: str, text: str) -> str:
     """'reload' (take the version saved elsewhere), 'copy' (keep mine as a new case) or
     'cancel', for a save that found the case changed by someone else."""
-    b = QMessageBox.StandardButton
-    box = message_box(parent, QMessageBox.Icon.Warning, title, text,
-                      b.Save | b.Reset | b.Cancel, b.Save)
-    box.button(b.Save).setText("Save mine as a copy")
-    box.button(b.Reset).setText("Reload their version")
-    answer = _show(box)
-    return {b.Save: "copy", b.Reset: "reload"}.get(answer, "cancel")
+    answer = _mine_or_theirs(parent, title, text, "Save mine as a copy",
+                             QMessageBox.StandardButton.Reset, "Reload their version")
+    return {"mine": "copy", "other": "reload"}.get(answer, "cancel")
 
 
 def ask_file_changed(parent: QWidget | None, title: str, text: str) -> str:
     """'save_as' (keep both: mine in another file), 'replace' (mine over theirs) or
     'cancel', for a case file changed elsewhere since it was opened or saved here."""
-    b = QMessageBox.StandardButton
-    box = message_box(parent, QMessageBox.Icon.Warning, title, text,
-                      b.Save | b.Discard | b.Cancel, b.Save)
-    box.button(b.Save).setText("Save mine as another file…")
-    box.button(b.Discard).setText("Replace their version")
-    answer = _show(box)
-    return {b.Save: "save_as", b.Discard: "replace"}.get(answer, "cancel")
+    answer = _mine_or_theirs(parent, title, text, "Save mine as another file…",
+                             QMessageBox.StandardButton.Discard, "Replace their version")
+    return {"mine": "save_as", "other": "replace"}.get(answer, "cancel")
 
 
 def confirm_damaged(parent: QWidget | None, title: str, text: str) -> bool:

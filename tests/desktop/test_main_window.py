@@ -16,7 +16,9 @@ from core.case import parse_case
 from core.casestore import CaseStore
 from core.result import Renderer
 from desktop import dialogs
-from desktop.dialogs import ask_save_discard_cancel as REAL_ASK_SAVE  # before the fixture
+from desktop.dialogs import ask_conflict as REAL_ASK_CONFLICT  # taken before the fixture
+from desktop.dialogs import ask_file_changed as REAL_ASK_FILE_CHANGED
+from desktop.dialogs import ask_save_discard_cancel as REAL_ASK_SAVE
 from tests.conftest import app_evidence
 from tests.desktop.drive import answer, fill_step, press_next, result_text, step_until
 
@@ -419,3 +421,24 @@ def test_the_unsaved_changes_buttons_have_mnemonics(qtbot: Any,
     monkeypatch.setattr(dialogs, "_show", show)
     assert REAL_ASK_SAVE(None, "Unsaved changes", "Save them first?") == "discard"
     assert "&Save" in texts[0] and "&Discard" in texts[0]
+
+
+@pytest.mark.parametrize(("pressed", "conflict", "file_changed"), [
+    ("Save", "copy", "save_as"), ("Reset", "reload", None), ("Discard", None, "replace"),
+    ("Cancel", "cancel", "cancel")])
+def test_the_two_mine_or_theirs_questions_answer_as_their_buttons_say(
+        qtbot: Any, monkeypatch: pytest.MonkeyPatch, pressed: str, conflict: str | None,
+        file_changed: str | None) -> None:
+    seen: list[list[str]] = []
+
+    def press(box: Any) -> Any:
+        seen.append([b.text() for b in box.buttons()])
+        return getattr(box.StandardButton, pressed)
+
+    monkeypatch.setattr(dialogs, "_show", press)
+    if conflict is not None:
+        assert REAL_ASK_CONFLICT(None, "Case changed elsewhere", "…") == conflict
+        assert "Reload their version" in seen[-1] and "Save mine as a copy" in seen[-1]
+    if file_changed is not None:
+        assert REAL_ASK_FILE_CHANGED(None, "Case file changed elsewhere", "…") == file_changed
+        assert "Replace their version" in seen[-1]
