@@ -566,7 +566,7 @@ def test_an_install_kept_waiting_too_long_says_so_and_changes_nothing(
         capsys: pytest.CaptureFixture[str]) -> None:
     from filelock import FileLock
 
-    import core.evidence.install as inst
+    import core.evidence.machine as inst  # where the folder's lock is held
 
     machine.mkdir()
     pack = newer_pack(tmp_path / "a")
