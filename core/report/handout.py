@@ -32,6 +32,7 @@ from core.report.template import (
     DocumentInfo,
     PageMarks,
     para,
+    plain_date,
     render,
 )
 from core.result import Plain, Result
@@ -254,7 +255,7 @@ def handout_paragraphs(case: Case, result: Result,
     else:
         lead = DECISION_NOT_YET
     blocks = [Block("title", TITLE), Block("lead", lead),
-              Block("meta", f"Printed {info.date_text()}" + (f" by {by}" if by else "")
+              Block("meta", f"Printed {info.plain_date_text()}" + (f" by {by}" if by else "")
                     + (f" · Case: {label}" if label else "")),
               Block("p", INTRO)]
     if not result.in_scope:
@@ -288,7 +289,7 @@ def handout_paragraphs(case: Case, result: Result,
 def _about_blocks(result: Result, info: DocumentInfo, marked: set[int]) -> list[Block]:
     """About this sheet; its source list is the sources this sheet marks, no more."""
     blocks = [Block("h2", ABOUT_HEAD),
-              Block("p", f"This sheet was printed on {info.when.strftime('%d %B %Y')}. "
+              Block("p", f"This sheet was printed on {plain_date(info.when)}. "
                          + plain_currency_sentence(result.evidence_sources_through)),
               Block("p", MAKERS)]
     if result.references:  # (the summary lists none when the guide offers nothing)

@@ -180,6 +180,25 @@ class DocumentInfo:
     def date_text(self) -> str:
         return self.when.strftime("%Y-%m-%d %H:%M")
 
+    def plain_date_text(self) -> str:
+        """For the patient handout: "2 December 2026, 10:35"."""
+        return f"{plain_date(self.when)}, {self.when:%H:%M}"
+
+
+_MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July",
+                  "August", "September", "October", "November", "December")
+
+
+def plain_date(when: datetime) -> str:
+    """The date in words, in English whatever the machine's locale: strftime's %B
+    follows the locale Qt sets at start-up, and would put a French month in an English
+    handout.
+
+    >>> plain_date(datetime(2026, 12, 2))
+    '2 December 2026'
+    """
+    return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
+
 
 @dataclass(frozen=True, slots=True)
 class PageMarks:

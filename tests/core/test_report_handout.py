@@ -336,7 +336,13 @@ def test_about_this_sheet_contact_and_questions(store):
     case = case_of(FIRST_LINE_ET_ALONE)
     result = Renderer(store).result_for(case)
     pdf = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
-    assert f"This sheet was printed on {INFO.when.strftime('%d %B %Y')}" in pdf
+    # the date in words, in English whatever the locale (not strftime's %B: Qt sets the
+    # machine's locale at start-up), and the same way on page 1
+    when = INFO.when
+    month = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")[when.month - 1]
+    assert f"This sheet was printed on {when.day} {month} {when.year}." in pdf
+    assert f"Printed {when.day} {month} {when.year}, {when:%H:%M}" in pdf
     assert "cites studies published up to 2022. Newer studies are not included." in pdf
     assert flat(MAKERS) in pdf and "no sponsorship" in pdf
     for label in ("Name:", "Phone:", "Email:", "Next visit:"):

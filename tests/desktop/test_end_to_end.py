@@ -21,7 +21,8 @@ from desktop import settings
 from tests.core.report_support import pdf_text
 
 CLINICIAN, INSTITUTION = "Dr. Ada Example", "Clinique du Parc"
-_STAMP = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b")
+# the time printed: the summary's "2026-12-02 10:35", the handout's "2 December 2026, 10:35"
+_STAMP = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b|\b\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}\b")
 
 
 def generated_cases(n: int = 60, seed: int = 11) -> list[dict[str, Any]]:
