@@ -15,14 +15,13 @@ Traceback (most recent call last):
 core.case.CaseError: receptors.hr: must be one of positive, negative, unknown (got 'maybe')
 """
 
-import errno
 import json
 import math
 import os
-import stat
 from collections.abc import Mapping
 from typing import Any, BinaryIO, Final, NamedTuple
 
+from core import regular_file
 from core.digest import sha256_hex
 from core.fields import (
     ENDOCRINE_RESPONSIVE_VALUES,
@@ -235,27 +234,10 @@ def read_case_file(path: str | os.PathLike[str]) -> Case:
 
 
 def read_regular_file(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of a case file (see :func:`read_case_bytes`), read only when it is a
-    regular file; anything else is an OSError saying what it is."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as fh:
-        kind = _file_kind(os.fstat(fd).st_mode)
-        if kind:
-            raise OSError(errno.EINVAL, f"is {kind}, not a case file", str(path))
-        return read_case_bytes(fh)
-
-
-def _file_kind(mode: int) -> str | None:
-    """What a file that is not a regular file is, or None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a device"
+    """The bytes of a case file (at most the size limit plus one, as
+    :func:`read_case_bytes`), read only when it is a regular file; anything else is an
+    OSError saying what it is (:mod:`core.regular_file`)."""
+    return regular_file.read_regular_file(path, MAX_CASE_BYTES + 1, "a case file")
 
 
 _TOO_LARGE: Final = f"input too large (a case is at most {MAX_CASE_BYTES:,} bytes)"

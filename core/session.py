@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from core import questionnaire as q
 from core.case import Case, CaseError, parse_case, read_regular_file
+from core.digest import sha256_hex
 from core.fields import FIELDS_BY_PATH, normalize_label
 
 if TYPE_CHECKING:
@@ -247,16 +248,20 @@ class CaseSession:
         when ``path`` is the session's own file and it no longer holds what this
         session read or wrote there (unless ``replace_changed``)."""
         from core import atomic  # tempfile and friends: not needed to show the window
-        from core.digest import sha256_hex
 
         target = Path(path)
-        if os.path.lexists(target) and not _holds_a_case(target):
-            raise SessionError(f"{target} exists and is not a case file: saving would "
-                               "replace it (choose another name; nothing was written)")
-        if not replace_changed and self.file_changed_elsewhere(target):
-            raise FileChanged(f"{target} was changed by another window or program since "
-                              "this case was opened or saved here; saving would replace "
-                              "that change.")
+        if os.path.lexists(target):  # read once, for both checks
+            try:
+                there: bytes | None = read_regular_file(target)
+            except OSError:
+                there = None
+            if there is None or not _holds_a_case(there):
+                raise SessionError(f"{target} exists and is not a case file: saving would "
+                                   "replace it (choose another name; nothing was written)")
+            if not replace_changed and self._not_as_left(target, there):
+                raise FileChanged(f"{target} was changed by another window or program "
+                                  "since this case was opened or saved here; saving would "
+                                  "replace that change.")
         text = self.file_text()
         try:
             atomic.write_text(target, text)
@@ -283,8 +288,6 @@ class CaseSession:
         except CaseError as exc:
             raise SessionError(f"{source.name} is not a valid case file: {exc}") from None
         self.load(answers, path=source, step=step, case=case)
-        from core.digest import sha256_hex
-
         self._file_sha256 = sha256_hex(raw)
         self.file_case_sha256 = case.sha256() if case is not None else None
 
@@ -292,17 +295,20 @@ class CaseSession:
         """``target`` (default: the session's file) is the session's file and holds
         something other than what this session last read or wrote there (gone, or
         unreadable: nothing to lose there)."""
-        if self.path is None or self._file_sha256 is None:
-            return False
         target = self.path if target is None else target
-        if os.path.abspath(target) != os.path.abspath(self.path):
+        if target is None or self._file_sha256 is None:
             return False
-        from core.digest import sha256_hex
-
         try:
-            return sha256_hex(read_regular_file(target)) != self._file_sha256
+            return self._not_as_left(target, read_regular_file(target))
         except OSError:
             return False
+
+    def _not_as_left(self, target: Path, there: bytes) -> bool:
+        """``target`` is the session's file and ``there`` (its bytes now) is not what
+        this session last read or wrote there."""
+        return (self.path is not None and self._file_sha256 is not None
+                and os.path.abspath(target) == os.path.abspath(self.path)
+                and sha256_hex(there) != self._file_sha256)
 
     def mark_saved(self, case_id: int | None, revision: int | None = None) -> None:
         """The case was kept in the case store under ``case_id`` (at ``revision``)."""
@@ -355,12 +361,12 @@ class CaseSession:
         return write_documents(documents)
 
 
-def _holds_a_case(path: Path) -> bool:
-    """``path`` is a case file or a draft this version reads (so saving over it replaces
-    a case, never the case store, a PDF or anything else chosen by mistake)."""
+def _holds_a_case(raw: bytes) -> bool:
+    """A file's bytes are a case or a draft this version reads (so saving over it
+    replaces a case, never the case store, a PDF or anything else chosen by mistake)."""
     try:
-        read_answers(read_regular_file(path))
-    except (OSError, CaseError):
+        read_answers(raw)
+    except CaseError:
         return False
     return True
 

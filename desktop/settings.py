@@ -43,7 +43,8 @@ def load() -> dict[str, str]:
 def _as_text(value: object, default: str) -> str:
     """A stored value as the text the user wrote. In the INI format an unquoted comma
     makes a list (``clinician_name=Smith, John`` reads as ``['Smith', 'John']``), so a
-    list is joined back with ", "; a number or anything else is its text."""
+    list is joined back with ", "; a number is its text; any other type falls back to
+    the default."""
     if isinstance(value, str):
         return value
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):

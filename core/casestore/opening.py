@@ -179,17 +179,12 @@ def identify(path: Path) -> None:
     id is opened (``immutable``: no lock, no side file) to look at its tables. A file
     that is not SQLite at all is left to :func:`check_or_quarantine` (a damaged store).
     """
-    import stat
+    from core.regular_file import read_regular_file
 
     try:
-        # without blocking: a named pipe here would keep the reader (the window's first
-        # Save, audit verify) waiting for a writer forever
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_BINARY", 0))
-        with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise _foreign(path, "not a regular file (a named pipe, device or folder)")
-            header = fh.read(100)
+        # only a regular file: a named pipe here would keep the reader (the window's
+        # first Save, audit verify) waiting for a writer forever
+        header = read_regular_file(path, 100)
     except OSError as exc:
         raise CaseStoreError(path, f"The case store {path} cannot be read "
                                    f"({exc.strerror}).") from None

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from core.evidence import machine
 from core.evidence.machine import (  # the folder's own files; names kept for callers
     ENV_VAR,
     LOCK_WAIT,
@@ -31,12 +32,6 @@ from core.evidence.machine import (  # the folder's own files; names kept for ca
     machine_folder,
     make_shared_folder,
 )
-from core.evidence.machine import PACK_NAME as _PACK_NAME
-from core.evidence.machine import history as _history
-from core.evidence.machine import one_at_a_time as _one_at_a_time
-from core.evidence.machine import os_problem as _os_problem
-from core.evidence.machine import record as _record
-from core.evidence.machine import write_state as _write_state
 from core.evidence.manifest import MANIFEST_NAME, PACK_FILES, PackError, PackInfo
 
 
@@ -70,7 +65,7 @@ def current_installed(root: Path | None = None) -> PackInfo | None:
     None when nothing is installed or the folder cannot be read."""
     root = root or machine_folder()
     try:
-        history = _history(root)
+        history = machine.history(root)
         return _manifest(root / "packs" / history[-1]) if history else None
     except (InstallError, PackError):
         return None
@@ -82,7 +77,7 @@ def installed_in_order(root: Path | None = None) -> list[InstalledPack]:
     nothing is installed. Raises InstallError if the install state cannot be read."""
     root = root or machine_folder()
     packs = []
-    for name in reversed(history := _history(root)):
+    for name in reversed(history := machine.history(root)):
         try:
             info: PackInfo | None = _manifest(root / "packs" / name)
             problem = None
@@ -143,7 +138,7 @@ def install(pack: Path, *, allow_downgrade: bool = False, root: Path | None = No
             f"bundled with this app (sequence {floor}); the app uses an installed pack only "
             "when it is newer than its own, so it would never use this one; nothing was "
             "changed")
-    with _one_at_a_time(root, "install", on_wait):
+    with machine.one_at_a_time(root, "install", on_wait):
         return _install_verified(Path(pack), info, allow_downgrade, root)
 
 
@@ -153,7 +148,7 @@ def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: P
     from core.evidence.pack import verify_pack
     from core.evidence.store import EvidenceError
 
-    history = _history(root)
+    history = machine.history(root)
     name = pack_folder_name(info)
     # Compared with the newest pack made current that still passes its check: a damaged
     # current pack (or a manifest edited to claim a higher sequence) must not block its
@@ -194,9 +189,9 @@ def _install_verified(pack: Path, info: PackInfo, allow_downgrade: bool, root: P
         else:
             _copy_in(pack, packs, target, info)
             repaired = again  # the current pack's own folder was gone
-        _write_state(root, [n for n in history if n != name] + [name])
+        machine.write_state(root, [n for n in history if n != name] + [name])
     except OSError as exc:
-        raise InstallError(f"cannot install into {root}: {_os_problem(exc)}") from None
+        raise InstallError(f"cannot install into {root}: {machine.os_problem(exc)}") from None
     action = "reinstall" if again else "downgrade" if downgrade else "install"
     _log(root, {"action": action, **_describe(info), "replaced": previous,
                 "allow_downgrade": allow_downgrade, **({"repaired": True} if repaired else {})},
@@ -220,10 +215,10 @@ def _log(root: Path, entry: dict[str, Any], done: str) -> None:
     """Record a change already made; if the log cannot be written, say that it was made
     (never "not installed" for a pack the app now uses)."""
     try:
-        _record(root, entry)
+        machine.record(root, entry)
     except OSError as exc:
         raise NotLogged(f"{done}, but the install log could not be written: "
-                        f"{_os_problem(exc)} ({root / LOG_NAME})") from None
+                        f"{machine.os_problem(exc)} ({root / LOG_NAME})") from None
 
 
 def _remove_leftovers(packs: Path) -> None:
@@ -288,8 +283,8 @@ def rollback(root: Path | None = None, on_wait: Callable[[], None] | None = None
     root = root or machine_folder()
     if not root.is_dir():  # (nothing installed: the lock would create the folder)
         raise InstallError(f"nothing to roll back to in {root}: no pack installed")
-    with _one_at_a_time(root, "roll back", on_wait):
-        history = _history(root)
+    with machine.one_at_a_time(root, "roll back", on_wait):
+        history = machine.history(root)
         if not history:
             raise InstallError(f"nothing to roll back to in {root}: no pack installed")
         if len(history) < 2:
@@ -300,9 +295,9 @@ def rollback(root: Path | None = None, on_wait: Callable[[], None] | None = None
         back = _verified(root / "packs" / history[-2])
         replaced = _identity(root / "packs" / history[-1])
         try:
-            _write_state(root, history[:-1])
+            machine.write_state(root, history[:-1])
         except OSError as exc:
-            raise InstallError(f"cannot roll back in {root}: {_os_problem(exc)} "
+            raise InstallError(f"cannot roll back in {root}: {machine.os_problem(exc)} "
                                f"({exc.filename})") from None
         _log(root, {"action": "rollback", **_describe(back), "replaced": replaced},
              done=f"rolled back: {back.label()} is now the current pack")
@@ -321,7 +316,7 @@ def pack_folder_name(info: PackInfo) -> str:
     """The folder an installed pack lives in: its sequence (six digits or more) and its
     version. Raises InstallError for a version that cannot name a folder."""
     name = f"{info.sequence:06d}-{info.version}"
-    if not _PACK_NAME.fullmatch(name):
+    if not machine.PACK_NAME.fullmatch(name):
         raise InstallError(f"pack version {info.version!r} cannot name an installed pack's "
                            "folder (letters, digits and . _ + - only); nothing was changed")
     return name
@@ -336,7 +331,7 @@ def installed(root: Path | None = None, *, unreadable_state: bool = False
 
     root = root or machine_folder()
     try:
-        history = _history(root)
+        history = machine.history(root)
     except InstallError:
         if not unreadable_state:
             raise

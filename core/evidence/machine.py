@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
+from core.regular_file import read_regular_file
+
 ENV_VAR: Final = "HRHER2_AID_EVIDENCE_DIR"
 
 
@@ -92,23 +94,12 @@ def machine_folder() -> Path:
     return Path("/var/lib/hrher2-aid/evidence")
 
 
-def _read_state(path: Path) -> str:
-    """state.json's text, read only if it is a regular file (a named pipe would keep
-    every start of the app waiting) of a sane size. Raises OSError or ValueError."""
-    import stat
-
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ValueError("it is not a regular file (a named pipe, device or folder)")
-        return fh.read(1 << 20).decode("utf-8")
-
-
 def history(root: Path) -> list[str]:
     """The packs made current, oldest first (``state.json``); [] when none is. Raises
     :class:`InstallError`, with recovery steps, for a state that cannot be used."""
     try:
-        raw = json.loads(_read_state(root / STATE_NAME))
+        # only a regular file (a named pipe would keep every start of the app waiting)
+        raw = json.loads(read_regular_file(root / STATE_NAME, 1 << 20).decode("utf-8"))
     except FileNotFoundError:
         return []
     except PermissionError as exc:

@@ -431,12 +431,12 @@ def test_an_install_log_that_cannot_be_written_does_not_say_not_installed(
         capsys: pytest.CaptureFixture[str]) -> None:
     """Red-team D3: a disk that fills between the switch and the log line: the pack is
     in use, so the message says it is installed, and that its log line is missing."""
-    from core.evidence import install as installing
+    from core.evidence import machine as folder
 
     def full(_root: Path, _entry: dict[str, object]) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(installing, "_record", full)
+    monkeypatch.setattr(folder, "record", full)
     assert cli.main(["evidence", "install", str(newer_pack(tmp_path / "a"))]) == 1
     err = capsys.readouterr().err
     assert "not installed" not in err
@@ -493,13 +493,14 @@ trusted = parse_public_key(Path(pub).read_text())
 keys.embedded_keys = lambda: (trusted,)
 flags = Path(flags)
 if role == "hold":
-    write_state = inst._write_state
+    from core.evidence import machine
+    write_state = machine.write_state
     def held(*args):
         (flags / "holding").touch()
         while not (flags / "release").exists():
             time.sleep(0.01)
         write_state(*args)
-    inst._write_state = held
+    machine.write_state = held
 else:
     acquire = filelock.FileLock.acquire
     def waiting(self, *args, **kwargs):

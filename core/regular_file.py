@@ -1,0 +1,48 @@
+"""Reading a file that could be anything: only a regular file is read.
+
+A named pipe would keep the reader waiting for a writer for good (the window, a start
+of the app, ``audit verify``), a device may never end, a folder cannot be read. So the
+file is opened without blocking, refused by its type (an OSError saying what it is),
+and read up to a limit.
+
+>>> import tempfile
+>>> with tempfile.NamedTemporaryFile() as f:
+...     _ = f.write(b"abcdef"); f.flush()
+...     read_regular_file(f.name, 3)
+b'abc'
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+
+def read_regular_file(path: str | os.PathLike[str], limit: int,
+                      what: str = "a regular file") -> bytes:
+    """At most ``limit`` bytes of ``path``, read only when it is a regular file;
+    anything else is an OSError whose message says what it is, and that it is not
+    ``what``."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        kind = _file_kind(os.fstat(fd).st_mode)
+        if kind:
+            raise OSError(errno.EINVAL, f"is {kind}, not {what}", str(path))
+        return fh.read(limit)
+
+
+def _file_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+__all__ = ["read_regular_file"]
