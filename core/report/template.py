@@ -188,6 +188,12 @@ class DocumentInfo:
 _MONTHS: Final = ("January", "February", "March", "April", "May", "June", "July",
                   "August", "September", "October", "November", "December")
 
+#: When a document says it was made: the summary's "2026-12-02 10:35", the handout's
+#: "2 December 2026, 10:35" and "2 December 2026". What a comparison of two runs'
+#: documents leaves out (the runs may straddle a minute).
+PRINTED_WHEN: Final = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b|\b\d{1,2} ("
+                                 + "|".join(_MONTHS) + r") \d{4}(, \d{2}:\d{2})?")
+
 
 def plain_date(when: datetime) -> str:
     """The date in words, in English whatever the machine's locale: strftime's %B

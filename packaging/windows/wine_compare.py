@@ -17,13 +17,15 @@ information apart from when each was made. Exit 1 with the differences on stdout
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the checkout it checks
+from core.report.template import PRINTED_WHEN  # noqa: E402 - after the path above
 
 
 def without_paths(value: Any) -> Any:
@@ -46,14 +48,10 @@ def compare_json(linux: Path, windows: Path, lines: bool) -> list[str]:
             if without_paths(x) != without_paths(y)]
 
 
-# When a document was made (the footer's "2026-12-01 20:41", the handout's "printed on
-# 01 December 2026"): the two runs may straddle a minute.
-WHEN = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}|\d{1,2} (January|February|March|April|May|"
-                  r"June|July|August|September|October|November|December) \d{4}")
-
-
 def masked(text: str) -> str:
-    return WHEN.sub("<when>", text)
+    """The text without when the document was made (the two runs may straddle a
+    minute), in the patterns the reports print it in."""
+    return PRINTED_WHEN.sub("<when>", text)
 
 
 def pdf_facts(path: Path) -> tuple[list[str], dict[str, str], list[str]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,11 @@ from PySide6.QtWidgets import QPushButton
 
 from core import cli
 from core.fields import HER2_VALUES, HR_VALUES, MENOPAUSAL_VALUES, SETTINGS
+from core.report.template import PRINTED_WHEN
 from desktop import settings
 from tests.core.report_support import pdf_text
 
 CLINICIAN, INSTITUTION = "Dr. Ada Example", "Clinique du Parc"
-# the time printed: the summary's "2026-12-02 10:35", the handout's "2 December 2026, 10:35"
-_STAMP = re.compile(r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b|\b\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}\b")
 
 
 def generated_cases(n: int = 60, seed: int = 11) -> list[dict[str, Any]]:
@@ -70,7 +68,7 @@ def generated_cases(n: int = 60, seed: int = 11) -> list[dict[str, Any]]:
 
 
 def _text(pdf: Path) -> str:
-    return _STAMP.sub("<time>", "\n".join(pdf_text(pdf.read_bytes())))
+    return PRINTED_WHEN.sub("<time>", "\n".join(pdf_text(pdf.read_bytes())))
 
 
 def _step_to_the_end(qtbot: Any, window: Any) -> list[str]:
