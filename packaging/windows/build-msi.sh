@@ -120,10 +120,10 @@ if [[ -z "${HRHER2_MSI_VERSION:-}" ]]; then
     wine_prefix_init "$WIN/prefix"
     rm -rf "$WIN/dist" "$WIN"/work*
     pyinstaller() {
-        PYTHONDONTWRITEBYTECODE=1 wine_run "$PYDIR/python.exe" -m PyInstaller --noconfirm \
+        PYTHONDONTWRITEBYTECODE=1 wine_run_retrying "$WIN/pyinstaller$1.log" 3 \
+            "$PYDIR/python.exe" -m PyInstaller --noconfirm \
             --clean --log-level WARN --distpath "$(winpath "$WIN/dist")" \
-            --workpath "$(winpath "$WIN/work$1")" "$(winpath "$ROOT/packaging/$APP.spec")" \
-            > "$WIN/pyinstaller$1.log" || {
+            --workpath "$(winpath "$WIN/work$1")" "$(winpath "$ROOT/packaging/$APP.spec")" || {
                 tail -n 40 "$WIN/pyinstaller$1.log" >&2; fail "PyInstaller under Wine, see $WIN/pyinstaller$1.log"; }
     }
     pyinstaller ""

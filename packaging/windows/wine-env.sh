@@ -25,6 +25,30 @@ wine_run() {
     return "$status"
 }
 
+# wine_run_retrying LOG TRIES CMD...: wine_run CMD with its output in LOG, tried again
+# (up to TRIES times in all) only while it fails because Wine could not start a Windows
+# process: CreateProcess's "[WinError 1359] Internal error" (ERROR_INTERNAL_ERROR), which
+# Wine 8 returns when a new process dies before it has started. PyInstaller starts dozens
+# of helper Pythons; one of them failed so once in about 40 builds (2026-12-02), and the
+# same commit built at the next try. Any other failure is returned at once. A failed
+# attempt's output is kept as LOG.N.
+wine_run_retrying() {
+    local log="$1" tries="$2" attempt=1 status
+    shift 2
+    while :; do
+        wine_run "$@" > "$log" && return 0
+        status=$?
+        if (( attempt >= tries )) || ! grep -q "WinError 1359" "$log"; then
+            return "$status"
+        fi
+        cp "$log" "$log.$attempt"
+        echo "Wine could not start a Windows process ([WinError 1359], see $log.$attempt):" \
+            "attempt $attempt of $tries failed, trying again" >&2
+        wineserver -k 2>/dev/null || true
+        attempt=$((attempt + 1))
+    done
+}
+
 # wine_prefix_init DIR: a new (or existing) 64-bit prefix with the null display driver
 # (a frozen app creates a hidden window at start; without a driver it dies, c0000409)
 # and the test-only icuuc.dll stand-in in system32 (see wine/icuuc-stub.c).
