@@ -173,3 +173,20 @@ def exec_dialog(dialog: QDialog) -> bool:
 
     fit_to_screen(dialog)  # never larger than the screen, never off it
     return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def grow_to_fit(dialog: QWidget) -> None:
+    """Make ``dialog`` tall enough for its layout at its present width, after a message
+    appeared in it. Qt sets no minimum height on a window whose layout holds wrapped
+    labels (their height depends on the width), so without this the rows are squeezed
+    and the message is cut off."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    layout.activate()
+    if layout.hasHeightForWidth():
+        needed = layout.totalHeightForWidth(dialog.width())
+    else:
+        needed = layout.totalSizeHint().height()
+    if dialog.height() < needed:
+        dialog.resize(dialog.width(), needed)

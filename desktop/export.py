@@ -52,7 +52,8 @@ def start_folder() -> Path:
     there; else the user's Documents folder (or home)."""
     from desktop import settings
 
-    last = settings.store().value(LAST_FOLDER_KEY)
+    qs = settings.store()
+    last = qs.value(LAST_FOLDER_KEY) if qs is not None else None
     if isinstance(last, str) and last and Path(last).is_dir():
         return Path(last)
     from PySide6.QtCore import QStandardPaths
@@ -80,6 +81,8 @@ def remember_folder(folder: Path) -> None:
     from desktop import settings
 
     qs = settings.store()
+    if qs is None:
+        return  # a settings file that cannot be used (settings.problem): not kept
     qs.setValue(LAST_FOLDER_KEY, str(folder))
     qs.sync()
 
@@ -149,6 +152,11 @@ class ExportDialog(QDialog):
             edit.textChanged.connect(self._update)
         self.with_handout.toggled.connect(self._update)
         self.setMinimumWidth(min(560, self.fontMetrics().averageCharWidth() * 70))
+        # the suggested file names shown whole, not scrolled (day review C1)
+        name_width = max(self.summary.fontMetrics().horizontalAdvance(name)
+                         for name in (summary_name, handout_name)) + 16
+        for edit in (self.summary, self.handout):
+            edit.setMinimumWidth(min(name_width, 480))
         self._update()
 
     def paths(self) -> tuple[str, str | None]:
@@ -189,6 +197,7 @@ class ExportDialog(QDialog):
         self.problem.setText(problem or "")
         self.problem.setVisible(problem is not None)
         self.export_button.setEnabled(problem is None)
+        dialogs.grow_to_fit(self)
 
     def _browse(self) -> None:
         chosen = dialogs.ask_folder(self, "Export to folder", self.folder.text().strip())

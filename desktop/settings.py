@@ -7,6 +7,9 @@ on macOS ``~/.config/hrher2-aid/hrher2-aid.ini``.
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QSettings
@@ -26,14 +29,41 @@ class SettingsNotSaved(Exception):
     """The settings file could not be written (a read-only file or folder, say)."""
 
 
-def store() -> QSettings:
-    """The settings file (INI, per user)."""
+def path() -> Path:
+    """The settings file's path as Qt names it, found without reading the file: Qt's
+    name for a sibling file that is never written, with this app's file name."""
+    probe = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG_NAME,
+                      f"{APP_NAME}-path")
+    return Path(probe.fileName()).with_name(f"{APP_NAME}.ini")
+
+
+def problem() -> str | None:
+    """Why the settings file cannot be used, or None. QSettings reads its file as soon
+    as it is made, and something other than a regular file there (a FIFO, a device)
+    would keep the app waiting at start-up, so such a file is never opened."""
+    where = path()
+    try:
+        mode = os.stat(where).st_mode
+    except OSError:
+        return None  # not there yet (QSettings creates it), or QSettings will say
+    if stat.S_ISREG(mode):
+        return None
+    return f"The settings file {where} is not a regular file, so settings are not kept."
+
+
+def store() -> QSettings | None:
+    """The settings file (INI, per user), or None when it cannot be used (:func:`problem`)."""
+    if problem() is not None:
+        return None
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG_NAME, APP_NAME)
 
 
 def load() -> dict[str, str]:
-    """Every declared setting, with its default where none is saved."""
+    """Every declared setting, with its default where none is saved (all defaults when
+    the settings file cannot be used)."""
     qs = store()
+    if qs is None:
+        return {key: default for key, (default, _label) in DECLARED.items()}
     values = {}
     for key, (default, _label) in DECLARED.items():
         values[key] = _as_text(qs.value(key, default), default)
@@ -62,6 +92,8 @@ def save(values: dict[str, str]) -> None:
     if unknown:
         raise KeyError(f"undeclared setting: {sorted(unknown)[0]}")
     qs = store()
+    if qs is None:
+        raise SettingsNotSaved(f"The settings could not be saved: {problem()}")
     qs.setValue("settings_version", SETTINGS_VERSION)
     for key, value in values.items():
         qs.setValue(key, value.strip())

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
-from desktop import settings
+from desktop import dialogs, settings
 
 LIMITS = {"report/clinician_name": CLINICIAN_MAX, "report/institution": INSTITUTION_MAX}
 
@@ -36,7 +36,7 @@ class SettingsDialog(QDialog):
             mnemonic.setBuddy(edit)
             form.addRow(mnemonic, edit)
             self.edits[key] = edit
-        where = QLabel(f"Settings file: {settings.store().fileName()}", self)
+        where = QLabel(f"Settings file: {settings.path()}", self)
         where.setTextFormat(Qt.TextFormat.PlainText)  # a path, shown as it is
         where.setWordWrap(True)
         where.setStyleSheet("color: #3d3d3d;")
@@ -46,8 +46,12 @@ class SettingsDialog(QDialog):
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #a00000; font-weight: bold;")
-        self.problem.hide()
         form.addRow(self.problem)
+        unusable = settings.problem()
+        if unusable is not None:
+            self.problem.setText(unusable)  # said before anything is typed in vain
+        else:
+            self.problem.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -60,14 +64,17 @@ class SettingsDialog(QDialog):
             try:
                 check_text(settings.DECLARED[key][1], edit.text().strip(), LIMITS[key])
             except UnprintableText as exc:
-                self.problem.setText(str(exc))
-                self.problem.show()
+                self._say(str(exc))
                 edit.setFocus()
                 return
         try:
             settings.save({key: edit.text() for key, edit in self.edits.items()})
         except settings.SettingsNotSaved as exc:
-            self.problem.setText(str(exc))  # and the dialog stays open
-            self.problem.show()
+            self._say(str(exc))  # and the dialog stays open
             return
         super().accept()
+
+    def _say(self, problem: str) -> None:
+        self.problem.setText(problem)
+        self.problem.show()
+        dialogs.grow_to_fit(self)

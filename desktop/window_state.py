@@ -65,7 +65,8 @@ def fit_to_screen(widget: QWidget, preferred: QSize | None = None) -> None:
 
 def restore(window: QWidget) -> None:
     """The saved geometry if there is one, then made to fit the screen as it is now."""
-    saved = settings.store().value(KEY)
+    qs = settings.store()
+    saved = qs.value(KEY) if qs is not None else None
     if isinstance(saved, QByteArray) and not saved.isEmpty():
         window.restoreGeometry(saved)
         fit_to_screen(window, window.size())
@@ -79,6 +80,8 @@ def restore(window: QWidget) -> None:
 
 def save(window: QWidget) -> None:
     qs = settings.store()
+    if qs is None:
+        return  # a settings file that cannot be used (settings.problem): not kept
     qs.setValue(KEY, window.saveGeometry())
     qs.sync()
 

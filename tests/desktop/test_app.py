@@ -103,6 +103,19 @@ def test_self_test_leaves_the_saved_window_geometry_alone(tmp_path: Path) -> Non
     assert "geometry" in settings.read_text(encoding="utf-8")
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+def test_a_fifo_for_a_settings_file_does_not_keep_the_app_waiting(tmp_path: Path) -> None:
+    """Hostile review: with a FIFO at the settings file, the window never came up (Qt
+    reads the settings file when it opens it, and waited for a writer)."""
+    os.mkdir(tmp_path / "hrher2-aid")
+    os.mkfifo(tmp_path / "hrher2-aid" / "hrher2-aid.ini")
+    done = _run("-m", "desktop", "--self-test", XDG_CONFIG_HOME=str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("self-test OK")
+    assert _after_first_window("w.close(); print('closed')\n",
+                               XDG_CONFIG_HOME=str(tmp_path)) == ["closed"]
+
+
 def test_self_test_fails_with_the_reason_on_an_altered_store(tmp_path: Path) -> None:
     done = _run("-m", "desktop", "--self-test", "--evidence", str(altered_store(tmp_path)))
     assert done.returncode == 3

@@ -455,3 +455,51 @@ def test_export_is_not_on_print_s_shortcut(window: Any) -> None:
     every_other = [k for a in window.findChildren(type(export)) if a is not export
                    for k in a.shortcuts()]
     assert QKeySequence("Ctrl+Shift+E") not in every_other
+
+
+def _squeezed(dialog: Any) -> list[str]:
+    """The widgets of ``dialog`` shown smaller than they need (names, for the message)."""
+    from PySide6.QtWidgets import QLabel, QLineEdit
+
+    squeezed = []
+    for widget in dialog.findChildren(QLineEdit) + dialog.findChildren(QLabel):
+        if not widget.isVisibleTo(dialog):
+            continue
+        needed = (widget.heightForWidth(widget.width()) if widget.hasHeightForWidth()
+                  else widget.minimumSizeHint().height())
+        if widget.height() < needed:
+            squeezed.append(f"{widget.objectName() or widget.text()[:30]}: "
+                            f"{widget.height()} < {needed}")
+    return squeezed
+
+
+def test_dialogs_grow_when_a_message_appears(qtbot: Any, tmp_path: Path) -> None:
+    """Day review C1: when "The folder ... does not exist." appeared, the export
+    dialog kept its height and squeezed its fields and the message; the settings
+    dialog cut off the second line of its message. And the suggested file names were
+    always scrolled in their fields."""
+    from desktop.export import ExportDialog
+    from desktop.settings_dialog import SettingsDialog
+
+    names = ("2026-014-9997d05a-summary.pdf", "2026-014-9997d05a-handout.pdf")
+    dialog = ExportDialog(None, str(tmp_path), *names)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert _squeezed(dialog) == []
+    for edit, name in ((dialog.summary, names[0]), (dialog.handout, names[1])):
+        assert edit.width() > edit.fontMetrics().horizontalAdvance(name)
+    dialog.folder.setText(str(tmp_path / "a folder that is not there" / ("long " * 20)))
+    qtbot.wait(10)
+    assert dialog.problem.isVisible()
+    assert _squeezed(dialog) == []
+
+    settings_dialog = SettingsDialog(None)
+    qtbot.addWidget(settings_dialog)
+    settings_dialog.show()
+    qtbot.waitExposed(settings_dialog)
+    settings_dialog.edits["report/institution"].setText("Clinic \U0001F3E5 of a long name")
+    settings_dialog.accept()
+    assert "emoji" in settings_dialog.problem.text() and settings_dialog.problem.isVisible()
+    qtbot.wait(10)
+    assert _squeezed(settings_dialog) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from desktop import dialogs, settings
+from desktop import dialogs, export, settings
 from desktop.settings_dialog import SettingsDialog
 
 
@@ -17,8 +18,9 @@ def test_defaults_then_saved_values_persist(isolated_settings: Path) -> None:
     assert settings.load() == {"report/clinician_name": "", "report/institution": ""}
     settings.save({"report/clinician_name": " Dr A ", "report/institution": "Clinic"})
     assert settings.load() == {"report/clinician_name": "Dr A", "report/institution": "Clinic"}
-    text = Path(settings.store().fileName()).read_text()
-    assert str(isolated_settings) in settings.store().fileName()
+    assert settings.path() == Path(settings.store().fileName())
+    text = settings.path().read_text()
+    assert str(isolated_settings) in str(settings.path())
     assert f"settings_version={settings.SETTINGS_VERSION}" in text
     with pytest.raises(KeyError):
         settings.save({"report/clinican_name": "typo"})
@@ -64,7 +66,7 @@ def test_settings_that_cannot_be_written_are_said_not_lost_silently(
     """Hostile review D3: a settings file that cannot be written lost the new values at
     the next start, without a word. (A folder where the file should be: unwritable
     even for root.)"""
-    Path(settings.store().fileName()).mkdir(parents=True)
+    settings.path().mkdir(parents=True)
     with pytest.raises(settings.SettingsNotSaved, match="could not be saved"):
         settings.save({"report/clinician_name": "Dr New"})
     outcome: list[Any] = []
@@ -86,7 +88,7 @@ def test_a_value_of_another_ini_type_is_not_printed_as_python(isolated_settings:
     """Hostile review C2: "@Variant(...)" and "@ByteArray(...)" values loaded as Python
     reprs ("PySide6.QtCore.QRect(1, 2, 3, 3)", "b'\\xff\\xfe'") and were printed on the
     documents."""
-    path = Path(settings.store().fileName())
+    path = settings.path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("[report]\nclinician_name=@Rect(1 2 3 3)\n"
                     "institution=@ByteArray(\\xff\\xfe)\n", "utf-8")
@@ -94,3 +96,29 @@ def test_a_value_of_another_ini_type_is_not_printed_as_python(isolated_settings:
     path.write_text("[report]\nclinician_name=Smith, John\ninstitution=42\n", "utf-8")
     assert settings.load() == {"report/clinician_name": "Smith, John",
                                "report/institution": "42"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX thing")
+def test_a_settings_file_that_is_not_a_file_is_never_opened_and_is_said(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile review: a FIFO at the settings file kept the app waiting (QSettings
+    reads its file when made). Now it is never opened: defaults are used, the dialog
+    says why at once, and saving is refused with that reason."""
+    settings.path().parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(settings.path())
+    assert settings.store() is None
+    assert settings.load() == {"report/clinician_name": "", "report/institution": ""}
+    with pytest.raises(settings.SettingsNotSaved, match="not a regular file"):
+        settings.save({"report/clinician_name": "Dr New"})
+    seen: list[str] = []
+
+    def look(dialog: Any) -> bool:
+        seen.append(dialog.problem.text() if dialog.problem.isVisibleTo(dialog) else "")
+        return False
+
+    monkeypatch.setattr(dialogs, "exec_dialog", look)
+    window.show_settings()
+    assert seen and str(settings.path()) in seen[0] and "not a regular file" in seen[0]
+    # the export folder is neither read from it nor written to it
+    export.remember_folder(settings.path().parent)
+    assert export.start_folder() != settings.path().parent
