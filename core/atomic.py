@@ -9,7 +9,9 @@ survives a power cut.
 The temporary file has an unpredictable name and is created with ``O_CREAT |
 O_EXCL`` (:func:`tempfile.mkstemp`), so a symlink planted at the temporary path is
 never followed: creation fails instead and a new name is drawn. A symlink at the
-*target* is replaced by the new file, never written through.
+*target* is replaced by the new file, never written through. A read-only file at the
+target is never replaced (:class:`ReadOnlyFile`): replacing needs only a writable
+folder on Linux and macOS, and whoever marked the file read-only meant it to stay.
 
 :func:`stage` and :meth:`Staged.commit` split the two halves, for writers that
 must prepare several files before replacing any (the PDF export: both documents,
@@ -26,13 +28,20 @@ or neither).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
 from typing import Final
 
 _WINDOWS: Final = sys.platform == "win32"
+
+
+class ReadOnlyFile(PermissionError):
+    """The target is a file marked read-only (no write permission for anyone), so it is
+    not replaced. Windows refuses the rename anyway; elsewhere it would work."""
 
 
 class Staged:
@@ -64,10 +73,11 @@ def stage(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None)
     """Write ``data`` to a new temporary file beside ``path`` and flush it to disk.
 
     The file gets ``mode`` if given, else the mode of the file it will replace, else
-    the ordinary mode for a new file (0666 less the umask). Raises OSError; then no
-    temporary file remains.
+    the ordinary mode for a new file (0666 less the umask). Raises OSError
+    (:class:`ReadOnlyFile` for a read-only target); then no temporary file remains.
     """
     target = Path(path)
+    refuse_read_only(target)
     folder = target.parent if str(target.parent) else Path(".")
     fd, name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".part", dir=folder)
     temp = Path(name)
@@ -82,6 +92,19 @@ def stage(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None)
             os.unlink(temp)
         raise
     return Staged(target, temp)
+
+
+def refuse_read_only(target: Path) -> None:
+    """Raise :class:`ReadOnlyFile` if ``target`` is a regular file marked read-only:
+    no write permission for anyone (``chmod a-w``, a file manager's "read-only", the
+    Windows attribute as Python reports it), which holds even for an administrator.
+    (A file that only someone else may write is left to the folder's permissions.)"""
+    try:
+        mode = os.lstat(target).st_mode  # a symlink there is replaced, not written to
+    except OSError:
+        return
+    if stat.S_ISREG(mode) and not mode & 0o222:
+        raise ReadOnlyFile(errno.EACCES, "the file is read-only", str(target))
 
 
 NAME_MAX: Final = 255  # bytes in one file name (Linux, macOS and Windows file systems)
@@ -144,4 +167,5 @@ def _umask() -> int:
     return current
 
 
-__all__ = ["NAME_MAX", "Staged", "stage", "temp_prefix", "sync_folder", "write_bytes", "write_text"]
+__all__ = ["NAME_MAX", "ReadOnlyFile", "Staged", "refuse_read_only", "stage", "sync_folder",
+           "temp_prefix", "write_bytes", "write_text"]

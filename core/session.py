@@ -265,6 +265,9 @@ class CaseSession:
         text = self.file_text()
         try:
             atomic.write_text(target, text)
+        except atomic.ReadOnlyFile:
+            raise SessionError(f"{target} is read-only, so it was not replaced: save the "
+                               "case under another name") from None
         except OSError as exc:
             raise SessionError(f"{target}: cannot be saved ({exc.strerror or exc})") from None
         self.path = target
@@ -302,6 +305,18 @@ class CaseSession:
             return self._not_as_left(target, read_regular_file(target))
         except OSError:
             return False
+
+    def file_is_read_only(self) -> bool:
+        """The session's file is marked read-only, so saving cannot replace it."""
+        from core import atomic
+
+        if self.path is None:
+            return False
+        try:
+            atomic.refuse_read_only(self.path)
+        except atomic.ReadOnlyFile:
+            return True
+        return False
 
     def _not_as_left(self, target: Path, there: bytes) -> bool:
         """``target`` is the session's file and ``there`` (its bytes now) is not what

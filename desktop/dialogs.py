@@ -137,6 +137,16 @@ def ask_file_changed(parent: QWidget | None, title: str, text: str) -> str:
     return {"mine": "save_as", "other": "replace"}.get(answer, "cancel")
 
 
+def ask_save_elsewhere(parent: QWidget | None, title: str, text: str) -> bool:
+    """True to save under another name (the default), False to cancel: for a case file
+    that Save cannot replace (marked read-only)."""
+    b = QMessageBox.StandardButton
+    box = message_box(parent, QMessageBox.Icon.Warning, title, text, b.Save | b.Cancel,
+                      b.Save)
+    box.button(b.Save).setText("Save as another file…")
+    return _show(box) == b.Save
+
+
 def confirm_damaged(parent: QWidget | None, title: str, text: str) -> bool:
     """Show a damaged case's details; True to open its answers as a new, unsaved case."""
     b = QMessageBox.StandardButton

@@ -273,7 +273,16 @@ class MainWindow(QMainWindow):
         if not self._savable():
             return False
         replace = False
-        if session.file_changed_elsewhere():  # asked before anything is saved anywhere
+        if session.file_is_read_only():  # asked before anything is saved anywhere
+            from desktop import dialogs
+
+            if not dialogs.ask_save_elsewhere(
+                    self, "Case file is read-only",
+                    f"{session.path} is marked read-only, so Save cannot replace it. "
+                    "Nothing has been saved yet."):
+                return False
+            return self._save_to_chosen_file(keep=True)
+        if session.file_changed_elsewhere():
             from desktop import dialogs
 
             choice = dialogs.ask_file_changed(

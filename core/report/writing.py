@@ -41,6 +41,9 @@ def _stage(path: Path, data: bytes) -> atomic.Staged:
     folder = path.parent if str(path.parent) else Path(".")
     try:
         return atomic.stage(path, data)
+    except atomic.ReadOnlyFile:
+        raise OutputError(f"{path}: the file is read-only, so it is not replaced "
+                          "(choose another name)") from None
     except PermissionError:
         raise OutputError(f"{path}: cannot write to the folder {folder} "
                           "(permission denied)") from None

@@ -132,3 +132,24 @@ def test_staged_file_replaces_only_on_commit(tmp_path):
     atomic.stage(target, b"newer").discard()
     assert _names(tmp_path) == ["h.pdf"]
     assert target.read_bytes() == b"new"
+
+
+def test_a_read_only_file_is_never_replaced(tmp_path):
+    """Left alone in the last review: Save replaced a case file marked read-only
+    (replacing needs only a writable folder on Linux), even as the machine's
+    administrator. Now it is refused, and nothing is left behind."""
+    target = tmp_path / "filed.json"
+    target.write_text("filed\n")
+    target.chmod(0o444)
+    with pytest.raises(atomic.ReadOnlyFile, match="read-only"):
+        atomic.write_text(target, "new\n")
+    assert target.read_text() == "filed\n"
+    assert _names(tmp_path) == ["filed.json"]
+    # a link to a read-only file is itself replaced (never written through), as before
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    atomic.write_text(link, "new\n")
+    assert not link.is_symlink() and target.read_text() == "filed\n"
+    target.chmod(0o644)
+    atomic.write_text(target, "new\n")
+    assert target.read_text() == "new\n"

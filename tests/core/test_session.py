@@ -336,3 +336,26 @@ def test_saving_or_exporting_never_replaces_what_is_not_theirs(session: CaseSess
             session.export_documents(summary, None)
     assert store.read_bytes().startswith(b"SQLite")
     assert json.loads(case_file.read_text())["format"] == "hrher2-aid.case/1"
+
+
+def test_a_case_file_marked_read_only_is_not_replaced(session: CaseSession,
+                                                      tmp_path: Path) -> None:
+    """Left alone in the last review: Save replaced a read-only case file (a filed case,
+    say). Now it says so, the file keeps its text and the case stays unsaved."""
+    from core.report import OutputError
+
+    answer_all(session, FIRST_LINE)
+    case_file = session.save_file(tmp_path / "filed.json")
+    filed = case_file.read_text()
+    case_file.chmod(0o444)
+    session.set_answer("label", "changed")
+    with pytest.raises(SessionError, match="filed.json is read-only.*another name"):
+        session.save_file(case_file)
+    assert case_file.read_text() == filed and session.modified
+    summary = tmp_path / "summary.pdf"
+    summary.write_bytes(b"%PDF-1.4 filed\n")
+    summary.chmod(0o444)
+    with pytest.raises(OutputError, match="summary.pdf: the file is read-only"):
+        session.export_documents(summary, tmp_path / "handout.pdf")
+    assert summary.read_bytes() == b"%PDF-1.4 filed\n"
+    assert not (tmp_path / "handout.pdf").exists()  # both documents, or neither

@@ -271,3 +271,34 @@ def test_a_file_that_cannot_be_written_says_the_case_list_kept_it(
     assert f"kept in the case list (saved case {window.case_id})" in errors[0]
     with CaseStore.open() as store:
         assert store.get(window.case_id).label == "Kept"
+
+
+@pytest.mark.parametrize("save_elsewhere", [True, False])
+def test_a_read_only_case_file_is_not_replaced_and_save_as_is_offered(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        save_elsewhere: bool) -> None:
+    """Left alone in the last review: Save replaced a case file marked read-only. Now
+    Save asks first, before the case list or any file is touched: save it as another
+    file, or cancel."""
+    path = tmp_path / "filed.json"
+    path.write_text(json.dumps(CASE), "utf-8")
+    path.chmod(0o444)
+    assert window.open_case_file(path)
+    set_label(window, "Edited")
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_save_elsewhere",
+                        lambda _p, _t, text: asked.append(text) or save_elsewhere)
+    other = tmp_path / "edited.json"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(other))
+    saved = window.save_case()
+    assert len(asked) == 1 and "filed.json is marked read-only" in asked[0]
+    assert json.loads(path.read_text("utf-8")) == CASE
+    with CaseStore.open() as store:
+        labels = [r.label for r in store.list()]
+    if save_elsewhere:
+        assert saved and json.loads(other.read_text("utf-8"))["label"] == "Edited"
+        assert window.session.path == other and not window.isWindowModified()
+        assert labels == ["Edited"]
+    else:
+        assert not saved and not other.exists() and window.isWindowModified()
+        assert labels == []
