@@ -18,6 +18,10 @@ export. Decisions, per script (README, "What the app refuses, and why"):
 - Characters beyond U+FFFF (emoji, historic scripts) are refused: reportlab draws
   them, but its text layer records another character (U+1F600 as U+1F60), so what is
   copied, searched or read aloud from the page would differ from what it shows.
+- Invisible formatting characters (a soft hyphen, a zero-width space or joiner) are
+  refused: the report prints them inconsistently (a soft hyphen is a hyphen in a table
+  cell and nothing in a paragraph), and a search of the page for the text as it looks
+  fails.
 - Every other character must have a glyph in the report font (DejaVu Sans, regular
   and bold); whitespace of any kind prints as a plain space.
 
@@ -113,8 +117,14 @@ def text_problem(text: str) -> str | None:
         if script:
             return (f"{script} script cannot be printed in the reports ({_code(char)}): "
                     "use Latin letters")
-        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Co", "Cn"):
+        category = unicodedata.category(char)
+        if char in _BIDI_CONTROLS or category in ("Cc", "Co", "Cn"):
             return f"contains a control or unassigned character ({_code(char)})"
+        if category == "Cf":
+            # a soft hyphen, a zero-width space or joiner: printed as a hyphen in one
+            # place and as nothing in another, and kept in the text layer, where a
+            # search for the text as it looks then fails
+            return f"contains an invisible formatting character ({_code(char)})"
         if ord(char) > 0xFFFF:
             # drawn, but reportlab's text layer maps it to another character: copied,
             # searched or read aloud, the page would say something else

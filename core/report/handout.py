@@ -33,6 +33,7 @@ from core.report.template import (
     PageMarks,
     para,
     plain_date,
+    reference_code,
     render,
 )
 from core.result import Plain, Result
@@ -151,17 +152,6 @@ def _marked(result: Result, sid: str, text: str) -> str:
         if item.id == sid and item.citations:
             return f"{text} {_cites(item.citations)}"
     return text
-
-
-def reference_code(case_sha256: str) -> str:
-    """The short code printed on the handout instead of the 64-character hash: the first
-    eight hex digits, grouped (the QR code and the PDF's keywords carry the whole hash).
-
-    >>> reference_code("1a2b3c4d" + "0" * 56)
-    '1A2B-3C4D'
-    """
-    head = case_sha256[:8].upper()
-    return f"{head[:4]}-{head[4:]}"
 
 
 def _words(result: Result, sid: str) -> Plain:
@@ -403,7 +393,8 @@ def _story(blocks: list[Block]) -> list[Flowable]:
     # a section's heading and opening sentence, held to go with the section's first
     # option (never left at the foot of a page with the options overleaf)
     lead: list[Flowable] = []
-    for block in blocks:
+    for i, block in enumerate(blocks):
+        after = blocks[i + 1].kind if i + 1 < len(blocks) else ""
         if block.kind == "h3":
             pending = [*lead, para(block.text, st["h3"])]
             lead = []
@@ -412,8 +403,18 @@ def _story(blocks: list[Block]) -> list[Flowable]:
             story += lead
             lead = [para(block.text, st["h2"])]
             continue
-        if len(lead) == 1 and block.kind == "p":
-            lead.append(para(block.text, st["p"], whole=True))
+        if (len(lead) == 1 and block.kind == "p") or (block.kind in ("p", "meta")
+                                                       and after in ("bullet", "source")):
+            # a section's opening sentence, and a sentence that leads in to a list ("The
+            # points below say how it differs from the guide."), go with what follows:
+            # never the last lines of a page with the list overleaf
+            lead.append(para(block.text, st.get(block.kind, st["p"]), whole=True))
+            continue
+        if block.kind in ("bullet", "source") and lead:
+            story.append(KeepTogether([*lead, para(block.text, st[block.kind],
+                                                   bullet="•" if block.kind == "bullet"
+                                                   else None)]))
+            lead = []
             continue
         story += lead
         lead = []

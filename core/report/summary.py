@@ -28,6 +28,7 @@ from core.report.template import (
     checked,
     para,
     plain,
+    reference_code,
     render,
 )
 from core.result import Item, Result
@@ -65,9 +66,12 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 def answer_rows(case: Case) -> list[tuple[str, str]]:
     """The case's answers as (question, answer) text pairs: exactly the questions the
-    questionnaire asks for this case, labelled and worded by the fields table."""
+    questionnaire asks for this case, labelled and worded by the fields table; all but
+    the case label, which the facts above them already give (printed twice, it pushed
+    the options off page 1 and could read two ways)."""
     answers = answers_from_case(case)
-    return [(f.label, f.answer_text(case.value(f.path))) for f in asked(answers)]
+    return [(f.label, f.answer_text(case.value(f.path))) for f in asked(answers)
+            if f.path != "label"]
 
 
 def _cites(item_citations: tuple[int, ...]) -> str:
@@ -106,20 +110,26 @@ def _table(texts: list[list[str]], widths: list[float], style_: ParagraphStyle) 
     return table
 
 
-def _item_block(item: Item, tag: str, st: dict[str, ParagraphStyle]) -> Flowable:
-    parts: list[Flowable] = [
+def _item_block(item: Item, tag: str, st: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """An option, plan step or caution. Its title, text and strength stay together, and
+    its harms with their lead-in; its reasons may continue on the next page. (Kept whole,
+    an option of a third of a page moved to page 2 with its heading and left page 1 a
+    third blank, with no recommendation on it.)"""
+    head: list[Flowable] = [
         para(f"{item.title} {_cites(item.citations)}", st["item"],
              bold_prefix=f"{tag} ·" if tag else ""),
         para(item.text, st["body"]),
     ]
     if item.strength:
-        parts.append(para(item.strength, st["body"], bold_prefix="Strength:"))
-    parts += [para(r, st["bullet"], bullet="•") for r in item.rationale]
+        head.append(para(item.strength, st["body"], bold_prefix="Strength:"))
+    parts: list[Flowable] = [KeepTogether(head)]
+    parts += [para(r, st["bullet"], bullet="•", whole=True) for r in item.rationale]
     if item.harms:
-        parts.append(para("Harms (confirmed in the cited trials and guideline):", st["body"]))
-        parts += [para(f"{h.text} {_cites(h.citations)}", st["bullet"], bullet="•")
-                  for h in item.harms]
-    return KeepTogether(parts)
+        parts.append(KeepTogether(
+            [para("Harms (confirmed in the cited trials and guideline):", st["body"])]
+            + [para(f"{h.text} {_cites(h.citations)}", st["bullet"], bullet="•")
+               for h in item.harms]))
+    return parts
 
 
 def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowable]:
@@ -138,6 +148,8 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
                                          result.evidence_sources_through)),
         ("Evidence pack", result.evidence_pack or "not a signed pack"),
         ("Case SHA-256", result.case_sha256),
+        # the code the patient handout prints instead of the hash: the two match by eye
+        ("Reference code", f"{reference_code(result.case_sha256)} (on the patient handout)"),
     ]
     story.append(_table([[k, v] for k, v in facts], [32 * mm, width - 32 * mm], st["small"]))
     story.append(Spacer(1, 3 * mm))
@@ -162,34 +174,39 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
             story.append(para("The source offers no option for this case "
                               "(see below).", st["body"]))
         for o in result.options:
-            story.append(_item_block(o, _STATUS.get(o.status or "", ""), st))
+            story += _item_block(o, _STATUS.get(o.status or "", ""), st)
         check = result.plan_check()
         if check:
             story.append(para(check, st["body"], bold_prefix="Plan check:"))
         if result.plan:
             story.append(para("Plan", st["h2"]))
             for p in result.plan:
-                story.append(_item_block(p, "", st))
+                story += _item_block(p, "", st)
         if result.cautions:
             story.append(para("Cautions", st["h2"]))
             for c in result.cautions:
-                story.append(_item_block(c, _SEVERITY.get(c.severity or "", ""), st))
+                story += _item_block(c, _SEVERITY.get(c.severity or "", ""), st)
         if result.outside_source:
             story.append(para("Outside the source", st["h2"]))
-            story.append(para("These points are not covered by the source; they carry no "
-                              "citation.", st["small"]))
+            intro = para("These points are not covered by the source; they carry no "
+                         "citation.", st["small"])
             # titled as on screen (a saved result from before titles were kept has none)
             titles = result.outside_titles or ("",) * len(result.outside_source)
-            for title, text in zip(titles, result.outside_source, strict=True):
-                story.append(para(text, st["bullet"], bullet="•", whole=True,
-                                  bold_prefix=f"{title}:" if title else ""))
+            entries = [para(text, st["bullet"], bullet="•", whole=True,
+                            bold_prefix=f"{title}:" if title else "")
+                       for title, text in zip(titles, result.outside_source, strict=True)]
+            # the lead-in goes with the first entry, never alone at a page's foot
+            story.append(KeepTogether([intro, entries[0]]))
+            story += entries[1:]
 
     story.append(para("References", st["h2"]))
     if not result.references:
         story.append(para("No reference is cited for this case.", st["body"]))
-    for n, citation in result.references:
-        # kept whole: a reference split over a page break reads badly and breaks search
-        story.append(para(citation, st["ref"], bold_prefix=f"[{n}]", whole=True))
+    else:
+        # the list (at most the source's four references) kept together, under its
+        # heading: never a last page holding one reference without it
+        story.append(KeepTogether([para(citation, st["ref"], bold_prefix=f"[{n}]")
+                                   for n, citation in result.references]))
     return story
 
 

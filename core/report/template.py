@@ -206,6 +206,18 @@ def plain_date(when: datetime) -> str:
     return f"{when.day} {_MONTHS[when.month - 1]} {when.year}"
 
 
+def reference_code(case_sha256: str) -> str:
+    """The short code the handout prints instead of the 64-character hash (the summary
+    prints it beside the hash, so the two documents match by eye): the first eight hex
+    digits, grouped. The QR code and the PDF's keywords carry the whole hash.
+
+    >>> reference_code("1a2b3c4d" + "0" * 56)
+    '1A2B-3C4D'
+    """
+    head = case_sha256[:8].upper()
+    return f"{head[:4]}-{head[4:]}"
+
+
 @dataclass(frozen=True, slots=True)
 class PageMarks:
     """What the header and footer print on every page."""
@@ -280,7 +292,10 @@ def _draw_footer(canvas: Canvas, marks: PageMarks, page: int, total: int) -> Non
     canvas.line(MARGIN, base + QR_SIZE + 1.5 * mm, width - MARGIN, base + QR_SIZE + 1.5 * mm)
     size = marks.footer_size
     canvas.setFont(FONT_BOLD, size + 1.5)
-    canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm, f"Page {page} of {total}")
+    # a page that ends part-way down (a block kept together moved to the next) must
+    # not read as the end of the document
+    canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm, f"Page {page} of {total}"
+                      + (" · continued on the next page" if page < total else ""))
     canvas.setFont(FONT, size)
     canvas.drawString(MARGIN, base + QR_SIZE - 5 * mm - 1.6 * size,
                       f"Reference code: {marks.reference}" if marks.reference
@@ -348,4 +363,5 @@ def render(story: Sequence[Flowable], marks: PageMarks, *, subject: str, author:
     return buffer.getvalue()
 
 
-__all__ = ["DocumentInfo", "PageMarks", "checked", "missing_glyphs_any", "para", "plain", "render"]
+__all__ = ["DocumentInfo", "PageMarks", "checked", "missing_glyphs_any", "para", "plain",
+           "reference_code", "render"]

@@ -325,6 +325,12 @@ def test_item10_label_in_a_script_without_font_is_refused_naming_the_field(
 @pytest.mark.parametrize(("label", "says"), [
     ("\U0001F600 smile", "characters such as emoji cannot be printed in the reports (U+1F600)"),
     ("\ufeffBed 4", "contains an invisible byte-order mark (U+FEFF)"),
+    # PDF layout review 7: a soft hyphen printed as "Bed-4ward" in the facts table and
+    # "Bed4ward" in the answers; zero-width characters printed as nothing but stayed in
+    # the text layer, so a search for the label as printed failed
+    ("Bed\u00ad4ward", "contains an invisible formatting character (U+00AD)"),
+    ("Bed\u200b4", "contains an invisible formatting character (U+200B)"),
+    ("Bed\u20604", "contains an invisible formatting character (U+2060)"),
 ])
 def test_item10_emoji_and_a_byte_order_mark_are_refused_for_what_they_are(
         tmp_path: Path, capsys, label: str, says: str) -> None:

@@ -21,8 +21,8 @@ from core.report.handout import (
     _unmarked,
     handout_text,
     plan_note_ids,
-    reference_code,
 )
+from core.report.template import reference_code
 from core.result import Renderer
 from core.rules import decide
 from tests.core.report_support import (

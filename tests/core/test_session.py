@@ -146,13 +146,18 @@ def _field_by_label() -> dict[str, Any]:
 
 
 def printed_answers(summary_text: str) -> dict[str, Any]:
-    """The answers printed under "Answers as given", read back into values."""
+    """The answers printed under "Answers as given", read back into values, and the
+    case label from the facts above them (printed there only)."""
+    answers: dict[str, Any] = {}
+    label = re.search(r"Case label (.*?) Date \d{4}-", summary_text)
+    assert label is not None
+    if label.group(1) != "(none)":
+        answers["label"] = label.group(1)
     section = summary_text.split("Answers as given", 1)[1]
     section = re.split(r" (Options|Outside the scope of this aid) ", section, maxsplit=1)[0]
     by_label = _field_by_label()
     pattern = "|".join(re.escape(label) for label in sorted(by_label, key=len, reverse=True))
     parts = re.split(f"({pattern})", section)
-    answers: dict[str, Any] = {}
     for label, text in zip(parts[1::2], parts[2::2], strict=True):
         field, text = by_label[label], text.strip()
         if text == "not given":
