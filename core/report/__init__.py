@@ -8,7 +8,8 @@ Qt-free; reportlab is imported here only, so ``recommend`` never loads it.
 from __future__ import annotations
 
 from core.report.errors import OutputError, ReportError
-from core.report.handout import build_handout, handout_paragraphs
+from core.report.handout import build_handout
+from core.report.handout_words import handout_paragraphs
 from core.report.summary import build_summary
 from core.report.template import DocumentInfo
 from core.report.writing import write_documents

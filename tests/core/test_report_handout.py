@@ -9,7 +9,7 @@ import textstat
 
 from core.evidence import EvidenceStore, open_store
 from core.report import DocumentInfo, ReportError, build_handout, handout_paragraphs
-from core.report.handout import (
+from core.report.handout_words import (
     BENEFITS_HEAD,
     DECISION,
     GUIDE_PLAN_HEAD,
@@ -443,7 +443,8 @@ def test_the_questions_heading_never_ends_a_page_without_its_lines():
     the last page, with the lines: the lines come last and are never alone overleaf."""
     from reportlab.platypus import Spacer
 
-    from core.report.handout import QUESTIONS_TEXT, Block, _story
+    from core.report.handout import _story
+    from core.report.handout_words import QUESTIONS_TEXT, Block
     from core.report.template import PageMarks, render
 
     marks = PageMarks(title="t", case_sha256="0" * 64, evidence_version="v", footer_note="n")

@@ -1,0 +1,285 @@
+"""What the patient handout says: every sentence, in order, with no layout.
+
+The plain-language texts come with the :class:`~core.result.Result` (the evidence
+store's ``plain*`` fields of each statement, gathered by the renderer); this module
+reads nothing else, and only adds the framing sentences, which say what the sheet
+is and is not, and are written to the same reading grade. Each option is shown
+the same way: what it involves, then what may help and what is less certain side
+by side with equal weight. Nothing here tells the patient what to do.
+
+:func:`handout_paragraphs` is the single list of what the sheet says; the PDF is
+laid out from it (:mod:`core.report.handout`) and the reading-grade test measures
+it, so the two cannot drift. A clinical reviewer reads this module; the layout is
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from core.case import Case
+from core.evidence.currency import plain_currency_sentence
+from core.report.errors import ReportError
+from core.report.template import DocumentInfo, plain_date
+from core.result import Plain, Result
+
+TITLE: Final = "Treatment choices: a summary for you"
+# The decision, in one plain sentence, by setting (IPDAS: state the decision first).
+DECISION: Final = {
+    "first_line": "The decision: which first treatment to have for breast cancer that has "
+                  "spread.",
+    "after_induction": "The decision: what comes next, now that chemo with HER2 drugs has "
+                       "been given for a time.",
+    "progression": "The decision: what to have next, now that the cancer has grown.",
+}
+# Out of scope: a negative receptor settles it (the aid does not apply); an equivocal or
+# unknown one may change once testing is complete (contract 1.1, Scope).
+DECISION_OUT_OF_SCOPE: Final = ("The decision: how to treat this breast cancer. This sheet "
+                                "says why the decision aid does not apply to it.")
+DECISION_NOT_YET: Final = ("The decision: how to treat this breast cancer. This sheet says "
+                           "why the decision aid cannot help with it yet.")
+INTRO: Final = (
+    "This sheet was made by your care team with a decision aid. It sums up, in plain "
+    "words, what a guide says about this kind of breast cancer. It is a "
+    "starting point for a talk with your care team. It does not list doses or schedules."
+)
+SCOPE_HEADING: Final = "This aid does not apply to this case"
+SCOPE_END: Final = "Because of this, the sheet lists no treatment choices."
+CONSIDER_FALLBACK: Final = "The guide says this choice can be considered."
+BENEFITS_HEAD: Final = "What may help"
+HARMS_HEAD: Final = "What may harm"
+UNCERTAIN_HEAD: Final = "What is less certain"
+PLANNING_HEAD: Final = "What your team is planning"
+GUIDE_PLAN_HEAD: Final = "What the guide advises about timing"
+ABOUT_HEAD: Final = "About this sheet"
+MAKERS: Final = (
+    "The decision aid, hrher2-aid, was written by its own small team of software makers. "
+    "It carries no sponsorship: no drug company or other sponsor paid for it or had a say "
+    "in what it says."
+)
+SOURCES_NOTE: Final = "Numbers in square brackets, such as [{n}], point to these sources:"
+CONTACT_HEAD: Final = "Your care team"
+CONTACT_LINES: Final = ("Name", "Phone", "Email", "Next visit")
+QUESTIONS_TEXT: Final = "This space is for questions to bring up with the care team."
+QUESTION_LINES: Final = 10  # ruled lines under it, at most
+CLOSING: Final = "The care team has a longer summary that lists the sources in full."
+
+# Cautions that are about the planned regimen: the handout shows them with the plan, so
+# the plan and what is said about it stand together and never contradict each other.
+PLAN_CAUTIONS: Final = frozenset({
+    "avoid_et_alone", "ai_alone_short_pfs", "no_concurrent_et_chemo", "omits_her2_targeted",
+    "chemo_too_short", "continue_her2_until_progression", "premenopausal_endocrine",
+    "et_alone_selected_patients", "outside.no_systemic_therapy",
+})
+# A planned regimen in plain words: (chemotherapy, endocrine, HER2-targeted).
+PLAN_WORDS: Final = {
+    (True, False, True): "chemo with HER2 drugs",
+    (False, True, True): "hormone therapy with HER2 drugs, and no chemo",
+    (False, True, False): "hormone therapy alone",
+    (True, False, False): "chemo alone, without HER2 drugs",
+    (True, True, True): "chemo, hormone therapy and HER2 drugs, all at the same time",
+    (True, True, False): "chemo and hormone therapy at the same time, without HER2 drugs",
+    (False, False, True): "HER2 drugs alone",
+    (False, False, False): "no cancer drugs",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One piece of the handout: ``kind`` is title, lead, meta, h2, h3, p, bullet, pair,
+    source, contact or questions; ``pair`` carries benefits, harms and uncertainties."""
+
+    kind: str
+    text: str = ""
+    benefits: tuple[str, ...] = ()
+    uncertainties: tuple[str, ...] = ()
+    harms: tuple[str, ...] = ()
+
+    def prose(self) -> list[str]:
+        """The sentences a reader reads (what the reading grade is measured on)."""
+        if self.kind in ("meta", "source", "contact"):
+            return []  # names, dates, citations, form labels: not prose
+        if self.kind == "pair":
+            return [BENEFITS_HEAD + ".", *self.benefits, HARMS_HEAD + ".",
+                    *(_unmarked(h) for h in self.harms), UNCERTAIN_HEAD + ".",
+                    *self.uncertainties]
+        text = _unmarked(self.text)
+        return [text if text.endswith((".", ":", "?")) else text + "."]
+
+    def markers(self) -> set[int]:
+        """The source numbers this block marks (never read from names or labels)."""
+        if self.kind not in ("p", "bullet", "pair"):
+            return set()
+        found = set()
+        for text in (self.text, *self.harms):
+            marker = _MARKER.search(text)
+            if marker:
+                found |= {int(n) for n in marker.group(1).split(", ")}
+        return found
+
+
+_MARKER: Final = re.compile(r" \[(\d+(?:, \d+)*)\]$")
+
+
+def _unmarked(text: str) -> str:
+    """A harm without its citation marker (markers are not words to read)."""
+    return text.rsplit(" [", 1)[0] if text.endswith("]") else text
+
+
+def _cites(citations: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(n) for n in citations) + "]"
+
+
+def _marked(result: Result, sid: str, text: str) -> str:
+    """``text`` (the plain words of statement ``sid``) with the statement's sources, as
+    the summary cites them; points outside the source carry none."""
+    for item in (*result.options, *result.plan, *result.cautions):
+        if item.id == sid and item.citations:
+            return f"{text} {_cites(item.citations)}"
+    return text
+
+
+def _words(result: Result, sid: str) -> Plain:
+    words = result.plain_for(sid)
+    if words is None:
+        raise ReportError(f"the evidence store has no plain-language text for {sid!r}")
+    return words
+
+
+def _option_words(result: Result, sid: str) -> Plain:
+    words = _words(result, sid)
+    for key, value in (("plain_title", words.title), ("plain_benefits", words.benefits),
+                       ("plain_uncertainties", words.uncertainties),
+                       ("plain_harms_note", words.harms_note)):
+        if not value:
+            raise ReportError(f"the evidence store has no plain-language text {key!r} "
+                              f"for {sid!r}")
+    return words
+
+
+def _option_blocks(result: Result) -> list[Block]:
+    blocks = [Block("h2", "The treatment choices")]
+    if result.options:
+        blocks.append(Block("p", "Each choice is set out the same way: what it involves, "
+                                 "what may help, what may harm, and what is less certain."))
+    else:
+        blocks.append(Block("p", "The guide behind this aid offers no treatment choice "
+                                 "for this case. The reasons are below."))
+    for option in result.options:
+        words = _option_words(result, option.id)
+        harms = tuple(f"{h.plain} {_cites(h.citations)}" for h in option.harms)
+        blocks += [Block("h3", words.title), Block("p", words.strength or CONSIDER_FALLBACK),
+                   Block("p", _marked(result, option.id, words.text)),
+                   Block("pair", benefits=words.benefits, uncertainties=words.uncertainties,
+                         harms=(*harms, words.harms_note))]
+    return blocks
+
+
+def _plan_key(case: Case, result: Result) -> tuple[bool, bool, bool] | None:
+    regimen = case.planned_regimen
+    if regimen is None or result.plan_matches is None:
+        return None
+    return (regimen.chemotherapy, regimen.endocrine, regimen.her2_targeted)
+
+
+def plan_note_ids(case: Case, result: Result) -> list[str]:
+    """The cautions and outside-source entries that are about the planned regimen, in
+    the result's order (shown with the plan; empty without a plan)."""
+    key = _plan_key(case, result)
+    if key is None:
+        return []
+    about_plan = set(PLAN_CAUTIONS)
+    if key == (False, True, True):  # "needs selection" is then about this very plan
+        about_plan.add("et_her2_needs_selection")
+    return [sid for sid in (*(c.id for c in result.cautions), *result.outside_ids)
+            if sid in about_plan]
+
+
+def planning_blocks(case: Case, result: Result) -> list[Block]:
+    """What your team is planning: the planned regimen in plain words, which choice it
+    is (from ``plan_matches``), and what the guide says about it. Empty without a plan."""
+    key = _plan_key(case, result)
+    if key is None or result.plan_matches is None:
+        return []
+    notes = plan_note_ids(case, result)
+    blocks = [Block("h2", PLANNING_HEAD),
+              Block("p", f"Your care team is thinking about {PLAN_WORDS[key]}.")]
+    titles = {o.id: _words(result, o.id).title for o in result.options}
+    if result.plan_matches:
+        names = " and ".join(f"“{titles[m]}”" for m in result.plan_matches)
+        blocks.append(Block("p", f"This is the choice called {names} above."))
+    else:
+        blocks.append(Block("p", "This is not one of the choices the guide offers here."
+                                 + (" The points below say how it differs from the guide."
+                                    if notes else "")))
+    blocks += [Block("bullet", _marked(result, sid, _words(result, sid).text))
+               for sid in notes]
+    return blocks
+
+
+def handout_paragraphs(case: Case, result: Result,
+                       info: DocumentInfo | None = None) -> list[Block]:
+    """Everything the handout says, in order."""
+    info = info or DocumentInfo()
+    by = ", ".join(x for x in (info.clinician, info.institution) if x)
+    label = case.label if info.label_on_handout and case.label else ""
+    if result.in_scope:
+        lead = DECISION[case.setting]
+    elif any(sid.endswith("_negative") for sid in result.scope_ids):
+        lead = DECISION_OUT_OF_SCOPE
+    else:
+        lead = DECISION_NOT_YET
+    blocks = [Block("title", TITLE), Block("lead", lead),
+              Block("meta", f"Printed {info.plain_date_text()}" + (f" by {by}" if by else "")
+                    + (f" · Case: {label}" if label else "")),
+              Block("p", INTRO)]
+    if not result.in_scope:
+        blocks.append(Block("h2", SCOPE_HEADING))
+        blocks += [Block("p", _words(result, sid).text) for sid in result.scope_ids]
+        blocks.append(Block("p", SCOPE_END))
+    else:
+        blocks += _option_blocks(result) + planning_blocks(case, result)
+        shown = set(plan_note_ids(case, result))  # already said with the plan
+        said = [_words(result, sid).text for sid in shown]
+        sections = (
+            (GUIDE_PLAN_HEAD, [p.id for p in result.plan]),
+            ("More points to know", [c.id for c in result.cautions if c.id not in shown]),
+            ("What the guide does not cover",
+             [o for o in result.outside_ids if o not in shown]),
+        )
+        for heading, ids in sections:
+            # A point whose every word was already said (a premenopausal patient's plan
+            # note says all that the menopause entry says) is not printed twice.
+            texts = [(sid, t) for sid, t in ((sid, _words(result, sid).text) for sid in ids)
+                     if not any(t in earlier for earlier in said)]
+            if texts:
+                blocks.append(Block("h2", heading))
+                blocks += [Block("bullet", _marked(result, sid, text)) for sid, text in texts]
+                said += [text for _sid, text in texts]
+    marked = set().union(*(b.markers() for b in blocks))
+    blocks += _about_blocks(result, info, marked)
+    return blocks
+
+
+def _about_blocks(result: Result, info: DocumentInfo, marked: set[int]) -> list[Block]:
+    """About this sheet; its source list is the sources this sheet marks, no more."""
+    blocks = [Block("h2", ABOUT_HEAD),
+              Block("p", f"This sheet was printed on {plain_date(info.when)}. "
+                         + plain_currency_sentence(result.evidence_sources_through)),
+              Block("p", MAKERS)]
+    if result.references:  # (the summary lists none when the guide offers nothing)
+        blocks.append(Block("p", CLOSING))
+    sources = [(n, citation) for n, citation in result.references if n in marked]
+    if sources:
+        blocks.append(Block("meta", SOURCES_NOTE.format(n=sources[0][0])))
+        blocks += [Block("source", f"[{n}] {citation}") for n, citation in sources]
+    blocks += [Block("h2", CONTACT_HEAD), Block("contact"),
+               Block("h2", "Your questions"), Block("questions", QUESTIONS_TEXT)]
+    return blocks
+
+
+def handout_text(blocks: list[Block]) -> str:
+    """The handout's prose as one text (for measuring its reading grade)."""
+    return " ".join(s for b in blocks for s in b.prose())
