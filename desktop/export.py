@@ -151,12 +151,15 @@ class ExportDialog(QDialog):
         for edit in (self.folder, self.summary, self.handout):
             edit.textChanged.connect(self._update)
         self.with_handout.toggled.connect(self._update)
-        self.setMinimumWidth(min(560, self.fontMetrics().averageCharWidth() * 70))
         # the suggested file names shown whole, not scrolled (day review C1)
         name_width = max(self.summary.fontMetrics().horizontalAdvance(name)
                          for name in (summary_name, handout_name)) + 16
         for edit in (self.summary, self.handout):
             edit.setMinimumWidth(min(name_width, 480))
+        # never narrower than its rows need (a minimum set here overrides the layout's,
+        # which cut "Also write the patient handout:" short)
+        self.setMinimumWidth(max(min(560, self.fontMetrics().averageCharWidth() * 70),
+                                 layout.minimumSize().width()))
         self._update()
 
     def paths(self) -> tuple[str, str | None]:

@@ -459,17 +459,22 @@ def test_export_is_not_on_print_s_shortcut(window: Any) -> None:
 
 def _squeezed(dialog: Any) -> list[str]:
     """The widgets of ``dialog`` shown smaller than they need (names, for the message)."""
-    from PySide6.QtWidgets import QLabel, QLineEdit
+    from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit
 
     squeezed = []
-    for widget in dialog.findChildren(QLineEdit) + dialog.findChildren(QLabel):
+    for widget in (dialog.findChildren(QLineEdit) + dialog.findChildren(QLabel)
+                   + dialog.findChildren(QCheckBox)):
         if not widget.isVisibleTo(dialog):
             continue
         needed = (widget.heightForWidth(widget.width()) if widget.hasHeightForWidth()
                   else widget.minimumSizeHint().height())
+        name = widget.objectName() or widget.text()[:30]
         if widget.height() < needed:
-            squeezed.append(f"{widget.objectName() or widget.text()[:30]}: "
-                            f"{widget.height()} < {needed}")
+            squeezed.append(f"{name}: height {widget.height()} < {needed}")
+        if not widget.hasHeightForWidth() and not isinstance(widget, QLineEdit):
+            wide = widget.minimumSizeHint().width()  # a label or box cut short
+            if widget.width() < wide:
+                squeezed.append(f"{name}: width {widget.width()} < {wide}")
     return squeezed
 
 
@@ -481,7 +486,8 @@ def test_dialogs_grow_when_a_message_appears(qtbot: Any, tmp_path: Path) -> None
     from desktop.export import ExportDialog
     from desktop.settings_dialog import SettingsDialog
 
-    names = ("2026-014-9997d05a-summary.pdf", "2026-014-9997d05a-handout.pdf")
+    label = "Ward 4 bed 12, second opinion"  # a long label makes long suggested names
+    names = (f"{label}-9997d05a-summary.pdf", f"{label}-9997d05a-handout.pdf")
     dialog = ExportDialog(None, str(tmp_path), *names)
     qtbot.addWidget(dialog)
     dialog.show()
