@@ -135,6 +135,8 @@ class Comparison:
             out.append("What the source does not cover")
         if self.stored.get("references") != self.current.get("references"):
             out.append("The references cited")
+        if self.stored.get("plan_matches") != self.current.get("plan_matches"):
+            out.append("Which option the planned regimen matches")
         return sorted(out, key=lambda line: (not line.startswith("Whether"), line))
 
 

@@ -362,9 +362,12 @@ class CaseStore:
         current = renderer.result_for(case).to_dict()
 
         def strip(d: dict[str, Any]) -> dict[str, Any]:
-            # the contract's fields decide; the evidence block and the words shown
-            # beside them (titles, plain words: saved since 2026-12) do not
-            return {k: v for k, v in d.items() if k not in ("evidence", "display")}
+            # what the result says decides; not the evidence block, the words shown
+            # beside it (titles, plain words: saved since 2026-12), the case's hash (a
+            # question added since changes it for the same answers: every saved case
+            # read "different" with nothing listed) or the format's version labels
+            return {k: v for k, v in d.items()
+                    if k not in ("evidence", "display", "case_sha256", "contract", "format")}
 
         return Comparison(stored.result, current, strip(stored.result) != strip(current))
 

@@ -283,6 +283,43 @@ def test_case_saved_under_older_evidence_shows_stored_and_current(store, rendere
     assert Result.from_dict(contract_only).options[0].title == ""
 
 
+class _AfterANewQuestion(Renderer):
+    """Today's evidence after a question was added: the same result for the same answers,
+    but the case hash covers the new field's default (and, say, a new contract version);
+    ``plan_matches`` set to ``matches`` when given."""
+
+    def __init__(self, renderer: Renderer, matches: tuple[str, ...] | None = None) -> None:
+        super().__init__(renderer.evidence)
+        self.matches = matches
+
+    def result_for(self, case: Any) -> Result:
+        result = super().result_for(case)
+        result = result._replace(case_sha256="0" * 64, contract="9.9")
+        if self.matches is not None:
+            result = result._replace(plan_matches=self.matches)
+        return result
+
+
+def test_a_new_question_does_not_make_every_saved_case_differ(store, renderer,
+                                                              old_renderer):
+    """Contributor review: after a question was added, every saved case opened under
+    new evidence said "today's evidence gives a different result" with nothing listed
+    (the case hash, which covers the new field, was compared as part of the result).
+    What the result says decides, and every difference is named."""
+    same = save(store, old_renderer, "progression", setting="progression",
+                endocrine_responsive="no")
+    cmp = store.compare_with_current(same, _AfterANewQuestion(renderer))
+    assert cmp.evidence_changed and not cmp.differs and cmp.differences() == []
+    planned = save(store, old_renderer, "planned", setting="progression",
+                   endocrine_responsive="no", planned_regimen={
+                       "chemotherapy": True, "endocrine": False, "her2_targeted": True})
+    stored = store.get(planned).result["plan_matches"]
+    today = ("another_option",)
+    cmp = store.compare_with_current(planned, _AfterANewQuestion(renderer, matches=today))
+    assert stored != list(today) and cmp.differs
+    assert cmp.differences() == ["Which option the planned regimen matches"]
+
+
 def _v1_rows(renderer: Renderer) -> list[dict[str, Any]]:
     rows = []
     for i, setting in enumerate(("first_line", "progression", "first_line")):
