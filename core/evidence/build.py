@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from core.evidence.sources import content_sha256, load_sources
+from core.evidence.sources import SourceError, content_sha256, load_sources
 from core.evidence.store import default_store_path
 
 
@@ -54,8 +54,12 @@ def build_store(out: Path, sources: Path | None = None) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out = Path(args[0]) if args else default_store_path()
-    sha = build_store(out, Path(args[1]) if len(args) > 1 else None)
-    print(f"{out}\nsha256 {sha}")
+    try:
+        sha = build_store(out, Path(args[1]) if len(args) > 1 else None)
+    except SourceError as exc:  # one line naming the file and the entry, no traceback
+        sys.stderr.write(f"python -m core.evidence.build: {exc}\n")
+        return 2
+    print(f"{out}\ncontent sha256 {sha} (not the file's SHA-256, which the pack manifest names)")
     return 0
 
 

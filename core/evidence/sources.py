@@ -45,13 +45,31 @@ def load_sources(folder: Path = SOURCES_DIR) -> dict[str, Any]:
     import tomllib  # only building the store reads TOML; the app never pays for it
 
     def read(name: str) -> dict[str, Any]:
-        with (folder / name).open("rb") as fh:
-            return tomllib.load(fh)
+        try:
+            with (folder / name).open("rb") as fh:
+                return tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise SourceError(f"{name}: not valid TOML ({exc})") from None
+        except OSError as exc:
+            raise SourceError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+
+    def entries(name: str, table: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The ``[[table]]`` entries of ``name``, each with every key in ``keys``."""
+        found: list[dict[str, Any]] = read(name).get(table, [])
+        for n, entry in enumerate(found, start=1):
+            missing = [k for k in keys if k not in entry]
+            if missing:
+                which = entry.get("id", entry.get("n", f"entry {n}"))
+                raise SourceError(f"{name}: {which}: missing {', '.join(missing)} (each "
+                                  f"[[{table}]] needs {', '.join(keys)})")
+        return found
 
     meta = read("meta.toml")
-    refs = read("references.toml")["reference"]
-    statements = read("statements.toml")["statement"]
-    figures = read("figures.toml")["figure"]
+    refs = entries("references.toml", "reference", ("n", "short", "citation", "confidence"))
+    statements = entries("statements.toml", "statement",
+                         ("id", "kind", "order", "title", "text"))
+    figures = entries("figures.toml", "figure", ("id", "trial", "measure", "value",
+                                                 "context", "citation", "used_by"))
     if meta.get("format") != STORE_FORMAT:
         raise SourceError(f"meta.toml: format must be {STORE_FORMAT!r}")
     version = meta.get("version")

@@ -6,6 +6,8 @@ import re
 import shutil
 import sqlite3
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -394,20 +396,48 @@ def test_other_sqlite_file_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("file", "old", "new", "message"), [
     ("harms.toml", "citations = [1]\nbasis = \"ASCO", "citations = []\nbasis = \"ASCO",
      "needs citations"),
-    ("changelog.toml", 'version = "2026.12.6"', 'version = "2026.12.0"', "first entry"),
+    # (the version this release has, whatever it is: {version} is read from meta.toml)
+    ("changelog.toml", 'version = "{version}"', 'version = "0.0.0-not-this"', "first entry"),
     ("meta.toml", "sources_through = 2022", "sources_through = 2026", "sources_through"),
     ("statements.toml", 'harms = ["asco_heart"]\n', "", "needs harms"),
+    # contributor review: a statement without a title crashed the build (KeyError)
+    ("statements.toml", 'title = "Chemotherapy + HER2-targeted therapy"\n', "",
+     r"statements.toml: chemo_her2: missing title \(each \[\[statement\]\] needs id, kind"),
+    ("figures.toml", "used_by = ", "usedby = ", r"figures.toml: .*: missing used_by"),
+    ("references.toml", "[[reference]]", "[[reference]\n", "references.toml: not valid TOML"),
 ])
 def test_build_refuses_incomplete_supplements(tmp_path: Path, file: str, old: str, new: str,
                                               message: str) -> None:
     """A harm without a citation, a changelog that does not name this version, a wrong
-    currency year or an option without harms: the store is not built."""
+    currency year, an option without harms, an entry without a key it needs or a file
+    that is not TOML: the store is not built, and the message names the file."""
+    import tomllib
+
     from core.evidence.sources import SourceError
 
     src = tmp_path / "src"
     shutil.copytree(SOURCES_DIR, src)
     text = (src / file).read_text()
+    old = old.replace("{version}", tomllib.loads((src / "meta.toml").read_text())["version"])
     assert old in text
     (src / file).write_text(text.replace(old, new, 1))
     with pytest.raises(SourceError, match=message):
         build_store(tmp_path / "e.sqlite", sources=src)
+
+
+def test_the_build_command_names_a_source_problem_in_one_line(tmp_path: Path) -> None:
+    """Contributor review: following the README's statement recipe (which did not name
+    ``title``), ``python -m core.evidence.build`` ended in a KeyError traceback."""
+    src = tmp_path / "src"
+    shutil.copytree(SOURCES_DIR, src)
+    statements = src / "statements.toml"
+    statements.write_text(statements.read_text().replace(
+        'title = "Chemotherapy + HER2-targeted therapy"\n', "", 1))
+    done = subprocess.run([sys.executable, "-m", "core.evidence.build",
+                           str(tmp_path / "e.sqlite"), str(src)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "python -m core.evidence.build: statements.toml: chemo_her2: missing title (each "
+        "[[statement]] needs id, kind, order, title, text)"]
+    assert not (tmp_path / "e.sqlite").exists()
