@@ -1,0 +1,51 @@
+"""tests/preview_pack.py: an edited evidence source seen in the app before signing, in
+that one process only."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.pack_support import edited_sources
+
+CASE = ROOT / "docs" / "samples" / "a-first-line-et-alone.json"
+
+
+def _python(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HRHER2_AID_EVIDENCE_DIR": str(tmp_path / "no-installed-packs")}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, text=True,
+                          capture_output=True, timeout=120, check=False)
+
+
+def test_an_edit_is_seen_before_signing_and_only_there(tmp_path: Path) -> None:
+    """Contributor review 5: "see the change in the app before signing" named a pytest
+    helper; no command did it."""
+    src = edited_sources(tmp_path, replace=('text = "An aromatase inhibitor',
+                                            'text = "PREVIEWED. An aromatase inhibitor'))
+    done = _python(
+        "import sys; from tests import preview_pack as p\n"
+        f"store = p.trusted_preview_pack(__import__('pathlib').Path({str(src)!r}))\n"
+        "from core.cli import main\n"
+        f"code = main(['recommend', {str(CASE)!r}, '--evidence', str(store)])\n"
+        "print('STORE', store, file=sys.stderr); sys.exit(code)\n", tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert any(o["text"].startswith("PREVIEWED.") for o in result["options"])
+    store = done.stderr.split("STORE ", 1)[1].strip()
+    # the same pack anywhere else: refused, its key is not embedded
+    refused = _python("from core.cli import main; import sys\n"
+                      f"sys.exit(main(['recommend', {str(CASE)!r}, '--evidence', {store!r}]))",
+                      tmp_path)
+    assert refused.returncode == 3 and "not" in refused.stderr
+
+
+def test_the_command_runs_a_subcommand_on_the_preview(tmp_path: Path) -> None:
+    done = _python("import sys; from tests.preview_pack import main\n"
+                   f"sys.exit(main(['recommend', {str(CASE)!r}]))", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["in_scope"] is True
+    assert "throwaway-signed pack" in done.stderr
