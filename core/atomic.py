@@ -94,16 +94,21 @@ def stage(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None)
     return Staged(target, temp)
 
 
-def refuse_read_only(target: Path) -> None:
-    """Raise :class:`ReadOnlyFile` if ``target`` is a regular file marked read-only:
-    no write permission for anyone (``chmod a-w``, a file manager's "read-only", the
-    Windows attribute as Python reports it), which holds even for an administrator.
-    (A file that only someone else may write is left to the folder's permissions.)"""
+def is_read_only(target: Path) -> bool:
+    """``target`` is a regular file marked read-only: no write permission for anyone
+    (``chmod a-w``, a file manager's "read-only", the Windows attribute as Python
+    reports it), which holds even for an administrator. (A file that only someone else
+    may write is left to the folder's permissions.)"""
     try:
         mode = os.lstat(target).st_mode  # a symlink there is replaced, not written to
     except OSError:
-        return
-    if stat.S_ISREG(mode) and not mode & 0o222:
+        return False
+    return stat.S_ISREG(mode) and not mode & 0o222
+
+
+def refuse_read_only(target: Path) -> None:
+    """Raise :class:`ReadOnlyFile` if ``target`` :func:`is_read_only`."""
+    if is_read_only(target):
         raise ReadOnlyFile(errno.EACCES, "the file is read-only", str(target))
 
 
@@ -167,5 +172,5 @@ def _umask() -> int:
     return current
 
 
-__all__ = ["NAME_MAX", "ReadOnlyFile", "Staged", "refuse_read_only", "stage", "sync_folder",
-           "temp_prefix", "write_bytes", "write_text"]
+__all__ = ["NAME_MAX", "ReadOnlyFile", "Staged", "is_read_only", "refuse_read_only", "stage",
+           "sync_folder", "temp_prefix", "write_bytes", "write_text"]

@@ -26,14 +26,15 @@ def read_regular_file(path: str | os.PathLike[str], limit: int,
     ``what``."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     with os.fdopen(fd, "rb") as fh:
-        kind = _file_kind(os.fstat(fd).st_mode)
+        kind = file_kind(os.fstat(fd).st_mode)
         if kind:
             raise OSError(errno.EINVAL, f"is {kind}, not {what}", str(path))
         return fh.read(limit)
 
 
-def _file_kind(mode: int) -> str | None:
-    """What a file that is not a regular file is, or None for a regular file."""
+def file_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is ("a named pipe (FIFO)"...), from its
+    ``st_mode``; None for a regular file."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
@@ -45,4 +46,4 @@ def _file_kind(mode: int) -> str | None:
     return "a device"
 
 
-__all__ = ["read_regular_file"]
+__all__ = ["file_kind", "read_regular_file"]

@@ -310,13 +310,7 @@ class CaseSession:
         """The session's file is marked read-only, so saving cannot replace it."""
         from core import atomic
 
-        if self.path is None:
-            return False
-        try:
-            atomic.refuse_read_only(self.path)
-        except atomic.ReadOnlyFile:
-            return True
-        return False
+        return self.path is not None and atomic.is_read_only(self.path)
 
     def _not_as_left(self, target: Path, there: bytes) -> bool:
         """``target`` is the session's file and ``there`` (its bytes now) is not what

@@ -8,7 +8,6 @@ on macOS ``~/.config/hrher2-aid/hrher2-aid.ini``.
 from __future__ import annotations
 
 import os
-import stat
 from pathlib import Path
 from typing import Final
 
@@ -41,14 +40,16 @@ def problem() -> str | None:
     """Why the settings file cannot be used, or None. QSettings reads its file as soon
     as it is made, and something other than a regular file there (a FIFO, a device)
     would keep the app waiting at start-up, so such a file is never opened."""
+    from core.regular_file import file_kind
+
     where = path()
     try:
-        mode = os.stat(where).st_mode
+        kind = file_kind(os.stat(where).st_mode)
     except OSError:
         return None  # not there yet (QSettings creates it), or QSettings will say
-    if stat.S_ISREG(mode):
+    if kind is None:
         return None
-    return f"The settings file {where} is not a regular file, so settings are not kept."
+    return f"The settings file {where} is {kind}, not a regular file, so settings are not kept."
 
 
 def store() -> QSettings | None:

@@ -41,6 +41,7 @@ def test_an_edit_is_seen_before_signing_and_only_there(tmp_path: Path) -> None:
                       f"sys.exit(main(['recommend', {str(CASE)!r}, '--evidence', {store!r}]))",
                       tmp_path)
     assert refused.returncode == 3 and "not" in refused.stderr
+    assert "which is not a trusted key" in refused.stderr
 
 
 def test_the_command_runs_a_subcommand_on_the_preview(tmp_path: Path) -> None:

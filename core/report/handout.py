@@ -125,8 +125,9 @@ def _story(blocks: list[Block]) -> list[Flowable]:
     width = 174 * mm
     story: list[Flowable] = []
     pending: list[Flowable] = []  # an option's heading stays with its text and table
-    # a section's heading and opening sentence, held to go with the section's first
-    # option (never left at the foot of a page with the options overleaf)
+    # a section's heading and opening sentence, and a sentence leading in to a list,
+    # held to go with what follows (the first option, or the list's first item): never
+    # left at the foot of a page with it overleaf
     lead: list[Flowable] = []
     for i, block in enumerate(blocks):
         after = blocks[i + 1].kind if i + 1 < len(blocks) else ""
