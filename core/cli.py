@@ -262,8 +262,9 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     if args.since is not None:
         where = "the empty log" if check.since_id is None else f"entry {check.since_id}"
         since = f"since: {where}, still in the chain; {check.added} entries after it\n"
+    note = f"note: {check.note}\n" if check.note else ""
     _write(f"audit log OK\npath: {path}\nentries: {check.entries}\nhead: {check.head}\n"
-           f"{since}")
+           f"{since}{note}")
     return EXIT_OK
 
 

@@ -25,10 +25,15 @@ def read_regular_file(path: str | os.PathLike[str], limit: int,
     anything else is an OSError whose message says what it is, and that it is not
     ``what``."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with os.fdopen(fd, "rb") as fh:
+    try:  # (before fdopen, which refuses a folder in words of its own)
         kind = file_kind(os.fstat(fd).st_mode)
-        if kind:
-            raise OSError(errno.EINVAL, f"is {kind}, not {what}", str(path))
+    except OSError:
+        os.close(fd)
+        raise
+    if kind:
+        os.close(fd)
+        raise OSError(errno.EINVAL, f"is {kind}, not {what}", str(path))
+    with os.fdopen(fd, "rb") as fh:
         return fh.read(limit)
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.casestore import AuditEntry, CaseStore, CaseStoreError
 from core.casestore.files import export_audit_csv
-from core.casestore.store import local_time
+from core.casestore.times import local_time
 from desktop import dialogs
 from desktop.case_table import fit_columns
 from desktop.markup import tooltip

@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTableView, QWidget
 
 from core.casestore import CaseRow, CaseStore, CaseStoreError
-from core.casestore.store import local_time
+from core.casestore.times import local_time
 
 PAGE = 100
 #: "Saved case": the number the app's messages name a saved case by

@@ -3,6 +3,7 @@
 Both are SHA-256 over a canonical JSON array (UTF-8, no whitespace, non-ASCII kept)
 whose first element names the format, so a hash can never be mistaken for another
 kind. docs/formats.md ("Case store") documents them for anyone checking a store by hand.
+(Entries cut off at the chain's end: :mod:`.audit_head`.)
 
 A **case row** is checked twice when it is read:
 
@@ -97,6 +98,7 @@ class AuditCheck:
     problem: str | None = None
     since_id: int | None = None
     added: int | None = None
+    note: str | None = None  # said with the verdict, not a failure (the head record's)
 
     @property
     def ok(self) -> bool:

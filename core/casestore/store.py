@@ -11,7 +11,6 @@ is what makes "undo until the app closes" possible.
 
 from __future__ import annotations
 
-import builtins
 import json
 import secrets
 import sqlite3
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from core.case import Case, CaseError
 from core.casestore import integrity, opening
+from core.casestore.audit_log import AuditLog
 from core.casestore.errors import (
     CaseConflict,
     CaseDamaged,
@@ -31,7 +31,8 @@ from core.casestore.errors import (
     CaseStoreReadOnly,
     translate,
 )
-from core.casestore.records import AuditEntry, CaseRow, Comparison, Saved, StoredCase
+from core.casestore.records import CaseRow, Comparison, Saved, StoredCase
+from core.casestore.times import local_time, now_iso
 
 if TYPE_CHECKING:
     from core.result import Renderer, Result
@@ -49,32 +50,13 @@ ORDERS: Final = {
 STALE_DELETE: Final = timedelta(hours=12)
 
 
-def now_iso() -> str:
-    """UTC time, sortable as text, to the microsecond (so rapid saves stay ordered)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def local_time(stamp: str) -> str:
-    """A stored UTC stamp as this computer's wall-clock time, to the minute (as the
-    case list shows it).
-
-    >>> local_time("not a time")
-    'not a time'
-    """
-    try:
-        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone().strftime(
-            "%Y-%m-%d %H:%M")
-    except ValueError:
-        return stamp
-
-
 def _result_dict(result: Result | Mapping[str, Any]) -> dict[str, Any]:
     """What is stored: the contract's fields and the words shown with them (titles,
     plain-language words: ``display``), so a saved result reads back whole."""
     return result.to_dict(complete=True) if hasattr(result, "to_dict") else dict(result)
 
 
-class CaseStore:
+class CaseStore(AuditLog):
     """An open case store. Create with :meth:`open`; call :meth:`close` when the app closes."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool) -> None:
@@ -386,76 +368,12 @@ class CaseStore:
                            differences=cmp.differences())
         return payload
 
-    # --- audit log --------------------------------------------------------------------
-
-    def record_export(self, when: datetime | str | None, files: Sequence[str | Path],
-                      case_sha256: str, evidence_version: str, *, kind: str = "report",
-                      case_id: int | None = None, label: str | None = None) -> int:
-        """Append one export to the audit chain: when, which files, the case hash, the
-        evidence version (and the case's id and label). Returns the entry's id."""
-        at = when if isinstance(when, str) else (
-            (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
-        entry: dict[str, Any] = {
-            "at": at, "kind": kind, "files": json.dumps([str(f) for f in files],
-                                                        ensure_ascii=False),
-            "case_sha256": case_sha256, "evidence_version": evidence_version,
-            "case_id": case_id, "label": label}
-        with self._write("record the export in the audit log") as conn:
-            last = conn.execute("SELECT id, entry_sha256 FROM audit ORDER BY id DESC "
-                                "LIMIT 1").fetchone()
-            entry["id"] = 1 if last is None else int(last[0]) + 1
-            prev = integrity.GENESIS if last is None else str(last[1])
-            conn.execute(
-                f"INSERT INTO audit ({', '.join(integrity.AUDIT_FIELDS)}, prev_sha256, "
-                f"entry_sha256) VALUES ({', '.join('?' * (len(integrity.AUDIT_FIELDS) + 2))})",
-                (*(entry[f] for f in integrity.AUDIT_FIELDS), prev,
-                 integrity.entry_sha256(entry, prev)))
-            return int(entry["id"])
-
-    def list_audit(self, limit: int | None = None) -> builtins.list[AuditEntry]:
-        """Audit entries, newest first."""
-        rows = self._read(
-            "SELECT id, at, kind, files, case_sha256, evidence_version, case_id, label "
-            "FROM audit ORDER BY at DESC, id DESC LIMIT ?", (-1 if limit is None else limit,),
-            "read the audit log")
-        return [AuditEntry(r[0], _text(r[1]), _text(r[2]), _files(_text(r[3])), _text(r[4]),
-                           _text(r[5]), r[6] if type(r[6]) is int else None,
-                           None if r[7] is None else _text(r[7]))
-                for r in rows]
-
-    def verify_audit(self, since: str | None = None) -> integrity.AuditCheck:
-        """Walk the whole audit chain; the result names the first broken link, if any,
-        or says that ``since`` (a head noted earlier) is no longer in the chain."""
-        fields = (*integrity.AUDIT_FIELDS, "prev_sha256", "entry_sha256")
-        try:
-            cursor = self._conn.execute(f"SELECT {', '.join(fields)} FROM audit ORDER BY id")
-            return integrity.check_chain((dict(zip(fields, r, strict=True)) for r in cursor),
-                                         since)
-        except sqlite3.Error as exc:
-            raise translate(exc, self.path, "check the audit log") from None
-
     def integrity_ok(self) -> bool:
         """Full ``PRAGMA integrity_check`` (slower than the quick check done at open)."""
         return self._read("PRAGMA integrity_check") == [("ok",)]
 
 
 _COLUMNS: Final = ", ".join(integrity.ROW_FIELDS)
-
-
-def _text(value: object) -> str:
-    """A text column as text: a value of another type can only have been put there by
-    hand (``audit verify`` names the entry); it is shown as such, never raised on."""
-    if isinstance(value, str):
-        return value
-    return "(not text: edited outside the app)" if isinstance(value, bytes) else str(value)
-
-
-def _files(text: str) -> tuple[str, ...]:
-    try:
-        names = json.loads(text)
-    except ValueError:
-        return (text,)
-    return tuple(str(n) for n in names) if isinstance(names, list) else (str(names),)
 
 
 def _stored(r: Sequence[Any]) -> StoredCase:

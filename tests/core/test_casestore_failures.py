@@ -25,7 +25,7 @@ from core.casestore import (
     CaseStoreLocked,
     CaseStoreReadOnly,
 )
-from core.casestore.store import now_iso
+from core.casestore.times import now_iso
 from core.evidence import open_store
 from core.result import Renderer
 

@@ -282,11 +282,12 @@ def test_audit_verify_since_a_noted_head_finds_entries_cut_off_at_the_end(tmp_pa
     assert "since: the empty log, still in the chain; 7 entries after it" in (
         capsys.readouterr().out)
 
-    raw = sqlite3.connect(path)  # someone removes the guard and the last four entries
+    raw = sqlite3.connect(path)  # someone removes the guard and the last four entries,
     raw.execute("DROP TRIGGER audit_no_delete")
     raw.execute("DELETE FROM audit WHERE id > 3")
     raw.commit()
     raw.close()
+    (tmp_path / "cases.sqlite.audit-head.json").unlink()  # and the head recorded beside it
     assert cli_main(["audit", "verify", "--store", str(path)]) == 0  # every link holds
     assert "entries: 3" in capsys.readouterr().out
     assert cli_main(["audit", "verify", "--store", str(path), "--since", noted]) == 1
@@ -375,7 +376,8 @@ def test_100_processes_creating_a_fresh_store_at_once_all_succeed(tmp_path):
         store.record_export(None, ["x.pdf"], "0" * 64, "v")
         assert store.verify_audit().entries == 1 and store.integrity_ok()
     assert sorted(p.name for p in path.parent.iterdir()
-                  if not p.name.endswith(("-wal", "-shm"))) == ["cases.sqlite"]
+                  if not p.name.endswith(("-wal", "-shm"))) == [
+        "cases.sqlite", "cases.sqlite.audit-head.json"]
 
 
 # --- files that are not a case store (issue 13, item 8) ----------------------------------
