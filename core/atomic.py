@@ -13,9 +13,9 @@ never followed: creation fails instead and a new name is drawn. A symlink at the
 target is never replaced (:class:`ReadOnlyFile`): replacing needs only a writable
 folder on Linux and macOS, and whoever marked the file read-only meant it to stay.
 
-:func:`stage` and :meth:`Staged.commit` split the two halves, for writers that
-must prepare several files before replacing any (the PDF export: both documents,
-or neither).
+:func:`stage` and :func:`commit_all` split the two halves, for writers that must
+prepare several files before replacing any (the PDF export: both documents, or
+neither).
 
 >>> import pathlib, tempfile
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -33,6 +33,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -67,6 +68,65 @@ class Staged:
         """Remove the temporary file (nothing happens if it is already gone)."""
         with contextlib.suppress(OSError):
             os.unlink(self.temp)
+
+
+def commit_all(staged: Sequence[Staged]) -> None:
+    """Replace every target with its staged file, or none of them.
+
+    Each existing target is first moved aside (renamed, in its own folder); only when
+    every one could be moved are the new files put in place, and the old ones then
+    removed. If anything fails (a file marked immutable, a file another program holds
+    open on Windows), the new files are taken out, the old ones put back, the staged
+    files removed, and the OSError raised: a summary never ends up beside the handout of
+    another case. Readers may briefly find no file at a target, never half of one."""
+    moved: list[tuple[Path, Path]] = []  # (target, where the old file is kept)
+    placed: list[Path] = []
+
+    def undo() -> None:
+        for path in placed:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        for target, kept in reversed(moved):
+            with contextlib.suppress(OSError):
+                os.replace(kept, target)
+        for item in staged:
+            item.discard()
+
+    current = None
+    try:
+        for item in staged:
+            current = item.path
+            if os.path.lexists(item.path):
+                moved.append((item.path, _move_aside(item.path)))
+        for item in staged:
+            current = item.path
+            os.replace(item.temp, item.path)
+            placed.append(item.path)
+    except OSError as exc:  # named by its target, not by a temporary file
+        undo()
+        raise OSError(exc.errno, exc.strerror or str(exc), str(current)) from exc
+    except BaseException:
+        undo()
+        raise
+    for _target, kept in moved:
+        with contextlib.suppress(OSError):
+            os.unlink(kept)
+    for folder in dict.fromkeys(item.path.parent for item in staged):
+        sync_folder(folder)
+
+
+def _move_aside(target: Path) -> Path:
+    """Rename ``target`` to a new unpredictable name beside it; return that name."""
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".old",
+                                dir=target.parent if str(target.parent) else Path("."))
+    os.close(fd)
+    try:
+        os.replace(target, name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
 
 
 def stage(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> Staged:
@@ -172,5 +232,6 @@ def _umask() -> int:
     return current
 
 
-__all__ = ["NAME_MAX", "ReadOnlyFile", "Staged", "is_read_only", "refuse_read_only", "stage",
+__all__ = ["NAME_MAX", "ReadOnlyFile", "Staged", "commit_all", "is_read_only",
+           "refuse_read_only", "stage",
            "sync_folder", "temp_prefix", "write_bytes", "write_text"]

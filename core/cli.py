@@ -181,9 +181,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.handout and Path(args.handout).resolve() == Path(args.output).resolve():
         raise UsageError("--handout must name a different file from -o")
     try:
-        documents = {Path(args.output): build_summary(case, result, info)}
+        documents = [(Path(args.output), build_summary(case, result, info))]
         if args.handout:
-            documents[Path(args.handout)] = build_handout(case, result, info)
+            documents.append((Path(args.handout), build_handout(case, result, info)))
         written = write_pdfs(documents)
     except OutputError as exc:
         raise UsageError(str(exc)) from None

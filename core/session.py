@@ -364,10 +364,9 @@ class CaseSession:
                 raise OutputError(f"{target}: is this case's own file; the PDF would replace "
                                   "it (nothing was written)")
         summary, handout = self.documents(info)
-        documents = {targets[0]: summary}
-        if handout_path is not None:
-            documents[targets[1]] = handout
-        return write_documents(documents)
+        # pairs, not a dict: the same path twice must reach the writer's check, not
+        # collapse into one document
+        return write_documents(list(zip(targets, (summary, handout), strict=False)))
 
 
 def _holds_a_case(raw: bytes) -> bool:

@@ -8,7 +8,7 @@ left behind.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from core import atomic
@@ -33,6 +33,19 @@ def _check_target(path: Path) -> None:
                           ) from None
 
 
+def _check_distinct(paths: Sequence[Path]) -> None:
+    """Two documents never go to one file: not the same path, nor names that differ
+    only in upper and lower case (one file on Windows, macOS and USB sticks, where the
+    second document would silently replace the first)."""
+    try:
+        keys = [str(p.resolve()).casefold() for p in paths]
+    except (OSError, RuntimeError) as exc:  # a symlink loop, say
+        raise OutputError(f"the documents' paths cannot be used ({exc})") from None
+    if len(set(keys)) != len(keys):
+        raise OutputError("the summary and the handout must be written to different files "
+                          "(names differing only in upper and lower case count as one)")
+
+
 def _short(name: str) -> str:
     return name if len(name) <= 60 else name[:40] + "…" + name[-15:]
 
@@ -51,28 +64,31 @@ def _stage(path: Path, data: bytes) -> atomic.Staged:
         raise OutputError(f"{path}: writing failed ({exc.strerror or exc})") from None
 
 
-def write_documents(documents: Mapping[Path, bytes]) -> list[Path]:
-    """Write each ``path -> bytes`` safely; return the paths written.
+def write_documents(documents: Mapping[Path, bytes] | Sequence[tuple[Path, bytes]]
+                    ) -> list[Path]:
+    """Write each ``path -> bytes`` (a mapping, or pairs) safely; return the paths
+    written: every document or none.
 
     Raises :class:`OutputError` (one line, naming the path) for a missing or
-    unwritable folder, a path that is a folder, or a failed write; in every such
-    case no temporary file remains and no existing target has changed.
+    unwritable folder, a path that is a folder, two documents for one file, or a failed
+    write; in every such case no temporary file remains and no existing target has
+    changed.
     """
-    paths = [Path(p) for p in documents]
-    if len({p.resolve() for p in paths}) != len(paths):
-        raise OutputError("the summary and the handout must be written to different files")
+    pairs = [(Path(p), data) for p, data in
+             (documents.items() if isinstance(documents, Mapping) else documents)]
+    paths = [p for p, _ in pairs]
     for path in paths:
         _check_target(path)
+    _check_distinct(paths)
     staged: list[atomic.Staged] = []
     try:
-        for path in paths:
-            staged.append(_stage(path, documents[path]))
-        for item in staged:
-            try:
-                item.commit()
-            except OSError as exc:
-                raise OutputError(f"{item.path}: cannot be replaced "
-                                  f"({exc.strerror or exc})") from None
+        for path, data in pairs:
+            staged.append(_stage(path, data))
+        try:
+            atomic.commit_all(staged)  # both documents or neither
+        except OSError as exc:
+            raise OutputError(f"{exc.filename}: cannot be replaced ({exc.strerror or exc}); "
+                              "neither document was changed") from None
     finally:
         for item in staged:
             item.discard()

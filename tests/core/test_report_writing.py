@@ -59,8 +59,19 @@ def test_a_file_as_folder_is_refused(tmp_path):
 
 
 def test_same_target_twice_is_refused(tmp_path):
+    (tmp_path / "sub").mkdir()
     with pytest.raises(OutputError, match="different files"):
         write_documents({tmp_path / "a.pdf": b"x", tmp_path / "sub" / ".." / "a.pdf": b"y"})
+    with pytest.raises(OutputError, match="different files"):  # pairs: no dict to hide it
+        write_documents([(tmp_path / "a.pdf", b"x"), (tmp_path / "a.pdf", b"y")])
+
+
+def test_names_differing_only_in_case_are_one_file(tmp_path):
+    """Hostile review H10: on Windows, macOS and USB sticks x.pdf and X.pdf are one
+    file, and the handout would silently replace the summary."""
+    with pytest.raises(OutputError, match="differing only in upper and lower case"):
+        write_documents([(tmp_path / "case.pdf", b"x"), (tmp_path / "CASE.pdf", b"y")])
+    assert _listing(tmp_path) == []
 
 
 def _in_unprivileged_child(action) -> int:
@@ -148,3 +159,51 @@ def test_a_failed_move_removes_the_temporary_file(tmp_path, monkeypatch):
         write_documents({target: b"%PDF-new"})
     assert target.read_bytes() == b"%PDF-old"
     assert _listing(tmp_path) == ["summary.pdf"]
+
+
+@pytest.mark.parametrize("fails", ["moving the old handout aside", "putting the new one in"])
+def test_both_documents_or_neither_when_the_handout_cannot_be_replaced(tmp_path, monkeypatch,
+                                                                       fails):
+    """Hostile review H2: when the handout could not be replaced (a file another
+    program holds open on Windows, one marked immutable), the summary had already been
+    replaced: the pair on disk named two different reference codes."""
+    summary, handout = tmp_path / "summary.pdf", tmp_path / "handout.pdf"
+    summary.write_bytes(b"%PDF-old summary")
+    handout.write_bytes(b"%PDF-old handout")
+    real_replace = os.replace
+
+    def locked_handout(src, dst, *args, **kwargs):
+        moving_aside = Path(src) == handout
+        putting_in = Path(dst) == handout and str(src).endswith(".part")
+        if (moving_aside if fails.startswith("moving") else putting_in):
+            raise PermissionError(13, "Permission denied", str(src))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", locked_handout)
+    with pytest.raises(OutputError) as caught:
+        write_documents({summary: b"%PDF-new summary", handout: b"%PDF-new handout"})
+    assert str(caught.value).startswith(f"{handout}: cannot be replaced (Permission denied)")
+    assert "neither document was changed" in str(caught.value)
+    assert summary.read_bytes() == b"%PDF-old summary"
+    assert handout.read_bytes() == b"%PDF-old handout"
+    assert _listing(tmp_path) == ["handout.pdf", "summary.pdf"]
+
+
+def test_an_immutable_handout_leaves_the_summary_alone(tmp_path):
+    """The same with a real immutable file (Linux ``chattr +i``, where the file
+    system and privileges allow it)."""
+    import subprocess
+
+    summary, handout = tmp_path / "summary.pdf", tmp_path / "handout.pdf"
+    summary.write_bytes(b"%PDF-old summary")
+    handout.write_bytes(b"%PDF-old handout")
+    if shutil.which("chattr") is None or subprocess.run(
+            ["chattr", "+i", str(handout)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not possible here")
+    try:
+        with pytest.raises(OutputError, match="neither document was changed"):
+            write_documents({summary: b"%PDF-new summary", handout: b"%PDF-new handout"})
+        assert summary.read_bytes() == b"%PDF-old summary"
+        assert _listing(tmp_path) == ["handout.pdf", "summary.pdf"]
+    finally:
+        subprocess.run(["chattr", "-i", str(handout)], check=False)

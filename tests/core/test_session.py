@@ -341,6 +341,12 @@ def test_saving_or_exporting_never_replaces_what_is_not_theirs(session: CaseSess
             session.export_documents(summary, None)
     assert store.read_bytes().startswith(b"SQLite")
     assert json.loads(case_file.read_text())["format"] == "hrher2-aid.case/1"
+    # Hostile review H10: one path for both documents wrote the handout alone (a dict
+    # collapsed the two before the writer's check)
+    same = tmp_path / "both.pdf"
+    with pytest.raises(OutputError, match="different files"):
+        session.export_documents(same, same)
+    assert not same.exists()
 
 
 def test_a_case_file_marked_read_only_is_not_replaced(session: CaseSession,
