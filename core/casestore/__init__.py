@@ -18,6 +18,7 @@ from core.casestore.errors import (
     CaseStoreReadOnly,
     CaseStoreTooNew,
     DataFolderError,
+    ExportNotRecorded,
 )
 from core.casestore.integrity import AuditCheck
 from core.casestore.location import DATA_DIR_ENV, STORE_FILENAME, default_path
@@ -50,6 +51,7 @@ __all__ = [
     "CaseStoreTooNew",
     "Comparison",
     "DataFolderError",
+    "ExportNotRecorded",
     "ImportReport",
     "Saved",
     "StoredCase",

@@ -83,6 +83,15 @@ class CaseFileError(CaseStoreError):
     """A case or CSV file could not be written (export); nothing in the store changed."""
 
 
+class ExportNotRecorded(CaseStoreError):
+    """The export's files were written (``written``), but the export is not in the audit
+    log: the store is read-only or locked (the message says which)."""
+
+    def __init__(self, path: Path | str, message: str, written: list[Path]) -> None:
+        super().__init__(path, message)
+        self.written = written
+
+
 # SQLite primary result codes (the low byte of the extended code).
 _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
 

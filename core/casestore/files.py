@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from core import atomic
 from core.case import CaseError, read_case_file
-from core.casestore.errors import CaseFileError, CaseStoreError
+from core.casestore import audit_head
+from core.casestore.errors import CaseFileError, CaseStoreError, ExportNotRecorded
 from core.casestore.records import ImportReport
 from core.casestore.store import CaseStore
 
@@ -31,12 +32,86 @@ AUDIT_COLUMNS = ("when_utc", "kind", "files", "case_sha256", "evidence_version",
                  "case_label")
 
 
-def _write(path: Path, text: str) -> None:
-    """Readers see the old file or the new one, never half (:mod:`core.atomic`)."""
+_STORE_COMPANIONS = ("-wal", "-shm", "-journal", audit_head.SUFFIX)
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _write(store: CaseStore, path: Path, text: str, *, case_file: bool) -> None:
+    """Readers see the old file or the new one, never half (:mod:`core.atomic`). Never
+    over the case store or its companion files, nor over any SQLite database; a case
+    export replaces only a case file (hostile review H1: choosing cases.sqlite in the
+    export dialog replaced the store, and every saved case and audit entry was lost)."""
+    _refuse_replacing(store, path, case_file=case_file)
     try:
         atomic.write_text(path, text)
     except OSError as exc:
         raise CaseFileError(path, f"Could not write {path}: {exc.strerror or exc}.") from None
+
+
+def _refuse_replacing(store: CaseStore, path: Path, *, case_file: bool) -> None:
+    ours = [store.path, *(store.path.with_name(store.path.name + s) for s in _STORE_COMPANIONS)]
+    try:
+        target = path.expanduser().absolute()
+        is_ours = any(target == p or (p.exists() and target.exists() and target.samefile(p))
+                      for p in ours)
+        head = None
+        if target.is_file():
+            with target.open("rb") as fh:
+                head = fh.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise CaseFileError(path, f"Could not write {path}: {exc.strerror or exc}.") from None
+    if is_ours:
+        raise CaseFileError(path, f"Could not write {path}: it is the case store's own file, "
+                            "which holds every saved case and the audit log. Nothing was "
+                            "written; choose another name.")
+    if head is None:
+        return
+    if head.startswith(_SQLITE_HEADER) or (case_file and not _holds_a_case(target)):
+        what = "a case file" if case_file else "a file this export may replace"
+        raise CaseFileError(path, f"Could not write {path}: it exists and is not {what}. "
+                            "Nothing was written; choose another name.")
+
+
+def _holds_a_case(path: Path) -> bool:
+    from core.case import CaseError, read_regular_file
+    from core.session import read_answers
+
+    try:
+        read_answers(read_regular_file(path))
+    except (CaseError, OSError):
+        return False
+    return True
+
+
+class _Recorder:
+    """Records exports in the audit log; a read-only or locked store is remembered once
+    (the files are still written) and said at the end (:class:`ExportNotRecorded`)."""
+
+    def __init__(self, store: CaseStore) -> None:
+        self.store = store
+        self.written: list[Path] = []
+        self.problem = (f"the case store {store.path} is read-only" if store.read_only
+                        else None)
+
+    def record(self, path: Path, sha: str, version: str, case_id: int,
+               label: str | None) -> None:
+        self.written.append(path)
+        if self.problem is not None:
+            return
+        try:
+            self.store.record_export(None, [path], sha, version, kind="case-json",
+                                     case_id=case_id, label=label)
+        except CaseStoreError as exc:
+            self.problem = str(exc)
+
+    def finish(self) -> list[Path]:
+        if self.problem is not None:
+            count = len(self.written)
+            files = "The case file was" if count == 1 else f"{count} case files were"
+            raise ExportNotRecorded(self.store.path, f"{files} written, but the export is "
+                                    f"not recorded in the audit log: {self.problem}",
+                                    self.written)
+        return self.written
 
 
 def import_files(store: CaseStore, paths: Sequence[str | Path],
@@ -73,9 +148,10 @@ def case_file_text(store: CaseStore, case_id: int) -> tuple[str, str, str]:
 def export_case(store: CaseStore, case_id: int, path: Path) -> Path:
     """Write one saved case as a ``hrher2-aid.case/1`` file and record it in the audit log."""
     text, sha, version = case_file_text(store, case_id)
-    _write(path, text)
-    store.record_export(None, [path], sha, version, kind="case-json", case_id=case_id,
-                        label=store.get(case_id).label)
+    _write(store, path, text, case_file=True)
+    recorder = _Recorder(store)
+    recorder.record(path, sha, version, case_id, store.get(case_id).label)
+    recorder.finish()
     return path
 
 
@@ -88,7 +164,7 @@ def export_many(store: CaseStore, ids: Sequence[int], folder: Path) -> list[Path
     """One file per case in ``folder``; existing files are never overwritten."""
     if not folder.is_dir():
         raise CaseFileError(folder, f"Could not export: {folder} is not a folder.")
-    written: list[Path] = []
+    recorder = _Recorder(store)
     for case_id in ids:
         text, sha, version = case_file_text(store, case_id)
         label = store.get(case_id).label
@@ -98,11 +174,9 @@ def export_many(store: CaseStore, ids: Sequence[int], folder: Path) -> list[Path
         while target.exists():
             n += 1
             target = folder / f"{stem} ({n}).json"
-        _write(target, text)
-        store.record_export(None, [target], sha, version, kind="case-json", case_id=case_id,
-                            label=label)
-        written.append(target)
-    return written
+        _write(store, target, text, case_file=True)
+        recorder.record(target, sha, version, case_id, label)
+    return recorder.finish()
 
 
 def _cell(value: object) -> str:
@@ -120,9 +194,9 @@ def export_audit_csv(store: CaseStore, path: Path) -> Path:
     for e in entries:
         writer.writerow([_cell(v) for v in (e.at, e.kind, "; ".join(e.files), e.case_sha256,
                                             e.evidence_version, e.case_id, e.label)])
-    _write(path, "\ufeff" + out.getvalue())
+    _write(store, path, "\ufeff" + out.getvalue(), case_file=False)
     return path
 
 
-__all__ = ["CaseStoreError", "ImportReport", "export_audit_csv",
+__all__ = ["CaseStoreError", "ExportNotRecorded", "ImportReport", "export_audit_csv",
            "export_case", "export_many", "import_files"]

@@ -236,6 +236,62 @@ def test_export_case_and_many_roundtrip_and_audit(store, renderer, tmp_path):
     assert audit[-1].evidence_version == renderer.evidence.version
 
 
+def test_exports_never_replace_the_store_or_what_is_not_theirs(store, renderer, tmp_path):
+    """Hostile review H1: Saved cases ▸ Export… and Audit log ▸ Export CSV… replaced
+    whatever was chosen, the open case store too (the next start set it aside as
+    damaged: every saved case and audit entry gone). Save as already refused this."""
+    from core.casestore import CaseFileError
+
+    a = save(store, renderer, "kept")
+    store.record_export(None, ["/x.pdf"], "ab" * 32, "v")
+    store_bytes = lambda: store.path.read_bytes()  # noqa: E731
+    before = store_bytes()
+    other_db = tmp_path / "other.sqlite"
+    CaseStore.open(other_db).close()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes")
+    head = tmp_path / "cases.sqlite.audit-head.json"
+    for target, writes in ((store.path, (export_case, export_audit_csv)),
+                           (head, (export_case, export_audit_csv)),
+                           (other_db, (export_case, export_audit_csv)),
+                           (notes, (export_case,))):
+        for write in writes:
+            args = (store, a, target) if write is export_case else (store, target)
+            with pytest.raises(CaseFileError, match="Nothing was written"):
+                write(*args)
+    assert store_bytes() == before and notes.read_text() == "my notes"
+    assert other_db.read_bytes().startswith(b"SQLite format 3\x00")
+    assert store.get(a).label == "kept" and len(store.list_audit()) == 1
+    # a case file may be replaced by a case, and any plain file by the CSV
+    case_file = export_case(store, a, tmp_path / "case.json")
+    assert export_case(store, a, case_file) == case_file
+    assert export_audit_csv(store, notes).read_text(encoding="utf-8-sig").startswith("when_utc")
+
+
+def test_an_export_from_a_read_only_store_says_it_is_not_in_the_audit_log(renderer,
+                                                                          tmp_path):
+    """Hostile review H7: with a read-only store, Export… wrote the file and then said
+    "nothing was changed"; exporting several stopped after the first."""
+    from core.casestore import ExportNotRecorded
+
+    path = tmp_path / "cases.sqlite"
+    with CaseStore.open(path) as writable:
+        ids = [save(writable, renderer, f"c{i}") for i in range(3)]
+    with CaseStore.open(path, read_only=True) as store:
+        with pytest.raises(ExportNotRecorded, match="The case file was written, but the "
+                           "export is not recorded in the audit log: the case store .* is "
+                           "read-only") as one:
+            export_case(store, ids[0], tmp_path / "one.json")
+        folder = tmp_path / "many"
+        folder.mkdir()
+        with pytest.raises(ExportNotRecorded, match="3 case files were written") as many:
+            export_many(store, ids, folder)
+        assert store.list_audit() == []
+    assert one.value.written == [tmp_path / "one.json"] and (tmp_path / "one.json").exists()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in many.value.written)
+    assert len(many.value.written) == 3
+
+
 def test_audit_csv_export(store, tmp_path):
     store.record_export("2026-01-02T03:04:05Z", ["/x/report.pdf", "/x/handout.pdf"],
                         "ab" * 32, "2026.11.1", case_id=7)
