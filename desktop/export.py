@@ -54,13 +54,29 @@ def start_folder() -> Path:
 
     qs = settings.store()
     last = qs.value(LAST_FOLDER_KEY) if qs is not None else None
-    if isinstance(last, str) and last and Path(last).is_dir():
+    if isinstance(last, str) and last and _is_folder(last):
         return Path(last)
     from PySide6.QtCore import QStandardPaths
 
     documents = QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+    return Path(documents) if documents and _is_folder(documents) else Path.home()
+
+
+def _is_folder(path: str | Path) -> bool:
+    """A folder that can be looked at. (Path.is_dir raises on a folder that may not be
+    entered or a name too long: hostile review H3, where Export PDF then did nothing.)"""
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _is_file(path: str | Path) -> bool:
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def ask_export_paths(parent: QWidget | None, case: Case, result: Result,
@@ -176,15 +192,21 @@ class ExportDialog(QDialog):
         names = [self.summary.text().strip()]
         if self.with_handout.isChecked():
             names.append(self.handout.text().strip())
-        if not folder or not Path(folder).is_dir():
-            return f"The folder {folder or '(none)'} does not exist."
+        if not folder or not _is_folder(folder):
+            return f"The folder {folder or '(none)'} does not exist or cannot be opened."
         if any(not n for n in names):
             return "Give each document a file name."
         if any("/" in n or "\\" in n for n in names):
             return "A file name cannot contain a folder separator (/ or \\)."
         summary, handout = self.paths()
-        if handout is not None and Path(handout) == Path(summary):
+        if handout is not None and str(handout).casefold() == str(summary).casefold():
             return "The summary and the handout need different file names."
+        from core.atomic import is_read_only
+
+        for path in (summary, handout):
+            if path is not None and is_read_only(Path(path)):
+                return (f"{Path(path).name} is marked read-only, so it is not replaced: "
+                        "give another name.")
         return None
 
     def _update(self) -> None:
@@ -192,7 +214,7 @@ class ExportDialog(QDialog):
         lines = [f"Will write: {summary}"]
         if handout:
             lines.append(f"and: {handout}")
-        existing = [p for p in (summary, handout) if p and Path(p).is_file()]
+        existing = [p for p in (summary, handout) if p and _is_file(p)]
         if existing:
             lines.append("(an existing file of that name is replaced)")
         self.preview.setText("\n".join(lines))

@@ -444,6 +444,39 @@ def test_the_export_dialog_refuses_a_missing_folder_and_equal_names(qtbot: Any,
     assert dialog.paths() == (str(tmp_path / "a.pdf"), None)
 
 
+def test_the_export_dialog_survives_a_folder_it_cannot_look_into(qtbot: Any, tmp_path: Path,
+                                                                 monkeypatch: Any) -> None:
+    """Hostile review H3: a last export folder that could no longer be looked into (no
+    permission, a name too long) made Export PDF do nothing but print a traceback,
+    until the settings file was edited; typing one raised on every keystroke. And the
+    dialog now refuses, before Export, a read-only PDF (day review 3, W2) and names that
+    differ only in case."""
+    from desktop import export, settings
+
+    unusable = str(tmp_path / ("x" * 300))  # Path.is_dir raises: file name too long
+    qs = settings.store()
+    assert qs is not None
+    qs.setValue(export.LAST_FOLDER_KEY, unusable)
+    qs.sync()
+    assert export.start_folder() != Path(unusable)
+    dialog = export.ExportDialog(None, unusable, "a.pdf", "b.pdf")
+    qtbot.addWidget(dialog)
+    assert not dialog.export_button.isEnabled()
+    assert "does not exist or cannot be opened" in dialog.problem.text()
+    dialog.folder.setText(unusable + "y")  # typing on: no exception, the same answer
+    assert "cannot be opened" in dialog.problem.text()
+    dialog.folder.setText(str(tmp_path))
+    assert dialog.export_button.isEnabled()
+    dialog.handout.setText("A.PDF")
+    assert not dialog.export_button.isEnabled() and "different" in dialog.problem.text()
+    dialog.handout.setText("b.pdf")
+    (tmp_path / "b.pdf").write_bytes(b"%PDF-filed")
+    (tmp_path / "b.pdf").chmod(0o444)
+    dialog.handout.setText("b")  # the same file, ".pdf" added
+    assert not dialog.export_button.isEnabled()
+    assert "b.pdf is marked read-only" in dialog.problem.text()
+
+
 def test_export_is_not_on_print_s_shortcut(window: Any) -> None:
     from PySide6.QtGui import QKeySequence
 
