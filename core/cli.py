@@ -60,9 +60,9 @@ def _open_input(name: str) -> BinaryIO:
     cannot be opened is a :class:`UsageError` saying why."""
     if name == "-":
         return sys.stdin.buffer
-    if Path(name).is_dir():
-        raise UsageError(f"{name}: is a folder, not a case file")
     try:
+        if Path(name).is_dir():
+            raise UsageError(f"{name}: is a folder, not a case file")
         return open(name, "rb")  # noqa: SIM115 - the callers close it
     except FileNotFoundError:
         raise UsageError(f"{name}: file not found") from None
@@ -84,10 +84,18 @@ def read_input_bytes(name: str) -> bytes:
             source.close()
 
 
-def _evidence(args: argparse.Namespace) -> EvidenceStore:
+def _evidence(args: argparse.Namespace, *, say_notice: bool = False) -> EvidenceStore:
+    """The verified evidence ``--evidence`` names, or the app's. ``say_notice``: a note
+    on the evidence used (an older pack named with --evidence, an installed pack passed
+    over) goes to stderr, so a recommendation or report never rests on it unsaid."""
     # SUPPRESS default: --evidence may stand before or after the subcommand
     path = getattr(args, "evidence", None)
-    return load_evidence(Path(path) if path else None)
+    if path is not None and not path.strip():
+        raise UsageError("--evidence needs a PATH (it was empty)")
+    store = load_evidence(Path(path) if path is not None else None)
+    if say_notice and store.notice:
+        sys.stderr.write(f"{PROG}: note: {store.notice}\n")
+    return store
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -97,7 +105,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         raise UsageError("recommend needs CASE.json, '-' for standard input, or --batch FILE")
     data = read_input_bytes(args.case)
     case = loads_case(data)
-    renderer = Renderer(_evidence(args))
+    renderer = Renderer(_evidence(args, say_notice=True))
     _write(renderer.result_for(case).to_json(indent=2) + "\n")
     return EXIT_OK
 
@@ -106,7 +114,7 @@ def _recommend_batch(args: argparse.Namespace) -> int:
     """One result (or error) line per case line. Every line is read with a bound: a
     line longer than a case can be (a device such as /dev/zero, a binary file) stops
     the batch with an error line and a message, instead of filling the memory."""
-    renderer = Renderer(_evidence(args))
+    renderer = Renderer(_evidence(args, say_notice=True))
     out = sys.stdout
     failed = False
     source = _open_input(args.batch)
@@ -174,7 +182,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     check_text("label", case.label)
     check_text("--clinician", args.clinician, CLINICIAN_MAX)
     check_text("--institution", args.institution, INSTITUTION_MAX)
-    store = _evidence(args)
+    store = _evidence(args, say_notice=True)
     result = Renderer(store).result_for(case)
     info = DocumentInfo(clinician=args.clinician, institution=args.institution,
                         label_on_handout=args.handout_label)

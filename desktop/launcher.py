@@ -60,13 +60,17 @@ def app_arguments(args: Sequence[str]) -> AppArguments:
             if not rest:
                 raise AppUsageError("--evidence needs a PATH")
             evidence = rest.pop(0)
+            if not evidence.strip():
+                raise AppUsageError("--evidence needs a PATH (it was empty)")
         elif arg.startswith("--evidence="):
             evidence = arg.partition("=")[2]
+            if not evidence.strip():
+                raise AppUsageError("--evidence needs a PATH (it was empty)")
         elif arg.startswith("-") and arg != "-":
             raise AppUsageError(f"unknown option '{arg}'")
         elif case is not None:
             raise AppUsageError(f"one case file at a time ('{case}', then '{arg}')")
-        elif not arg.lower().endswith(".json") and not Path(arg).is_file():
+        elif not arg.lower().endswith(".json") and not _is_file(arg):
             import difflib
 
             close = difflib.get_close_matches(arg, sorted(SUBCOMMANDS), n=1)
@@ -76,11 +80,21 @@ def app_arguments(args: Sequence[str]) -> AppArguments:
             case = arg
     if case is not None:
         path = Path(case)
-        if path.is_dir():
-            raise AppUsageError(f"{case}: is a folder, not a case file")
-        if not path.exists():
-            raise AppUsageError(f"{case}: file not found")
+        try:
+            if path.is_dir():
+                raise AppUsageError(f"{case}: is a folder, not a case file")
+            if not path.exists():
+                raise AppUsageError(f"{case}: file not found")
+        except OSError as exc:  # no permission to look, a name too long (hostile H4)
+            raise AppUsageError(f"{case}: cannot be read ({exc.strerror or exc})") from None
     return AppArguments(self_test, evidence, case)
+
+
+def _is_file(arg: str) -> bool:
+    try:
+        return Path(arg).is_file()
+    except OSError:
+        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

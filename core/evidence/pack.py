@@ -78,7 +78,11 @@ def _trusted(keys: Sequence[PublicKey] | None) -> Sequence[PublicKey]:
 def pack_paths(path: Path) -> tuple[Path, Path, Path]:
     """(evidence file, manifest, signature) of a pack folder, or of a pack's evidence
     file (its manifest and signature beside it)."""
-    evidence = path / EVIDENCE_NAME if path.is_dir() else path
+    try:
+        folder = path.is_dir()
+    except OSError:  # cannot be looked at (no permission, a name too long): taken as a
+        folder = False  # file, whose check then says why (hostile review H4)
+    evidence = path / EVIDENCE_NAME if folder else path
     return evidence, evidence.parent / MANIFEST_NAME, evidence.parent / SIGNATURE_NAME
 
 

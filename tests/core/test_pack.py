@@ -251,6 +251,13 @@ def test_an_older_genuine_pack_given_by_path_is_named_as_older(
     assert cli.main(["evidence", "verify", "--evidence", str(old)]) == 0
     assert "note: this pack, sequence 1 (2026.11.9), is older" in capsys.readouterr().out
     assert load_evidence(bundled_pack()).notice is None  # the bundled one itself: no note
+    # Hostile review H9: recommend and report used it without a word
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(BASE), encoding="utf-8")
+    for args in (["recommend", str(case)],
+                 ["report", str(case), "-o", str(tmp_path / "s.pdf")]):
+        assert cli.main([*args, "--evidence", str(old)]) == 0
+        assert "note: this pack, sequence 1 (2026.11.9), is older" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("sequence", "version", "says"), [

@@ -45,6 +45,39 @@ def test_unknown_commands_and_options_are_usage_errors_that_open_no_window(
     assert "--help" in lines[0]
 
 
+@pytest.mark.parametrize("args", [
+    ["CASE"], ["recommend", "CASE"],
+    ["evidence", "verify", "--evidence", "EVIDENCE"], ["--evidence=", "--self-test"],
+    ["evidence", "verify", "--evidence", ""],
+])
+def test_a_path_that_cannot_be_looked_at_is_one_line_not_a_traceback(
+        tmp_path: Path, args: list[str]) -> None:
+    """Hostile review H4: an --evidence path or case file that cannot be looked at (a
+    name too long here; a folder without permission is the same error) crashed the
+    window with two tracebacks, and the command line said "unexpected error" (exit 1).
+    An empty --evidence meant the bundled pack on the command line only (H8)."""
+    too_long = str(tmp_path / ("n" * 300))
+    run = cli(*[{"CASE": too_long + ".json", "EVIDENCE": too_long}.get(a, a) for a in args])
+    lines = run.stderr.decode().splitlines()
+    assert run.returncode in (2, 3), run.stderr
+    assert len(lines) == 1 and lines[0].startswith("hrher2-aid: ") and "rror" not in lines[0]
+    if "EVIDENCE" in args:
+        assert run.returncode == 3 and "cannot be read" in lines[0]
+    elif "CASE" in args:
+        assert run.returncode == 2 and "File name too long" in lines[0]
+    else:
+        assert run.returncode == 2 and "--evidence needs a PATH (it was empty)" in lines[0]
+
+
+def test_self_test_with_evidence_that_cannot_be_looked_at_fails_in_one_line(
+        tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "desktop", "--self-test", "--evidence",
+                          str(tmp_path / ("n" * 300))], cwd=ROOT, capture_output=True,
+                         timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 3 and b"Traceback" not in run.stderr
+    assert run.stdout.decode().startswith("self-test FAILED: evidence store cannot be read")
+
+
 def test_a_mistyped_command_suggests_the_right_one() -> None:
     run = cli("recomend", "case.json")
     assert b"unknown command 'recomend' (did you mean 'recommend'?)" in run.stderr
