@@ -138,6 +138,9 @@ def _plan_matches(case: Case, options: list[tuple[str, str]]) -> frozenset[str] 
 
 def _first_line(case: Case, options: list[tuple[str, str]], plan: list[str],
                 cautions: set[str], outside: set[str]) -> None:
+    if _her2_ruled_out_in_first_line(case):
+        outside.add("outside.her2_toxicity")
+        return
     et_her2_notes = ("et_her2_no_os_benefit", "electra_result", "pathway_crosstalk")
     aggressive = is_aggressive(case)
     if chemo_possible(case):
@@ -158,6 +161,21 @@ def _first_line(case: Case, options: list[tuple[str, str]], plan: list[str],
         outside.add("outside.multidisciplinary_review")
     if not case.disease.visceral and options:
         cautions.add("non_visceral_benefit")
+
+
+def _her2_ruled_out_in_first_line(case: Case) -> bool:
+    """HER2-targeted therapy cannot be given, as answered in first line (where it is
+    asked with endocrine therapy alone planned). Contract 1.1 lists first-line options
+    without reading this answer; but every one of them includes HER2-targeted therapy,
+    so offering them for a patient who cannot have it would recommend what the clinician
+    has ruled out. As the contract says after induction and at progression: no option,
+    and the ``outside.her2_toxicity`` entry (what to give instead is not covered by the
+    source). The endocrine-alone cautions still come from the regimen check, the ASCO
+    exception (``et_alone_selected_patients``) among them. docs/formats.md records this
+    as a departure from the contract's first-line list, for the clinical owner."""
+    regimen = case.planned_regimen
+    return (case.her2_therapy.unacceptable_toxicity and regimen is not None
+            and regimen.endocrine and not regimen.chemotherapy and not regimen.her2_targeted)
 
 
 def _after_induction(case: Case, options: list[tuple[str, str]], plan: list[str],

@@ -122,6 +122,25 @@ def test_first_line_chemo_not_possible_aggressive() -> None:
     assert d.outside == {"outside.multidisciplinary_review"}
 
 
+@pytest.mark.parametrize("chemo", [{}, {"chemotherapy__contraindicated": True}],
+                         ids=["chemo possible", "chemo not possible"])
+def test_first_line_her2_therapy_cannot_be_given(chemo: dict[str, Any]) -> None:
+    """Not in contract 1.1's first-line list (which never reads this answer), taken
+    from its rule after induction and at progression: "HER2-targeted therapy has
+    unacceptable toxicity: no option; outside_source entry." Every first-line option
+    includes HER2-targeted therapy (day review 3, D1: the window offered only options
+    with the drug the clinician had just ruled out). Asked, and so read, only with
+    endocrine therapy alone planned; the regimen check's cautions stay."""
+    d = run(planned_regimen=regimen(False, True, False), disease__visceral=False,
+            her2_therapy={"unacceptable_toxicity": True}, **chemo)
+    assert d.options == () and d.plan == () and d.plan_matches == frozenset()
+    assert d.outside == {"outside.her2_toxicity"}
+    assert d.cautions == {"avoid_et_alone", "ai_alone_short_pfs", "et_alone_selected_patients"}
+    # the same patient with HER2-targeted therapy possible: the contract's options
+    assert run(planned_regimen=regimen(False, True, False), disease__visceral=False,
+               **chemo).options != ()
+
+
 def test_first_line_non_visceral() -> None:
     """not visceral and at least one option: note non_visceral_benefit."""
     assert "non_visceral_benefit" in run(disease__visceral=False).cautions
