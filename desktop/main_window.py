@@ -39,6 +39,15 @@ if TYPE_CHECKING:
 APP_TITLE = "HR+/HER2+ decision aid"
 
 
+def _copy_name(path: Path) -> Path:
+    """A name beside ``path`` that is not taken: ``name-copy.json``, ``name-copy-2.json``..."""
+    for n in range(1, 1000):
+        candidate = path.with_name(f"{path.stem}-copy{'' if n == 1 else f'-{n}'}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    return path.with_name(f"{path.stem}-copy{path.suffix}")
+
+
 class MainWindow(QMainWindow):
     _guide: UserGuideDialog | None = None  # Help ▸ User guide, made when first opened
 
@@ -314,11 +323,13 @@ class MainWindow(QMainWindow):
     def _save_to_chosen_file(self, *, keep: bool) -> bool:
         """Ask for a file and write the case there (and keep it in the case list when
         ``keep``: not again after Save has just tried and the user was told why not)."""
+        from core.atomic import is_read_only
         from desktop import dialogs
 
         session = self.session
         label = session.answer("label") or "case"
-        start = str(session.path) if session.path else f"{label}.json"
+        start = (str(_copy_name(session.path)) if session.path and session.file_is_read_only()
+                 else str(session.path) if session.path else f"{label}.json")
         title = "Save case" if session.is_complete() else "Save draft case"
         name = dialogs.ask_save_path(self, title, start=start)
         if name is None:
@@ -326,10 +337,16 @@ class MainWindow(QMainWindow):
         path = Path(name)
         if path.suffix == "":
             path = path.with_suffix(".json")
-        if keep and session.is_complete() and self.records.keep() is False:
+        if is_read_only(path):  # said before the case list is touched (day review 3, D2)
+            dialogs.error(self, "Cannot save case", f"{path} is marked read-only, so it is "
+                          "not replaced. Nothing was saved; choose another name.")
+            return False
+        kept = keep and session.is_complete()
+        if kept and self.records.keep() is False:
             return False
         # the file dialog has asked before replacing a file that exists
-        return self._write(path, replace_changed=True)
+        return self._write(path, replace_changed=True, kept=kept,
+                           note=self.records.kept_note if kept else None)
 
     def _savable(self) -> bool:
         """An answer given but refused (a label the reports cannot print) is never

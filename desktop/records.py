@@ -40,6 +40,8 @@ class CaseRecords:
         self.show_saved_result = show_saved_result
         self._store: CaseStore | None = None
         self._asked_clinician = False  # the clinician name is asked for once at most
+        # a name given when the settings file cannot be written: used until the app closes
+        self._clinician_unkept: str | None = None
         # Deletes that can be undone until the app closes (the store purges them
         # then), whichever case-list window made them.
         self.undo_tokens: list[tuple[str, str]] = []
@@ -238,7 +240,8 @@ class CaseRecords:
                    else "the evidence store failed its check")
             dialogs.error(self.parent, "Export PDF", f"There is nothing to export yet: {why}.")
             return
-        clinician = settings.load().get("report/clinician_name") or None
+        clinician = (settings.load().get("report/clinician_name")
+                     or self._clinician_unkept or None)
         if clinician is None and not self._asked_clinician:
             asked = self._ask_clinician()
             if asked is None:
@@ -284,10 +287,12 @@ class CaseRecords:
         if name:
             try:
                 settings.save({"report/clinician_name": name})
-            except settings.SettingsNotSaved as exc:  # used for this export all the same
+            except settings.SettingsNotSaved as exc:  # used while the app runs all the same
+                self._clinician_unkept = name
                 dialogs.error(self.parent, "Clinician name",
-                              f"{exc}\n\nThe name is printed on these documents, but will "
-                              "be asked for again next time.")
+                              f"{exc}\n\nThe name is printed on these documents and on "
+                              "the next ones until the app is closed, but it is not kept "
+                              "after that.")
         return name
 
     def _record(self, written: list[Path]) -> str | None:

@@ -302,3 +302,33 @@ def test_a_read_only_case_file_is_not_replaced_and_save_as_is_offered(
     else:
         assert not saved and not other.exists() and window.isWindowModified()
         assert labels == []
+
+
+def test_save_elsewhere_never_suggests_or_takes_the_read_only_file(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Day review 3, D2: "Save as another file…" suggested the read-only file itself;
+    accepting it updated the saved case, cleared the unsaved mark and left the file old,
+    and then said only that the file could not be written."""
+    path = tmp_path / "filed.json"
+    path.write_text(json.dumps(CASE), "utf-8")
+    path.chmod(0o444)
+    (tmp_path / "filed-copy.json").write_text("taken")
+    assert window.open_case_file(path)
+    set_label(window, "Edited")
+    monkeypatch.setattr(dialogs, "ask_save_elsewhere", lambda *_a: True)
+    suggested: list[str] = []
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
+
+    def the_same_file(*_a: Any, start: str = "", **_k: Any) -> str:
+        suggested.append(start)
+        return str(path)
+
+    monkeypatch.setattr(dialogs, "ask_save_path", the_same_file)
+    assert not window.save_case()
+    assert suggested == [str(tmp_path / "filed-copy-2.json")]
+    assert len(errors) == 1 and "filed.json is marked read-only" in errors[0]
+    assert "Nothing was saved" in errors[0]
+    assert json.loads(path.read_text("utf-8")) == CASE and window.isWindowModified()
+    with CaseStore.open() as store:
+        assert store.list() == []  # the case list untouched too

@@ -122,3 +122,30 @@ def test_a_settings_file_that_is_not_a_file_is_never_opened_and_is_said(
     # the export folder is neither read from it nor written to it
     export.remember_folder(settings.path().parent)
     assert export.start_folder() != settings.path().parent
+
+
+def test_a_clinician_name_that_cannot_be_kept_is_used_until_the_app_closes(
+        window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Day review 3, D3: with a settings file that cannot be written, the name given at
+    the first export was printed once; the next export asked nothing and printed
+    "Clinician (not given)", while the message had promised to ask again."""
+    from pypdf import PdfReader
+
+    settings.path().mkdir(parents=True)  # the settings file cannot be written
+    assert window.load_case_dict({
+        "format": "hrher2-aid.case/1", "receptors": {"hr": "positive", "her2": "positive"},
+        "setting": "first_line", "menopausal_status": "postmenopausal",
+        "disease": {"visceral": True, "symptomatic": False}})
+    asked: list[str] = []
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_text", lambda _p, title, *a, **k: asked.append(title)
+                        or "Dr Ada Example")
+    monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
+    names = iter([(str(tmp_path / "s1.pdf"), None), (str(tmp_path / "s2.pdf"), None)])
+    monkeypatch.setattr(dialogs, "ask_export_paths", lambda *a, **k: next(names))
+    window.records.export_pdf()
+    window.records.export_pdf()
+    assert asked == ["Clinician name"] and len(errors) == 1
+    assert "until the app is closed, but it is not kept after that" in errors[0]
+    for name in ("s1.pdf", "s2.pdf"):
+        assert PdfReader(tmp_path / name).metadata.author == "Dr Ada Example"
