@@ -1,9 +1,10 @@
 """The clinician summary for the patient record.
 
 Everything clinical comes from the :class:`~core.result.Result` (itself from the
-evidence store); this module only lays it out: the case's answers as given, the
-options with their status, the plan, the cautions and what lies outside the
-source, each with its numbered citations, then the full reference list.
+evidence store); this module only lays it out: the answers used (and apart, any a
+case file holds that are not asked for the case), the options with their status, the
+plan, the cautions and what lies outside the source, each with its numbered
+citations, then the full reference list.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from core.case import Case
 from core.evidence.currency import currency_sentence
+from core.fields import FIELDS
 from core.questionnaire import answers_from_case, asked
 from core.report.template import (
     FONT,
@@ -74,11 +76,41 @@ def answer_rows(case: Case) -> list[tuple[str, str]]:
             if f.path != "label"]
 
 
+def unasked_rows(case: Case) -> list[tuple[str, str]]:
+    """Answers a case file holds that the questionnaire does not ask for this case
+    (months of chemotherapy in a first-line case, say), where they differ from their
+    default: the rules never read them, but the case SHA-256 covers them, so they are
+    printed too (acceptance review A2), apart, and said to be unused. With them, the
+    printed answers and the fields' defaults give back the printed hash."""
+    answers = answers_from_case(case)
+    asked_paths = {f.path for f in asked(answers)} | {"label"}
+    rows = []
+    for f in FIELDS:
+        value = case.value(f.path)
+        if f.path in asked_paths or value is None or value == f.default:
+            continue
+        rows.append((f.label, f.answer_text(value)))
+    return rows
+
+
 def _cites(item_citations: tuple[int, ...]) -> str:
     return f"[{', '.join(str(n) for n in item_citations)}]"
 
 
 _CELL_PAD: Final = 4
+UNASKED_NOTE: Final = ("Also in the case file, not asked for this case and not used by the "
+                       "rules (the case SHA-256 covers them):")
+
+
+def _answer_grid(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
+    """Question-answer pairs in two columns, down the left column first."""
+    half = (len(rows) + 1) // 2
+    grid = []
+    for i in range(half):
+        left = rows[i]
+        right = rows[i + half] if i + half < len(rows) else ("", "")
+        grid.append([left[0], left[1], right[0], right[1]])
+    return _table(grid, [50 * mm, 37 * mm, 50 * mm, 37 * mm], st["small"])
 
 
 def _cell(text: str, style: ParagraphStyle, width: float) -> Any:
@@ -155,15 +187,14 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
     story.append(Spacer(1, 3 * mm))
     story.append(para(INTENDED_USE, st["small"]))
 
-    story.append(para("Answers as given", st["h2"]))
-    rows = answer_rows(case)
-    half = (len(rows) + 1) // 2
-    grid = []
-    for i in range(half):
-        left = rows[i]
-        right = rows[i + half] if i + half < len(rows) else ("", "")
-        grid.append([left[0], left[1], right[0], right[1]])
-    story.append(_table(grid, [50 * mm, 37 * mm, 50 * mm, 37 * mm], st["small"]))
+    # "used": a value a case file left out is printed as the default the rules took
+    # (acceptance review A3: "as given" printed defaults as if they had been given)
+    story.append(para("Answers used", st["h2"]))
+    story.append(_answer_grid(answer_rows(case), st))
+    unasked = unasked_rows(case)
+    if unasked:
+        story.append(para(UNASKED_NOTE, st["small"]))
+        story.append(_answer_grid(unasked, st))
 
     if not result.in_scope:
         story.append(para("Outside the scope of this aid", st["h2"]))

@@ -146,15 +146,19 @@ def _field_by_label() -> dict[str, Any]:
 
 
 def printed_answers(summary_text: str) -> dict[str, Any]:
-    """The answers printed under "Answers as given", read back into values, and the
+    """The answers printed under "Answers used" (with those a case file holds but the
+    questionnaire does not ask, printed after them), read back into values, and the
     case label from the facts above them (printed there only)."""
+    from core.report.summary import UNASKED_NOTE
+
     answers: dict[str, Any] = {}
     label = re.search(r"Case label (.*?) Date \d{4}-", summary_text)
     assert label is not None
     if label.group(1) != "(none)":
         answers["label"] = label.group(1)
-    section = summary_text.split("Answers as given", 1)[1]
+    section = summary_text.split("Answers used", 1)[1]
     section = re.split(r" (Options|Outside the scope of this aid) ", section, maxsplit=1)[0]
+    section = section.replace(UNASKED_NOTE, " ")
     by_label = _field_by_label()
     pattern = "|".join(re.escape(label) for label in sorted(by_label, key=len, reverse=True))
     parts = re.split(f"({pattern})", section)
@@ -201,6 +205,40 @@ def test_printed_answers_hash_to_the_printed_case_sha256(
     assert printed_sha.group(1) == session.result().case_sha256
 
 
+def test_a_case_file_with_answers_not_asked_prints_them_apart_and_they_hash_too(
+        tmp_path: Path) -> None:
+    """Acceptance review A2: a first-line case file holding months of chemotherapy and
+    an endocrine answer (never asked in first line) printed neither, yet both are in
+    its hash: the printed answers did not give back the printed SHA-256."""
+    from core.report.summary import UNASKED_NOTE
+
+    data = {"format": "hrher2-aid.case/1", "label": "FL",
+            "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
+            "menopausal_status": "postmenopausal",
+            "disease": {"visceral": True, "symptomatic": False},
+            "endocrine_responsive": "no", "chemotherapy": {"months_given": 3}}
+    case_file = tmp_path / "fl.json"
+    case_file.write_text(json.dumps(data))
+    session = CaseSession(Renderer(open_store()))
+    session.open_file(case_file)
+    written = session.export_documents(tmp_path / "s.pdf", None)
+    text = flat(" ".join(pdf_text(written[0].read_bytes())))
+    unasked = text.split(UNASKED_NOTE, 1)[1].split("Options", 1)[0]
+    assert "Months of chemotherapy given 3" in unasked
+    assert "Endocrine-responsive disease No" in unasked
+    answers = printed_answers(text)
+    assert answers["chemotherapy.months_given"] == 3
+    printed_sha = re.search(r"Case SHA-256: ([0-9a-f]{64})", text)
+    assert printed_sha is not None
+    case = parse_case(q.case_dict(answers))
+    assert sha256_hex(case.canonical_json().encode()) == printed_sha.group(1)
+    # a case from the questionnaire holds no such answers: no such list
+    fresh = CaseSession(Renderer(open_store()))
+    answer_all(fresh, FIRST_LINE)
+    fresh_pdf = fresh.export_documents(tmp_path / "f.pdf", None)[0]
+    assert UNASKED_NOTE[:30] not in flat(" ".join(pdf_text(fresh_pdf.read_bytes())))
+
+
 def test_summary_lists_only_the_answers_asked(session: CaseSession, tmp_path: Path) -> None:
     """A first-line case prints no induction or progression answers."""
     answer_all(session, FIRST_LINE)
@@ -210,7 +248,7 @@ def test_summary_lists_only_the_answers_asked(session: CaseSession, tmp_path: Pa
     assert set(answers) | {"label"} == {f.path for f in q.asked(session.answers)}
     for absent in ("Chemotherapy toxicity", "Endocrine-responsive disease",
                    "HER2-targeted therapy toxicity", "Includes chemotherapy"):
-        assert absent not in text.split("Answers as given", 1)[1].split("Options", 1)[0]
+        assert absent not in text.split("Answers used", 1)[1].split("Options", 1)[0]
 
 
 def test_navigation_follows_the_questionnaire(session: CaseSession) -> None:
