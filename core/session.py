@@ -28,6 +28,7 @@ not; an incomplete one saves as a draft (``hrher2-aid.draft/1``) and reopens as 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -169,16 +170,29 @@ class CaseSession:
         self._case = self._result = None
         if q.is_complete(self._answers):
             self._case = parse_case(q.case_dict(self._answers))
+        elif self._only_the_label_refused():
+            # A label the reports cannot print (a script the font lacks, say) is refused
+            # for saving and export, where it is typed; it never changes what the rules
+            # decide, so the result stays on screen (acceptance review A1: the whole
+            # recommendation gave way to "Still needed: Case label"). The case is still
+            # incomplete: not saved, not exported, until the label is changed.
+            with contextlib.suppress(CaseError):
+                self._case = parse_case(q.case_dict(self._answers))
         self._derived_key = key  # only once derived: an error is raised again, not hidden
 
+    def _only_the_label_refused(self) -> bool:
+        missing = q.missing(self._answers)
+        return [f.path for f in missing] == ["label"] and "label" in self._answers
+
     def case(self) -> Case | None:
-        """The validated case when complete, else None."""
+        """The validated case when complete (or complete but for a label the reports
+        cannot print: see :meth:`is_complete` for saving and export), else None."""
         self._derive()
         return self._case
 
     def result(self) -> Result | None:
-        """The result of the case (in scope or not, with its case hash) when complete
-        and the evidence is verified, else None."""
+        """The result of :meth:`case` (in scope or not, with its case hash) when there
+        is one and the evidence is verified, else None."""
         self._derive()
         if self._result is None and self._case is not None and self.renderer is not None:
             self._result = self.renderer.result_for(self._case)
@@ -331,6 +345,10 @@ class CaseSession:
         """The clinician summary and the patient handout (PDF bytes) of this case.
         Raises :class:`NotReady` or :class:`core.report.ReportError`."""
         case, result = self.case(), self.result()
+        refused = [(f, f.problem(self._answers[f.path])) for f in self.missing()
+                   if f.path in self._answers]
+        if refused:  # the label the reports cannot print: the result is shown, not printed
+            raise NotReady("; ".join(f"{f.label}: {why}" for f, why in refused))
         if case is None:
             still = ", ".join(f.label for f in self.missing())
             raise NotReady(f"the case is not complete yet (still needed: {still})")

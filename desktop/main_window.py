@@ -230,7 +230,9 @@ class MainWindow(QMainWindow):
             else:
                 self.result_view.show_incomplete(session.missing(), session.scope_result())
         label = session.answer("label") or "Untitled case"
-        self.setWindowTitle(f"{label}[*] — {APP_TITLE}")
+        # "[*]" is Qt's unsaved-changes marker; doubled, it is shown as typed (hostile
+        # review H11: a label holding it garbled the title)
+        self.setWindowTitle(f"{label.replace('[*]', '[*][*]')}[*] — {APP_TITLE}")
         self.setWindowModified(session.modified)
 
     def _status(self, text: str) -> None:

@@ -205,6 +205,24 @@ def test_printed_answers_hash_to_the_printed_case_sha256(
     assert printed_sha.group(1) == session.result().case_sha256
 
 
+def test_a_label_the_reports_cannot_print_leaves_the_result_but_is_never_printed(
+        session: CaseSession, tmp_path: Path) -> None:
+    """Acceptance review A1: a label in a script the reports cannot print replaced the
+    whole recommendation with "Still needed: Case label". The result stays (the label
+    never changes it); saving to the case list and export stay refused, saying why."""
+    answer_all(session, FIRST_LINE)
+    shown = session.result()
+    session.set_answer("label", "\u05e9\u05dc\u05d5\u05dd")  # Hebrew
+    assert not session.is_complete() and [f.path for f in session.missing()] == ["label"]
+    result = session.result()
+    assert result is not None and result.options == shown.options
+    with pytest.raises(NotReady, match="Case label: Hebrew script cannot be printed"):
+        session.export_documents(tmp_path / "s.pdf", None)
+    assert list(tmp_path.iterdir()) == []
+    session.set_answer("label", "Bed 4")
+    assert session.is_complete() and session.export_documents(tmp_path / "s.pdf", None)
+
+
 def test_a_case_file_with_answers_not_asked_prints_them_apart_and_they_hash_too(
         tmp_path: Path) -> None:
     """Acceptance review A2: a first-line case file holding months of chemotherapy and

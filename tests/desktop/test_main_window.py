@@ -442,3 +442,32 @@ def test_the_two_mine_or_theirs_questions_answer_as_their_buttons_say(
     if file_changed is not None:
         assert REAL_ASK_FILE_CHANGED(None, "Case file changed elsewhere", "…") == file_changed
         assert "Replace their version" in seen[-1]
+
+
+def test_a_label_holding_qts_unsaved_marker_is_shown_as_typed(qtbot: Any, window: Any) -> None:
+    """Hostile review H11: "[*]" is Qt's unsaved-changes placeholder, so the label
+    "x[*]y" showed as "xy[*] — …" (or "xy* — …")."""
+    window.show()
+    qtbot.waitExposed(window)
+    window.session.set_answer("label", "Bed [*] 4")
+    handle = window.windowHandle()
+    assert handle is not None
+    assert handle.title().startswith("Bed [*] 4")  # then the marker: "*" or nothing
+    window.setWindowModified(False)
+    assert handle.title().startswith("Bed [*] 4 — ")
+
+
+def test_a_label_the_reports_cannot_print_keeps_the_recommendation_on_screen(
+        qtbot: Any, window: Any, tmp_path: Path) -> None:
+    """Acceptance review A1: the window replaced the recommendation with "Incomplete ...
+    Still needed: Case label" for a label in a script the reports cannot print."""
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({
+        "format": "hrher2-aid.case/1", "label": "\u05e9\u05dc\u05d5\u05dd",
+        "receptors": {"hr": "positive", "her2": "positive"}, "setting": "progression",
+        "endocrine_responsive": "yes", "menopausal_status": "postmenopausal",
+        "disease": {"visceral": False, "symptomatic": True}}), encoding="utf-8")
+    assert window.open_case_file(path)
+    assert app_evidence().statements["sequential_et"].text in result_text(window)
+    assert "Incomplete" not in result_text(window)
+    assert not window.session.is_complete()
