@@ -7,6 +7,8 @@ altered; 1 anything else. Errors are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -379,16 +381,25 @@ def _add_audit_commands(sub: argparse._SubParsersAction[_Parser], common: _Parse
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit code. Never lets a traceback out."""
+    if sys.stdout is None or sys.stderr is None:  # started with them closed (`>&-`)
+        return _without_output()
     if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8")
+        # surrogateescape: a file name that is not UTF-8 prints as its own bytes
+        # (hostile review H6: strict UTF-8 raised after the PDFs were written)
+        sys.stdout.reconfigure(encoding="utf-8", errors="surrogateescape")
     args: argparse.Namespace | None = None
     try:
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help, or argparse's own usage error
+            sys.stdout.flush()  # (a full disk must not pass for a printed help)
+            return int(done.code or 0) if not isinstance(done.code, str) else EXIT_INVALID
         if args.version:
-            return cmd_version(args)
-        if not getattr(args, "func", None):
+            code: int = cmd_version(args)
+        elif not getattr(args, "func", None):
             raise UsageError(f"no command given (see '{PROG} --help')")
-        code: int = args.func(args)
+        else:
+            code = args.func(args)
         sys.stdout.flush()  # here, where a closed pipe is caught (below)
         return code
     except CaseError as exc:
@@ -408,6 +419,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OTHER
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_OTHER)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EIO, errno.EBADF):  # stdout on a full disk...
+            with contextlib.suppress(OSError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return _fail(f"the output could not be written ({exc.strerror})", EXIT_OTHER)
+        return _fail(f"unexpected error: {type(exc).__name__}: {exc}", EXIT_OTHER)
     except Exception as exc:  # noqa: BLE001 - the contract forbids tracebacks
         return _fail(f"unexpected error: {type(exc).__name__}: {exc}", EXIT_OTHER)
 
@@ -415,6 +432,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _fail(message: str, code: int) -> int:
     sys.stderr.write(f"{PROG}: {message}\n")
     return code
+
+
+def _without_output() -> int:
+    """Standard output or error closed: nothing can be printed, so nothing is done (a
+    recommendation no one can read is not given); said on whichever is still open."""
+    for stream in (sys.stderr, sys.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.write(f"{PROG}: standard output or error is closed; nothing was done\n")
+                stream.flush()
+    return EXIT_OTHER
 
 
 if __name__ == "__main__":

@@ -144,9 +144,13 @@ class EarlyCheck:
                         os._exit(status)
             else:
                 command = checker_command()
+                actions: list[tuple[int, ...]] = [(os.POSIX_SPAWN_DUP2, write_end, 1)]
+                if read_end != 1:  # (with the app's stdout closed the pipe's read end is
+                    # fd 1, which the dup2 has already replaced: closing it would close
+                    # the checker's answer channel: hostile review H5)
+                    actions.append((os.POSIX_SPAWN_CLOSE, read_end))
                 pid = os.posix_spawn(command[0], command, {**os.environ, CHILD_ENV: path or ""},
-                                     file_actions=[(os.POSIX_SPAWN_DUP2, write_end, 1),
-                                                   (os.POSIX_SPAWN_CLOSE, read_end)])
+                                     file_actions=actions)
         except OSError:
             os.close(read_end)
             return None

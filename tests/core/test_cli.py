@@ -187,3 +187,44 @@ def test_the_socket_guard_works() -> None:
                           "import socket\nsocket.socket()\n"],
                          capture_output=True, timeout=60, check=False)
     assert run.returncode != 0 and b"network access attempted" in run.stderr
+
+
+def _run_with_stdout(stdout: Any, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """The real entry point with standard output closed (None) or sent somewhere."""
+    closed = stdout is None
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args], cwd=ROOT, timeout=120, check=False,
+        stdout=subprocess.DEVNULL if closed else stdout, stderr=subprocess.PIPE,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        preexec_fn=(lambda: os.close(1)) if closed else None)  # noqa: PLW1509
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["recommend", "CASE"], ["--version"], ["--self-test"]])
+def test_a_closed_or_full_standard_output_is_one_line_not_a_traceback(
+        tmp_path: Path, args: list[str]) -> None:
+    """Hostile review H5: stdout closed gave "unexpected error: AttributeError" (and a
+    traceback from the evidence checker, whose answer channel was closed by mistake);
+    stdout on a full disk gave a traceback; neither may pass for success."""
+    case = str(write(tmp_path, BASE))
+    argv = [case if a == "CASE" else a for a in args]
+    with open("/dev/full", "wb") as full:
+        for run in (_run_with_stdout(None, *argv), _run_with_stdout(full, *argv)):
+            lines = [line for line in run.stderr.decode().splitlines()
+                     if "propagateSizeHints" not in line]
+            assert run.returncode == 1, run.stderr
+            assert len(lines) == 1 and lines[0].startswith("hrher2-aid: "), run.stderr
+            assert "unexpected" not in lines[0]
+
+
+def test_a_file_name_that_is_not_utf8_is_printed_as_its_own_bytes(tmp_path: Path) -> None:
+    """Hostile review H6: `report` wrote both PDFs, then failed "unexpected error:
+    UnicodeEncodeError" printing their names (stdout was strict UTF-8)."""
+    folder = os.fsencode(tmp_path) + b"/nu\xff"
+    os.mkdir(folder)
+    target = folder + b"/s.pdf"
+    run = subprocess.run([sys.executable, "-m", "desktop", "report",
+                          str(write(tmp_path, BASE)), "-o", os.fsdecode(target)],
+                         cwd=ROOT, capture_output=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == target + b"\n" and os.path.exists(target)
