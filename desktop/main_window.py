@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         mark_focus()  # the keyboard focus plain to see, in every window
         self.resize(1260, 780)
+        # the status bar from the start: made at the first message, it pushed Back and
+        # Next up under the mouse (day review 3, C7)
+        self.statusBar()
         self._session_changed()
         if evidence_error:
             self.statusBar().showMessage("Evidence store error: no recommendation is shown.")

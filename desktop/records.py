@@ -156,6 +156,7 @@ class CaseRecords:
     def _new_case(self) -> None:
         if self.may_discard():
             self.session.new()
+            self.status("")  # "Exported …" was about the previous case (day review 3, C1)
 
     def open_saved(self, payload: dict[str, Any]) -> None:
         """Load a saved case; if today's evidence gives another result, show both."""
@@ -173,6 +174,7 @@ class CaseRecords:
         from core.case import CaseError, parse_case
         from core.result import ResultFormatError
 
+        self.status("")  # a message about the previous case (day review 3, C1)
         try:
             case = parse_case(payload["case"])
         except CaseError as exc:

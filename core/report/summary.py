@@ -53,6 +53,9 @@ def _styles() -> dict[str, ParagraphStyle]:
                           spaceAfter=2)
     return {
         "body": base,
+        # set apart from the last option's harms, which it would read as part of
+        # (day review 3, C6)
+        "check": ParagraphStyle("check", parent=base, spaceBefore=8),
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=16,
                                 leading=20, spaceAfter=6),
@@ -208,7 +211,7 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
             story += _item_block(o, _STATUS.get(o.status or "", ""), st)
         check = result.plan_check()
         if check:
-            story.append(para(check, st["body"], bold_prefix="Plan check:"))
+            story.append(para(check, st["check"], bold_prefix="Plan check:"))
         if result.plan:
             story.append(para("Plan", st["h2"]))
             for p in result.plan:

@@ -73,6 +73,33 @@ def test_new_case_clears_the_exported_message(qtbot: Any, window: Any) -> None:
     assert "Exported" not in window.statusBar().currentMessage()
 
 
+def test_the_case_list_clears_the_exported_message_too_and_nothing_moves(
+        qtbot: Any, window: Any) -> None:
+    """Day review 3, C1 and C7: opening a saved case or a new case from the case list
+    kept "Exported …" about the previous case; and the status bar, made at the first
+    message, pushed Back and Next up under the mouse."""
+    from core.case import parse_case
+    from core.casestore import CaseStore
+
+    window.show()
+    qtbot.waitExposed(window)
+    next_button = window.questionnaire.next_button
+    before = next_button.mapTo(window, next_button.rect().topLeft())
+    window.statusBar().showMessage("Exported summary.pdf, handout.pdf", 8000)
+    qtbot.wait(10)
+    assert next_button.mapTo(window, next_button.rect().topLeft()) == before
+    case = parse_case(COMPLETE_CASE)
+    with CaseStore.open() as store:
+        saved_id = store.save(case, window.renderer.result_for(case)).id
+    with CaseStore.open() as store:
+        window.records.open_saved(store.opened(saved_id, window.renderer))
+    assert "Exported" not in window.statusBar().currentMessage()
+    window.statusBar().showMessage("Exported summary.pdf, handout.pdf", 8000)
+    window.setWindowModified(False)
+    window.records._new_case()
+    assert "Exported" not in window.statusBar().currentMessage()
+
+
 def test_the_case_label_box_shows_a_whole_label(qtbot: Any, window: Any) -> None:
     window.questionnaire.set_answers({})
     page = window.questionnaire.page_for("label")
