@@ -249,10 +249,14 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     """Walk the case store's audit chain; exit 1 at the first broken link (or no store)."""
-    from core.casestore import CaseStore, CaseStoreError, default_path
+    from core.casestore import DATA_DIR_ENV, CaseStore, CaseStoreError, default_path
 
     try:
         path = Path(args.store) if args.store else default_path()
+        folder = path.parent
+        if folder.exists() and not folder.is_dir():  # (acceptance review A6)
+            return _fail(f"{folder} is not a folder, so there is no case store in it to "
+                         f"check (is {DATA_DIR_ENV} set to a file?)", EXIT_INVALID)
         if not path.exists():
             return _fail(f"there is no case store at {path}, so there is no audit log to "
                          "check", EXIT_OTHER)

@@ -315,6 +315,16 @@ def test_audit_verify_without_a_store_says_so(tmp_path, capsys):
     assert not missing.parent.exists()  # checking never creates a store
 
 
+def test_audit_verify_in_a_data_folder_that_is_a_file_says_so(tmp_path, capsys, monkeypatch):
+    """Acceptance review A6: HRHER2_AID_DATA_DIR=/dev/null said "there is no case store
+    at /dev/null/cases.sqlite" (exit 1), not what is wrong."""
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    monkeypatch.setenv("HRHER2_AID_DATA_DIR", str(not_a_folder))
+    assert cli_main(["audit", "verify"]) == 2
+    assert f"{not_a_folder} is not a folder" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("content", [b'{"format": "hrher2-aid.case/1"}\n', b"%PDF-1.4\n" * 50,
                                      b"SQLite format 3\x00" + b"\xff" * 4000])
 def test_audit_verify_never_moves_the_file_it_is_given(tmp_path, capsys, content):
