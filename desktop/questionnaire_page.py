@@ -272,15 +272,18 @@ class StepPage(QWidget):
 
     def initialize_page(self, answers: Answers) -> None:
         """Load the answers into the widgets and show only the fields needed now."""
-        self.sync(answers)
+        self.sync(answers, exactly=True)
         self.problem_label.hide()
 
-    def sync(self, answers: Answers) -> None:
-        """Make every input show the answer held (those that already do are left
-        alone) and show only the fields asked for these answers."""
+    def sync(self, answers: Answers, *, exactly: bool = False) -> None:
+        """Make every input show the answer held and show only the fields asked for
+        these answers. Inputs that already stand for their answer are left alone (the
+        user may be typing: "  Bed" is the label "Bed"), unless ``exactly``: a page
+        shown anew shows the answers as held (acceptance review A4: the label box kept
+        the spaces the case had dropped)."""
         for path, field_input in self.inputs.items():
             value = answers.get(path)
-            if not field_input.shows(value):
+            if exactly or not field_input.shows(value):
                 field_input.set_value(value)
         needed = set(self.step.needed_fields(answers))
         for field in self.step.fields:

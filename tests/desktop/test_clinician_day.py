@@ -108,6 +108,24 @@ def test_the_case_label_box_shows_a_whole_label(qtbot: Any, window: Any) -> None
     assert box.minimumWidth() >= box.fontMetrics().horizontalAdvance(sample)
 
 
+def test_the_label_box_shows_the_label_as_held_when_the_step_is_shown_again(
+        qtbot: Any, window: Any) -> None:
+    """Acceptance review A4: typed "  Bed  12 b ", the box kept showing it after Back
+    and Next, while the title, the case file and the PDF said "Bed 12 b"."""
+    assert window.load_case_dict({**COMPLETE_CASE, "label": "x"})
+    window.session.go_to("label")
+    assert window.questionnaire.current_id == "label"
+    box = window.questionnaire.current_page.findChild(QLineEdit, "label")
+    box.clear()
+    box.setFocus()
+    qtbot.keyClicks(box, "  Bed  12 b ")
+    assert box.text() == "  Bed  12 b "  # left alone while typing
+    assert window.session.answer("label") == "Bed 12 b"
+    window.questionnaire.go_back()
+    window.questionnaire.go_next()
+    assert window.questionnaire.current_id == "label" and box.text() == "Bed 12 b"
+
+
 # --- item 2: a mnemonic moves focus, never answers ----------------------------------------
 
 def test_alt_letter_moves_to_the_question_and_answers_nothing(qtbot: Any, window: Any) -> None:
