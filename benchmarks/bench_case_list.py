@@ -12,7 +12,10 @@ table's viewport has painted once with rows in the model.
 Baseline, in the same process: plain ``sqlite3.connect`` + the same first-page
 SELECT, i.e. the least any list could do; and the same with the quick_check the
 store runs at every open (so the Qt share is visible). Prints medians and the ratio.
-Target: under 100 ms.
+Target: under 100 ms, judged for every opening and for the first, which also imports
+the list's modules (the main window, already loaded in the app, is imported before
+the clock starts). The app loads those modules 1.5 s after its window is up
+(desktop.app.preload_saved_cases), so only a list opened sooner pays for them.
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ CHILD = textwrap.dedent("""
     conn.close()
     checked = time.perf_counter() - t0
 
+    # what the running app has loaded before the list is first opened (its main
+    # window); the list's own modules load on its first opening, which pays for them
+    import desktop.main_window  # noqa: F401
     t0 = time.perf_counter()
     from core.casestore import CaseStore
     from desktop.case_list import CaseListDialog
@@ -139,11 +145,17 @@ def main() -> int:
     print(f"baseline  the same + PRAGMA quick_check (no Qt)   median {med['checked']:7.2f} ms")
     print(f"case list CaseStore.open -> first rows painted     median {med['first_rows']:7.2f} ms"
           f"   (of which CaseStore.open {med['open']:.2f} ms)")
-    print(f"          + importing core.casestore, desktop.case_list    {med['import']:7.2f} ms")
+    print(f"          + importing the list's own modules (first opening only) "
+          f"{med['import']:7.2f} ms")
     print(f"ratio case list / baseline: {med['first_rows'] / med['baseline']:.1f}x")
-    verdict = "meets" if med["first_rows"] < TARGET_MS else "MISSES"
-    each = ", ".join(f"{r['first_rows'] * 1000:.1f}" for r in runs)
-    print(f"target < {TARGET_MS:.0f} ms, judged on the median: {verdict} (each run, ms: {each})")
+    first = [r["first_rows"] + r["import"] for r in runs]
+    for label, values in (("every opening", [r["first_rows"] for r in runs]),
+                          ("first opening, imports included", first)):
+        median = statistics.median(values) * 1000
+        verdict = "meets" if median < TARGET_MS else "MISSES"
+        each = ", ".join(f"{v * 1000:.1f}" for v in values)
+        print(f"target < {TARGET_MS:.0f} ms, {label}: median {median:.1f} ms, {verdict} "
+              f"(each run, ms: {each})")
     return 0
 
 
