@@ -45,6 +45,13 @@ INTRO: Final = (
     "words, what a guide says about this kind of breast cancer. It is a "
     "starting point for a talk with your care team. It does not list doses or schedules."
 )
+# Out of scope the guide says nothing about this cancer: "what a guide says about this
+# kind of breast cancer" would contradict the next heading (day review 3, C5).
+INTRO_OUT_OF_SCOPE: Final = (
+    "This sheet was made by your care team with a decision aid. The aid sums up, in "
+    "plain words, what a guide says about one kind of breast cancer. It is a starting "
+    "point for a talk with your care team."
+)
 SCOPE_HEADING: Final = "This aid does not apply to this case"
 SCOPE_END: Final = "Because of this, the sheet lists no treatment choices."
 CONSIDER_FALLBACK: Final = "The guide says this choice can be considered."
@@ -234,7 +241,7 @@ def handout_paragraphs(case: Case, result: Result,
     blocks = [Block("title", TITLE), Block("lead", lead),
               Block("meta", f"Printed {info.plain_date_text()}" + (f" by {by}" if by else "")
                     + (f" · Case: {label}" if label else "")),
-              Block("p", INTRO)]
+              Block("p", INTRO if result.in_scope else INTRO_OUT_OF_SCOPE)]
     if not result.in_scope:
         blocks.append(Block("h2", SCOPE_HEADING))
         blocks += [Block("p", _words(result, sid).text) for sid in result.scope_ids]

@@ -184,6 +184,10 @@ def test_out_of_scope_handout_says_plainly_that_the_aid_does_not_apply(store):
     # and the lead says so too: not "cannot help with it yet", which only an unfinished
     # receptor test warrants
     assert "does not apply to it" in text and "yet" not in text
+    # nor does it open by saying it sums up the guide on "this kind of breast cancer"
+    # (day review 3, C5)
+    assert "about this kind of breast cancer" not in text
+    assert "what a guide says about one kind of breast cancer" in text
     pending = case_of({**OUT_OF_SCOPE, "receptors": {"hr": "positive", "her2": "equivocal"}})
     text = flat(" ".join(pdf_text(build_handout(pending, Renderer(store).result_for(pending)))))
     assert "cannot help with it yet" in text
