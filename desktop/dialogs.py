@@ -6,6 +6,8 @@ ever left waiting on a modal dialog.
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
@@ -14,25 +16,71 @@ PDF_FILTER = "PDF documents (*.pdf)"
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
 
+FILES_FOLDER_KEY = "files/last_folder"
+
+
+def starting_at(start: str) -> str:
+    """Where a file dialog opens: ``start`` when it names a folder; a bare file name (or
+    nothing) goes in the folder a file was last chosen in, else Documents (or home):
+    never the process's working directory, which for an installed app is wherever it
+    was started from (day review 3, W5: the program's own folder)."""
+    if start and os.path.dirname(start):
+        return start
+    from desktop import settings
+
+    qs = settings.store()
+    last = qs.value(FILES_FOLDER_KEY) if qs is not None else None
+    folder = last if isinstance(last, str) and last and _is_folder(last) else _documents()
+    return os.path.join(folder, start) if start else folder
+
+
+def _documents() -> str:
+    from PySide6.QtCore import QStandardPaths
+
+    documents = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents if documents and _is_folder(documents) else os.path.expanduser("~")
+
+
+def _is_folder(path: str) -> bool:
+    try:
+        return os.path.isdir(path)
+    except (OSError, ValueError):
+        return False
+
+
+def _chosen(path: str) -> str:
+    """Remember the folder of a chosen file, for the next file dialog."""
+    if path:
+        from desktop import settings
+
+        qs = settings.store()
+        if qs is not None:
+            qs.setValue(FILES_FOLDER_KEY, os.path.dirname(path))
+    return path
+
+
 def ask_open_path(parent: QWidget | None, title: str, file_filter: str = CASE_FILTER,
                   start: str = "") -> str | None:
     """A path chosen for opening, or None when cancelled."""
-    path, _ = QFileDialog.getOpenFileName(parent, title, start, file_filter)
-    return path or None
+    path, _ = QFileDialog.getOpenFileName(parent, title, starting_at(start), file_filter)
+    return _chosen(path) or None
 
 
 def ask_open_paths(parent: QWidget | None, title: str, file_filter: str = CASE_FILTER,
                    start: str = "") -> list[str]:
     """Several paths chosen for opening (empty when cancelled)."""
-    paths, _ = QFileDialog.getOpenFileNames(parent, title, start, file_filter)
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, starting_at(start), file_filter)
+    if paths:
+        _chosen(paths[0])
     return list(paths)
 
 
 def ask_save_path(parent: QWidget | None, title: str, file_filter: str = CASE_FILTER,
                   start: str = "") -> str | None:
     """A path chosen for saving, or None when cancelled."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, start, file_filter)
-    return path or None
+    path, _ = QFileDialog.getSaveFileName(parent, title, starting_at(start), file_filter)
+    return _chosen(path) or None
 
 
 def ask_export_paths(parent: QWidget | None, folder: str, summary_name: str,
@@ -55,7 +103,7 @@ def run_export_dialog(parent: QWidget | None, folder: str, summary_name: str,
 
 
 def ask_folder(parent: QWidget | None, title: str, start: str = "") -> str | None:
-    path = QFileDialog.getExistingDirectory(parent, title, start)
+    path = QFileDialog.getExistingDirectory(parent, title, starting_at(start))
     return path or None
 
 

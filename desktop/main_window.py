@@ -276,6 +276,9 @@ class MainWindow(QMainWindow):
             dialogs.error(self, "Cannot open case", f"{exc}\n\nThe current case is unchanged.")
             return False
         self.statusBar().clearMessage()  # a message about the previous case
+        if self.session.file_is_read_only():  # said now, not first at Save (day review 3, W12)
+            self.statusBar().showMessage(f"{Path(path).name} is marked read-only: Save will "
+                                         "ask for another file name.")
         return True
 
     open_path = open_case_file

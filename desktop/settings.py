@@ -49,7 +49,9 @@ def problem() -> str | None:
         return None  # not there yet (QSettings creates it), or QSettings will say
     if kind is None:
         return None
-    return f"The settings file {where} is {kind}, not a regular file, so settings are not kept."
+    return (f"The settings file {where} is {kind}, not a regular file, so settings are not "
+            "kept. To keep them, remove or rename it (ask IT if it is not yours) and start "
+            "the app again.")
 
 
 def store() -> QSettings | None:
@@ -102,4 +104,6 @@ def save(values: dict[str, str]) -> None:
     if qs.status() != QSettings.Status.NoError:
         # QSettings keeps the values for this run only: said, never silently lost
         raise SettingsNotSaved(f"The settings could not be saved in {qs.fileName()} (it "
-                               "cannot be written); they would be lost when the app closes.")
+                               "cannot be written); they would be lost when the app closes. "
+                               "Check that you may write to that file and its folder (ask "
+                               "IT), or press Cancel.")

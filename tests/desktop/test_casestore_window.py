@@ -284,6 +284,7 @@ def test_a_read_only_case_file_is_not_replaced_and_save_as_is_offered(
     path.write_text(json.dumps(CASE), "utf-8")
     path.chmod(0o444)
     assert window.open_case_file(path)
+    assert "filed.json is marked read-only" in window.statusBar().currentMessage()
     set_label(window, "Edited")
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "ask_save_elsewhere",

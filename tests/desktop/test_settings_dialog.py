@@ -149,3 +149,21 @@ def test_a_clinician_name_that_cannot_be_kept_is_used_until_the_app_closes(
     assert "until the app is closed, but it is not kept after that" in errors[0]
     for name in ("s1.pdf", "s2.pdf"):
         assert PdfReader(tmp_path / name).metadata.author == "Dr Ada Example"
+
+
+def test_file_dialogs_start_where_files_were_last_chosen_never_in_the_working_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Day review 3, W5: Open, Save as and Save draft started in the process's working
+    folder (for the reviewer, the program's own source folder)."""
+    monkeypatch.chdir(tmp_path)
+    first = dialogs.starting_at("case.json")
+    assert Path(first).name == "case.json" and Path(first).parent != tmp_path
+    assert Path(first).parent.is_dir()
+    assert dialogs.starting_at(str(tmp_path / "x" / "a.json")) == str(tmp_path / "x" / "a.json")
+    chosen = tmp_path / "cases"
+    chosen.mkdir()
+    dialogs._chosen(str(chosen / "p01.json"))  # what a dialog does with the file chosen
+    assert dialogs.starting_at("case.json") == str(chosen / "case.json")
+    assert dialogs.starting_at("") == str(chosen)
+    chosen.rmdir()  # gone since: Documents (or home) again
+    assert Path(dialogs.starting_at("")) == Path(first).parent
