@@ -227,9 +227,9 @@ FIELDS: Final[tuple[CaseField, ...]] = (
               _choices(ENDOCRINE_RESPONSIVE_VALUES,
                        {"yes": "Yes", "no": "No", "unknown": "Unknown"}),
               default="unknown", settings=("progression",)),
-    _yes_no("her2_therapy.unacceptable_toxicity", "HER2-targeted therapy toxicity",
-            "HER2-targeted therapy must stop, or cannot be given, because of unacceptable "
-            "toxicity.", "her2_toxicity", default=False, when=_her2_toxicity_asked),
+    _yes_no("her2_therapy.unacceptable_toxicity", "HER2-targeted therapy ruled out by toxicity",
+            "Yes: HER2-targeted therapy must stop, or cannot be given, because of "
+            "unacceptable toxicity.", "her2_toxicity", default=False, when=_her2_toxicity_asked),
     CaseField("menopausal_status", "choice", "Menopausal status",
               "Choose Unknown if it is not recorded.", "menopause",
               _choices(MENOPAUSAL_VALUES, {"postmenopausal": "Postmenopausal",

@@ -66,7 +66,7 @@ STEPS: Final[tuple[Step, ...]] = (
           "The induction chemotherapy given so far with HER2-targeted therapy."),
     _step("endocrine", "Endocrine responsiveness",
           "Whether the disease is judged endocrine-responsive."),
-    _step("her2_toxicity", "HER2 therapy tolerance",
+    _step("her2_toxicity", "HER2 therapy and toxicity",
           "Whether HER2-targeted therapy can go on, or be given, despite its toxicity."),
     _step("menopause", "Menopausal status", "The patient's menopausal status."),
     _step("regimen", "Planned regimen",

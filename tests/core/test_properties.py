@@ -197,7 +197,7 @@ def _other_values(field: CaseField) -> list[Any]:
 
 
 # first line, endocrine therapy alone planned: the one place a question is asked
-# because of the planned regimen (HER2-targeted therapy toxicity)
+# because of the planned regimen (HER2-targeted therapy ruled out by toxicity)
 ET_ALONE_FIRST_LINE: Final = {
     "format": "hrher2-aid.case/1", "receptors": {"hr": "positive", "her2": "positive"},
     "setting": "first_line", "disease": {"visceral": False, "symptomatic": False},

@@ -178,7 +178,7 @@ def test_receptors_corrected_after_a_regimen_was_begun(qtbot: Any, window: Any) 
 
 def test_finish_goes_back_to_a_question_an_answer_made_needed(qtbot: Any,
                                                                window: Any) -> None:
-    """Endocrine therapy alone planned in first line adds the HER2 therapy tolerance
+    """Endocrine therapy alone planned in first line adds the HER2 therapy and toxicity
     step before the regimen's: Finish takes the user there, with the question marked,
     instead of finishing an incomplete case."""
     finished: list[bool] = []
@@ -197,7 +197,7 @@ def test_finish_goes_back_to_a_question_an_answer_made_needed(qtbot: Any,
     assert window.questionnaire.current_id == "her2_toxicity" and not finished
     page = window.questionnaire.current_page
     assert page.problem_label.isVisible()
-    assert "HER2-targeted therapy toxicity" in page.problem_label.text()
+    assert "HER2-targeted therapy ruled out by toxicity" in page.problem_label.text()
     assert "Incomplete" in result_text(window)
     fill_step(qtbot, window, {"her2_therapy.unacceptable_toxicity": False})
     step_until(window, "label", lambda: press_next(qtbot, window, keyboard=False))
