@@ -33,6 +33,7 @@ import os
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
@@ -82,15 +83,25 @@ def commit_all(staged: Sequence[Staged]) -> None:
     moved: list[tuple[Path, Path]] = []  # (target, where the old file is kept)
     placed: list[Path] = []
 
-    def undo() -> None:
+    def undo() -> list[tuple[Path, Path]]:
+        """Put everything back; the old files that could not be: (target, kept as)."""
         for path in placed:
             with contextlib.suppress(OSError):
                 os.unlink(path)
+        stuck = []
         for target, kept in reversed(moved):
-            with contextlib.suppress(OSError):
-                os.replace(kept, target)
+            for attempt in range(3):  # (Windows: a virus scanner may hold it a moment)
+                try:
+                    os.replace(kept, target)
+                    break
+                except OSError:
+                    if attempt == 2:
+                        stuck.append((target, kept))
+                    else:
+                        time.sleep(0.1)
         for item in staged:
             item.discard()
+        return stuck
 
     current = None
     try:
@@ -103,7 +114,10 @@ def commit_all(staged: Sequence[Staged]) -> None:
             os.replace(item.temp, item.path)
             placed.append(item.path)
     except OSError as exc:  # named by its target, not by a temporary file
-        undo()
+        stuck = undo()
+        if stuck:
+            raise NotPutBack(exc.errno, exc.strerror or str(exc), str(current),
+                             stuck) from exc
         raise OSError(exc.errno, exc.strerror or str(exc), str(current)) from exc
     except BaseException:
         undo()
@@ -113,6 +127,16 @@ def commit_all(staged: Sequence[Staged]) -> None:
             os.unlink(kept)
     for folder in dict.fromkeys(item.path.parent for item in staged):
         sync_folder(folder)
+
+
+class NotPutBack(OSError):
+    """:func:`commit_all` failed, and some old files could not be put back either:
+    ``kept`` lists each (target, the name its old file is kept under, beside it)."""
+
+    def __init__(self, errno_: int | None, strerror: str, filename: str,
+                 kept: list[tuple[Path, Path]]) -> None:
+        super().__init__(errno_, strerror, filename)
+        self.kept = kept
 
 
 def _move_aside(target: Path) -> Path:
@@ -232,6 +256,6 @@ def _umask() -> int:
     return current
 
 
-__all__ = ["NAME_MAX", "ReadOnlyFile", "Staged", "commit_all", "is_read_only",
+__all__ = ["NAME_MAX", "NotPutBack", "ReadOnlyFile", "Staged", "commit_all", "is_read_only",
            "refuse_read_only", "stage",
            "sync_folder", "temp_prefix", "write_bytes", "write_text"]

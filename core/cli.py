@@ -56,6 +56,12 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{PROG} --help')")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # argparse swallows a failed write: --help to a full disk passed for printed
+        # (diff review R8); here the failure reaches main(), which says so
+        if message:
+            (file or sys.stderr).write(message)
+
 
 def _open_input(name: str) -> BinaryIO:
     """An input file opened for reading, or standard input for ``-``; a file that

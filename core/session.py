@@ -247,8 +247,9 @@ class CaseSession:
 
     def file_text(self) -> str:
         """What a case file holds: the case (``hrher2-aid.case/1``, defaults filled in)
-        when complete, else a draft (``hrher2-aid.draft/1``) of the acceptable answers."""
-        case = self.case()
+        when complete, else a draft (``hrher2-aid.draft/1``) of the acceptable answers
+        (never a refused label: see :meth:`case`; diff review R5)."""
+        case = self.case() if self.is_complete() else None
         if case is not None:
             return json.dumps(case.to_dict(), indent=2, ensure_ascii=False) + "\n"
         answers = {k: v for k, v in sorted(self._answers.items())
@@ -286,7 +287,7 @@ class CaseSession:
             raise SessionError(f"{target}: cannot be saved ({exc.strerror or exc})") from None
         self.path = target
         self._file_sha256 = sha256_hex(text.encode("utf-8"))
-        case = self.case()
+        case = self.case() if self.is_complete() else None  # (a draft was written)
         self.file_case_sha256 = case.sha256() if case is not None else None
         self.modified = False
         self._changed()

@@ -157,8 +157,9 @@ def _say(line: str) -> bool:
     except (OSError, AttributeError):  # (AttributeError: stdout closed, so None)
         import os
 
-        with contextlib.suppress(OSError):  # the interpreter's own flush must not fail
-            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        if sys.stdout is not None:  # (closed at start, fd 1 may be another file now)
+            with contextlib.suppress(OSError):  # the interpreter's own flush must not fail
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         with contextlib.suppress(OSError, AttributeError):
             sys.stderr.write("hrher2-aid: the self-test's result could not be written "
                              "to standard output\n")

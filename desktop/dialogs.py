@@ -24,8 +24,11 @@ def starting_at(start: str) -> str:
     nothing) goes in the folder a file was last chosen in, else Documents (or home):
     never the process's working directory, which for an installed app is wherever it
     was started from (day review 3, W5: the program's own folder)."""
-    if start and os.path.dirname(start):
+    if start and os.path.isabs(start):
         return start
+    # a suggested name made from a label ("Bed 3/4.json") names no folder: without
+    # this it would again open relative to the working folder (diff review R9)
+    start = start.replace("/", "-").replace("\\", "-").replace(":", "-")
     from desktop import settings
 
     qs = settings.store()

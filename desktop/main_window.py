@@ -349,9 +349,10 @@ class MainWindow(QMainWindow):
             dialogs.error(self, "Cannot save case", f"{path} is marked read-only, so it is "
                           "not replaced. Nothing was saved; choose another name.")
             return False
-        kept = keep and session.is_complete()
-        if kept and self.records.keep() is False:
+        outcome = self.records.keep() if keep and session.is_complete() else None
+        if outcome is False:
             return False
+        kept = bool(outcome)  # (None: no usable case list; never said to be kept then)
         # the file dialog has asked before replacing a file that exists
         return self._write(path, replace_changed=True, kept=kept,
                            note=self.records.kept_note if kept else None)

@@ -242,6 +242,11 @@ class CaseRecords:
                    else "the evidence store failed its check")
             dialogs.error(self.parent, "Export PDF", f"There is nothing to export yet: {why}.")
             return
+        try:  # a label the reports cannot print: said before any question is asked
+            self._info()
+        except UnprintableText as exc:
+            dialogs.error(self.parent, ERROR_TITLE, f"Nothing was exported.\n\n{exc}")
+            return
         clinician = (settings.load().get("report/clinician_name")
                      or self._clinician_unkept or None)
         if clinician is None and not self._asked_clinician:

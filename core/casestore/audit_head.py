@@ -71,7 +71,7 @@ class Head:
     def from_json(cls, text: str) -> Head:
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # (nested too deep: not a record either)
             raise HeadUnreadable("it is not JSON") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise HeadUnreadable(f"it is not a {FORMAT} record")

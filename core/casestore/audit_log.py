@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import builtins
 import json
+import os
 import sqlite3
 from collections.abc import Sequence
-from contextlib import AbstractContextManager, suppress
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,7 +46,7 @@ class AuditLog:
         at = when if isinstance(when, str) else (
             (when or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
         entry: dict[str, Any] = {
-            "at": at, "kind": kind, "files": json.dumps([str(f) for f in files],
+            "at": at, "kind": kind, "files": json.dumps([_name(f) for f in files],
                                                         ensure_ascii=False),
             "case_sha256": case_sha256, "evidence_version": evidence_version,
             "case_id": case_id, "label": label}
@@ -70,23 +71,32 @@ class AuditLog:
         return str(rows[0][0]) if rows and rows[0][0] is not None else None
 
     def _compare_head(self, recorded: audit_head.Head) -> audit_head.Comparison:
-        return audit_head.compare(recorded, self._entry_hash(1),
-                                  self._entry_hash(recorded.entry))
+        state = audit_head.compare(recorded, self._entry_hash(1),
+                                   self._entry_hash(recorded.entry))
+        if state == "other" and self._read("SELECT 1 FROM cases WHERE created < ? LIMIT 1",
+                                           (recorded.at,), "read the case store"):
+            # Another log (or none) beside cases saved before the recorded entry: not a
+            # store started anew, whose cases are all newer, but a log emptied or
+            # replaced, or an older copy of the store put back (diff review R3)
+            return "cut"
+        return state
 
     def _record_head(self, new: audit_head.Head) -> None:
         """Record the log's new head beside the store (:mod:`.audit_head`): forward only,
         and never over a record of entries cut off. Best effort: the export is in the log
         whatever happens here, and ``audit verify`` says when no head is recorded."""
         try:
-            recorded = audit_head.read(self.path)
-        except audit_head.HeadUnreadable:
-            recorded = None  # not a record: replaced by one
-        if recorded is not None:
-            state = self._compare_head(recorded)
-            if state == "cut" or (state == "in" and recorded.entry >= new.entry):
-                return
-        with suppress(OSError):
+            try:
+                recorded = audit_head.read(self.path)
+            except audit_head.HeadUnreadable:
+                recorded = None  # not a record: replaced by one
+            if recorded is not None:
+                state = self._compare_head(recorded)
+                if state == "cut" or (state == "in" and recorded.entry >= new.entry):
+                    return
             audit_head.write(self.path, new)
+        except Exception:  # noqa: BLE001 - the export is in the log already; a record
+            pass  # that cannot be kept is what audit verify then says (never a traceback)
 
     def list_audit(self, limit: int | None = None) -> builtins.list[AuditEntry]:
         """Audit entries, newest first."""
@@ -130,8 +140,8 @@ class AuditLog:
         if state == "cut":
             return replace(check, problem=(
                 f"the log no longer holds entry {recorded.entry} as it was written {when}, "
-                f"the last entry then ({name} records it): entries were removed from its "
-                "end, or an older copy of the case store was put back "
+                f"the last entry then ({name} records it): entries were removed from it, "
+                "or an older or other copy of the case store was put in its place "
                 f"({check.entries} entries now, their chain intact; once this is accounted "
                 f"for, removing {name} records the log as it is now)"))
         if state == "other":
@@ -155,3 +165,9 @@ def _files(text: str) -> tuple[str, ...]:
     except ValueError:
         return (text,)
     return tuple(str(n) for n in names) if isinstance(names, list) else (str(names),)
+
+
+def _name(path: str | Path) -> str:
+    """A file's name as text SQLite can store: a name that is not UTF-8 keeps its odd
+    bytes as \\x escapes (diff review R7: it raised after the documents were written)."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")

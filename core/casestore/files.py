@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 from core import atomic
 from core.case import CaseError, read_case_file
 from core.casestore import audit_head
-from core.casestore.errors import CaseFileError, CaseStoreError, ExportNotRecorded
+from core.casestore.errors import (
+    CaseFileError,
+    CaseStoreError,
+    CaseStoreLocked,
+    CaseStoreReadOnly,
+    ExportNotRecorded,
+)
 from core.casestore.records import ImportReport
 from core.casestore.store import CaseStore
 
@@ -101,8 +107,12 @@ class _Recorder:
         try:
             self.store.record_export(None, [path], sha, version, kind="case-json",
                                      case_id=case_id, label=label)
+        except CaseStoreLocked:  # (its own message ends "nothing was changed": not so)
+            self.problem = f"the case store {self.store.path} is in use by another program"
+        except CaseStoreReadOnly:
+            self.problem = f"the case store {self.store.path} cannot be written"
         except CaseStoreError as exc:
-            self.problem = str(exc)
+            self.problem = f"the case store {self.store.path} could not record it ({exc})"
 
     def finish(self) -> list[Path]:
         if self.problem is not None:

@@ -92,6 +92,8 @@ def unasked_rows(case: Case) -> list[tuple[str, str]]:
         value = case.value(f.path)
         if f.path in asked_paths or value is None or value == f.default:
             continue
+        if f.kind == "regimen" and not value:  # no regimen in the file: nothing to print
+            continue  # (diff review R1: "Check a planned regimen: No" was printed)
         rows.append((f.label, f.answer_text(value)))
     return rows
 

@@ -86,6 +86,10 @@ def write_documents(documents: Mapping[Path, bytes] | Sequence[tuple[Path, bytes
             staged.append(_stage(path, data))
         try:
             atomic.commit_all(staged)  # both documents or neither
+        except atomic.NotPutBack as exc:
+            kept = "; ".join(f"the old {t.name} is kept as {k}" for t, k in exc.kept)
+            raise OutputError(f"{exc.filename}: cannot be replaced ({exc.strerror}), and "
+                              f"an old document could not be put back: {kept}") from None
         except OSError as exc:
             raise OutputError(f"{exc.filename}: cannot be replaced ({exc.strerror or exc}); "
                               "neither document was changed") from None

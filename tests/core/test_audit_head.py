@@ -65,7 +65,7 @@ def test_entries_cut_off_at_the_end_are_found_and_stay_found(tmp_path, capsys):
     _cut_after(path, 3)
     code, said = _verify(path, capsys)
     assert code == 1 and "audit log INCOMPLETE" in said
-    assert "no longer holds entry 5" in said and "entries were removed from its end" in said
+    assert "no longer holds entry 5" in said and "entries were removed from it" in said
     assert "3 entries now" in said
 
     _export(path, 6, 6)  # the next export, as entry 4: the finding stays
@@ -88,7 +88,7 @@ def test_an_older_copy_of_the_store_put_back_is_found(tmp_path, capsys):
     shutil.copy(tmp_path / "backup.sqlite", path)
     code, said = _verify(path, capsys)
     assert code == 1 and "no longer holds entry 4" in said
-    assert "an older copy of the case store was put back" in said
+    assert "an older or other copy of the case store was put in its place" in said
 
 
 def test_a_store_started_anew_is_a_note_not_an_alarm(tmp_path, capsys):
@@ -148,3 +148,49 @@ def test_an_unusable_record_is_named_never_waited_on_and_never_stops_an_export(
     _export(path, 4, 4)
     code, said = _verify(path, capsys)
     assert code == 0 and "entries: 4" in said and "cannot be read (is a folder" in said
+
+
+def test_an_emptied_log_beside_older_cases_is_found_and_stays_found(tmp_path, capsys):
+    """Diff review R3: an empty log was taken for a store started anew, so emptying the
+    log (or putting back a copy from before its first export) passed, and the next
+    export erased the record. A store started anew holds no case older than the
+    recorded entry; this one does."""
+    from core.case import parse_case
+    from core.evidence import open_store
+    from core.result import Renderer
+    from tests.core.test_case import BASE
+
+    path = tmp_path / "cases.sqlite"
+    case = parse_case(BASE)
+    with CaseStore.open(path) as store:
+        store.save(case, Renderer(open_store()).result_for(case))
+    _export(path, 1, 3)
+    _cut_after(path, 0)
+    code, said = _verify(path, capsys)
+    assert code == 1 and "no longer holds entry 3" in said
+    _export(path, 4, 4)  # a new first entry: still the finding, not "another log"
+    code, said = _verify(path, capsys)
+    assert code == 1 and "no longer holds entry 3" in said
+
+
+def test_a_record_nested_too_deep_is_unreadable_not_a_crash(tmp_path, capsys):
+    """Diff review R6: a deeply nested JSON head file raised RecursionError from audit
+    verify, and from the export after its entry was committed."""
+    path = tmp_path / "cases.sqlite"
+    _export(path, 1, 1)
+    audit_head.path_for(path).write_text("[" * 2000 + "]" * 2000)
+    code, said = _verify(path, capsys)
+    assert code == 0 and "cannot be read (it is not JSON)" in said
+    _export(path, 2, 2)  # no exception; a good record replaces it
+    assert audit_head.read(path) is not None
+
+
+def test_a_file_name_that_is_not_utf8_is_recorded(tmp_path):
+    """Diff review R7: SQLite refused the name (UnicodeEncodeError) after the documents
+    were written."""
+    path = tmp_path / "cases.sqlite"
+    odd = os.fsdecode(os.fsencode(str(tmp_path)) + b"/nu\xff/s.pdf")
+    with CaseStore.open(path) as store:
+        store.record_export(None, [odd], "a" * 64, "v")
+        (entry,) = store.list_audit()
+    assert entry.files == (str(tmp_path) + "/nu\\xff/s.pdf",)

@@ -292,6 +292,32 @@ def test_an_export_from_a_read_only_store_says_it_is_not_in_the_audit_log(render
     assert len(many.value.written) == 3
 
 
+def test_an_export_from_a_locked_store_says_so_without_nothing_was_changed(renderer,
+                                                                           tmp_path):
+    """Diff review R2: the locked store's own message ("... nothing was changed") was
+    pasted after "The case file was written"."""
+    import sqlite3
+
+    from core.casestore import ExportNotRecorded
+
+    path = tmp_path / "cases.sqlite"
+    with CaseStore.open(path) as writable:
+        case_id = save(writable, renderer, "c")
+    store = CaseStore.open(path, busy_timeout=0.05)
+    blocker = sqlite3.connect(path)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(ExportNotRecorded) as caught:
+            export_case(store, case_id, tmp_path / "one.json")
+    finally:
+        blocker.rollback()
+        blocker.close()
+        store.close()
+    message = str(caught.value)
+    assert "is in use by another program" in message and "nothing was changed" not in message
+    assert (tmp_path / "one.json").exists()
+
+
 def test_audit_csv_export(store, tmp_path):
     store.record_export("2026-01-02T03:04:05Z", ["/x/report.pdf", "/x/handout.pdf"],
                         "ab" * 32, "2026.11.1", case_id=7)

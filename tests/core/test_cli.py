@@ -200,7 +200,8 @@ def _run_with_stdout(stdout: Any, *args: str) -> subprocess.CompletedProcess[byt
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("args", [["recommend", "CASE"], ["--version"], ["--self-test"]])
+@pytest.mark.parametrize("args", [["recommend", "CASE"], ["--version"], ["--self-test"],
+                                  ["--help"], ["recommend", "--help"]])
 def test_a_closed_or_full_standard_output_is_one_line_not_a_traceback(
         tmp_path: Path, args: list[str]) -> None:
     """Hostile review H5: stdout closed gave "unexpected error: AttributeError" (and a

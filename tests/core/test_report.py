@@ -106,6 +106,19 @@ def test_summary_plan_check_line_from_plan_matches(store, regimen, line):
         assert flat(line) in text
 
 
+def test_plan_check_with_no_option_says_so(store):
+    """Diff review R12: with no option at all, "matches none of the options" read as if
+    there were options to match."""
+    case = case_of({**FIRST_LINE_ET_ALONE, "her2_therapy": {"unacceptable_toxicity": True},
+                    "planned_regimen": {"chemotherapy": False, "endocrine": True,
+                                        "her2_targeted": False}})
+    result = Renderer(store).result_for(case)
+    assert result.options == () and result.plan_matches == ()
+    text = flat(" ".join(pdf_text(build_summary(case, result, INFO))))
+    assert flat("Plan check: The source offers no option to compare the planned regimen "
+                "with.") in text
+
+
 def test_the_contrasting_cases_really_contrast(store):
     _, a = _result(store, "first_line_et_alone")
     _, b = _result(store, "progression_not_responsive")

@@ -207,3 +207,30 @@ def test_an_immutable_handout_leaves_the_summary_alone(tmp_path):
         assert _listing(tmp_path) == ["handout.pdf", "summary.pdf"]
     finally:
         subprocess.run(["chattr", "-i", str(handout)], check=False)
+
+
+def test_an_old_document_that_cannot_be_put_back_is_named(tmp_path, monkeypatch):
+    """Diff review R11: when putting an old file back failed too, the message still
+    said neither document was changed; it now names where the old one is kept."""
+    summary, handout = tmp_path / "summary.pdf", tmp_path / "handout.pdf"
+    summary.write_bytes(b"%PDF-old summary")
+    handout.write_bytes(b"%PDF-old handout")
+    real_replace = os.replace
+    monkeypatch.setattr("time.sleep", lambda _s: None)
+
+    def stuck(src, dst, *args, **kwargs):
+        if Path(dst) == handout and str(src).endswith(".part"):
+            raise PermissionError(13, "Permission denied", str(src))
+        if Path(dst) == summary and str(src).endswith(".old"):
+            raise PermissionError(13, "Permission denied", str(src))  # cannot go back
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", stuck)
+    with pytest.raises(OutputError) as caught:
+        write_documents({summary: b"%PDF-new summary", handout: b"%PDF-new handout"})
+    message = str(caught.value)
+    assert "neither document was changed" not in message
+    assert "the old summary.pdf is kept as" in message
+    kept = [p for p in tmp_path.iterdir() if p.name.endswith(".old")]
+    assert len(kept) == 1 and kept[0].read_bytes() == b"%PDF-old summary"
+    assert kept[0].name in message

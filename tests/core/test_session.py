@@ -219,6 +219,10 @@ def test_a_label_the_reports_cannot_print_leaves_the_result_but_is_never_printed
     with pytest.raises(NotReady, match="Case label: Hebrew script cannot be printed"):
         session.export_documents(tmp_path / "s.pdf", None)
     assert list(tmp_path.iterdir()) == []
+    # nor saved in a case file (diff review R5): a draft without it
+    saved = json.loads(session.save_file(tmp_path / "c.json").read_text())
+    assert saved["format"] == DRAFT_FORMAT and "label" not in saved["answers"]
+    assert session.file_case_sha256 is None
     session.set_answer("label", "Bed 4")
     assert session.is_complete() and session.export_documents(tmp_path / "s.pdf", None)
 
@@ -250,6 +254,15 @@ def test_a_case_file_with_answers_not_asked_prints_them_apart_and_they_hash_too(
     assert printed_sha is not None
     case = parse_case(q.case_dict(answers))
     assert sha256_hex(case.canonical_json().encode()) == printed_sha.group(1)
+    # an out-of-scope case file without a regimen: none either (diff review R1: it
+    # printed "Check a planned regimen: No", which no file said)
+    out = {"format": "hrher2-aid.case/1", "setting": "first_line",
+           "receptors": {"hr": "negative", "her2": "positive"},
+           "disease": {"visceral": False, "symptomatic": False}}
+    case_file.write_text(json.dumps(out))
+    session.open_file(case_file)
+    out_pdf = session.export_documents(tmp_path / "o.pdf", None)[0]
+    assert UNASKED_NOTE[:30] not in flat(" ".join(pdf_text(out_pdf.read_bytes())))
     # a case from the questionnaire holds no such answers: no such list
     fresh = CaseSession(Renderer(open_store()))
     answer_all(fresh, FIRST_LINE)

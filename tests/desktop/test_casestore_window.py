@@ -333,3 +333,24 @@ def test_save_elsewhere_never_suggests_or_takes_the_read_only_file(
     assert json.loads(path.read_text("utf-8")) == CASE and window.isWindowModified()
     with CaseStore.open() as store:
         assert store.list() == []  # the case list untouched too
+
+
+def test_save_as_never_says_kept_when_the_case_list_did_not_keep_it(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Diff review R4: with no usable case list (keep() gives None) and a file that
+    could not be written, the message said the case was kept in the case list."""
+    from core.session import SessionError
+
+    assert window.load_case_dict(CASE)
+    window.session.mark_saved(7, 1)  # saved before; the list cannot be written now
+    monkeypatch.setattr(window.records, "keep", lambda: None)
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(tmp_path / "c.json"))
+
+    def refuse(*_a: Any, **_k: Any) -> Path:
+        raise SessionError("c.json: cannot be saved (No space left on device)")
+
+    monkeypatch.setattr(window.session, "save_file", refuse)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
+    assert not window.save_case_as()
+    assert len(errors) == 1 and "kept in the case list" not in errors[0]

@@ -165,5 +165,7 @@ def test_file_dialogs_start_where_files_were_last_chosen_never_in_the_working_fo
     dialogs._chosen(str(chosen / "p01.json"))  # what a dialog does with the file chosen
     assert dialogs.starting_at("case.json") == str(chosen / "case.json")
     assert dialogs.starting_at("") == str(chosen)
+    # a name made from a label "Bed 3/4" names no folder (diff review R9)
+    assert dialogs.starting_at("Bed 3/4.json") == str(chosen / "Bed 3-4.json")
     chosen.rmdir()  # gone since: Documents (or home) again
     assert Path(dialogs.starting_at("")) == Path(first).parent
