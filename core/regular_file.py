@@ -51,4 +51,21 @@ def file_kind(mode: int) -> str | None:
     return "a device"
 
 
-__all__ = ["file_kind", "read_regular_file"]
+def is_folder(path: str | os.PathLike[str]) -> bool:
+    """A folder that can be looked at. Never raises: ``Path.is_dir`` does, for a folder
+    that may not be entered or a name too long (which a user's choice can be)."""
+    try:
+        return os.path.isdir(path)
+    except (OSError, ValueError):
+        return False
+
+
+def is_file(path: str | os.PathLike[str]) -> bool:
+    """A regular file that can be looked at; never raises (see :func:`is_folder`)."""
+    try:
+        return os.path.isfile(path)
+    except (OSError, ValueError):
+        return False
+
+
+__all__ = ["file_kind", "is_file", "is_folder", "read_regular_file"]

@@ -184,6 +184,12 @@ class CaseSession:
         missing = q.missing(self._answers)
         return [f.path for f in missing] == ["label"] and "label" in self._answers
 
+    def refused(self) -> list[tuple[q.Field, str]]:
+        """The answers given but refused (a label the reports cannot print), each with
+        why: never saved, not even in a draft, and never printed."""
+        return [(f, f.problem(self._answers[f.path]) or "") for f in self.missing()
+                if f.path in self._answers]
+
     def case(self) -> Case | None:
         """The validated case when complete (or complete but for a label the reports
         cannot print: see :meth:`is_complete` for saving and export), else None."""
@@ -270,7 +276,7 @@ class CaseSession:
                 there: bytes | None = read_regular_file(target)
             except OSError:
                 there = None
-            if there is None or not _holds_a_case(there):
+            if there is None or not holds_a_case(there):
                 raise SessionError(f"{target} exists and is not a case file: saving would "
                                    "replace it (choose another name; nothing was written)")
             if not replace_changed and self._not_as_left(target, there):
@@ -346,8 +352,7 @@ class CaseSession:
         """The clinician summary and the patient handout (PDF bytes) of this case.
         Raises :class:`NotReady` or :class:`core.report.ReportError`."""
         case, result = self.case(), self.result()
-        refused = [(f, f.problem(self._answers[f.path])) for f in self.missing()
-                   if f.path in self._answers]
+        refused = self.refused()
         if refused:  # the label the reports cannot print: the result is shown, not printed
             raise NotReady("; ".join(f"{f.label}: {why}" for f, why in refused))
         if case is None:
@@ -388,7 +393,7 @@ class CaseSession:
         return write_documents(list(zip(targets, (summary, handout), strict=False)))
 
 
-def _holds_a_case(raw: bytes) -> bool:
+def holds_a_case(raw: bytes) -> bool:
     """A file's bytes are a case or a draft this version reads (so saving over it
     replaces a case, never the case store, a PDF or anything else chosen by mistake)."""
     try:
@@ -441,4 +446,4 @@ def read_answers(raw: bytes | str) -> tuple[dict[str, Any], str | None, Case | N
 
 
 __all__ = ["DRAFT_FORMAT", "CaseSession", "FileChanged", "NotReady", "SessionError",
-           "read_answers"]
+           "holds_a_case", "read_answers"]

@@ -7,9 +7,12 @@ ever left waiting on a modal dialog.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+from core.regular_file import is_folder
 
 CASE_FILTER = "Case files (*.json);;All files (*)"
 PDF_FILTER = "PDF documents (*.pdf)"
@@ -33,23 +36,18 @@ def starting_at(start: str) -> str:
 
     qs = settings.store()
     last = qs.value(FILES_FOLDER_KEY) if qs is not None else None
-    folder = last if isinstance(last, str) and last and _is_folder(last) else _documents()
+    folder = (last if isinstance(last, str) and last and is_folder(last)
+              else str(documents_folder()))
     return os.path.join(folder, start) if start else folder
 
 
-def _documents() -> str:
+def documents_folder() -> Path:
+    """The user's Documents folder, or home when there is none."""
     from PySide6.QtCore import QStandardPaths
 
     documents = QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.DocumentsLocation)
-    return documents if documents and _is_folder(documents) else os.path.expanduser("~")
-
-
-def _is_folder(path: str) -> bool:
-    try:
-        return os.path.isdir(path)
-    except (OSError, ValueError):
-        return False
+    return Path(documents) if documents and is_folder(documents) else Path.home()
 
 
 def _chosen(path: str) -> str:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.case import Case
+from core.regular_file import is_file, is_folder
 from core.result import Result
 from desktop import dialogs
 
@@ -54,29 +55,11 @@ def start_folder() -> Path:
 
     qs = settings.store()
     last = qs.value(LAST_FOLDER_KEY) if qs is not None else None
-    if isinstance(last, str) and last and _is_folder(last):
+    # (is_folder never raises: Path.is_dir did on a folder that may no longer be entered,
+    # and Export PDF then did nothing: hostile review H3)
+    if isinstance(last, str) and last and is_folder(last):
         return Path(last)
-    from PySide6.QtCore import QStandardPaths
-
-    documents = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(documents) if documents and _is_folder(documents) else Path.home()
-
-
-def _is_folder(path: str | Path) -> bool:
-    """A folder that can be looked at. (Path.is_dir raises on a folder that may not be
-    entered or a name too long: hostile review H3, where Export PDF then did nothing.)"""
-    try:
-        return Path(path).is_dir()
-    except (OSError, ValueError):
-        return False
-
-
-def _is_file(path: str | Path) -> bool:
-    try:
-        return Path(path).is_file()
-    except (OSError, ValueError):
-        return False
+    return dialogs.documents_folder()
 
 
 def ask_export_paths(parent: QWidget | None, case: Case, result: Result,
@@ -192,7 +175,7 @@ class ExportDialog(QDialog):
         names = [self.summary.text().strip()]
         if self.with_handout.isChecked():
             names.append(self.handout.text().strip())
-        if not folder or not _is_folder(folder):
+        if not folder or not is_folder(folder):
             return f"The folder {folder or '(none)'} does not exist or cannot be opened."
         if any(not n for n in names):
             return "Give each document a file name."
@@ -214,7 +197,7 @@ class ExportDialog(QDialog):
         lines = [f"Will write: {summary}"]
         if handout:
             lines.append(f"and: {handout}")
-        existing = [p for p in (summary, handout) if p and _is_file(p)]
+        existing = [p for p in (summary, handout) if p and is_file(p)]
         if existing:
             lines.append("(an existing file of that name is replaced)")
         self.preview.setText("\n".join(lines))

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from core.regular_file import is_file
+
 PROG = "hrher2-aid"
 #: The subcommands of core.cli (a test keeps this in step with its parser).
 SUBCOMMANDS = frozenset({"recommend", "report", "evidence", "audit"})
@@ -60,17 +62,13 @@ def app_arguments(args: Sequence[str]) -> AppArguments:
             if not rest:
                 raise AppUsageError("--evidence needs a PATH")
             evidence = rest.pop(0)
-            if not evidence.strip():
-                raise AppUsageError("--evidence needs a PATH (it was empty)")
         elif arg.startswith("--evidence="):
             evidence = arg.partition("=")[2]
-            if not evidence.strip():
-                raise AppUsageError("--evidence needs a PATH (it was empty)")
         elif arg.startswith("-") and arg != "-":
             raise AppUsageError(f"unknown option '{arg}'")
         elif case is not None:
             raise AppUsageError(f"one case file at a time ('{case}', then '{arg}')")
-        elif not arg.lower().endswith(".json") and not _is_file(arg):
+        elif not arg.lower().endswith(".json") and not is_file(arg):
             import difflib
 
             close = difflib.get_close_matches(arg, sorted(SUBCOMMANDS), n=1)
@@ -78,6 +76,8 @@ def app_arguments(args: Sequence[str]) -> AppArguments:
             raise AppUsageError(f"unknown command '{arg}'{hint}")
         else:
             case = arg
+    if evidence is not None and not evidence.strip():
+        raise AppUsageError("--evidence needs a PATH (it was empty)")
     if case is not None:
         path = Path(case)
         try:
@@ -88,13 +88,6 @@ def app_arguments(args: Sequence[str]) -> AppArguments:
         except OSError as exc:  # no permission to look, a name too long (hostile H4)
             raise AppUsageError(f"{case}: cannot be read ({exc.strerror or exc})") from None
     return AppArguments(self_test, evidence, case)
-
-
-def _is_file(arg: str) -> bool:
-    try:
-        return Path(arg).is_file()
-    except OSError:
-        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -361,9 +361,7 @@ class MainWindow(QMainWindow):
         """An answer given but refused (a label the reports cannot print) is never
         saved, not even in a draft: say which and why. Unanswered questions are fine
         (the case saves as a draft)."""
-        answers = self.session.answers
-        refused = [(f, f.problem(answers[f.path])) for f in self.session.missing()
-                   if f.path in answers]
+        refused = self.session.refused()
         if not refused:
             return True
         from desktop import dialogs

@@ -79,14 +79,13 @@ def _refuse_replacing(store: CaseStore, path: Path, *, case_file: bool) -> None:
 
 
 def _holds_a_case(path: Path) -> bool:
-    from core.case import CaseError, read_regular_file
-    from core.session import read_answers
+    from core.case import read_regular_file
+    from core.session import holds_a_case
 
     try:
-        read_answers(read_regular_file(path))
-    except (CaseError, OSError):
+        return holds_a_case(read_regular_file(path))
+    except OSError:
         return False
-    return True
 
 
 class _Recorder:

@@ -268,14 +268,17 @@ def test_every_input_is_named_for_automation_and_accessibility(window: Any) -> N
     assert window.findChild(QLineEdit, "chemotherapy.months_given") is not None
 
 
+PROGRESSION_CASE = {
+    "format": "hrher2-aid.case/1", "label": "Bed 4",
+    "receptors": {"hr": "positive", "her2": "positive"}, "setting": "progression",
+    "endocrine_responsive": "yes", "menopausal_status": "postmenopausal",
+    "disease": {"visceral": False, "symptomatic": True}}
+
+
 def test_open_valid_case_file(qtbot: Any, window: Any, tmp_path: Path,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "case.json"
-    path.write_text(json.dumps({
-        "format": "hrher2-aid.case/1", "label": "Bed 4",
-        "receptors": {"hr": "positive", "her2": "positive"}, "setting": "progression",
-        "endocrine_responsive": "yes", "menopausal_status": "postmenopausal",
-        "disease": {"visceral": False, "symptomatic": True}}), encoding="utf-8")
+    path.write_text(json.dumps(PROGRESSION_CASE), encoding="utf-8")
     monkeypatch.setattr(dialogs, "ask_open_path", lambda *a, **k: str(path))
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert window.path == path
@@ -462,11 +465,8 @@ def test_a_label_the_reports_cannot_print_keeps_the_recommendation_on_screen(
     """Acceptance review A1: the window replaced the recommendation with "Incomplete ...
     Still needed: Case label" for a label in a script the reports cannot print."""
     path = tmp_path / "case.json"
-    path.write_text(json.dumps({
-        "format": "hrher2-aid.case/1", "label": "\u05e9\u05dc\u05d5\u05dd",
-        "receptors": {"hr": "positive", "her2": "positive"}, "setting": "progression",
-        "endocrine_responsive": "yes", "menopausal_status": "postmenopausal",
-        "disease": {"visceral": False, "symptomatic": True}}), encoding="utf-8")
+    path.write_text(json.dumps({**PROGRESSION_CASE, "label": "\u05e9\u05dc\u05d5\u05dd"}),
+                    encoding="utf-8")
     assert window.open_case_file(path)
     assert app_evidence().statements["sequential_et"].text in result_text(window)
     assert "Incomplete" not in result_text(window)
