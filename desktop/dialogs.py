@@ -179,11 +179,19 @@ def ask_conflict(parent: QWidget | None, title: str, text: str) -> str:
 
 
 def ask_file_changed(parent: QWidget | None, title: str, text: str) -> str:
-    """'save_as' (keep both: mine in another file), 'replace' (mine over theirs) or
-    'cancel', for a case file changed elsewhere since it was opened or saved here."""
-    answer = _mine_or_theirs(parent, title, text, "Save mine as another file…",
-                             QMessageBox.StandardButton.Discard, "Replace their version")
-    return {"mine": "save_as", "other": "replace"}.get(answer, "cancel")
+    """'save_as' (keep both: mine in another file, the default), 'replace' (mine over
+    theirs), 'reload' (open their version, mine is not saved) or 'cancel', for a case
+    file changed elsewhere since it was opened or saved here."""
+    b = QMessageBox.StandardButton
+    box = message_box(parent, QMessageBox.Icon.Warning, title, text,
+                      b.Save | b.Discard | b.Reset | b.Cancel, b.Save)
+    box.button(b.Save).setText("Save mine as another file…")
+    box.button(b.Discard).setText("Replace their version")
+    # (as in the case list's conflict: a user who sees the other change was the one
+    # wanted had no way to it but closing without saving and opening again)
+    box.button(b.Reset).setText("Open their version")
+    return {b.Save: "save_as", b.Discard: "replace", b.Reset: "reload"}.get(_show(box),
+                                                                            "cancel")
 
 
 def ask_save_elsewhere(parent: QWidget | None, title: str, text: str) -> bool:

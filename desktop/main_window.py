@@ -308,6 +308,8 @@ class MainWindow(QMainWindow):
                 "was opened or saved here. Saving would replace that change.")
             if choice == "save_as":
                 return self._save_to_chosen_file(keep=True)
+            if choice == "reload" and session.path is not None:
+                return self._reopen_their_version(session.path)
             if choice != "replace":
                 return False
             replace = True
@@ -322,6 +324,17 @@ class MainWindow(QMainWindow):
         self._status(self.records.kept_note or f"Saved in the case list, as saved case "
                                                f"{session.case_id}")
         return True
+
+    def _reopen_their_version(self, path: Path) -> bool:
+        """Open the file as the other window or program left it, on the step the user
+        was at if that version asks it; this session's changes are not saved (False)."""
+        step = self.session.step
+        if self.open_case_file(path):
+            if step != self.session.step and step in {s.id for s in self.session.steps()}:
+                self.session.go_to(step)
+            self._status(f"Opened the version of {path.name} saved elsewhere; your changes "
+                         "were not saved")
+        return False
 
     def save_case_as(self) -> bool:
         if not self._savable():

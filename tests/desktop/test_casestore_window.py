@@ -206,17 +206,20 @@ def test_a_case_file_opened_again_updates_its_saved_case(qtbot: Any, window: Any
             "From the template, again", "Shared"]
 
 
-@pytest.mark.parametrize("choice", ["save_as", "replace", "cancel"])
+@pytest.mark.parametrize("choice", ["save_as", "replace", "reload", "cancel"])
 def test_a_case_file_changed_in_another_window_is_not_overwritten_silently(
         qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         choice: str) -> None:
     """Day review D2: two windows with one case file, both save: the second is asked
-    (save as another file, replace theirs, or cancel) instead of silently replacing."""
+    (save as another file, replace theirs, open theirs, or cancel) instead of silently
+    replacing. (Open theirs: day review 3, W4, there was no way to it but closing.)"""
     path = tmp_path / "shared.json"
     path.write_text(json.dumps(CASE), "utf-8")
     assert window.open_case_file(path)
     path.write_text(json.dumps({**CASE, "label": "Theirs"}), "utf-8")  # the other window
     set_label(window, "Mine")
+    step = window.session.steps()[1].id  # not where a file opens
+    window.session.go_to(step)
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "ask_file_changed",
                         lambda _p, _t, text: asked.append(text) or choice)
@@ -231,6 +234,11 @@ def test_a_case_file_changed_in_another_window_is_not_overwritten_silently(
         assert window.session.path == other and not window.isWindowModified()
     elif choice == "replace":
         assert saved and on_file == "Mine" and not window.isWindowModified()
+    elif choice == "reload":
+        assert not saved and on_file == "Theirs"
+        assert window.session.answer("label") == "Theirs" and not window.isWindowModified()
+        assert window.session.step == step  # where the user was
+        assert "your changes were not saved" in window.statusBar().currentMessage()
     else:
         assert not saved and on_file == "Theirs" and window.isWindowModified()
 

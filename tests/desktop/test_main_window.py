@@ -427,7 +427,7 @@ def test_the_unsaved_changes_buttons_have_mnemonics(qtbot: Any,
 
 
 @pytest.mark.parametrize(("pressed", "conflict", "file_changed"), [
-    ("Save", "copy", "save_as"), ("Reset", "reload", None), ("Discard", None, "replace"),
+    ("Save", "copy", "save_as"), ("Reset", "reload", "reload"), ("Discard", None, "replace"),
     ("Cancel", "cancel", "cancel")])
 def test_the_two_mine_or_theirs_questions_answer_as_their_buttons_say(
         qtbot: Any, monkeypatch: pytest.MonkeyPatch, pressed: str, conflict: str | None,
@@ -444,7 +444,7 @@ def test_the_two_mine_or_theirs_questions_answer_as_their_buttons_say(
         assert "Reload their version" in seen[-1] and "Save mine as a copy" in seen[-1]
     if file_changed is not None:
         assert REAL_ASK_FILE_CHANGED(None, "Case file changed elsewhere", "…") == file_changed
-        assert "Replace their version" in seen[-1]
+        assert "Replace their version" in seen[-1] and "Open their version" in seen[-1]
 
 
 def test_a_label_holding_qts_unsaved_marker_is_shown_as_typed(qtbot: Any, window: Any) -> None:
