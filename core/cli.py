@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NoReturn, TextIO
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
+from core.console import one_line
 from core.evidence import EvidenceError, EvidenceStore, load_evidence
 from core.evidence.currency import currency_sentence
 from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
@@ -102,7 +103,7 @@ def _evidence(args: argparse.Namespace, *, say_notice: bool = False) -> Evidence
         raise UsageError("--evidence needs a PATH (it was empty)")
     store = load_evidence(Path(path) if path is not None else None)
     if say_notice and store.notice:
-        sys.stderr.write(f"{PROG}: note: {store.notice}\n")
+        sys.stderr.write(f"{PROG}: note: {one_line(store.notice)}\n")
     return store
 
 
@@ -440,7 +441,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"{PROG}: {message}\n")
+    """Say ``message`` on stderr, as one line (a file name may hold a line break)."""
+    sys.stderr.write(f"{PROG}: {one_line(message)}\n")
     return code
 
 

@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from core.console import one_line
 from core.evidence import EvidenceStore, verify_pack
 
 EXIT_OK, EXIT_OTHER, EXIT_INVALID = 0, 1, 2
@@ -23,7 +24,7 @@ def _out(text: str) -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"hrher2-aid: {message}\n")
+    sys.stderr.write(f"hrher2-aid: {one_line(message)}\n")
     return code
 
 

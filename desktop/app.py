@@ -151,8 +151,10 @@ def _say(line: str) -> bool:
     """Print the self-test's one line; False (said on stderr) when it cannot be
     written: a verdict nobody can read is no pass (hostile review H5: stdout on a full
     disk gave a traceback at exit)."""
+    from core.console import one_line
+
     try:
-        sys.stdout.write(line + "\n")
+        sys.stdout.write(one_line(line) + "\n")
         sys.stdout.flush()
     except (OSError, AttributeError):  # (AttributeError: stdout closed, so None)
         import os

@@ -99,7 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         app_args = app_arguments(args)
     except AppUsageError as exc:
-        sys.stderr.write(f"{PROG}: {exc} (see '{PROG} --help')\n")
+        from core.console import one_line
+
+        sys.stderr.write(f"{PROG}: {one_line(str(exc))} (see '{PROG} --help')\n")
         return EXIT_USAGE
     from desktop.system_libraries import window_problem
 

@@ -250,3 +250,28 @@ def test_the_readme_names_every_system_package_where_a_newcomer_looks_first() ->
     named = set(command.group(1).replace("\\", " ").split())
     assert set(system_libraries.XCB_LIBRARIES.values()) | {"python3-venv"} <= named
     assert quick_start.index("sudo apt install") < quick_start.index("pip install")
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    (["recommend", "{folder}/no\nsuch.json"], 2),
+    (["evidence", "install", "{folder}/pack\x1b[2J.zip"], 3),
+    (["no\nsuch-command"], 2),
+], ids=["case file", "evidence pack", "app argument"])
+def test_a_file_name_with_a_line_break_or_escape_gives_one_line(tmp_path: Path,
+                                                                args: list[str],
+                                                                code: int) -> None:
+    """Hostile review 3, H12: "no<newline>such.json: file not found" came out as two
+    lines (and an escape sequence in a name reached the terminal as it was)."""
+    run = cli(*(arg.format(folder=tmp_path) for arg in args))
+    assert run.returncode == code and b"Traceback" not in run.stderr
+    assert run.stderr.count(b"\n") == 1 and b"\x1b" not in run.stderr, run.stderr
+    assert b"\\n" in run.stderr or b"\\x1b" in run.stderr
+
+
+def test_the_self_test_line_stays_one_line(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "desktop", "--self-test", "--evidence",
+                          str(tmp_path / "a\nb.sqlite")], cwd=ROOT, capture_output=True,
+                         timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert run.returncode == 3
+    assert run.stdout.decode() == (f"self-test FAILED: evidence store not found: "
+                                   f"{tmp_path}/a\\nb.sqlite\n")

@@ -1,0 +1,28 @@
+"""Messages for a terminal: one line each, whatever a file name holds (Qt-free).
+
+A file name may hold a line break, or an escape sequence a terminal would obey (it
+could recolour, hide or rewrite what was printed before). A message naming such a file
+is still one line, with those characters shown as Python writes them in a string.
+
+    >>> one_line("no\\nsuch.json: file not found")
+    'no\\\\nsuch.json: file not found'
+    >>> one_line("x\\x1b[2Jy, tab\\tkept, café")
+    'x\\\\x1b[2Jy, tab\\tkept, café'
+"""
+
+from __future__ import annotations
+
+#: control characters, and the line and paragraph separators
+_ESCAPED = frozenset({"Cc", "Zl", "Zp"})
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks and other control characters escaped (a tab is
+    kept: it moves the cursor, nothing more)."""
+    if text.isprintable():  # the usual case, in one pass
+        return text
+    import unicodedata  # (only here: the self-test says its line through this at start-up)
+
+    return "".join(char.encode("unicode_escape").decode("ascii")
+                   if char != "\t" and unicodedata.category(char) in _ESCAPED else char
+                   for char in text)
