@@ -7,7 +7,6 @@ wizard, where the flow is data and Qt renders the current node).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -233,9 +232,12 @@ class QuestionnaireView(QWidget):
         """Step list, progress and button labels for the current answers."""
         answers = self.session.answers
         steps = q.steps_for(answers)
-        missing_steps = {s.id for s in steps if q.step_problems(s, answers)}
-        self.listed_steps = [(s.id, s.title, s.id not in missing_steps) for s in steps]
-        self._update_step_buttons(answers)
+        reached = {s.id for s in q.reachable(answers)}
+        # Done: nothing left to answer, on a step Next has reached (day review 3, C2:
+        # the optional last step showed its tick on an empty case)
+        self.listed_steps = [(s.id, s.title, s.id in reached and not q.step_problems(s, answers))
+                             for s in steps]
+        self._update_step_buttons(reached)
         index = q.step_index(self.current_id, answers)
         self.progress.setText(f"Step {index + 1} of {len(steps)}" if index >= 0 else "")
         self.back_button.setEnabled(q.previous_step(self.current_id, answers) is not None)
@@ -244,9 +246,8 @@ class QuestionnaireView(QWidget):
         self.next_button.setText("Fi&nish" if last else "&Next")
         self.next_button.setAccessibleName("Finish" if last else "Next")
 
-    def _update_step_buttons(self, answers: Mapping[str, Any]) -> None:
+    def _update_step_buttons(self, reached: set[str]) -> None:
         """One button per listed step: reached ones open it, the current one is bold."""
-        reached = {s.id for s in q.reachable(answers)}
         while len(self.step_buttons) < len(self.listed_steps):
             button = QPushButton(self._side_layout.parentWidget())
             button.setProperty("step", True)

@@ -102,3 +102,22 @@ def test_a_new_case_puts_the_focus_on_its_first_question(qtbot: Any, window: Any
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.questionnaire.current_id == "receptors"
     assert focused_name() == "receptors.hr=positive"
+
+
+def test_a_step_is_ticked_only_once_next_has_reached_it(window: Any) -> None:
+    """Day review 3, C2: on an empty case the optional last step, "Case label", was
+    ticked (and read out as "complete") before anything had been answered."""
+    view = window.questionnaire
+    assert [done for _id, _title, done in view.listed_steps] == [False] * len(view.listed_steps)
+    label_button = view.step_buttons[[i for i, _t, _d in view.listed_steps].index("label")]
+    assert "✓" not in label_button.text()
+    assert label_button.accessibleName().endswith("not reached yet")
+    window.session.load({"receptors.hr": "positive", "receptors.her2": "positive",
+                         "setting": "first_line", "disease.visceral": False,
+                         "disease.symptomatic": False, "disease.visceral_crisis": False,
+                         "disease.rapidly_progressive": False,
+                         "chemotherapy.contraindicated": False,
+                         "chemotherapy.declined": False,
+                         "menopausal_status": "postmenopausal", "planned_regimen": False})
+    assert all(done for _id, _title, done in view.listed_steps)  # a complete case: all ticked
+    assert "✓" in label_button.text() and label_button.accessibleName().endswith("complete")
