@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QLayout, QMessageBox, QWidget
 
 from core.regular_file import is_folder
 
@@ -250,10 +250,22 @@ def grow_to_fit(dialog: QWidget) -> None:
     layout = dialog.layout()
     if layout is None:
         return
-    layout.activate()
-    if layout.hasHeightForWidth():
-        needed = layout.totalHeightForWidth(dialog.width())
-    else:
-        needed = layout.totalSizeHint().height()
+    needed = _needed_height(layout, dialog.width())
     if dialog.height() < needed:
         dialog.resize(dialog.width(), needed)
+
+
+def fit_height(dialog: QWidget) -> None:
+    """Make ``dialog`` as tall as its layout needs at its present width, no taller: its
+    first size comes from wrapping its labels at a narrower width than its minimum, so
+    it opened with a blank band under its buttons (day review 3, C3)."""
+    layout = dialog.layout()
+    if layout is not None:
+        dialog.resize(dialog.width(), _needed_height(layout, dialog.width()))
+
+
+def _needed_height(layout: QLayout, width: int) -> int:
+    layout.activate()
+    if layout.hasHeightForWidth():
+        return layout.totalHeightForWidth(width)
+    return layout.totalSizeHint().height()

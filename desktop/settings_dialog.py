@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
@@ -57,6 +58,13 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._fitted = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._fitted:  # once: a height the user gives it afterwards is theirs
+            self._fitted = True
+            dialogs.fit_height(self)
 
     def accept(self) -> None:
         """Save, unless a value cannot go on a report: then say which, and stay open."""

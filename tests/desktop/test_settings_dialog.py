@@ -169,3 +169,18 @@ def test_file_dialogs_start_where_files_were_last_chosen_never_in_the_working_fo
     assert dialogs.starting_at("Bed 3/4.json") == str(chosen / "Bed 3-4.json")
     chosen.rmdir()  # gone since: Documents (or home) again
     assert Path(dialogs.starting_at("")) == Path(first).parent
+
+
+def test_the_dialog_opens_as_tall_as_its_rows_no_blank_band(qtbot: Any,
+                                                             isolated_settings: Path) -> None:
+    """Day review 3, C3: its first height came from its labels wrapped at a narrower
+    width than it opens at, which left a blank band under OK and Cancel."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    buttons = dialog.findChild(QDialogButtonBox)
+    bottom_margin = dialog.layout().contentsMargins().bottom()
+    assert dialog.height() - buttons.geometry().bottom() - 1 == bottom_margin
