@@ -175,7 +175,8 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
     width = 174 * mm
     story: list[Flowable] = [para(TITLE, st["title"])]
     facts = [
-        ("Case label", case.label or "(none)"),
+        # quoted: a label that reads "(none)" is not taken for no label (diff review R13)
+        ("Case label", f"“{case.label}”" if case.label else "(none)"),
         ("Date", info.date_text()),
         ("Clinician", info.clinician or "(not given)"),
         ("Institution", info.institution or "(not given)"),

@@ -155,7 +155,8 @@ def printed_answers(summary_text: str) -> dict[str, Any]:
     label = re.search(r"Case label (.*?) Date \d{4}-", summary_text)
     assert label is not None
     if label.group(1) != "(none)":
-        answers["label"] = label.group(1)
+        assert label.group(1)[0] + label.group(1)[-1] == "“”", label.group(1)  # quoted
+        answers["label"] = label.group(1)[1:-1]
     section = summary_text.split("Answers used", 1)[1]
     section = re.split(r" (Options|Outside the scope of this aid) ", section, maxsplit=1)[0]
     section = section.replace(UNASKED_NOTE, " ")
@@ -179,6 +180,8 @@ def printed_answers(summary_text: str) -> dict[str, Any]:
 @pytest.mark.parametrize(("path", "value", "kept"), [
     ("chemotherapy.months_given", 5.999999999999995, 5.999999999999995),
     ("label", "  Patient  7 ", "Patient 7"),
+    ("label", "(none)", "(none)"),  # not taken for no label (diff review R13)
+    ("label", "“Bed 4”", "“Bed 4”"),
 ])
 def test_printed_answers_hash_to_the_printed_case_sha256(
         session: CaseSession, tmp_path: Path, path: str, value: Any, kept: Any) -> None:
