@@ -103,6 +103,16 @@ def run_export_dialog(parent: QWidget | None, folder: str, summary_name: str,
     return dialog.paths()
 
 
+def open_documents(paths: list[Path]) -> list[Path]:
+    """Open each file in the program the system gives its type (the PDF viewer, where
+    the user prints); returns those that could not be opened (no viewer set up)."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    return [path for path in paths
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))]
+
+
 def ask_folder(parent: QWidget | None, title: str, start: str = "") -> str | None:
     path = QFileDialog.getExistingDirectory(parent, title, starting_at(start))
     return path or None

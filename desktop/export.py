@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from core.case import Case
 from core.regular_file import is_file, is_folder
 from core.result import Result
-from desktop import dialogs
+from desktop import dialogs, settings
 
 ERROR_TITLE = "Export failed"
 
@@ -46,13 +46,13 @@ def _as_pdf(path: str) -> Path:
 
 
 LAST_FOLDER_KEY = "export/last_folder"
+#: open the documents in the PDF viewer once written (off until the user ticks it)
+OPEN_AFTER_KEY = "export/open_after"
 
 
 def start_folder() -> Path:
     """Where the export dialog starts: the folder exported to last, if it is still
     there; else the user's Documents folder (or home)."""
-    from desktop import settings
-
     qs = settings.store()
     last = qs.value(LAST_FOLDER_KEY) if qs is not None else None
     # (is_folder never raises: Path.is_dir did on a folder that may no longer be entered,
@@ -74,11 +74,22 @@ def ask_export_paths(parent: QWidget | None, case: Case, result: Result,
     return _as_pdf(chosen[0]), _as_pdf(chosen[1]) if chosen[1] else None
 
 
+def open_after() -> bool:
+    """The export dialog's "open them when written" box, as the user left it."""
+    qs = settings.store()
+    return qs is not None and str(qs.value(OPEN_AFTER_KEY, "false")).lower() == "true"
+
+
+def _keep_open_after(value: bool) -> None:
+    qs = settings.store()
+    if qs is not None:
+        qs.setValue(OPEN_AFTER_KEY, "true" if value else "false")
+        qs.sync()
+
+
 def remember_folder(folder: Path) -> None:
     """The next export starts here: a folder the documents were written to (never one
     an export failed in, a read-only folder say)."""
-    from desktop import settings
-
     qs = settings.store()
     if qs is None:
         return  # a settings file that cannot be used (settings.problem): not kept
@@ -118,6 +129,14 @@ class ExportDialog(QDialog):
         self.handout.setObjectName("handout_name")
         self.handout.setAccessibleName("Patient handout file name")
         self.with_handout.toggled.connect(self.handout.setEnabled)
+        # printing the handout for the patient is the next step: the viewer prints
+        self.open_after = QCheckBox("&Open the written files in the PDF viewer (to print)",
+                                    self)
+        self.open_after.setObjectName("open_after")
+        self.open_after.setChecked(open_after())
+        # the choice is passed on through the settings: none to pass it through, no box
+        # (a settings file that cannot be used: settings.problem says why)
+        self.open_after.setEnabled(settings.store() is not None)
         self.preview = QLabel(self)
         self.preview.setObjectName("export_preview")
         self.preview.setTextFormat(Qt.TextFormat.PlainText)  # paths, shown as they are
@@ -144,6 +163,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.open_after)
         layout.addWidget(self.preview)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
@@ -214,4 +234,6 @@ class ExportDialog(QDialog):
 
     def accept(self) -> None:
         if self.problem_text() is None:
+            if self.open_after.isChecked() != open_after():
+                _keep_open_after(self.open_after.isChecked())
             super().accept()

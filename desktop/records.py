@@ -232,7 +232,7 @@ class CaseRecords:
         from core.report import ReportError
         from core.session import NotReady
         from desktop import dialogs, settings
-        from desktop.export import ERROR_TITLE, ask_export_paths, remember_folder
+        from desktop.export import ERROR_TITLE, ask_export_paths, open_after, remember_folder
 
         session = self.session
         case, result = session.case(), session.result()
@@ -268,8 +268,15 @@ class CaseRecords:
             dialogs.error(self.parent, ERROR_TITLE, f"The documents were not saved.\n\n{exc}")
             return
         remember_folder(written[0].parent)
-        exported = "Exported " + ", ".join(p.name for p in written)
-        self.status(f"{exported}; {self.export_note}" if self.export_note else exported)
+        said = ["Exported " + ", ".join(p.name for p in written)]
+        if self.export_note:
+            said.append(self.export_note)
+        if open_after():
+            not_opened = dialogs.open_documents(written)
+            said.append("opened in the PDF viewer" if not not_opened else
+                        "could not open " + ", ".join(p.name for p in not_opened)
+                        + " (no PDF viewer is set up: open it from its folder)")
+        self.status("; ".join(said))
 
     def _ask_clinician(self) -> str | None:
         """Ask once for the clinician name printed on the documents; a name given is

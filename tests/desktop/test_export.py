@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from core.case import parse_case
 from desktop import dialogs, export, settings
+from desktop.dialogs import open_documents as REAL_OPEN_DOCUMENTS  # before the fixture
 
 CASE = {
     "format": "hrher2-aid.case/1", "label": "Zoë / test",
@@ -122,3 +123,75 @@ def test_unwritable_folder_shows_an_error_and_keeps_the_old_file(setup, tmp_path
     assert len(fake.errors) == 1 and "permission denied" in fake.errors[0][1]
     assert old.read_bytes() == b"%PDF-old"
     assert [p.name for p in tmp_path.iterdir()] == ["s.pdf"]
+
+
+def _drive_export_dialog(monkeypatch, qtbot, folder, tick=None):
+    """Export through the real dialog, ticking (or clearing) "open them when written";
+    returns what the box showed when the dialog opened."""
+    from desktop.export import ExportDialog
+
+    monkeypatch.setattr(dialogs, "ask_export_paths", dialogs.run_export_dialog)
+    monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: "")
+    shown = []
+
+    def drive(dialog):
+        assert isinstance(dialog, ExportDialog)
+        qtbot.addWidget(dialog)
+        shown.append(dialog.open_after.isChecked())
+        dialog.folder.setText(str(folder))
+        if tick is not None:
+            dialog.open_after.setChecked(tick)
+        dialog.accept()
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialogs, "exec_dialog", drive)
+    return shown
+
+
+def test_ticked_open_after_export_opens_both_documents_and_is_remembered(
+        setup, tmp_path, monkeypatch, qtbot):
+    """Day review 3, W13: the handout is printed for the patient, but the app left the
+    user to find the files; the box opens them in the PDF viewer (off until ticked)."""
+    window, _case, _result = setup
+    opened = []
+    monkeypatch.setattr(dialogs, "open_documents", lambda paths: opened.append(paths) or [])
+    shown = _drive_export_dialog(monkeypatch, qtbot, tmp_path, tick=True)
+    window.records.export_pdf()
+    assert shown == [False]  # off at first
+    (paths,) = opened
+    assert sorted(paths) == sorted(tmp_path.iterdir()) and len(paths) == 2
+    assert window.statusBar().currentMessage().endswith("; opened in the PDF viewer")
+    window.records.export_pdf()  # the next export: ticked as left
+    assert shown == [False, True] and len(opened) == 2
+
+
+def test_open_after_export_says_when_no_viewer_opened_a_document(
+        setup, tmp_path, monkeypatch, qtbot):
+    window, _case, _result = setup
+    monkeypatch.setattr(dialogs, "open_documents", lambda paths: paths[1:])
+    _drive_export_dialog(monkeypatch, qtbot, tmp_path, tick=True)
+    window.records.export_pdf()
+    handout = next(p.name for p in tmp_path.iterdir() if p.name.endswith("-handout.pdf"))
+    assert window.statusBar().currentMessage().endswith(
+        f"; could not open {handout} (no PDF viewer is set up: open it from its folder)")
+
+
+def test_unticked_nothing_is_opened(setup, tmp_path, monkeypatch, qtbot):
+    window, _case, _result = setup  # dialogs.open_documents fails the test if called
+    _drive_export_dialog(monkeypatch, qtbot, tmp_path)
+    window.records.export_pdf()
+    assert len(list(tmp_path.iterdir())) == 2
+    assert "opened" not in window.statusBar().currentMessage()
+
+
+def test_open_documents_asks_the_system_for_each_file_and_names_those_it_could_not(
+        tmp_path, monkeypatch, qapp):
+    from PySide6.QtGui import QDesktopServices
+
+    asked = []
+    monkeypatch.setattr(QDesktopServices, "openUrl",
+                        lambda url: asked.append(url.toLocalFile()) or "handout" not in
+                        url.toLocalFile())
+    paths = [tmp_path / "a summary.pdf", tmp_path / "a handout.pdf"]
+    assert REAL_OPEN_DOCUMENTS(paths) == [paths[1]]
+    assert asked == [str(p) for p in paths]
