@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NoReturn, TextIO
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
-from core.console import one_line
+from core.console import for_terminal, one_line
 from core.evidence import EvidenceError, EvidenceStore, load_evidence
 from core.evidence.currency import currency_sentence
 from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
@@ -115,7 +115,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     data = read_input_bytes(args.case)
     case = loads_case(data)
     renderer = Renderer(_evidence(args, say_notice=True))
-    _write(renderer.result_for(case).to_json(indent=2) + "\n")
+    _write(renderer.result_for(case).to_json(indent=2) + "\n", escape=False)
     return EXIT_OK
 
 
@@ -207,7 +207,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ReportError as exc:
         return _fail(f"the report was not written: {exc}", EXIT_OTHER)
     for path in written:
-        _write(f"{path}\n")
+        _write(f"{one_line(str(path))}\n")
     return EXIT_OK
 
 
@@ -242,7 +242,7 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
     # Two hashes, named apart: IT compares the file's with sha256sum and minisign's
     # trusted comment; the content's is the one the PDFs and About print.
     file_hash = f"file sha256: {store.pack.evidence_sha256}\n" if store.pack else ""
-    _write(f"evidence store OK\npath: {store.path}\nversion: {store.version}\n"
+    _write(f"evidence store OK\npath: {one_line(str(store.path))}\nversion: {store.version}\n"
            f"{file_hash}content sha256: {store.sha256}\n"
            f"{currency_sentence(store.version, store.sources_through)}\n{verify_lines(store)}")
     if store.installed_pack_failed:
@@ -284,8 +284,8 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
         where = "the empty log" if check.since_id is None else f"entry {check.since_id}"
         since = f"since: {where}, still in the chain; {check.added} entries after it\n"
     note = f"note: {check.note}\n" if check.note else ""
-    _write(f"audit log OK\npath: {path}\nentries: {check.entries}\nhead: {check.head}\n"
-           f"{since}{note}")
+    _write(f"audit log OK\npath: {one_line(str(path))}\nentries: {check.entries}\n"
+           f"head: {check.head}\n{since}{note}")
     return EXIT_OK
 
 
@@ -316,8 +316,10 @@ def _needs_action(command: str, actions: Sequence[str]) -> int:
                      f"(e.g. '{PROG} {command} {actions[0]}')")
 
 
-def _write(text: str) -> None:
-    sys.stdout.write(text)
+def _write(text: str, *, escape: bool = True) -> None:
+    """Write to standard output; what a person reads is :func:`for_terminal` (a path or a
+    label holding an escape sequence is shown, not obeyed); JSON is escaped already."""
+    sys.stdout.write(for_terminal(text) if escape else text)
     sys.stdout.flush()
 
 

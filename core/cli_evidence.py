@@ -12,14 +12,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.console import one_line
+from core.console import for_terminal, one_line
 from core.evidence import EvidenceStore, verify_pack
 
 EXIT_OK, EXIT_OTHER, EXIT_INVALID = 0, 1, 2
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text)
+    # (a path's line break is escaped where it is written, with one_line: here what
+    # is left, escape sequences in labels or statement texts, is shown, never obeyed)
+    sys.stdout.write(for_terminal(text))
     sys.stdout.flush()
 
 
@@ -35,7 +37,7 @@ def verify_lines(store: EvidenceStore) -> str:
         return "pack: none (not opened as a signed pack)\n"
     text = (f"pack sequence: {pack.sequence}\nsigner key: {pack.key_id}\n"
             f"sources through: {pack.through}\ncreated: {pack.created}\n"
-            f"pack folder: {pack.folder}\n")
+            f"pack folder: {one_line(str(pack.folder))}\n")
     if store.notice:
         text += f"note: {store.notice}\n"
     return text
@@ -63,7 +65,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
         # a missing sources file, or an output that is a file or cannot be written
         return _fail(f"no complete pack was written: {exc.strerror or exc}"
                      f"{f' ({exc.filename})' if exc.filename else ''}", EXIT_OTHER)
-    _out(f"{info.folder}\n{info.label()}\n")
+    _out(f"{one_line(str(info.folder))}\n{info.label()}\n")
     if key.public not in embedded_keys():
         _out(f"note: key {key.public.key_id_hex} is not embedded in this app, which "
              "will refuse this pack\n")
@@ -96,7 +98,7 @@ def cmd_install(args: argparse.Namespace) -> int:
         return _fail(str(exc), EXIT_OTHER)
     except InstallError as exc:
         return _fail(f"not installed: {exc}", EXIT_OTHER)
-    _out(f"installed into {machine_folder()}: {info.label()}\n")
+    _out(f"installed into {one_line(str(machine_folder()))}: {info.label()}\n")
     return EXIT_OK
 
 
@@ -123,7 +125,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     try:
         shipped = parse_manifest((bundled / MANIFEST_NAME).read_bytes(), str(bundled))
     except (OSError, PackError):
-        _out(f"bundled: none found in {bundled}\n")
+        _out(f"bundled: none found in {one_line(str(bundled))}\n")
     else:
         # checked like the installed ones: the app falls back to it
         try:
@@ -131,9 +133,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             state = "verified"
         except EvidenceError as exc:
             state = f"FAILS ITS CHECK: {exc}"
-        _out(f"bundled: sequence {shipped.sequence}, {shipped.version} ({bundled}); "
+        _out(f"bundled: sequence {shipped.sequence}, {shipped.version} ({one_line(str(bundled))}); "
              f"{state}\n")
-    _out(f"installed in {folder}: {len(rows)}\n")
+    _out(f"installed in {one_line(str(folder))}: {len(rows)}\n")
     for row in rows:
         mark = "*" if row.current else " "
         what = (f"sequence {row.info.sequence}, {row.info.version}, sources through "
@@ -141,7 +143,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 if row.info else "manifest unreadable")
         state = f"FAILS ITS CHECK: {row.problem}" if row.problem else \
             f"verified, signer key {row.info.key_id if row.info else '?'}"
-        _out(f"{mark} {row.name}: {what}; {state}\n")
+        _out(f"{mark} {one_line(row.name)}: {what}; {state}\n")
     if rows and state_problem is None:
         _out("(* = current: the installed pack the app takes first, if it is newer than "
              "the bundled one)\n")
@@ -161,7 +163,8 @@ def _in_use() -> str:
     except EvidenceError as exc:
         return f"in use: none: {exc}\n"
     pack = store.pack
-    text = f"in use: {pack.label() if pack else store.version} ({store.path.parent})\n"
+    where = one_line(str(store.path.parent))
+    text = f"in use: {pack.label() if pack else store.version} ({where})\n"
     return text + (f"note: {store.notice}\n" if store.notice else "")
 
 
@@ -174,7 +177,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         return _fail(str(exc), EXIT_OTHER)
     except InstallError as exc:
         return _fail(f"not rolled back: {exc}", EXIT_OTHER)
-    _out(f"rolled back from {left} to {back.label()}\n")
+    _out(f"rolled back from {one_line(str(left))} to {back.label()}\n")
     return EXIT_OK
 
 

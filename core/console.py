@@ -8,6 +8,13 @@ is still one line, with those characters shown as Python writes them in a string
     'no\\\\nsuch.json: file not found'
     >>> one_line("x\\x1b[2Jy, tab\\tkept, café")
     'x\\\\x1b[2Jy, tab\\tkept, café'
+
+What the commands print on standard output for a person to read (paths, pack labels,
+statement texts) goes through :func:`for_terminal`: its own lines are kept, and each says
+what it holds in one line.
+
+    >>> for_terminal("path: /tmp/a\\x1b]0;pwned\\x07.pdf\\nversion: 1\\n")
+    'path: /tmp/a\\\\x1b]0;pwned\\\\x07.pdf\\nversion: 1\\n'
 """
 
 from __future__ import annotations
@@ -26,3 +33,9 @@ def one_line(text: str) -> str:
     return "".join(char.encode("unicode_escape").decode("ascii")
                    if char != "\t" and unicodedata.category(char) in _ESCAPED else char
                    for char in text)
+
+
+def for_terminal(text: str) -> str:
+    """``text``, a few lines for a terminal, each made :func:`one_line`: the line
+    breaks the program wrote stay, the characters the data held are shown escaped."""
+    return "\n".join(one_line(line) for line in text.split("\n"))

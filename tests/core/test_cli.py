@@ -229,3 +229,18 @@ def test_a_file_name_that_is_not_utf8_is_printed_as_its_own_bytes(tmp_path: Path
                          cwd=ROOT, capture_output=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr
     assert run.stdout == target + b"\n" and os.path.exists(target)
+
+
+def test_a_path_with_an_escape_sequence_is_shown_not_obeyed_on_standard_output(
+        tmp_path: Path) -> None:
+    """What a person reads on standard output (here the evidence path that ``evidence
+    verify`` prints) says what a name holds; it never sends the terminal an escape
+    sequence (one could retitle the window, recolour or erase what was printed) or an
+    extra line. Standard error was made one line per message before (core.console)."""
+    store = copy_pack(tmp_path / "ev\x1b]0;pwned\x07\nfolder")
+    run = cli("evidence", "verify", "--evidence", str(store))
+    assert run.returncode == 0, run.stderr
+    text = run.stdout.decode()
+    assert "\x1b" not in text and "\x07" not in text
+    shown = str(store).replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\n", "\\n")
+    assert f"path: {shown}\n" in text

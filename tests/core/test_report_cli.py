@@ -111,3 +111,15 @@ def test_unprintable_clinician_name_exits_2_naming_the_option(tmp_path, capsys):
     assert err.count("\n") == 1 and "U+6F22" in err and "unexpected" not in err
     assert "--clinician" in err
     assert not out.exists()
+
+
+def test_a_written_file_name_is_one_line_with_its_escapes_shown(tmp_path, capsys):
+    """``report`` prints the files it wrote, one line each: a name holding a line break
+    or an escape sequence is shown escaped, so a script reading the lines and a person
+    reading the terminal both see one file per line, and the terminal obeys nothing."""
+    case = _case_file(tmp_path)
+    out = tmp_path / "sum\x1b[2J\nmary.pdf"
+    assert main(["report", str(case), "-o", str(out)]) == 0
+    assert out.is_file()
+    printed = capsys.readouterr().out
+    assert printed == str(out).replace("\x1b", "\\x1b").replace("\n", "\\n") + "\n"
