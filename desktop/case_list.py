@@ -276,13 +276,16 @@ class CaseListWidget(QWidget):
             reports = []
         self._reload()
         bad = [r for r in reports if not r.ok]
-        good = len(reports) - len(bad)
+        already = [r for r in reports if r.already]
+        good = len(reports) - len(bad) - len(already)
         lines = [f"{good} of {len(paths)} case file(s) imported."]
+        lines += [f"{r.path.name}: already in the list as case {r.case_id}, not added again"
+                  for r in already]
         lines += [f"{r.path.name}: {r.error}" for r in bad]
         if bad:
             dialogs.error(self, "Import cases", "\n".join(lines))
         elif reports:
-            dialogs.inform(self, "Import cases", lines[0])
+            dialogs.inform(self, "Import cases", "\n".join(lines))
 
     def export_selected(self) -> None:
         ids = self.selected_ids()

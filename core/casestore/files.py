@@ -129,6 +129,9 @@ def import_files(store: CaseStore, paths: Sequence[str | Path],
 
     Case errors and unreadable files are reported per file. A store error (locked,
     read-only, ...) stops the batch, because every later save would fail the same way.
+    A file holding exactly a case the list already has (the same case SHA-256, intact,
+    not deleted) is not saved again: its report names that case (``already``), so that
+    importing a folder twice does not double the list (day review 3, W3).
     """
     reports: list[ImportReport] = []
     for raw in paths:
@@ -140,6 +143,10 @@ def import_files(store: CaseStore, paths: Sequence[str | Path],
             continue
         except CaseError as exc:
             reports.append(ImportReport(path, error=str(exc)))
+            continue
+        twin = store.find_intact(case.sha256())
+        if twin is not None:
+            reports.append(ImportReport(path, case_id=twin.id, already=True))
             continue
         saved = store.save(case, renderer.result_for(case))
         reports.append(ImportReport(path, case_id=saved.id))

@@ -66,11 +66,13 @@ class StoredCase:
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
-    """The outcome for one imported file: ``case_id`` when it went in, else ``error``."""
+    """The outcome for one imported file: ``case_id`` when it went in, else ``error``;
+    ``already``: the list held this very case, as ``case_id``, and it was not added."""
 
     path: Path
     case_id: int | None = None
     error: str | None = None
+    already: bool = False
 
     @property
     def ok(self) -> bool:

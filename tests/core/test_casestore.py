@@ -216,6 +216,23 @@ def test_import_batch_reports_the_bad_file_and_imports_the_rest(store, renderer,
     assert stored.result == renderer.result_for(stored.case()).to_dict(complete=True)
 
 
+def test_import_does_not_save_a_case_the_list_already_holds(store, renderer, tmp_path):
+    """The same file twice, or a file equal to a saved case: saved once; a case the list
+    holds only as deleted, or with another answer, is saved."""
+    one, changed = tmp_path / "one.json", tmp_path / "changed.json"
+    one.write_text(json.dumps(case_data("one")))
+    changed.write_text(json.dumps(case_data("one", setting="progression",
+                                            endocrine_responsive="yes")))
+    first, second, third = import_files(store, [one, one, changed], renderer)
+    assert first.ok and not first.already
+    assert second.ok and second.already and second.case_id == first.case_id
+    assert third.ok and not third.already and third.case_id != first.case_id
+    assert store.count() == 2
+    store.delete(first.case_id or 0)
+    [again] = import_files(store, [one], renderer)
+    assert not again.already and again.case_id != first.case_id and store.count() == 2
+
+
 def test_export_case_and_many_roundtrip_and_audit(store, renderer, tmp_path):
     a = save(store, renderer, "a/b: c")
     b = save(store, renderer, "a/b: c")

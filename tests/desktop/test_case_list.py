@@ -240,6 +240,24 @@ def test_import_reports_the_bad_file_and_imports_the_rest(qtbot, store, renderer
     assert "bad.json: not valid JSON" in text
 
 
+def test_importing_a_case_the_list_already_holds_does_not_add_it_again(
+        qtbot, store, renderer, dlg, tmp_path):
+    """A file holding exactly a saved case (day review 3, W3: importing the same folder
+    twice doubled the list): not added again, and the message names the saved case."""
+    again, new = tmp_path / "alpha.json", tmp_path / "new.json"
+    again.write_text(json.dumps(case_data("Alpha")))
+    new.write_text(json.dumps(case_data("new one")))
+    alpha = next(c.id for c in store.list() if c.label == "Alpha")
+    dlg.paths = [str(again), str(new)]
+    w = make(qtbot, store, renderer)
+    qtbot.mouseClick(w.buttons["import"], Qt.MouseButton.LeftButton)
+    assert sorted(labels(w)) == ["Alpha", "Gamma", "alpha two", "beta", "new one"]
+    [(kind, _t, text)] = dlg.calls
+    assert kind == "inform" and text == (
+        "1 of 2 case file(s) imported.\n"
+        f"alpha.json: already in the list as case {alpha}, not added again")
+
+
 def test_export_one_selected_case(qtbot, store, renderer, dlg, tmp_path):
     w = make(qtbot, store, renderer)
     case_id = select(w, "Gamma")
