@@ -11,11 +11,13 @@ signature check off for whatever runs inside it.
 
 Any ``hrher2-aid`` subcommand works in place of ``recommend``; ``window`` opens the
 app (with the evidence check in this process, not in a checker process, which would
-not trust the key). The pack is built in a temporary folder and left there.
+not trust the key). The pack is built in a temporary folder, removed when the command
+ends (contributor review 4: they piled up in the temporary folder).
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -48,14 +50,17 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"preview_pack: {exc}\n")
         return 2
     sys.stderr.write(f"preview_pack: a throwaway-signed pack of {SOURCES_DIR}: "
-                     f"{evidence.parent}\n")
-    if argv[0] == "window":
-        from desktop.app import run
+                     f"{evidence.parent} (removed at the end)\n")
+    try:
+        if argv[0] == "window":
+            from desktop.app import run
 
-        return run([*argv[1:], "--evidence", str(evidence)])
-    from core.cli import main as cli
+            return run([*argv[1:], "--evidence", str(evidence)])
+        from core.cli import main as cli
 
-    return cli([*argv, "--evidence", str(evidence)])
+        return cli([*argv, "--evidence", str(evidence)])
+    finally:
+        shutil.rmtree(evidence.parent.parent, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,7 @@ def test_an_edit_is_seen_before_signing_and_only_there(tmp_path: Path) -> None:
                       tmp_path)
     assert refused.returncode == 3 and "not" in refused.stderr
     assert "which is not a trusted key" in refused.stderr
+    shutil.rmtree(Path(store).parent.parent)  # (the function leaves it for its caller)
 
 
 def test_the_command_runs_a_subcommand_on_the_preview(tmp_path: Path) -> None:
@@ -50,3 +52,7 @@ def test_the_command_runs_a_subcommand_on_the_preview(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["in_scope"] is True
     assert "throwaway-signed pack" in done.stderr
+    # removed at the end (contributor review 4: one folder per run piled up in /tmp)
+    folder = Path(done.stderr.split("pack of ", 1)[1].split(": ", 1)[1].split(" (removed")[0])
+    assert folder.name == "pack" and folder.parent.name.startswith("hrher2-preview-")
+    assert not folder.parent.exists()

@@ -52,10 +52,21 @@ def build_store(out: Path, sources: Path | None = None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0]) if args else default_store_path()
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m core.evidence.build",
+        description="Build the evidence store from its sources. The result is unsigned: "
+                    "the app refuses it until a maintainer re-signs the pack "
+                    "(python -m core.evidence.sign).")
+    parser.add_argument("out", nargs="?", metavar="OUT", type=Path,
+                        help=f"the store to write (default: {default_store_path()})")
+    parser.add_argument("sources", nargs="?", metavar="SOURCES", type=Path,
+                        help="the folder of evidence sources (default: resources/evidence)")
+    args = parser.parse_args(argv)
+    out = args.out if args.out is not None else default_store_path()
     try:
-        sha = build_store(out, Path(args[1]) if len(args) > 1 else None)
+        sha = build_store(out, args.sources)
     except SourceError as exc:  # one line naming the file and the entry, no traceback
         sys.stderr.write(f"python -m core.evidence.build: {exc}\n")
         return 2

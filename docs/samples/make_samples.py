@@ -19,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 from core.case import loads_case  # noqa: E402
-from core.evidence import load_evidence  # noqa: E402
+from core.evidence import EvidenceError, load_evidence  # noqa: E402
 from core.report import (  # noqa: E402
     DocumentInfo,
     build_handout,
@@ -38,7 +38,14 @@ def main() -> int:
     if exe is None:
         print("pdftoppm not found (apt-get install poppler-utils)", file=sys.stderr)
         return 1
-    store = load_evidence()  # the signed pack, as the app opens it
+    try:
+        store = load_evidence()  # the signed pack, as the app opens it
+    except EvidenceError as exc:  # an edited source, not yet signed: one line, no traceback
+        print(f"the samples show the signed pack, and it is refused: {exc}\n"
+              "after an evidence edit, the maintainers re-sign the pack first "
+              "(python -m core.evidence.sign); until then, see the edit with "
+              "python -m tests.preview_pack report CASE.json -o summary.pdf", file=sys.stderr)
+        return 3
     renderer = Renderer(store)
     for old in HERE.glob("*.png"):
         old.unlink()

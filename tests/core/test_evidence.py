@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sqlite3
@@ -441,3 +442,15 @@ def test_the_build_command_names_a_source_problem_in_one_line(tmp_path: Path) ->
         "python -m core.evidence.build: statements.toml: chemo_her2: missing title (each "
         "[[statement]] needs id, kind, order, title, text)"]
     assert not (tmp_path / "e.sqlite").exists()
+
+
+def test_the_build_command_answers_help_and_writes_nothing(tmp_path: Path) -> None:
+    """Contributor review 4: ``python -m core.evidence.build --help`` wrote a store named
+    ``--help`` in the current folder instead of saying how the command is used."""
+    done = subprocess.run([sys.executable, "-m", "core.evidence.build", "--help"],
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: python -m core.evidence.build [-h] [OUT] [SOURCES]")
+    assert "unsigned" in done.stdout
+    assert list(tmp_path.iterdir()) == []
