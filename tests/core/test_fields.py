@@ -96,3 +96,23 @@ def test_every_field_reads_back_with_the_value_the_file_gave() -> None:
 
 def test_doctests() -> None:
     assert doctest.testmod(core.fields).failed == 0
+
+
+def test_the_case_table_in_formats_md_lists_every_field_and_no_other() -> None:
+    """docs/formats.md documents the case format field by field (contributor review 4: a
+    question added to the table in core.fields but not to the documented case table went
+    unnoticed). ``planned_regimen.chemotherapy``, ``.endocrine``, ``.her2_targeted``
+    share one row."""
+    import re
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
+    table = text.split("## The case: `hrher2-aid.case/1`", 1)[1].split("\n## ", 1)[0]
+    documented: set[str] = set()
+    for row in re.findall(r"^\| (`[^|]+) \|", table, flags=re.M):
+        names = re.findall(r"`([^`]+)`", row)
+        group = names[0].rsplit(".", 1)[0]
+        documented |= {f"{group}{n}" if n.startswith(".") else n for n in names}
+    documented -= {"format"}  # the format tag: not a question
+    assert documented == {f.path for f in FIELDS}

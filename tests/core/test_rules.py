@@ -420,3 +420,17 @@ def test_plan_matches() -> None:
         "her2_et_maintenance"}
     assert run(receptors={"hr": "negative", "her2": "positive"},
                planned_regimen=regimen(True, False, True)).plan_matches is None
+
+
+def test_every_option_has_its_components_and_endocrine_ones_are_marked(store) -> None:
+    """Contract section 2: ``plan_matches`` holds "the options in this result whose
+    components equal the planned regimen's". Every option the evidence names has its components in
+    ``OPTION_COMPONENTS`` (contributor review 4: a new option missing there raised a
+    KeyError as soon as a regimen was planned), and an option with endocrine therapy is
+    in ``ENDOCRINE_OPTIONS`` (the menopause check reads it)."""
+    from core.rules import ENDOCRINE_OPTIONS, OPTION_COMPONENTS
+
+    options = {s.id for s in store.of_kind("option")}
+    assert set(OPTION_COMPONENTS) == options
+    assert {o for o, (_chemo, endocrine, _her2) in OPTION_COMPONENTS.items()
+            if endocrine} == ENDOCRINE_OPTIONS
