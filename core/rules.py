@@ -172,7 +172,9 @@ def _her2_ruled_out_in_first_line(case: Case) -> bool:
     and the ``outside.her2_toxicity`` entry (what to give instead is not covered by the
     source). The endocrine-alone cautions still come from the regimen check, the ASCO
     exception (``et_alone_selected_patients``) among them. docs/formats.md records this
-    as a departure from the contract's first-line list, for the clinical owner."""
+    as a departure from the contract's first-line list, for the clinical owner. It
+    covers that plan only: any other first-line case gets the contract's list, since
+    the question is not asked there (and an answer not asked never changes a result)."""
     regimen = case.planned_regimen
     return (case.her2_therapy.unacceptable_toxicity and regimen is not None
             and regimen.endocrine and not regimen.chemotherapy and not regimen.her2_targeted)
