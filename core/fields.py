@@ -3,9 +3,9 @@
 This one table drives the case reader (:func:`core.case.parse_case`) and its
 canonical form (:meth:`core.case.Case.to_dict`), the questionnaire's questions
 (:mod:`core.questionnaire`) and the answer labels on the clinician summary (the
-patient handout shows no answers). Adding a question is adding a row here (and, because the rules
-read typed attributes, the attribute of the same name on the :mod:`core.case`
-model; a test fails when the two disagree).
+patient handout shows no answers). Adding a question is adding a row here (and,
+because the rules read typed attributes, the attribute of the same name on the
+:mod:`core.case` model; a test fails when the two disagree).
 
 Labels and help texts are UI wording (what the field means, per the decision
 contract), never clinical claims: every clinical sentence comes from the evidence store.
