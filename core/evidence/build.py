@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from core.evidence.sources import SourceError, content_sha256, load_sources
-from core.evidence.store import default_store_path
+from core.evidence.store import default_store_path, write_index
 
 
 def build_store(out: Path, sources: Path | None = None) -> str:
@@ -38,10 +38,10 @@ def build_store(out: Path, sources: Path | None = None) -> str:
             [{"key": k, "value": v} for k, v in sorted(meta.items())], pk="key"
         )
         db.table("refs").insert_all(content["refs"], pk="n")
-        statements = db.table("statements")
-        statements.insert_all(content["statements"], pk="id")
+        db.table("statements").insert_all(content["statements"], pk="id")
         db.table("figures").insert_all(content["figures"], pk="id")
-        statements.enable_fts(["title", "text", "rationale"], tokenize="porter")
+        # the index search uses, which EvidenceStore builds the same way in memory
+        write_index(db.conn, content["statements"])
         db.conn.commit()
         db.conn.execute("VACUUM")
         db.close()

@@ -139,23 +139,19 @@ class EvidenceStore:
     def _index(self) -> "sqlite3.Connection":
         """The full-text index, built in memory from the verified rows at the first
         search: what is searched is what was checked, even if the file is replaced
-        while the app runs (an upgrade under an open window, say). The same index as
-        the shipped file's (:mod:`.build`: title, text, rationale; porter stemming;
-        rows in the same order), so the same hits in the same order."""
+        while the app runs (an upgrade under an open window, say). Built by
+        :func:`write_index`, as the shipped file's is, so the same hits in the same
+        order."""
         if self._fts is None:
             import sqlite3
 
             conn = sqlite3.connect(":memory:", check_same_thread=False)
-            conn.execute("CREATE VIRTUAL TABLE statements_fts USING fts5("
-                         "id UNINDEXED, title, text, rationale, tokenize='porter')")
-            conn.executemany("INSERT INTO statements_fts VALUES (?, ?, ?, ?)",
-                             [(r["id"], r["title"], r["text"], r["rationale"])
-                              for r in self.content["statements"]])
+            write_index(conn, self.content["statements"])
             self._fts = conn
         return self._fts
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Full-text search over statement titles, texts and rationales.
+        """Full-text search over statement titles, texts, rationales and harms.
 
         Words are matched as prefixes and all must occur; a synonym of the evidence's
         table matches any of the words the statements use for it; a query naming only
@@ -171,13 +167,35 @@ class EvidenceStore:
 
         try:
             rows = self._index().execute(
-                "SELECT id, snippet(statements_fts, 2, '[', ']', '…', 16) "
+                "SELECT id, snippet(statements_fts, -1, '[', ']', '…', 16) "
                 "FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rank LIMIT ?",
                 (plan.match, limit),
             ).fetchall()
         except sqlite3.Error as exc:
             raise EvidenceError(f"{self.path}: search failed: {exc}") from None
         return [SearchHit(self.statements[sid], snip) for sid, snip in rows]
+
+
+def index_rows(statements: list[dict[str, Any]]) -> list[tuple[str, str, str, str, str]]:
+    """What the full-text index holds for each statement, in id order: its text, its
+    rationale, the clinician's text of each harm it lists (clinical audit 4, finding
+    11: "cardiac" found nothing, though every option's harms speak of the heart) and
+    its title. Plain text: the rationale and the harms are JSON in the store. (The
+    title comes last: a snippet is taken from the column that matches best, the first
+    of those that match equally well, and the list already shows the title.)"""
+    return [(r["id"], r["text"], " ".join(json.loads(r["rationale"])),
+             " ".join(h["text"] for h in json.loads(r["extra"]).get("harms", ())), r["title"])
+            for r in sorted(statements, key=lambda r: r["id"])]
+
+
+def write_index(conn: "sqlite3.Connection", statements: list[dict[str, Any]]) -> None:
+    """Create the table ``statements_fts`` (FTS5, porter stemming; the column ``id``
+    is not searched) and fill it from the statement rows: the shipped file's index
+    (:mod:`.build`) and the one search uses (:meth:`EvidenceStore.search`)."""
+    conn.execute("CREATE VIRTUAL TABLE statements_fts USING fts5("
+                 "id UNINDEXED, text, rationale, harms, title, tokenize='porter')")
+    conn.executemany("INSERT INTO statements_fts VALUES (?, ?, ?, ?, ?)",
+                     index_rows(statements))
 
 
 def _connect(path: Path) -> "sqlite3.Connection":

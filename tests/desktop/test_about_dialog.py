@@ -48,7 +48,12 @@ def test_what_changed_in_the_evidence(qtbot: Any, window: Any,
     text = shown[0]
     store = open_store()
     assert f"Evidence {store.version} (in use)" in text
-    positions = [text.index(f"Evidence {e.version}") for e in store.changelog]
+    # (not a prefix: "Evidence 2026.12.1" is the start of "Evidence 2026.12.10")
+    positions = []
+    for entry in store.changelog:
+        found = re.search(rf"Evidence {re.escape(entry.version)}(?!\d)", text)
+        assert found, entry.version
+        positions.append(found.start())
     assert positions == sorted(positions) and len(positions) >= 2
     for change in store.changelog[0].changes:
         assert change in text

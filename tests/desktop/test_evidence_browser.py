@@ -36,7 +36,8 @@ def test_search_finds_statements_through_the_full_text_index(qtbot: Any, window:
     assert len(expected) < len(STORE.statements)
     for sid in expected:
         st = STORE.statements[sid]
-        assert "pertuz" in (st.title + st.text + " ".join(st.rationale)).lower()
+        harms = " ".join(h.text for h in STORE.harms(sid))
+        assert "pertuz" in (st.title + st.text + " ".join(st.rationale) + harms).lower()
     # Choosing a hit shows the whole statement with its source words and references.
     hits.setCurrentRow(len(expected) - 1)
     detail = window.findChild(QWidget, "statement").toPlainText()
@@ -110,3 +111,20 @@ def test_a_drug_named_only_by_class_carries_its_note(qtbot: Any, window: Any) ->
     assert "sequential_et" in hits
     detail = window.findChild(QWidget, "statement").toPlainText()
     assert "The source does not name this drug" in detail
+
+
+def test_a_search_for_heart_shows_the_options_and_their_cardiac_harms(
+        qtbot: Any, window: Any) -> None:
+    """Clinical audit 4, finding 11: "heart" gave "No statement matches", as if the
+    evidence were silent on cardiac safety. The options that list cardiac harms are
+    found; the chosen one shows them, and its tool tip shows the words that matched."""
+    hits = _search(qtbot, window, "heart")
+    cardiac = [s.id for s in STORE.of_kind("option")
+               if any("heart" in h.text.lower() for h in STORE.harms(s.id))]
+    assert cardiac and set(cardiac) <= set(hits)
+    listing = window.findChild(QListWidget, "hits")
+    listing.setCurrentRow(hits.index(cardiac[0]))
+    detail = window.findChild(QWidget, "statement").toPlainText()
+    assert "Harms" in detail and "left ventricular" in detail
+    assert "No statement matches" not in detail
+    assert "[heart]" in listing.item(hits.index(cardiac[0])).toolTip()
