@@ -25,6 +25,56 @@ if os.environ.get("CI"):
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--preview-evidence", action="store_true",
+        help="run on resources/evidence/ as edited, before the maintainers sign it: a "
+             "pack built from it and signed by a throwaway key, which this test process "
+             "(only) trusts, stands in for the bundled pack (see tests/preview_pack.py)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """``--preview-evidence``: a contributor's edit of the evidence, checked before it is
+    signed (contributor review 4, finding 6: every window test failed on the rebuilt,
+    unsigned store, so a desktop test of a new question could not be run at all)."""
+    if not config.getoption("--preview-evidence"):
+        return
+    import shutil
+
+    import core.evidence.keys
+    import core.evidence.pack
+    from core.evidence.sources import SourceError
+    from tests.preview_pack import trusted_preview_pack
+
+    signed = core.evidence.keys.embedded_keys()
+    try:
+        preview = trusted_preview_pack()  # (this process now trusts its key alone)
+    except SourceError as exc:  # one line naming the file and the entry
+        raise pytest.UsageError(f"--preview-evidence: {exc}") from None
+    throwaway = core.evidence.keys.embedded_keys()
+    core.evidence.keys.embedded_keys = lambda: (*throwaway, *signed)
+    core.evidence.pack.bundled_pack = lambda: preview.parent
+    config.add_cleanup(lambda: shutil.rmtree(preview.parent.parent, ignore_errors=True))
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if config.getoption("--preview-evidence"):
+        return (f"evidence: PREVIEW of {ROOT / 'resources' / 'evidence'}, signed by a "
+                "throwaway key (not the shipped pack)")
+    return None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter,
+                            config: pytest.Config) -> None:
+    if config.getoption("--preview-evidence"):
+        terminalreporter.write_line(
+            "--preview-evidence: the app's evidence was a throwaway-signed pack of "
+            "resources/evidence/ as edited; the shipped pack was not checked. Tests that "
+            "run the app in a child process see the shipped pack. Before the change lands "
+            "the maintainers re-sign it (python -m core.evidence.sign), and the run "
+            "without this option must pass.", yellow=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def empty_machine_evidence_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """No test sees packs installed on this computer: the machine-wide evidence folder

@@ -3,6 +3,10 @@ identity in About and both PDFs, and the "What changed" view."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +22,7 @@ from core.report import build_handout, build_summary
 from core.result import Renderer
 from desktop import dialogs
 from desktop.evidence_changes import EvidenceChangesDialog
-from tests.conftest import app_evidence
+from tests.conftest import ROOT, app_evidence
 from tests.desktop.drive import open_window, result_text
 from tests.pack_support import (
     BUNDLED,
@@ -110,3 +114,42 @@ def test_what_changed_is_in_the_tools_menu(window: Any,
     text = shown[0].findChild(QTextBrowser, "changes_text").toPlainText()
     assert "Only one evidence pack is on this computer" in text
     assert bundled_pack() == shown[0].packs[0][1]
+
+
+@pytest.mark.slow
+def test_a_contributor_runs_the_window_tests_on_an_unsigned_edit(tmp_path: Path) -> None:
+    """Contributor review 4, finding 6: after an edit of resources/evidence/ and a
+    rebuild, every window test failed (the app refuses a store its pack does not
+    sign), so a desktop test of a new question could not be run before the maintainers
+    signed. ``--preview-evidence`` runs them on the edit; without it they still fail."""
+    tree = tmp_path / "tree"
+    for part in ("core", "desktop", "resources", "tests"):
+        shutil.copytree(ROOT / part, tree / part,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", tree / "pyproject.toml")
+    statements = tree / "resources" / "evidence" / "statements.toml"
+    marker = 'text = "An aromatase inhibitor'
+    assert marker in statements.read_text()
+    statements.write_text(statements.read_text().replace(
+        marker, 'text = "PREVIEWED EDIT. An aromatase inhibitor', 1))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(temporary)}
+    env.pop("PYTHONPATH", None)
+    subprocess.run([sys.executable, "-m", "core.evidence.build"], cwd=tree, env=env,
+                   check=True, capture_output=True)
+
+    def run(*options: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *options,
+             "tests/desktop/preview_check.py"],
+            cwd=tree, env=env, capture_output=True, text=True, timeout=300)
+
+    signed_only = run()
+    assert signed_only.returncode == 1, signed_only.stdout
+    assert "1 failed" in signed_only.stdout
+    preview = run("--preview-evidence")
+    assert preview.returncode == 0, preview.stdout + preview.stderr
+    assert "1 passed" in preview.stdout
+    assert "the shipped pack was not checked" in preview.stdout
+    assert not list(temporary.glob("hrher2-preview-*"))  # the throwaway pack is gone
