@@ -35,7 +35,11 @@ def trusted_preview_pack(sources: Path = SOURCES_DIR) -> Path:
     trusts; returns its evidence store's path."""
     key = generate_key()
     folder = Path(tempfile.mkdtemp(prefix="hrher2-preview-")) / "pack"
-    build_pack(folder, key, sources)
+    try:
+        build_pack(folder, key, sources)
+    except BaseException:  # (a source the build refuses: nothing left behind)
+        shutil.rmtree(folder.parent, ignore_errors=True)
+        raise
     embedded.embedded_keys = lambda: (key.public,)  # this process only
     return folder / "evidence.sqlite"
 

@@ -8,7 +8,10 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 from tests.pack_support import edited_sources
@@ -56,3 +59,23 @@ def test_the_command_runs_a_subcommand_on_the_preview(tmp_path: Path) -> None:
     folder = Path(done.stderr.split("pack of ", 1)[1].split(": ", 1)[1].split(" (removed")[0])
     assert folder.name == "pack" and folder.parent.name.startswith("hrher2-preview-")
     assert not folder.parent.exists()
+
+
+def test_a_source_the_build_refuses_leaves_no_folder_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Contributor review 5: a preview whose build failed left an empty
+    hrher2-preview-* folder in the temporary folder on every try."""
+    from core.evidence import keys
+    from core.evidence.sources import SourceError
+    from tests import preview_pack
+
+    src = edited_sources(tmp_path, replace=('title = "Chemotherapy + HER2-targeted therapy"\n',
+                                            ""))
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    trusted = keys.embedded_keys
+    with pytest.raises(SourceError, match="chemo_her2: missing title"):
+        preview_pack.trusted_preview_pack(src)
+    assert list(temporary.iterdir()) == []
+    assert keys.embedded_keys is trusted  # nothing trusted but the embedded keys

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 import desktop
 from core.evidence import default_store_path, open_store
 from desktop.app import create_main_window
-from tests.conftest import copy_pack
+from tests.conftest import app_evidence, copy_pack
 from tests.desktop.drive import open_window, result_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,9 +208,12 @@ def test_menu_actions_load_their_modules_when_triggered(qtbot: Any) -> None:
 
 
 def test_create_main_window_accepts_a_store_path(qtbot: Any) -> None:
-    window = create_main_window(evidence_path=default_store_path())
+    # (the path of the evidence the app loads: under --preview-evidence, the preview pack)
+    evidence = app_evidence()
+    window = create_main_window(evidence_path=evidence.path)
     qtbot.addWidget(window)
-    assert window.store is not None and window.store.sha256 == STORE.sha256
+    assert window.store is not None and window.store.sha256 == evidence.sha256
+    assert window.store.path == evidence.path
 
 
 def test_run_with_a_failing_store_says_so_in_a_dialog(
