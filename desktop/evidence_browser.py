@@ -53,15 +53,25 @@ def statement_html(store: EvidenceStore, st: Statement) -> str:
 
 
 def outside_html(store: EvidenceStore, plan: SearchPlan) -> str:
-    """What a search named that the source does not cover, or covers only by class."""
-    parts = [f'<p style="background-color:#fffde7;"><b>{escape(display_name(name))} lies '
-             "outside the source.</b> The source this aid rests on does not discuss it, so "
-             "nothing here speaks to it. "
-             f"({escape(currency_sentence(store.version, store.sources_through))})</p>"
+    """What a search named that the source does not cover or discuss, or covers only
+    by class."""
+    after = f"({escape(currency_sentence(store.version, store.sources_through))})"
+    parts = [f"<p><b>{escape(display_name(name))} lies outside the source.</b> The source "
+             f"this aid rests on does not discuss it, so nothing here speaks to it. {after}</p>"
              for name in plan.not_covered]
-    parts += [f'<p style="background-color:#fffde7;"><i>{escape(note)}</i></p>'
-              for note in plan.notes]
+    parts += [f"<p><b>The source does not discuss {escape(topic)}</b>, so nothing here "
+              f"speaks to it. {after}</p>" for topic in plan.not_discussed]
+    parts += [f"<p><i>{escape(note)}</i></p>" for note in plan.notes]
     return "".join(parts)
+
+
+#: what the browser says when a search finds nothing and names nothing outside the source
+NO_MATCH = ("<p>No statement matches. The source may not discuss this, or may say it in "
+            "other words: try fewer or other words, or clear the search to list every "
+            "statement.</p>")
+#: what it says when no statement holds all the words of a search, only some of them
+SOME_WORDS = ("<p><b>No statement holds all of these words.</b> The statements listed "
+              "hold some of them, the closest first.</p>")
 
 
 class EvidenceBrowser(QWidget):
@@ -71,7 +81,6 @@ class EvidenceBrowser(QWidget):
         super().__init__(parent)
         self.setObjectName("evidence_browser")
         self.store = store
-        self._notice = ""  # what the search named that lies outside the source
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
         self.search.setAccessibleName("Search the evidence")
@@ -82,6 +91,15 @@ class EvidenceBrowser(QWidget):
         self.count = QLabel(self)
         self.count.setTextFormat(Qt.TextFormat.PlainText)  # may carry an error message
         self.count.setObjectName("hit_count")
+        # What the search named outside the source, and notes on how it was read: above
+        # the list, seen whichever statement is chosen (search review, finding 3: a
+        # drug outside the source was named only in the chosen statement's pane).
+        self.notice = QLabel(self)
+        self.notice.setObjectName("search_notice")
+        self.notice.setTextFormat(Qt.TextFormat.RichText)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("background: #fffde7; padding: 2px 6px;")
+        self.notice.hide()
         self.hits = QListWidget(self)
         self.hits.setObjectName("hits")
         self.hits.setAccessibleName("Matching statements")
@@ -117,6 +135,7 @@ class EvidenceBrowser(QWidget):
         body.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.notice)
         layout.addWidget(body, 1)
         if store is None:
             self.search.setEnabled(False)
@@ -133,24 +152,27 @@ class EvidenceBrowser(QWidget):
             return
         self._timer.stop()
         try:
-            hits = self.store.search(self.search.text())
+            found = self.store.find(self.search.text())
         except EvidenceError as exc:
             self.count.setText(str(exc))
             return
-        plan = self.store.search_plan(self.search.text())
         self.hits.clear()
-        for hit in hits:
+        for hit in found.hits:
             st = hit.statement
             item = QListWidgetItem(f"{_KIND_LABELS.get(st.kind, st.kind)}: {st.title}")
             item.setData(Qt.ItemDataRole.UserRole, st.id)
             item.setToolTip(tooltip(hit.snippet))
             self.hits.addItem(item)
-        self.count.setText(f"{len(hits)} statement{'s' if len(hits) != 1 else ''}")
-        self._notice = outside_html(self.store, plan)
-        if hits:
+        n = len(found.hits)
+        self.count.setText(f"{n} statement{'s' if n != 1 else ''}"
+                           + (" with some of the words" if found.partial else ""))
+        notice = outside_html(self.store, found.plan) + (SOME_WORDS if found.partial else "")
+        self.notice.setText(notice)
+        self.notice.setVisible(bool(notice and found.hits))  # (else the pane shows it)
+        if found.hits:
             self.hits.setCurrentRow(0)
         else:
-            self.detail.setHtml(self._notice or "<p>No statement matches.</p>")
+            self.detail.setHtml(notice or NO_MATCH)
 
     def hit_ids(self) -> list[str]:
         return [self.hits.item(i).data(Qt.ItemDataRole.UserRole)
@@ -160,4 +182,4 @@ class EvidenceBrowser(QWidget):
         if item is None or self.store is None:
             return
         st = self.store.statements[item.data(Qt.ItemDataRole.UserRole)]
-        self.detail.setHtml(self._notice + statement_html(self.store, st))
+        self.detail.setHtml(statement_html(self.store, st))

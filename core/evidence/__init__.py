@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         Figure,
         Reference,
         SearchHit,
+        SearchResult,
         Statement,
         default_store_path,
         open_store,
@@ -36,14 +37,15 @@ _HOMES = {
     "ChangelogEntry": "supplements", "Harm": "supplements", "SearchPlan": "terms",
     "EvidenceError": "errors", "PackError": "manifest", "PackInfo": "manifest",
     "EvidenceStore": "store", "Figure": "store", "Reference": "store", "SearchHit": "store",
-    "Statement": "store", "default_store_path": "store", "open_store": "store",
+    "SearchResult": "store", "Statement": "store", "default_store_path": "store",
+    "open_store": "store",
     "load_evidence": "pack", "verify_pack": "pack",
 }
 
 __all__ = [
     "ChangelogEntry", "EvidenceError", "EvidenceStore", "Figure", "Harm", "PackError",
-    "PackInfo", "Reference", "SearchHit", "SearchPlan", "Statement", "default_store_path",
-    "load_evidence", "open_store", "verify_pack",
+    "PackInfo", "Reference", "SearchHit", "SearchPlan", "SearchResult", "Statement",
+    "default_store_path", "load_evidence", "open_store", "verify_pack",
 ]
 
 

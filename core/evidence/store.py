@@ -70,6 +70,15 @@ class SearchHit(NamedTuple):
     snippet: str
 
 
+class SearchResult(NamedTuple):
+    """What :meth:`EvidenceStore.find` found: the hits, how the query was read, and
+    whether no statement held every word, so the hits hold only some (``partial``)."""
+
+    hits: list[SearchHit]
+    plan: SearchPlan
+    partial: bool
+
+
 def default_store_path() -> Path:
     """The store shipped with the application."""
     return Path(resources.__file__).parent / "evidence.sqlite"
@@ -151,40 +160,60 @@ class EvidenceStore:
         return self._fts
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Full-text search over statement titles, texts, rationales and harms.
+        """Full-text search over statement titles, texts, rationales, harms and the
+        source's own words each statement quotes.
 
         Words are matched as prefixes and all must occur; a synonym of the evidence's
         table matches any of the words the statements use for it; a query naming only
-        drugs the source does not cover finds nothing; an empty query lists all.
+        drugs the source does not cover, or topics it does not discuss, finds nothing;
+        an empty query lists all.
         """
         plan = self.search_plan(query)
         if not plan.match:
-            if plan.not_covered:
+            if plan.outside:
                 return []
             return [SearchHit(s, s.text) for s in
                     sorted(self.statements.values(), key=lambda s: (s.kind, s.order))]
+        return self._matching(plan.match, limit)
+
+    def find(self, query: str, limit: int = 50) -> SearchResult:
+        """:meth:`search`, and when no statement holds every word of a query of several,
+        the statements that hold some of them, closest first (``partial``): a question
+        in plain words ("what after progression on trastuzumab") finds something."""
+        plan = self.search_plan(query)
+        hits = self.search(query, limit)
+        if hits or not plan.any_match or plan.any_match == plan.match:
+            return SearchResult(hits, plan, partial=False)
+        hits = self._matching(plan.any_match, limit)
+        return SearchResult(hits, plan, partial=bool(hits))
+
+    def _matching(self, match: str, limit: int) -> list[SearchHit]:
         import sqlite3
 
         try:
             rows = self._index().execute(
                 "SELECT id, snippet(statements_fts, -1, '[', ']', '…', 16) "
                 "FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rank LIMIT ?",
-                (plan.match, limit),
+                (match, limit),
             ).fetchall()
         except sqlite3.Error as exc:
             raise EvidenceError(f"{self.path}: search failed: {exc}") from None
         return [SearchHit(self.statements[sid], snip) for sid, snip in rows]
 
 
-def index_rows(statements: list[dict[str, Any]]) -> list[tuple[str, str, str, str, str]]:
+def index_rows(statements: list[dict[str, Any]]) -> list[tuple[str, str, str, str, str, str]]:
     """What the full-text index holds for each statement, in id order: its text, its
     rationale, the clinician's text of each harm it lists (clinical audit 4, finding
-    11: "cardiac" found nothing, though every option's harms speak of the heart) and
-    its title. Plain text: the rationale and the harms are JSON in the store. (The
-    title comes last: a snippet is taken from the column that matches best, the first
-    of those that match equally well, and the list already shows the title.)"""
+    11: "cardiac" found nothing, though every option's harms speak of the heart), the
+    source's own words it quotes (search review, finding 1: the source's caution against
+    giving endocrine therapy and chemotherapy "simultaneously" was found only by the
+    statement's paraphrase) and its title. Plain text: the rationale, the harms and the
+    quotes are JSON in the store. (The title comes last: a snippet is taken from the
+    column that matches best, the first of those that match equally well, and the list
+    already shows the title.)"""
     return [(r["id"], r["text"], " ".join(json.loads(r["rationale"])),
-             " ".join(h["text"] for h in json.loads(r["extra"]).get("harms", ())), r["title"])
+             " ".join(h["text"] for h in json.loads(r["extra"]).get("harms", ())),
+             " ".join(json.loads(r["source"])), r["title"])
             for r in sorted(statements, key=lambda r: r["id"])]
 
 
@@ -193,8 +222,8 @@ def write_index(conn: "sqlite3.Connection", statements: list[dict[str, Any]]) ->
     is not searched) and fill it from the statement rows: the shipped file's index
     (:mod:`.build`) and the one search uses (:meth:`EvidenceStore.search`)."""
     conn.execute("CREATE VIRTUAL TABLE statements_fts USING fts5("
-                 "id UNINDEXED, text, rationale, harms, title, tokenize='porter')")
-    conn.executemany("INSERT INTO statements_fts VALUES (?, ?, ?, ?, ?)",
+                 "id UNINDEXED, text, rationale, harms, source, title, tokenize='porter')")
+    conn.executemany("INSERT INTO statements_fts VALUES (?, ?, ?, ?, ?, ?)",
                      index_rows(statements))
 
 

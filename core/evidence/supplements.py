@@ -101,14 +101,18 @@ def synonyms_json(data: dict[str, Any]) -> str:
     groups = [{"terms": list(g["terms"]), "finds": list(g["finds"]), "note": g.get("note", "")}
               for g in data.get("synonym", [])]
     outside = [list(n["names"]) for n in data.get("not_covered", [])]
+    silent = [list(n["names"]) for n in data.get("not_discussed", [])]
     seen: set[str] = set()
-    for words in [g["terms"] for g in groups] + outside:
+    for words in [g["terms"] for g in groups] + outside + silent:
         for word in words:
             key = word.casefold()
             if key in seen:
                 raise SupplementError(f"synonyms.toml: {word!r} appears twice")
             seen.add(key)
-    if any(not g["terms"] or not g["finds"] for g in groups) or any(not n for n in outside):
+    if (any(not g["terms"] or not g["finds"] for g in groups)
+            or any(not n for n in outside + silent)):
         raise SupplementError("synonyms.toml: every entry needs terms and finds (or names)")
-    return json.dumps({"synonyms": groups, "not_covered": outside}, ensure_ascii=False,
-                      separators=(",", ":"))
+    table: dict[str, Any] = {"synonyms": groups, "not_covered": outside}
+    if silent:  # (absent, the JSON is byte for byte that of the packs before it)
+        table["not_discussed"] = silent
+    return json.dumps(table, ensure_ascii=False, separators=(",", ":"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -117,6 +118,12 @@ def _displayed_texts(store: EvidenceStore) -> list[tuple[str, str]]:
             texts.append((figure.id, text))
     for log in store.changelog:
         texts += [(f"changelog {log.version}", t) for t in (log.summary, *log.changes)]
+    # what the evidence browser shows of the search table: its notes, and the first name
+    # of each drug or topic it says lies outside the source
+    table = json.loads({r["key"]: r["value"] for r in store.content["meta"]}["synonyms"])
+    texts += [("synonyms", g["note"]) for g in table["synonyms"]]
+    texts += [("synonyms", names[0])
+              for names in table["not_covered"] + table.get("not_discussed", [])]
     return texts
 
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QListWidget, QWidget
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QWidget
 
 from core.evidence import open_store
 
@@ -106,11 +107,56 @@ def test_a_drug_the_source_does_not_cover_says_so(qtbot: Any, window: Any, drug:
     assert "No statement matches" not in detail
 
 
+def _notice(window: Any) -> str:
+    """The notice above the list, as text, or "" when it is hidden."""
+    label = window.findChild(QLabel, "search_notice")
+    if not label.isVisible():
+        return ""
+    doc = QTextDocument()
+    doc.setHtml(label.text())
+    return doc.toPlainText()
+
+
 def test_a_drug_named_only_by_class_carries_its_note(qtbot: Any, window: Any) -> None:
     hits = _search(qtbot, window, "fulvestrant")
     assert "sequential_et" in hits
+    assert "The source does not name this drug" in _notice(window)
+
+
+def test_a_drug_outside_the_source_is_named_above_the_statements_found(
+        qtbot: Any, window: Any) -> None:
+    """Search review, finding 3: "tucatinib letrozole" listed the letrozole statements
+    and named tucatinib as outside the source only beside the chosen statement. It is
+    said above the list, whichever statement is chosen, and not twice."""
+    hits = _search(qtbot, window, "tucatinib letrozole")
+    assert "electra_result" in hits
+    assert "Tucatinib lies outside the source" in _notice(window)
+    listing = window.findChild(QListWidget, "hits")
+    for row in (0, len(hits) - 1):
+        listing.setCurrentRow(row)
+        assert "Tucatinib lies outside the source" in _notice(window)
+        assert "outside the source" not in window.findChild(QWidget, "statement").toPlainText()
+    assert _search(qtbot, window, "letrozole") and _notice(window) == ""
+
+
+def test_a_topic_the_source_does_not_discuss_says_so(qtbot: Any, window: Any) -> None:
+    assert _search(qtbot, window, "brain metastases") == []
     detail = window.findChild(QWidget, "statement").toPlainText()
-    assert "The source does not name this drug" in detail
+    assert "The source does not discuss brain metastases" in detail
+    assert "No statement matches" not in detail
+    assert _notice(window) == ""  # said once, in the pane
+
+
+def test_a_plain_question_lists_the_statements_with_some_of_its_words(
+        qtbot: Any, window: Any) -> None:
+    """Search review: every word had to match, so a question in plain words found
+    nothing. The statements holding some of them are listed, and the browser says
+    that none holds them all."""
+    query = "what after progression on trastuzumab"
+    hits = _search(qtbot, window, query)
+    assert hits == [h.statement.id for h in STORE.find(query).hits] and hits
+    assert "No statement holds all of these words" in _notice(window)
+    assert window.evidence_browser.count.text() == f"{len(hits)} statements with some of the words"
 
 
 def test_a_search_for_heart_shows_the_options_and_their_cardiac_harms(

@@ -1,0 +1,173 @@
+"""Searching the evidence as a clinician words it (search review, 2026-12): the source's
+own words are searched, a clinician's words find what the statements say otherwise,
+and a search naming what the source leaves out is told so."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+
+import pytest
+
+from core.evidence import EvidenceStore
+from core.evidence.sources import SOURCES_DIR
+from core.evidence.supplements import SupplementError, synonyms_json
+from core.evidence.terms import SearchTerms
+
+
+def _ids(store: EvidenceStore, query: str) -> list[str]:
+    return [h.statement.id for h in store.search(query)]
+
+
+def test_every_statement_is_found_by_the_source_words_it_quotes(store: EvidenceStore) -> None:
+    """Finding 1: the index held each statement's paraphrase, not the source's words it
+    quotes, so the source's own wording could miss the statement that quotes it."""
+    quoted = [s for s in store.statements.values() if s.source]
+    assert len(quoted) > 20
+    index = store._index()  # noqa: SLF001 - the index itself is what is checked here
+    for st in quoted:
+        for quote in st.source:
+            words = re.findall(r"[A-Za-z0-9]+", quote)[:8]
+            found = {sid for (sid,) in index.execute(
+                "SELECT id FROM statements_fts WHERE statements_fts MATCH ?",
+                ('source : "' + " ".join(words) + '"',))}
+            assert st.id in found, (st.id, quote)
+
+
+@pytest.mark.parametrize("query", ["concurrent", "concomitant", "simultaneously",
+                                   "at the same time", "concurrent endocrine chemotherapy"])
+def test_the_caution_against_concurrent_endocrine_therapy_and_chemotherapy_is_found(
+        store: EvidenceStore, query: str) -> None:
+    """Source: "Do not use combined endocrine therapy and chemotherapy simultaneously"."""
+    assert "no_concurrent_et_chemo" in _ids(store, query)
+
+
+@pytest.mark.parametrize(("query", "expected", "note"), [
+    ("visceral crisis", {"et_her2_needs_selection", "outside.aggressive_progression_review"},
+     "does not use this term"),
+    ("rapidly progressive", {"et_her2_needs_selection"}, "does not use this term"),
+    ("second line", {"sequential_et", "outside.next_her2_agent"}, "does not name treatment lines"),
+    ("2L", {"sequential_et"}, "does not name treatment lines"),
+    ("bone-only", {"non_visceral_benefit"}, "does not define"),
+    ("pertuzumab", {"chemo_her2", "hr_subgroup_benefit"}, "only in the CLEOPATRA regimen"),
+    ("lapatinib", {"et_her2"}, "only in a first-line trial of lapatinib plus letrozole"),
+])
+def test_a_clinicians_word_finds_what_the_statements_say_otherwise_and_says_so(
+        store: EvidenceStore, query: str, expected: set[str], note: str) -> None:
+    plan = store.search_plan(query)
+    assert expected <= set(_ids(store, query))
+    assert any(note in n for n in plan.notes), plan.notes
+
+
+@pytest.mark.parametrize(("query", "same_as"), [
+    ("progression-free survival", "PFS"), ("MBC", "metastatic"), ("metastases", "MBC"),
+    ("anastrazole", "anastrozole"), ("trastuzamab", "trastuzumab"),
+    ("pertuzamab", "pertuzumab"), ("letrazole", "letrozole"),
+])
+def test_other_words_for_the_same_thing_find_the_same_statements(
+        store: EvidenceStore, query: str, same_as: str) -> None:
+    """Finding: "progression-free survival" also asked for overall survival (its last
+    word was read as the synonym "survival"), so it found half of what "PFS" finds."""
+    assert set(_ids(store, query)) == set(_ids(store, same_as))
+    assert _ids(store, query)
+
+
+@pytest.mark.parametrize(("query", "drug"), [
+    ("TDM1", "trastuzumab emtansine"), ("emtansine", "trastuzumab emtansine"),
+    ("TDXd", "trastuzumab deruxtecan"), ("deruxtecan", "trastuzumab deruxtecan"),
+    ("CDK 4/6", "CDK4/6 inhibitor"),
+])
+def test_other_spellings_of_a_drug_outside_the_source_are_named(
+        store: EvidenceStore, query: str, drug: str) -> None:
+    plan = store.search_plan(query)
+    assert plan.not_covered == (drug,)
+    assert store.search(query) == []
+
+
+@pytest.mark.parametrize(("query", "topic"), [
+    ("brain metastases", "brain metastases"), ("CNS", "brain metastases"),
+    ("elderly", "older patients"), ("pregnancy", "pregnancy"),
+    ("PERTAIN", "the PERTAIN trial"), ("HER2CLIMB", "the HER2CLIMB trial"),
+    ("DESTINY-Breast03", "the DESTINY-Breast03 trial"), ("EMILIA", "the EMILIA trial"),
+])
+def test_a_topic_the_source_does_not_discuss_is_named(
+        store: EvidenceStore, query: str, topic: str) -> None:
+    plan = store.search_plan(query)
+    assert plan.not_discussed == (topic,) and plan.outside
+    assert store.search(query) == []
+    assert store.find(query).hits == []
+
+
+def test_alternative_alone_is_a_word_not_the_trial(store: EvidenceStore) -> None:
+    """Only "ALTERNATIVE trial" names the trial; "alternative" is searched as a word."""
+    assert not store.search_plan("alternative to chemotherapy").not_discussed
+    assert store.search_plan("ALTERNATIVE trial").not_discussed == ("the ALTERNATIVE trial",)
+
+
+def test_what_is_said_to_lie_outside_the_source_is_not_in_it(store: EvidenceStore) -> None:
+    """A drug or topic the evidence says the source does not discuss appears nowhere in
+    the source, nor in any statement or reference the evidence holds: the claim is
+    checked, not assumed."""
+    table = json.loads(synonyms_json(_toml("synonyms.toml")))
+    names = [n for group in table["not_covered"] + table["not_discussed"] for n in group]
+    assert len(names) > 40
+    corpus = " ".join([
+        (SOURCES_DIR / "source.txt").read_text(encoding="utf-8"),
+        *(" ".join([s.title, s.text, *s.rationale, *s.source]) for s in store.statements.values()),
+        *(r.citation for r in store.references.values()),
+    ]).casefold()
+    words = " ".join(re.findall(r"[0-9a-z]+", corpus))
+    for name in names:
+        phrase = " ".join(re.findall(r"[0-9a-z]+", name.casefold()))
+        if phrase.startswith("the "):  # "the PERTAIN trial": the trial's name is checked
+            phrase = phrase.split()[1]
+        assert f" {phrase} " not in f" {words} ", name
+
+
+def test_a_question_in_plain_words_finds_the_statements_holding_some_of_them(
+        store: EvidenceStore) -> None:
+    """Finding: every word had to match, so a plain question found nothing. When no
+    statement holds them all, those holding some are listed, marked as such, closest
+    first; "what", "on" and the like count for nothing there."""
+    query = "what after progression on trastuzumab"
+    assert store.search(query) == []
+    found = store.find(query)
+    assert found.partial and found.hits
+    first = found.hits[0].statement
+    assert "after progression" in (first.text + " ".join(first.source)).lower()
+    assert "what" not in found.plan.any_match and '"on"' not in found.plan.any_match
+    # a search whose words all match is not partial; one that matches nothing stays empty
+    assert not store.find("trastuzumab letrozole").partial
+    assert store.find("zebrafish") == ([], store.search_plan("zebrafish"), False)
+    assert store.find("what should").hits == []
+
+
+def test_the_synonym_table_refuses_a_name_given_twice(tmp_path: object) -> None:
+    data = _toml("synonyms.toml")
+    data["not_discussed"].append({"names": ["Elderly"]})
+    with pytest.raises(SupplementError, match="'Elderly' appears twice"):
+        synonyms_json(data)
+
+
+def test_a_table_from_an_older_pack_still_reads() -> None:
+    """Packs before 2026.12.11 have no table of topics the source does not discuss."""
+    terms = SearchTerms.from_json('{"synonyms": [], "not_covered": [["tucatinib"]]}')
+    assert terms.plan("brain tucatinib").not_discussed == ()
+    assert terms.plan("brain tucatinib").not_covered == ("tucatinib",)
+
+
+def test_the_shipped_index_holds_the_source_words(store: EvidenceStore) -> None:
+    conn = sqlite3.connect(f"file:{store.path}?mode=ro", uri=True)
+    try:
+        found = conn.execute("SELECT id FROM statements_fts WHERE statements_fts MATCH ?",
+                             ('source : "simultaneously"',)).fetchall()
+    finally:
+        conn.close()
+    assert found == [("no_concurrent_et_chemo",)]
+
+
+def _toml(name: str) -> dict:
+    import tomllib
+
+    return tomllib.loads((SOURCES_DIR / name).read_text(encoding="utf-8"))
