@@ -168,24 +168,26 @@ class EvidenceStore:
         drugs the source does not cover, or topics it does not discuss, finds nothing;
         an empty query lists all.
         """
-        plan = self.search_plan(query)
-        if not plan.match:
-            if plan.outside:
-                return []
-            return [SearchHit(s, s.text) for s in
-                    sorted(self.statements.values(), key=lambda s: (s.kind, s.order))]
-        return self._matching(plan.match, limit)
+        return self._search(self.search_plan(query), limit)
 
     def find(self, query: str, limit: int = 50) -> SearchResult:
         """:meth:`search`, and when no statement holds every word of a query of several,
         the statements that hold some of them, closest first (``partial``): a question
         in plain words ("what after progression on trastuzumab") finds something."""
         plan = self.search_plan(query)
-        hits = self.search(query, limit)
+        hits = self._search(plan, limit)
         if hits or not plan.any_match or plan.any_match == plan.match:
             return SearchResult(hits, plan, partial=False)
         hits = self._matching(plan.any_match, limit)
         return SearchResult(hits, plan, partial=bool(hits))
+
+    def _search(self, plan: SearchPlan, limit: int) -> list[SearchHit]:
+        if not plan.match:
+            if plan.outside:
+                return []
+            return [SearchHit(s, s.text) for s in
+                    sorted(self.statements.values(), key=lambda s: (s.kind, s.order))]
+        return self._matching(plan.match, limit)
 
     def _matching(self, match: str, limit: int) -> list[SearchHit]:
         import sqlite3

@@ -143,7 +143,7 @@ def test_a_question_in_plain_words_finds_the_statements_holding_some_of_them(
     assert store.find("what should").hits == []
 
 
-def test_the_synonym_table_refuses_a_name_given_twice(tmp_path: object) -> None:
+def test_the_synonym_table_refuses_a_name_given_twice() -> None:
     data = _toml("synonyms.toml")
     data["not_discussed"].append({"names": ["Elderly"]})
     with pytest.raises(SupplementError, match="'Elderly' appears twice"):
