@@ -4,7 +4,8 @@ browser, the File / Tools / Help menus, opening and saving cases.
 The case itself lives in :attr:`MainWindow.session` (a Qt-free
 :class:`core.session.CaseSession`); the views observe it through one
 :class:`~desktop.session_adapter.SessionAdapter`. Saving to the case list, export and
-the case list are :class:`desktop.records.CaseRecords`, which receives the session.
+the case list are :class:`desktop.records.CaseRecords`, and opening and saving the case
+file :class:`desktop.case_files.CaseFiles`; both receive the session, not the window.
 
 Automation hooks (tests and outside checks use them): ``window.session``,
 :meth:`MainWindow.open_case_file` and :meth:`MainWindow.export_documents`. Hooks for
@@ -25,7 +26,7 @@ from core.case import Case, CaseError, parse_case
 from core.evidence import EvidenceStore
 from core.questionnaire import answers_from_case
 from core.result import Renderer, Result
-from core.session import CaseSession, SessionError
+from core.session import CaseSession
 from desktop.questionnaire_view import QuestionnaireView
 from desktop.records import CaseRecords
 from desktop.result_view import ResultView
@@ -33,23 +34,16 @@ from desktop.session_adapter import SessionAdapter
 from desktop.style import mark_focus
 
 if TYPE_CHECKING:
+    from desktop.case_files import CaseFiles
     from desktop.evidence_browser import EvidenceBrowser
     from desktop.help import UserGuideDialog
 
 APP_TITLE = "HR+/HER2+ decision aid"
 
 
-def _copy_name(path: Path) -> Path:
-    """A name beside ``path`` that is not taken: ``name-copy.json``, ``name-copy-2.json``..."""
-    for n in range(1, 1000):
-        candidate = path.with_name(f"{path.stem}-copy{'' if n == 1 else f'-{n}'}{path.suffix}")
-        if not candidate.exists():
-            return candidate
-    return path.with_name(f"{path.stem}-copy{path.suffix}")
-
-
 class MainWindow(QMainWindow):
     _guide: UserGuideDialog | None = None  # Help ▸ User guide, made when first opened
+    _files: CaseFiles | None = None  # File ▸ Open, Save…: made when first used
 
     def __init__(self, store: EvidenceStore | None, evidence_error: str | None = None,
                  parent: QWidget | None = None) -> None:
@@ -256,152 +250,32 @@ class MainWindow(QMainWindow):
             if first is not None:
                 first.setFocus()
 
-    def open_case(self) -> None:
-        if not self.may_discard_changes():
-            return
-        from desktop import dialogs
+    @property
+    def files(self) -> CaseFiles:
+        """Opening and saving the case file (its module loads when first used)."""
+        if self._files is None:
+            from desktop.case_files import CaseFiles
 
-        name = dialogs.ask_open_path(self, "Open case")
-        if name is not None:
-            self.open_case_file(Path(name))
+            self._files = CaseFiles(self.session, self.records, self, self.statusBar())
+        return self._files
+
+    def open_case(self) -> None:
+        self.files.open_chosen()
 
     def open_case_file(self, path: str | Path) -> bool:
         """Open a case file (or a draft) without a dialog; a malformed one is refused
         with its reason (an error message) and the current case kept."""
-        try:
-            self.session.open_file(path)
-        except SessionError as exc:
-            from desktop import dialogs
-
-            dialogs.error(self, "Cannot open case", f"{exc}\n\nThe current case is unchanged.")
-            return False
-        self.statusBar().clearMessage()  # a message about the previous case
-        if self.session.file_is_read_only():  # said now, not first at Save (day review 3, W12)
-            self.statusBar().showMessage(f"{Path(path).name} is marked read-only: Save will "
-                                         "ask for another file name.")
-        return True
+        return self.files.open(path)
 
     open_path = open_case_file
 
     def save_case(self) -> bool:
-        """Keep the case on the workstation (the case list), and in its file if it has
-        one. With no usable case store, or for a draft, save it as a file instead."""
-        session = self.session
-        if not self._savable():
-            return False
-        replace = False
-        if session.file_is_read_only():  # asked before anything is saved anywhere
-            from desktop import dialogs
-
-            if not dialogs.ask_save_elsewhere(
-                    self, "Case file is read-only",
-                    f"{session.path} is marked read-only, so Save cannot replace it. "
-                    "Nothing has been saved yet."):
-                return False
-            return self._save_to_chosen_file(keep=True)
-        if session.file_changed_elsewhere():
-            from desktop import dialogs
-
-            choice = dialogs.ask_file_changed(
-                self, "Case file changed elsewhere",
-                f"{session.path} was changed by another window or program since this case "
-                "was opened or saved here. Saving would replace that change.")
-            if choice == "save_as":
-                return self._save_to_chosen_file(keep=True)
-            if choice == "reload" and session.path is not None:
-                return self._reopen_their_version(session.path)
-            if choice != "replace":
-                return False
-            replace = True
-        kept = self.records.keep() if session.is_complete() else None
-        if kept is False:
-            return False
-        if session.path is not None:
-            return self._write(session.path, note=self.records.kept_note if kept else None,
-                               replace_changed=replace, kept=bool(kept))
-        if kept is None:  # not kept (no store, or a draft): a file instead
-            return self._save_to_chosen_file(keep=False)
-        self._status(self.records.kept_note or f"Saved in the case list, as saved case "
-                                               f"{session.case_id}")
-        return True
-
-    def _reopen_their_version(self, path: Path) -> bool:
-        """Open the file as the other window or program left it, on the step the user
-        was at if that version asks it; this session's changes are not saved (False)."""
-        step = self.session.step
-        if self.open_case_file(path):
-            if step != self.session.step and step in {s.id for s in self.session.steps()}:
-                self.session.go_to(step)
-            self._status(f"Opened the version of {path.name} saved elsewhere; your changes "
-                         "were not saved")
-        return False
+        """Keep the case in the case list, and in its file if it has one (or as a file:
+        :meth:`desktop.case_files.CaseFiles.save`)."""
+        return self.files.save()
 
     def save_case_as(self) -> bool:
-        if not self._savable():
-            return False
-        return self._save_to_chosen_file(keep=True)
-
-    def _save_to_chosen_file(self, *, keep: bool) -> bool:
-        """Ask for a file and write the case there (and keep it in the case list when
-        ``keep``: not again after Save has just tried and the user was told why not)."""
-        from core.atomic import is_read_only
-        from desktop import dialogs
-
-        session = self.session
-        label = session.answer("label") or "case"
-        start = (str(_copy_name(session.path)) if session.path and session.file_is_read_only()
-                 else str(session.path) if session.path else f"{label}.json")
-        title = "Save case" if session.is_complete() else "Save draft case"
-        name = dialogs.ask_save_path(self, title, start=start)
-        if name is None:
-            return False
-        path = Path(name)
-        if path.suffix == "":
-            path = path.with_suffix(".json")
-        if is_read_only(path):  # said before the case list is touched (day review 3, D2)
-            dialogs.error(self, "Cannot save case", f"{path} is marked read-only, so it is "
-                          "not replaced. Nothing was saved; choose another name.")
-            return False
-        outcome = self.records.keep() if keep and session.is_complete() else None
-        if outcome is False:
-            return False
-        kept = bool(outcome)  # (None: no usable case list; never said to be kept then)
-        # the file dialog has asked before replacing a file that exists
-        return self._write(path, replace_changed=True, kept=kept,
-                           note=self.records.kept_note if kept else None)
-
-    def _savable(self) -> bool:
-        """An answer given but refused (a label the reports cannot print) is never
-        saved, not even in a draft: say which and why. Unanswered questions are fine
-        (the case saves as a draft)."""
-        refused = self.session.refused()
-        if not refused:
-            return True
-        from desktop import dialogs
-
-        dialogs.error(self, "Cannot save case", "These answers cannot be kept: "
-                      + ", ".join(f"{f.label} ({problem})" for f, problem in refused) + ".")
-        return False
-
-    def _write(self, path: Path, *, note: str | None = None,
-               replace_changed: bool = False, kept: bool = False) -> bool:
-        """Write the case file; ``note``: what saving to the case list did, if it is
-        worth saying; ``kept``: the case list has just saved it. (A file changed
-        elsewhere meanwhile is refused, with the reason.)"""
-        draft = not self.session.is_complete()
-        try:
-            self.session.save_file(path, replace_changed=replace_changed)
-        except SessionError as exc:
-            from desktop import dialogs
-
-            also = (f"\n\nThe case is kept in the case list (saved case "
-                    f"{self.session.case_id}); only its file was not written."
-                    if kept and self.session.case_id is not None else "")
-            dialogs.error(self, "Cannot save case", f"{exc}{also}")
-            return False
-        saved = f"Saved {'a draft in ' if draft else ''}{path}"
-        self._status(f"{note}. {saved}" if note else saved)
-        return True
+        return self.files.save_as()
 
     def export_documents(self, summary_path: str | Path,
                          handout_path: str | Path | None) -> list[Path]:
@@ -414,17 +288,7 @@ class MainWindow(QMainWindow):
     def may_discard_changes(self) -> bool:
         """True when the current case may be replaced or the window closed: asks
         (save / discard / cancel) only when there are unsaved changes."""
-        if not self.session.modified:
-            return True
-        from desktop import dialogs
-
-        answer: str = dialogs.ask_save_discard_cancel(
-            self, "Unsaved changes", "This case has unsaved changes. Save them first?"
-            + ("" if self.session.is_complete() else " (It is not complete: it will be "
-               "saved as a draft file.)"))
-        if answer == "save":
-            return self.save_case()
-        return answer == "discard"
+        return not self.session.modified or self.files.may_discard_changes()
 
     def setWindowModified(self, modified: bool) -> None:  # noqa: N802 - Qt API
         """Also the session's flag: a test or a check that clears it clears both."""

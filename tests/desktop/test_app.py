@@ -154,7 +154,7 @@ NOT_AT_START_UP = ("reportlab", "sqlite_utils", "core.casestore", "core.report",
                    "desktop.case_list", "desktop.case_table", "desktop.audit_view",
                    "desktop.export", "desktop.settings_dialog", "desktop.about_dialog",
                    "desktop.help", "desktop.evidence_changes", "core.atomic",
-                   "core.printable", "filelock")
+                   "core.printable", "filelock", "desktop.case_files")
 
 
 def test_first_window_loads_only_what_it_needs() -> None:
