@@ -69,6 +69,9 @@ def outside_html(store: EvidenceStore, plan: SearchPlan) -> str:
 NO_MATCH = ("<p>No statement matches. The source may not discuss this, or may say it in "
             "other words: try fewer or other words, or clear the search to list every "
             "statement.</p>")
+#: what it says when a search holds no word (punctuation, an emoji)
+NO_WORDS = ("<p>There is no word to search for in this text: type a word, or clear the "
+            "search to list every statement.</p>")
 #: what it says when no statement holds all the words of a search, only some of them
 SOME_WORDS = ("<p><b>No statement holds all of these words.</b> The statements listed "
               "hold some of them, the closest first.</p>")
@@ -151,12 +154,16 @@ class EvidenceBrowser(QWidget):
         if self.store is None:
             return
         self._timer.stop()
+        self.hits.clear()
         try:
             found = self.store.find(self.search.text())
         except EvidenceError as exc:
-            self.count.setText(str(exc))
+            # (hostile search review, finding 13: the last search's list and notice
+            # stayed, under a count label holding the store's path)
+            self.count.setText("The search failed")
+            self.notice.hide()
+            self.detail.setHtml(f"<p>The search failed: {escape(str(exc))}</p>")
             return
-        self.hits.clear()
         for hit in found.hits:
             st = hit.statement
             item = QListWidgetItem(f"{_KIND_LABELS.get(st.kind, st.kind)}: {st.title}")
@@ -172,7 +179,7 @@ class EvidenceBrowser(QWidget):
         if found.hits:
             self.hits.setCurrentRow(0)
         else:
-            self.detail.setHtml(notice or NO_MATCH)
+            self.detail.setHtml(notice or (NO_WORDS if found.plan.unsearchable else NO_MATCH))
 
     def hit_ids(self) -> list[str]:
         return [self.hits.item(i).data(Qt.ItemDataRole.UserRole)

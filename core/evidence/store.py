@@ -10,6 +10,7 @@ build a store), and only when a file is opened: a store handed over by
 """
 
 import json
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from urllib.parse import quote
@@ -100,7 +101,7 @@ class EvidenceStore:
         self.sources_through: int = int(meta["sources_through"])
         #: what changed in each release of the evidence, and why (newest first)
         self.changelog: tuple[ChangelogEntry, ...] = changelog_entries(meta.get("changelog"))
-        self.terms = SearchTerms.from_json(meta.get("synonyms"))
+        self._synonyms: str | None = meta.get("synonyms")
         # Set by core.evidence.pack.verify_pack once the pack's signature has verified
         self.pack: PackInfo | None = None
         # Why an installed pack was passed over for this one, if it was
@@ -140,6 +141,11 @@ class EvidenceStore:
         """Statements of one kind, in their table order."""
         return sorted((s for s in self.statements.values() if s.kind == kind),
                       key=lambda s: s.order)
+
+    @cached_property
+    def terms(self) -> SearchTerms:
+        """The synonym table, read at the first search (start-up never searches)."""
+        return SearchTerms.from_json(self._synonyms)
 
     def search_plan(self, query: str) -> SearchPlan:
         """How ``query`` is searched: synonyms applied, drugs outside the source named."""
@@ -183,7 +189,7 @@ class EvidenceStore:
 
     def _search(self, plan: SearchPlan, limit: int) -> list[SearchHit]:
         if not plan.match:
-            if plan.outside:
+            if plan.outside or plan.unsearchable:
                 return []
             return [SearchHit(s, s.text) for s in
                     sorted(self.statements.values(), key=lambda s: (s.kind, s.order))]

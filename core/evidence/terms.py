@@ -20,10 +20,11 @@ trastuzumab.
 ('brain metastases',)
 
 A question asked in plain words finds, when no statement holds all its words, those
-that hold some of them; words such as "what" or "should" count for nothing there:
+that hold some of them; words such as "what", "should" or "give" count for nothing
+there:
 
->>> table.plan("what should I give first").any_match
-'("give"*) OR ("first"*)'
+>>> table.plan("what should I give after progression").any_match
+'("after"*) OR ("progression"*)'
 """
 
 import json
@@ -42,6 +43,9 @@ class SearchPlan(NamedTuple):
     notes: tuple[str, ...] = ()
     not_discussed: tuple[str, ...] = ()
     any_match: str = ""
+    #: the query holds characters but no word to search ("*", an emoji): nothing is
+    #: listed (an empty query lists every statement)
+    unsearchable: bool = False
 
     @property
     def outside(self) -> bool:
@@ -50,15 +54,40 @@ class SearchPlan(NamedTuple):
 
 
 # Words that tell nothing about a statement: a plain question's words ("what should I
-# give first") must not each have to match, nor match everything when only some must.
+# give first") must not each have to match, nor rank first what holds them when only
+# some must.
 _QUESTION_WORDS = frozenset((
-    "a", "an", "and", "are", "be", "can", "could", "do", "does", "for", "has", "have", "how",
-    "i", "if", "in", "is", "it", "me", "my", "of", "on", "or", "our", "she", "should",
-    "that", "the", "their", "there", "this", "to", "was", "we", "what", "when", "where",
-    "which", "who", "why", "will", "with", "would", "you"))
+    "a", "about", "an", "and", "are", "be", "can", "could", "do", "does", "for", "has",
+    "have", "how", "i", "if", "in", "is", "it", "me", "my", "of", "on", "or", "our", "she",
+    "should", "that", "the", "their", "there", "this", "to", "was", "we", "what", "when",
+    "where", "which", "who", "why", "will", "with", "would", "you",
+    # verbs and nouns of any treatment question: as prefixes they would rank first the
+    # statements that happen to hold "given" or "used" (search review: "what to give
+    # after progression" listed the caution on concurrent therapy first)
+    "give", "gives", "giving", "use", "uses", "using", "patient", "patients",
+    "treat", "treated", "treating", "treatment", "treatments", "option", "options",
+    # (search operators are not supported: "trastuzumab NOT letrozole" listed only the
+    # letrozole statements, "NOT" being read as a word all statements must hold)
+    "not", "vs", "versus"))
+
+#: The words of a query that are read: a pasted page must not hold the window up
+#: (search review, finding 1: 800 words took 14 s, the time growing with their square).
+MAX_WORDS = 64
 
 
 def _words(text: str) -> list[str]:
+    """The words of ``text``, compared as the index compares them: compatibility forms
+    (full-width letters, ligatures) as plain letters, accents dropped (the index drops
+    them too), and characters that are not seen (a soft hyphen or zero-width space
+    pasted from a PDF) taken out, not read as a break between two words.
+
+    >>> _words("ＨＥＲ２-low le\u0301trozole tucati\u00adnib")
+    ['HER2', 'low', 'letrozole', 'tucatinib']
+    """
+    import unicodedata
+
+    text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if unicodedata.category(c) not in ("Mn", "Cf"))
     return "".join(c if c.isalnum() else " " for c in text).split()
 
 
@@ -84,8 +113,12 @@ class SearchTerms:
             entries += [(_key(n), (), "", names[0], "") for n in names]
         for names in not_discussed or ():
             entries += [(_key(n), (), "", "", names[0]) for n in names]
-        # longest first
-        self._entries = sorted((e for e in entries if e[0]), key=lambda e: -len(e[0]))
+        # by first word, longest first: a word position tries only the entries that can
+        # start there
+        self._entries: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str, str, str]]]
+        self._entries = {}
+        for entry in sorted((e for e in entries if e[0]), key=lambda e: -len(e[0])):
+            self._entries.setdefault(entry[0][0], []).append(entry)
 
     @classmethod
     def from_json(cls, text: str | None) -> Self:
@@ -100,8 +133,11 @@ class SearchTerms:
 
     def plan(self, query: str) -> SearchPlan:
         """The search for ``query``: every part must match (AND); a synonym's part
-        matches any of its words (OR); other words match as prefixes."""
-        words = _words(query)
+        matches any of its words (OR); other words match as prefixes. Words that tell
+        nothing ("what", "should", "give") are left out when others remain; a query
+        naming only what the source leaves out, and such words, searches nothing (the
+        notice says why); only the first :data:`MAX_WORDS` words are read."""
+        words = _words(query)[:MAX_WORDS]
         folded = [w.casefold() for w in words]
         parts: list[str] = []
         telling: list[str] = []  # the parts a statement may hold some of
@@ -110,7 +146,7 @@ class SearchTerms:
         notes: list[str] = []
         i = 0
         while i < len(words):
-            for key, finds, note, outside_name, topic in self._entries:
+            for key, finds, note, outside_name, topic in self._entries.get(folded[i], ()):
                 if tuple(folded[i:i + len(key)]) == key:
                     if outside_name:
                         outside.append(outside_name)
@@ -128,9 +164,17 @@ class SearchTerms:
                 if folded[i] not in _QUESTION_WORDS and len(folded[i]) > 1:
                     telling.append(parts[-1])
                 i += 1
-        return SearchPlan(" AND ".join(parts), tuple(dict.fromkeys(outside)),
+        if telling:
+            # (search review, findings 3 and 4: "can I give endocrine therapy with
+            # trastuzumab" found only what holds "cannot" and "given"; "in men" listed
+            # every statement holding "in" beneath "the source does not discuss")
+            parts = telling
+        elif outside or silent:
+            parts = []
+        return SearchPlan(" AND ".join(dict.fromkeys(parts)), tuple(dict.fromkeys(outside)),
                           tuple(dict.fromkeys(notes)), tuple(dict.fromkeys(silent)),
-                          " OR ".join(dict.fromkeys(telling)))
+                          " OR ".join(dict.fromkeys(telling)),
+                          unsearchable=not words and bool(query.strip()))
 
 
 def _key(term: str) -> tuple[str, ...]:

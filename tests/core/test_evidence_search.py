@@ -52,6 +52,15 @@ def test_the_caution_against_concurrent_endocrine_therapy_and_chemotherapy_is_fo
     ("bone-only", {"non_visceral_benefit"}, "does not define"),
     ("pertuzumab", {"chemo_her2", "hr_subgroup_benefit"}, "only in the CLEOPATRA regimen"),
     ("lapatinib", {"et_her2"}, "only in a first-line trial of lapatinib plus letrozole"),
+    # (search review leftovers, pack 15)
+    ("indolent", {"et_her2"}, "less aggressive disease with minimal symptoms"),
+    ("asymptomatic", {"et_her2"}, "less aggressive disease with minimal symptoms"),
+    ("THP", {"chemo_her2", "hr_subgroup_benefit"}, "the regimen of the CLEOPATRA trial"),
+    ("dual HER2 blockade", {"chemo_her2"}, "the regimen of the CLEOPATRA trial"),
+    ("triple positive", {"pathway_crosstalk", "sequential_et"}, "HER2-positive disease as a whole"),
+    ("endocrine resistance", {"sequential_et", "outside.not_endocrine_responsive"},
+     "speak of endocrine-responsive disease"),
+    ("how many cycles", {"chemo_duration"}, "not in cycles"),
 ])
 def test_a_clinicians_word_finds_what_the_statements_say_otherwise_and_says_so(
         store: EvidenceStore, query: str, expected: set[str], note: str) -> None:
@@ -64,6 +73,7 @@ def test_a_clinicians_word_finds_what_the_statements_say_otherwise_and_says_so(
     ("progression-free survival", "PFS"), ("MBC", "metastatic"), ("metastases", "MBC"),
     ("anastrazole", "anastrozole"), ("trastuzamab", "trastuzumab"),
     ("pertuzamab", "pertuzumab"), ("letrazole", "letrozole"),
+    ("CBR", "clinical benefit rate"),
 ])
 def test_other_words_for_the_same_thing_find_the_same_statements(
         store: EvidenceStore, query: str, same_as: str) -> None:
@@ -77,6 +87,15 @@ def test_other_words_for_the_same_thing_find_the_same_statements(
     ("TDM1", "trastuzumab emtansine"), ("emtansine", "trastuzumab emtansine"),
     ("TDXd", "trastuzumab deruxtecan"), ("deruxtecan", "trastuzumab deruxtecan"),
     ("CDK 4/6", "CDK4/6 inhibitor"),
+    # (hostile search review, finding 6: plurals and variants found the aromatase-
+    # inhibitor statements, or nothing, and no notice)
+    ("CDK 4/6 inhibitor", "CDK4/6 inhibitor"), ("CDK4/6 inhibitors", "CDK4/6 inhibitor"),
+    ("CDK4", "CDK4/6 inhibitor"), ("mTOR inhibitors", "everolimus"),
+    ("PI3K inhibitors", "alpelisib"), ("checkpoint inhibitors", "immunotherapy"),
+    ("immunotherapies", "immunotherapy"), ("TDM-1", "trastuzumab emtansine"),
+    ("T-DM-1", "trastuzumab emtansine"), ("denosumab", "bone-modifying agents"),
+    # (finding 10: a soft hyphen pasted from a PDF split the name)
+    ("tucati\u00adnib", "tucatinib"), ("TUCATİNİB", "tucatinib"),
 ])
 def test_other_spellings_of_a_drug_outside_the_source_are_named(
         store: EvidenceStore, query: str, drug: str) -> None:
@@ -90,6 +109,11 @@ def test_other_spellings_of_a_drug_outside_the_source_are_named(
     ("elderly", "older patients"), ("pregnancy", "pregnancy"),
     ("PERTAIN", "the PERTAIN trial"), ("HER2CLIMB", "the HER2CLIMB trial"),
     ("DESTINY-Breast03", "the DESTINY-Breast03 trial"), ("EMILIA", "the EMILIA trial"),
+    ("HER2-low", "HER2-low"), ("bone density", "bone health"), ("osteoporosis", "bone health"),
+    # a name the source leaves out, and only words that tell nothing: nothing is listed
+    # (hostile search review, finding 3: "in men" listed 24 statements holding "in")
+    ("in men", "breast cancer in men"), ("elderly patients", "older patients"),
+    ("is it for pregnancy", "pregnancy"),
 ])
 def test_a_topic_the_source_does_not_discuss_is_named(
         store: EvidenceStore, query: str, topic: str) -> None:
@@ -130,7 +154,7 @@ def test_a_question_in_plain_words_finds_the_statements_holding_some_of_them(
     """Finding: every word had to match, so a plain question found nothing. When no
     statement holds them all, those holding some are listed, marked as such, closest
     first; "what", "on" and the like count for nothing there."""
-    query = "what after progression on trastuzumab"
+    query = "what drug after progression on trastuzumab"
     assert store.search(query) == []
     found = store.find(query)
     assert found.partial and found.hits
@@ -141,6 +165,81 @@ def test_a_question_in_plain_words_finds_the_statements_holding_some_of_them(
     assert not store.find("trastuzumab letrozole").partial
     assert store.find("zebrafish") == ([], store.search_plan("zebrafish"), False)
     assert store.find("what should").hits == []
+
+
+def test_a_question_is_not_ranked_by_its_treatment_verbs(store: EvidenceStore) -> None:
+    """Search review leftover: "give" counted as a telling word, so "what to give after
+    progression" listed first the caution whose text holds "gives" and "giving", before
+    the statements on what to do after progression. "give", "use" and "patients" now
+    count for nothing in a question."""
+    found = store.find("what to give after progression")
+    assert "give" not in found.plan.match and "give" not in found.plan.any_match
+    first = [h.statement for h in found.hits[:3]]
+    assert all("after progression" in s.text for s in first), [s.id for s in first]
+    assert "sequential_et" in [s.id for s in first]
+    # "how long" asks for a duration: the source's words for one
+    assert _ids(store, "how long chemo")[0] == "chemo_duration"
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("can I give endocrine therapy with trastuzumab", "et_her2"),
+    ("first line treatment", "chemo_her2"),
+    ("what are the options after progression", "sequential_et"),
+])
+def test_words_that_tell_nothing_are_not_required_when_others_remain(
+        store: EvidenceStore, query: str, expected: str) -> None:
+    """Hostile search review, finding 4: every word had to match as a prefix, so "can"
+    found "cannot" and "give" found "given", and "can I give endocrine therapy with
+    trastuzumab" listed only the exception for when HER2-targeted therapy cannot be
+    given, not the option of endocrine therapy with HER2-targeted therapy."""
+    found = store.find(query)
+    assert not found.partial
+    assert expected in [h.statement.id for h in found.hits]
+
+
+def test_search_operators_are_words_that_count_for_nothing(store: EvidenceStore) -> None:
+    """Finding 7: "trastuzumab NOT letrozole" listed only letrozole statements ("NOT"
+    was a word every statement had to hold). Operators are not supported: the words
+    around them are searched."""
+    assert _ids(store, "trastuzumab NOT letrozole") == _ids(store, "trastuzumab letrozole")
+    assert _ids(store, "trastuzumab vs letrozole") == _ids(store, "trastuzumab letrozole")
+
+
+def test_a_long_paste_is_read_in_part_and_a_repeated_word_once(store: EvidenceStore) -> None:
+    """Finding 1: the search grew with the square of the words repeated ("a " 800 times
+    took 14 s, holding the window up); only the first MAX_WORDS words are read, and a
+    word repeated is one part of the search."""
+    from core.evidence.terms import MAX_WORDS
+
+    assert store.search_plan("trastuzumab " * 800).match == store.search_plan("trastuzumab").match
+    words = " ".join(f"w{i}x" for i in range(MAX_WORDS * 10))
+    assert store.search_plan(words).match.count(" AND ") == MAX_WORDS - 1
+    assert store.find("a " * 16_000).hits == store.find("a").hits
+
+
+@pytest.mark.parametrize(("query", "same_as"), [
+    ("\uff28\uff25\uff32\uff12", "HER2"),  # full-width letters
+    ("le\u0301trozole", "letrozole"),  # an accent as a mark of its own
+    ("l\u00e9trozole", "letrozole"),
+    ("trastu\u200bzumab", "trastuzumab"),  # a zero-width space
+    ("\ufb01rst line", "first line"),  # a ligature
+    ("FISH", "ISH"), ("first-line", "first line"),
+])
+def test_what_looks_the_same_searches_the_same(
+        store: EvidenceStore, query: str, same_as: str) -> None:
+    """Finding 10: Unicode was not normalised: full-width "HER2" found nothing, an accent
+    typed as a mark of its own split "letrozole" in two."""
+    assert _ids(store, query) == _ids(store, same_as)
+    assert _ids(store, query)
+
+
+@pytest.mark.parametrize("query", ["*", "\"", "(", "\U0001f642", "\x00", "- -"])
+def test_a_query_with_no_word_lists_nothing(store: EvidenceStore, query: str) -> None:
+    """Finding 12: a query of punctuation or an emoji listed every statement, as an
+    empty search does."""
+    found = store.find(query)
+    assert found.hits == [] and found.plan.unsearchable
+    assert len(store.find("  ").hits) == len(store.statements)
 
 
 def test_the_synonym_table_refuses_a_name_given_twice() -> None:

@@ -153,7 +153,7 @@ def test_a_plain_question_lists_the_statements_with_some_of_its_words(
     """Search review: every word had to match, so a question in plain words found
     nothing. The statements holding some of them are listed, and the browser says
     that none holds them all."""
-    query = "what after progression on trastuzumab"
+    query = "what drug after progression on trastuzumab"
     hits = _search(qtbot, window, query)
     assert hits == [h.statement.id for h in STORE.find(query).hits] and hits
     assert "No statement holds all of these words" in _notice(window)
@@ -175,3 +175,31 @@ def test_a_search_for_heart_shows_the_options_and_their_cardiac_harms(
     assert "Harms" in detail and "left ventricular" in detail
     assert "No statement matches" not in detail
     assert "[heart]" in listing.item(hits.index(cardiac[0])).toolTip()
+
+
+def test_a_search_with_no_word_says_so(qtbot: Any, window: Any) -> None:
+    """Hostile search review, finding 12: "*" or an emoji listed every statement, as if
+    the box were empty."""
+    assert _search(qtbot, window, "* ( ?") == []
+    detail = window.findChild(QWidget, "statement").toPlainText()
+    assert "There is no word to search for" in detail
+    assert window.evidence_browser.count.text() == "0 statements"
+
+
+def test_a_failed_search_clears_the_last_one(qtbot: Any, window: Any,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding 13: after a failed search, the previous hits and notice stayed on screen
+    under a count label holding the store's path."""
+    from core.evidence import EvidenceError
+
+    assert _search(qtbot, window, "tucatinib letrozole") and _notice(window)
+    browser = window.evidence_browser
+
+    def fail(_query: str) -> None:
+        raise EvidenceError("/somewhere/evidence.sqlite: search failed: disk I/O error")
+
+    monkeypatch.setattr(browser.store, "find", fail)
+    assert _search(qtbot, window, "letrozole") == []
+    assert _notice(window) == ""
+    assert browser.count.text() == "The search failed"
+    assert "disk I/O error" in window.findChild(QWidget, "statement").toPlainText()
