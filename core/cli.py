@@ -326,7 +326,8 @@ def _write(text: str, *, escape: bool = True) -> None:
 def build_parser() -> _Parser:
     common = _Parser(add_help=False)
     common.add_argument("--evidence", metavar="PATH", default=argparse.SUPPRESS,
-                        help="use another evidence store")
+                        help="use another evidence pack (recommend, report, "
+                             "evidence verify, --version)")
     parser = _Parser(prog=PROG, parents=[common],
                      formatter_class=argparse.RawDescriptionHelpFormatter,
                      description="Decision aid for HR-positive, HER2-positive metastatic "
@@ -340,7 +341,8 @@ def build_parser() -> _Parser:
     rec.add_argument("case", nargs="?", metavar="CASE.json", help="case file, or - for stdin")
     rec.add_argument("--batch", metavar="CASES.jsonl",
                      help="one case a line in, one result a line out")
-    rec.set_defaults(func=cmd_recommend, evidence_consequence="nothing was recommended")
+    rec.set_defaults(func=cmd_recommend, evidence_consequence="nothing was recommended",
+                     reads_evidence=True)
 
     rep = sub.add_parser("report", parents=[common],
                          help="write the PDF summary (and patient handout) of a case")
@@ -354,7 +356,8 @@ def build_parser() -> _Parser:
     rep.add_argument("--clinician", metavar="NAME", help="clinician named on the documents")
     rep.add_argument("--institution", metavar="NAME",
                      help="institution named on the documents")
-    rep.set_defaults(func=cmd_report, evidence_consequence="nothing was written")
+    rep.set_defaults(func=cmd_report, evidence_consequence="nothing was written",
+                     reads_evidence=True)
 
     ev = sub.add_parser("evidence", parents=[common], help="evidence store commands")
     ev_sub = ev.add_subparsers(dest="evidence_command", metavar="ACTION",
@@ -367,7 +370,7 @@ def build_parser() -> _Parser:
                     "what it is. Exit 3 if it fails its check, and also when a pack "
                     "installed on this machine fails its check or cannot be read (the "
                     "output names the sound pack used instead, and why).")
-    verify.set_defaults(func=cmd_evidence_verify)
+    verify.set_defaults(func=cmd_evidence_verify, reads_evidence=True)
     from core.cli_evidence import add_commands as add_pack_commands
 
     add_pack_commands(ev_sub, common)
@@ -411,6 +414,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             code: int = cmd_version(args)
         elif not getattr(args, "func", None):
             raise UsageError(f"no command given (see '{PROG} --help')")
+        elif ("evidence" in vars(args) and not getattr(args, "reads_evidence", False)
+              and _command_name(args) not in ("evidence", "audit")):  # (no action: said)
+            # (docs review M4: "evidence diff --evidence OLD NEW" compared NEW with the
+            # pack in use, without a word)
+            raise UsageError(f"--evidence is not used by '{_command_name(args)}': only "
+                             "recommend, report, evidence verify and --version read "
+                             "another evidence pack")
         else:
             code = args.func(args)
         sys.stdout.flush()  # here, where a closed pipe is caught (below)
@@ -440,6 +450,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"unexpected error: {type(exc).__name__}: {exc}", EXIT_OTHER)
     except Exception as exc:  # noqa: BLE001 - the contract forbids tracebacks
         return _fail(f"unexpected error: {type(exc).__name__}: {exc}", EXIT_OTHER)
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    """The command as typed, its action included ("evidence diff")."""
+    words = [args.command, getattr(args, "evidence_command", None),
+             getattr(args, "audit_command", None)]
+    return " ".join(w for w in words if w)
 
 
 def _fail(message: str, code: int) -> int:

@@ -116,8 +116,11 @@ def load_sources(folder: Path = SOURCES_DIR) -> dict[str, Any]:
         cited_kind = st["kind"] in ("option", "plan", "caution")
         if cited_kind and not (citations and st.get("source")):
             raise SourceError(f"statements.toml: {sid}: needs citations and a source quote")
-        if not cited_kind and citations:
-            raise SourceError(f"statements.toml: {sid}: {st['kind']} entries carry no citation")
+        if not cited_kind and (citations or st.get("source")):
+            # (docs review M2: a source quote was taken on an outside or scope entry,
+            # which says what the source does not cover)
+            raise SourceError(f"statements.toml: {sid}: {st['kind']} entries carry no "
+                              "citation and no source quote")
         severity = st.get("severity")
         if (st["kind"] == "caution") != (severity in SEVERITIES):
             raise SourceError(f"statements.toml: {sid}: severity must be set on cautions only")

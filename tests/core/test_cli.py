@@ -108,6 +108,21 @@ def test_usage_errors_exit_2() -> None:
         assert b"Traceback" not in run.stderr and run.stderr.count(b"\n") == 1
 
 
+@pytest.mark.parametrize("args", [["evidence", "list"], ["evidence", "diff", "resources"],
+                                  ["evidence", "rollback"], ["audit", "verify"]])
+def test_evidence_given_to_a_command_that_does_not_read_it_is_refused(
+        capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    """Docs review M4: every command took --evidence, and those that do not read it
+    ignored it without a word ("evidence diff --evidence OLD NEW" compared NEW with the
+    pack in use)."""
+    from core.cli import main
+
+    assert main([*args, "--evidence", "/nonexistent/pack"]) == 2
+    err = capsys.readouterr().err
+    assert f"--evidence is not used by '{' '.join(args[:2])}'" in err
+    assert main(["evidence", "verify", "--evidence", "/nonexistent/pack"]) == 3
+
+
 def test_batch(tmp_path: Path) -> None:
     cases = [BASE, with_("setting", "progression"), with_("receptors.hr", "negative")]
     lines = [json.dumps(c) for c in cases]

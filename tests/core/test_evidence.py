@@ -517,3 +517,21 @@ def test_the_build_command_answers_help_and_writes_nothing(tmp_path: Path) -> No
     assert done.stdout.startswith("usage: python -m core.evidence.build [-h] [OUT] [SOURCES]")
     assert "unsigned" in done.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("entry", "added"), [
+    ('id = "outside.multidisciplinary_review"\n', 'source = ["a quote"]\n'),
+    ('id = "scope.hr_negative"\n', 'source = ["a quote"]\n'),
+    ('id = "scope.hr_negative"\n', "citations = [1]\n"),
+])
+def test_an_entry_on_what_the_source_does_not_cover_quotes_and_cites_nothing(
+        tmp_path: Path, entry: str, added: str) -> None:
+    """Docs review M2: the build refused a citation on an outside or scope entry (which
+    says what the source does not cover, or when the aid does not apply) but took a
+    source quote there."""
+    from core.evidence.sources import SourceError
+    from tests.pack_support import edited_sources
+
+    src = edited_sources(tmp_path, replace=(entry, entry + added))
+    with pytest.raises(SourceError, match="entries carry no citation and no source quote"):
+        load_sources(src)

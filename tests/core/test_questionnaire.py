@@ -30,6 +30,16 @@ def ids(steps: tuple[q.Step, ...]) -> list[str]:
     return [s.id for s in steps]
 
 
+def test_every_question_is_on_a_screen() -> None:
+    """Docs review M1: a field whose step has no ``_step`` line in core.questionnaire
+    was never asked, and the case counted as complete without it."""
+    from core.fields import FIELDS
+
+    on_screens = [f.path for s in q.STEPS for f in s.fields]
+    assert sorted(on_screens) == sorted(f.path for f in FIELDS)
+    assert {f.step for f in FIELDS} <= set(q.STEPS_BY_ID)
+
+
 def test_receptors_come_first_and_fields_are_unique_case_paths() -> None:
     assert q.STEPS[0].id == "receptors"
     paths = [f.path for s in q.STEPS for f in s.fields]
