@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any, BinaryIO, NoReturn, TextIO
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
-from core.console import for_terminal, one_line
+from core.console import fail as _fail
+from core.console import one_line
+from core.console import say as _write
 from core.evidence import EvidenceError, EvidenceStore, load_evidence
 from core.evidence.currency import currency_sentence
 from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
@@ -254,50 +256,6 @@ def cmd_evidence_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_audit_verify(args: argparse.Namespace) -> int:
-    """Walk the case store's audit chain; exit 1 at the first broken link (or no store)."""
-    from core.casestore import DATA_DIR_ENV, CaseStore, CaseStoreError, default_path
-
-    try:
-        path = Path(args.store) if args.store else default_path()
-        folder = path.parent
-        if folder.exists() and not folder.is_dir():  # (acceptance review A6)
-            return _fail(f"{folder} is not a folder, so there is no case store in it to "
-                         f"check (is {DATA_DIR_ENV} set to a file?)", EXIT_INVALID)
-        if not path.exists():
-            return _fail(f"there is no case store at {path}, so there is no audit log to "
-                         "check", EXIT_OTHER)
-        with CaseStore.open(path, read_only=True) as store:
-            check = store.verify_audit(args.since)
-    except CaseStoreError as exc:
-        return _fail(f"the audit log was not checked: {exc}", EXIT_OTHER)
-    except OSError as exc:  # a name too long for the system, say (not shown: it is long)
-        return _fail(f"the audit log was not checked: the case store's path cannot be used "
-                     f"({exc.strerror or exc})", EXIT_OTHER)
-    if check.broken_at is not None:
-        return _fail(f"audit log BROKEN at entry {check.broken_at}: {check.problem} "
-                     f"({path}; {check.entries - 1} entries before it are intact)", EXIT_OTHER)
-    if not check.ok:
-        return _fail(f"audit log INCOMPLETE: {check.problem} ({path})", EXIT_OTHER)
-    since = ""
-    if args.since is not None:
-        where = "the empty log" if check.since_id is None else f"entry {check.since_id}"
-        since = f"since: {where}, still in the chain; {check.added} entries after it\n"
-    note = f"note: {check.note}\n" if check.note else ""
-    _write(f"audit log OK\npath: {one_line(str(path))}\nentries: {check.entries}\n"
-           f"head: {check.head}\n{since}{note}")
-    return EXIT_OK
-
-
-def _head(text: str) -> str:
-    """A head printed by ``audit verify``: 64 hexadecimal digits."""
-    head = text.strip().lower()
-    if len(head) != 64 or not all(c in "0123456789abcdef" for c in head):
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a head printed by 'audit verify' (64 hexadecimal digits)")
-    return head
-
-
 def cmd_version(args: argparse.Namespace) -> int:
     """The app's version and the evidence store's (checked, as at every start)."""
     from core import __version__
@@ -314,13 +272,6 @@ def cmd_version(args: argparse.Namespace) -> int:
 def _needs_action(command: str, actions: Sequence[str]) -> int:
     raise UsageError(f"'{command}' needs an action: {', '.join(actions)} "
                      f"(e.g. '{PROG} {command} {actions[0]}')")
-
-
-def _write(text: str, *, escape: bool = True) -> None:
-    """Write to standard output; what a person reads is :func:`for_terminal` (a path or a
-    label holding an escape sequence is shown, not obeyed); JSON is escaped already."""
-    sys.stdout.write(for_terminal(text) if escape else text)
-    sys.stdout.flush()
 
 
 def build_parser() -> _Parser:
@@ -380,6 +331,8 @@ def build_parser() -> _Parser:
 
 
 def _add_audit_commands(sub: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    from core.cli_audit import cmd_audit_verify, parse_head
+
     audit = sub.add_parser("audit", parents=[common], help="case store audit log commands")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION",
                                      parser_class=_Parser)
@@ -389,7 +342,7 @@ def _add_audit_commands(sub: argparse._SubParsersAction[_Parser], common: _Parse
         help="check the audit log's hash chain; reports the first broken link")
     verify.add_argument("--store", metavar="CASES.sqlite",
                         help="the case store to check (default: the user's)")
-    verify.add_argument("--since", metavar="HEAD", type=_head,
+    verify.add_argument("--since", metavar="HEAD", type=parse_head,
                         help="a head printed by an earlier check: it must still be in the "
                              "chain (entries cut off at the end break no link)")
     verify.set_defaults(func=cmd_audit_verify)
@@ -457,12 +410,6 @@ def _command_name(args: argparse.Namespace) -> str:
     words = [args.command, getattr(args, "evidence_command", None),
              getattr(args, "audit_command", None)]
     return " ".join(w for w in words if w)
-
-
-def _fail(message: str, code: int) -> int:
-    """Say ``message`` on stderr, as one line (a file name may hold a line break)."""
-    sys.stderr.write(f"{PROG}: {one_line(message)}\n")
-    return code
 
 
 def _without_output() -> int:

@@ -12,22 +12,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.console import for_terminal, one_line
+# (a path's line break is escaped where it is written, with one_line; what say()
+# escapes, escape sequences in labels or statement texts, is shown, never obeyed)
+from core.console import fail as _fail
+from core.console import one_line
+from core.console import say as _out
 from core.evidence import EvidenceStore, verify_pack
 
 EXIT_OK, EXIT_OTHER, EXIT_INVALID = 0, 1, 2
-
-
-def _out(text: str) -> None:
-    # (a path's line break is escaped where it is written, with one_line: here what
-    # is left, escape sequences in labels or statement texts, is shown, never obeyed)
-    sys.stdout.write(for_terminal(text))
-    sys.stdout.flush()
-
-
-def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"hrher2-aid: {one_line(message)}\n")
-    return code
 
 
 def verify_lines(store: EvidenceStore) -> str:

@@ -19,6 +19,8 @@ what it holds in one line.
 
 from __future__ import annotations
 
+import sys
+
 #: control characters, and the line and paragraph separators
 _ESCAPED = frozenset({"Cc", "Zl", "Zp"})
 
@@ -39,3 +41,17 @@ def for_terminal(text: str) -> str:
     """``text``, a few lines for a terminal, each made :func:`one_line`: the line
     breaks the program wrote stay, the characters the data held are shown escaped."""
     return "\n".join(one_line(line) for line in text.split("\n"))
+
+
+def say(text: str, *, escape: bool = True) -> None:
+    """Write a command's output to standard output, :func:`for_terminal` unless
+    ``escape`` is False (JSON is escaped already)."""
+    sys.stdout.write(for_terminal(text) if escape else text)
+    sys.stdout.flush()
+
+
+def fail(message: str, code: int) -> int:
+    """Say ``message`` on standard error as one line, naming the program; return
+    ``code`` (a command's exit code)."""
+    sys.stderr.write(f"hrher2-aid: {one_line(message)}\n")
+    return code
