@@ -92,7 +92,7 @@ class EvidenceBrowser(QWidget):
         label = QLabel("&Search:", self)
         label.setBuddy(self.search)
         self.count = QLabel(self)
-        self.count.setTextFormat(Qt.TextFormat.PlainText)  # may carry an error message
+        self.count.setTextFormat(Qt.TextFormat.PlainText)
         self.count.setObjectName("hit_count")
         # What the search named outside the source, and notes on how it was read: above
         # the list, seen whichever statement is chosen (search review, finding 3: a

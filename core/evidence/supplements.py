@@ -16,6 +16,8 @@ import json
 import re
 from typing import Any, Final, NamedTuple
 
+from core.evidence.terms import term_key
+
 _DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HARM_KEYS: Final = ("id", "text", "plain", "citations", "basis")
 
@@ -102,10 +104,12 @@ def synonyms_json(data: dict[str, Any]) -> str:
               for g in data.get("synonym", [])]
     outside = [list(n["names"]) for n in data.get("not_covered", [])]
     silent = [list(n["names"]) for n in data.get("not_discussed", [])]
-    seen: set[str] = set()
+    # compared as a search compares them: "HER2-low" and "HER2 low" are one name, and
+    # a second entry for it would never be reached
+    seen: set[tuple[str, ...]] = set()
     for words in [g["terms"] for g in groups] + outside + silent:
         for word in words:
-            key = word.casefold()
+            key = term_key(word)
             if key in seen:
                 raise SupplementError(f"synonyms.toml: {word!r} appears twice")
             seen.add(key)

@@ -108,11 +108,11 @@ class SearchTerms:
         # its first name
         entries: list[tuple[tuple[str, ...], tuple[str, ...], str, str, str]] = []
         for terms, finds, note in groups:
-            entries += [(_key(t), finds, note, "", "") for t in terms]
+            entries += [(term_key(t), finds, note, "", "") for t in terms]
         for names in not_covered:
-            entries += [(_key(n), (), "", names[0], "") for n in names]
+            entries += [(term_key(n), (), "", names[0], "") for n in names]
         for names in not_discussed or ():
-            entries += [(_key(n), (), "", "", names[0]) for n in names]
+            entries += [(term_key(n), (), "", "", names[0]) for n in names]
         # by first word, longest first: a word position tries only the entries that can
         # start there
         self._entries: dict[str, list[tuple[tuple[str, ...], tuple[str, ...], str, str, str]]]
@@ -153,7 +153,9 @@ class SearchTerms:
                     elif topic:
                         silent.append(topic)
                     else:
-                        parts.append("(" + " OR ".join(_phrase(f) for f in finds) + ")")
+                        # (one phrase once: "first-line" and "first line" are one)
+                        phrases = dict.fromkeys(_phrase(f) for f in finds)
+                        parts.append("(" + " OR ".join(phrases) + ")")
                         telling.append(parts[-1])
                         if note:
                             notes.append(note)
@@ -177,7 +179,13 @@ class SearchTerms:
                           unsearchable=not words and bool(query.strip()))
 
 
-def _key(term: str) -> tuple[str, ...]:
+def term_key(term: str) -> tuple[str, ...]:
+    """A term as a query is matched against it: its words, case folded (so "HER2-low"
+    and "her2 low" are one term).
+
+    >>> term_key("HER2-low") == term_key("her2 low")
+    True
+    """
     return tuple(w.casefold() for w in _words(term))
 
 

@@ -247,6 +247,11 @@ def test_the_synonym_table_refuses_a_name_given_twice() -> None:
     data["not_discussed"].append({"names": ["Elderly"]})
     with pytest.raises(SupplementError, match="'Elderly' appears twice"):
         synonyms_json(data)
+    # the same words in another spelling are the same name to a search
+    data = _toml("synonyms.toml")
+    data["not_covered"].append({"names": ["a drug", "HER2 low"]})
+    with pytest.raises(SupplementError, match="'HER2-low' appears twice"):
+        synonyms_json(data)
 
 
 def test_a_table_from_an_older_pack_still_reads() -> None:
