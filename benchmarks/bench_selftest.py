@@ -1,6 +1,8 @@
 """``python -m desktop --self-test`` against a minimal PySide6 window, in the same run.
 
     python benchmarks/bench_selftest.py [N]     (default N = 15)
+    python benchmarks/bench_selftest.py --instructions
+
 
 Each round runs both programs once, alternately (so drift on a noisy machine hits
 both alike), offscreen. For every child process it records the wall time from
@@ -14,6 +16,14 @@ second CPU), the check's time is spent on that other CPU, beside the app's own s
 the times here are the app's, from spawn to its report, which waits for the checker's
 verdict. The checker's peak memory is below the app's, so the peak RSS (which
 ``wait4`` gives for the app and the children it waited for) is the app's.
+
+``--instructions``: the instructions each program executes, counted by Valgrind
+(``cachegrind --cache-sim=no``; Debian's ``valgrind``), one run each. Times move with a
+shared machine by more than what is left to cut (1.28x to 1.38x to the report on the
+same code in one day); a count of instructions does not (±0.1% between runs), so it
+tells whether a change made the app do less. It leaves out what is not an instruction
+of the process: waiting for the checker's verdict, page faults, system calls, and the
+other CPU's work (the checker's count is given on its own line).
 """
 
 from __future__ import annotations
@@ -79,7 +89,49 @@ def run_once(args: list[str]) -> tuple[float, float, float]:
     return elapsed, reported, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
+def instructions(args: list[str]) -> dict[int, int]:
+    """Instructions executed by each process of one run (the first is the program's
+    own; then any it started), by PID in start order."""
+    import re
+    import tempfile
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "valgrind.%p"
+        subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
+                        "--trace-children=yes", "--cachegrind-out-file=/dev/null",
+                        f"--log-file={log}", *args], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        counts = {}
+        for path in Path(folder).iterdir():
+            found = re.search(r"I\s+refs:\s+([\d,]+)", path.read_text())
+            if found:
+                counts[int(path.name.rsplit(".", 1)[1])] = int(found[1].replace(",", ""))
+    return dict(sorted(counts.items()))
+
+
+def main_instructions() -> None:
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs Valgrind (Debian: apt install valgrind)")
+    app_cmd = [sys.executable, "-m", "desktop", "--self-test"]
+    base_cmd = [sys.executable, "-c", MINIMAL]
+    run_once(app_cmd), run_once(base_cmd)  # compile the tree's bytecode first
+    app, *children = instructions(app_cmd).values()
+    base = next(iter(instructions(base_cmd).values()))
+    print("--self-test vs minimal PySide6 window, instructions executed (Valgrind), offscreen")
+    print(f"  app process  self-test {app / 1e6:7.1f} M  minimal {base / 1e6:7.1f} M  "
+          f"ratio {app / base:.3f}x  +{(app - base) / 1e6:.1f} M")
+    for count in children:
+        print(f"  checker      {count / 1e6:7.1f} M, on another CPU, beside the app's start")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--instructions"]:
+        main_instructions()
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     app_cmd = [sys.executable, "-m", "desktop", "--self-test"]
     base_cmd = [sys.executable, "-c", MINIMAL]

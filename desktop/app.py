@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import core.questionnaire  # noqa: F401 - loaded here for the reason above
 import core.result  # noqa: F401 - loaded here for the reason above
 import core.session  # noqa: F401 - loaded here for the reason above
+from core.console import one_line
 from core.evidence.errors import EvidenceError
 from desktop.launcher import AppArguments, app_arguments
 
@@ -151,8 +152,6 @@ def _say(line: str) -> bool:
     """Print the self-test's one line; False (said on stderr) when it cannot be
     written: a verdict nobody can read is no pass (hostile review H5: stdout on a full
     disk gave a traceback at exit)."""
-    from core.console import one_line
-
     try:
         sys.stdout.write(one_line(line) + "\n")
         sys.stdout.flush()

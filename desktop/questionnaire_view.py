@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -162,8 +161,10 @@ class QuestionnaireView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
+        # The first question takes the focus unless something in this window has it
+        # (the application's focus may be in another window: a test's earlier one).
         first = self.current_page.first_input()
-        if first is not None and QApplication.focusWidget() is None:
+        if first is not None and self.window().focusWidget() is None:
             first.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API

@@ -182,3 +182,24 @@ def test_a_checker_whose_app_has_gone_ends_quietly() -> None:
                           env={**os.environ, early_module.CHILD_ENV: ""}, timeout=60)
     os.close(write_end)
     assert done.returncode == 0 and done.stderr == ""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are set on Linux")
+def test_the_checker_ends_before_the_app_reads_its_verdict() -> None:
+    """The verdict (about 80 KiB) fits in the pipe, so the checker writes it and ends
+    while the app is still loading Qt; in a 64 KiB pipe it waited for the app to read,
+    and the app then waited for it to write the rest and end."""
+    import os
+    import time
+
+    check = EarlyCheck.start(None, allowed=True)
+    assert check is not None
+    exited = None
+    deadline = time.monotonic() + 60
+    while exited is None and time.monotonic() < deadline:
+        # WNOWAIT: seen to have ended, still there for result() to wait for
+        exited = os.waitid(os.P_PID, check._pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        time.sleep(0.01)
+    assert exited is not None, "the checker did not end until its verdict was read"
+    assert exited.si_status == 0
+    assert isinstance(check.result(), EvidenceStore)

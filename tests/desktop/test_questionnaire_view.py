@@ -104,6 +104,26 @@ def test_a_new_case_puts_the_focus_on_its_first_question(qtbot: Any, window: Any
     assert focused_name() == "receptors.hr=positive"
 
 
+def test_the_first_question_has_the_focus_when_another_window_had_it(qtbot: Any) -> None:
+    """The focus in another window (here a line edit; in the test run, an earlier
+    test's window) kept the first question of a new main window from taking it."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from tests.desktop.drive import open_window
+
+    other = QLineEdit()
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.waitExposed(other)
+    other.activateWindow()
+    other.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is other, timeout=2000)
+    window = open_window(qtbot)
+    first = window.findChild(QRadioButton, "receptors.hr=positive")
+    assert window.focusWidget() is first
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first, timeout=2000)
+
+
 def test_a_step_is_ticked_only_once_next_has_reached_it(window: Any) -> None:
     """Day review 3, C2: on an empty case the optional last step, "Case label", was
     ticked (and read out as "complete") before anything had been answered."""
