@@ -279,6 +279,11 @@ def build_parser() -> _Parser:
     common.add_argument("--evidence", metavar="PATH", default=argparse.SUPPRESS,
                         help="use another evidence pack (recommend, report, "
                              "evidence verify, --version)")
+    # The commands that read no evidence take it only to refuse it in words (main), and
+    # do not offer it in their help.
+    unused = _Parser(add_help=False)
+    unused.add_argument("--evidence", metavar="PATH", default=argparse.SUPPRESS,
+                        help=argparse.SUPPRESS)
     parser = _Parser(prog=PROG, parents=[common],
                      formatter_class=argparse.RawDescriptionHelpFormatter,
                      description="Decision aid for HR-positive, HER2-positive metastatic "
@@ -324,21 +329,21 @@ def build_parser() -> _Parser:
     verify.set_defaults(func=cmd_evidence_verify, reads_evidence=True)
     from core.cli_evidence import add_commands as add_pack_commands
 
-    add_pack_commands(ev_sub, common)
-    _add_audit_commands(sub, common)
+    add_pack_commands(ev_sub, unused)
+    _add_audit_commands(sub, unused)
     parser.commands, ev.commands = sub.choices, ev_sub.choices
     return parser
 
 
-def _add_audit_commands(sub: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+def _add_audit_commands(sub: argparse._SubParsersAction[_Parser], unused: _Parser) -> None:
     from core.cli_audit import cmd_audit_verify, parse_head
 
-    audit = sub.add_parser("audit", parents=[common], help="case store audit log commands")
+    audit = sub.add_parser("audit", parents=[unused], help="case store audit log commands")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION",
                                      parser_class=_Parser)
     audit.set_defaults(func=lambda _args: _needs_action("audit", list(audit_sub.choices)))
     verify = audit_sub.add_parser(
-        "verify", parents=[common],
+        "verify", parents=[unused],
         help="check the audit log's hash chain; reports the first broken link")
     verify.add_argument("--store", metavar="CASES.sqlite",
                         help="the case store to check (default: the user's)")

@@ -188,9 +188,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def add_commands(actions: argparse._SubParsersAction,  # type: ignore[type-arg]
-                 common: argparse.ArgumentParser) -> None:
-    """Register the pack commands under ``evidence``."""
-    pack = actions.add_parser("pack", parents=[common],
+                 unused: argparse.ArgumentParser) -> None:
+    """Register the pack commands under ``evidence``; ``unused``: the parent parser of
+    the option they read no evidence from, --evidence, refused when given."""
+    pack = actions.add_parser("pack", parents=[unused],
                               help="build and sign a pack from resources/evidence")
     pack.add_argument("--key", required=True, metavar="KEY",
                       help="minisign secret key (unencrypted)")
@@ -199,21 +200,21 @@ def add_commands(actions: argparse._SubParsersAction,  # type: ignore[type-arg]
     pack.add_argument("--sources", metavar="DIR", help=argparse.SUPPRESS)
     pack.set_defaults(func=cmd_pack)
 
-    inst = actions.add_parser("install", parents=[common],
+    inst = actions.add_parser("install", parents=[unused],
                               help="verify a pack and install it for this machine")
     inst.add_argument("pack", metavar="PACK", help="pack folder")
     inst.add_argument("--allow-downgrade", action="store_true",
                       help="install even if it is not newer (recorded in the log)")
     inst.set_defaults(func=cmd_install, evidence_consequence="nothing was installed")
 
-    lst = actions.add_parser("list", parents=[common], help="list the installed packs")
+    lst = actions.add_parser("list", parents=[unused], help="list the installed packs")
     lst.set_defaults(func=cmd_list)
 
-    back = actions.add_parser("rollback", parents=[common],
+    back = actions.add_parser("rollback", parents=[unused],
                               help="make the previously installed pack current again")
     back.set_defaults(func=cmd_rollback, evidence_consequence="nothing was changed")
 
-    diff = actions.add_parser("diff", parents=[common],
+    diff = actions.add_parser("diff", parents=[unused],
                               help="statements added, changed and removed between packs")
     diff.add_argument("old", metavar="A", help="older pack folder (alone: the pack to "
                                                "compare with the one the app uses now)")

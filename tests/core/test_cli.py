@@ -123,6 +123,20 @@ def test_evidence_given_to_a_command_that_does_not_read_it_is_refused(
     assert main(["evidence", "verify", "--evidence", "/nonexistent/pack"]) == 3
 
 
+@pytest.mark.parametrize("args", [["evidence", "list"], ["evidence", "diff"],
+                                  ["evidence", "install"], ["evidence", "pack"],
+                                  ["evidence", "rollback"], ["audit", "verify"], ["audit"]])
+def test_a_command_that_does_not_read_evidence_does_not_offer_it(
+        capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    """Its help listed --evidence, which it then refused."""
+    from core.cli import main
+
+    assert main([*args, "--help"]) == 0
+    assert "--evidence" not in capsys.readouterr().out
+    assert main(["recommend", "--help"]) == 0
+    assert "--evidence PATH" in capsys.readouterr().out
+
+
 def test_batch(tmp_path: Path) -> None:
     cases = [BASE, with_("setting", "progression"), with_("receptors.hr", "negative")]
     lines = [json.dumps(c) for c in cases]
