@@ -135,7 +135,10 @@ class MainWindow(QMainWindow):
 
     def _action(self, text: str, slot: Callable[[], Any],
                 shortcut: QKeySequence.StandardKey | str | None = None) -> QAction:
-        action = QAction(text, self)
+        # The text is set apart: QAction(text, parent) is also tried as QAction(QIcon,
+        # text), which builds the QIcon class at start-up (see QuestionnaireView).
+        action = QAction(self)
+        action.setText(text)
         if isinstance(shortcut, str):
             # setShortcuts, not setShortcut: the latter's overloads load the whole Qt
             # namespace (~20 ms) just to resolve the argument type.

@@ -157,16 +157,46 @@ NOT_AT_START_UP = ("reportlab", "sqlite_utils", "core.casestore", "core.report",
                    "core.printable", "filelock", "desktop.case_files")
 
 
+# Qt classes the first window must not build: PySide6 makes a class, with its enums
+# (in Python's enum module: slow), when Python first meets it; a class met is in its
+# module's namespace. QIcon: the icon is set after the first paint, and a button or
+# action made with its text would try the (QIcon, text) overload; QFont: a step's
+# heading and labels are sized and weighted in rich text and a style sheet.
+NOT_BUILT_AT_START_UP = ("QIcon", "QFont")
+
+
 def test_first_window_loads_only_what_it_needs() -> None:
     """Nor may it touch the ``Qt`` namespace of QtCore (PySide6 builds it, with all of
     its enums, on first access: 37 ms measured); keys and text formats look it up
     when first used."""
     code = ("import sys\n"
-            "import PySide6.QtCore\n"
+            "import PySide6.QtCore, PySide6.QtGui\n"
             "print(w.store is not None)\n"
             f"print(*[m for m in {NOT_AT_START_UP!r} if m in sys.modules])\n"
-            "print('Qt namespace touched' if 'Qt' in vars(PySide6.QtCore) else 'ok')\n")
-    assert _after_first_window(code) == ["True", "", "ok"]
+            "print('Qt namespace touched' if 'Qt' in vars(PySide6.QtCore) else 'ok')\n"
+            f"print(*[c for c in {NOT_BUILT_AT_START_UP!r} if c in vars(PySide6.QtGui)])\n")
+    assert _after_first_window(code) == ["True", "", "ok", ""]
+
+
+def test_the_window_icon_is_set_once_the_window_has_painted(tmp_path: Path) -> None:
+    """Not before (see NOT_BUILT_AT_START_UP), and by a timer if no paint comes."""
+    code = ("from PySide6.QtCore import QTimer\n"
+            "from PySide6.QtWidgets import QApplication\n"
+            "qapp = QApplication([])\n"
+            "import desktop.app as app\n"
+            "import desktop.main_window as mw\n"
+            "seen = []\n"
+            "show = mw.MainWindow.show\n"
+            "def shown(w):\n"
+            "    seen.append('QIcon' in vars(__import__('PySide6.QtGui').QtGui)); show(w)\n"
+            "mw.MainWindow.show = shown\n"
+            "QTimer.singleShot(300, lambda: seen.append(qapp.windowIcon().isNull()))\n"
+            "QTimer.singleShot(400, QApplication.quit)\n"
+            "app.run([])\n"
+            "print(seen)\n")
+    done = _run("-c", code, XDG_CONFIG_HOME=str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[False, False]"
 
 
 def test_start_up_named_tuples_have_their_annotations_evaluated() -> None:
