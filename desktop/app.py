@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from types import TracebackType
 
     from core.evidence.early import EarlyCheck
     from desktop.main_window import MainWindow
@@ -187,6 +188,7 @@ def run(args: AppArguments | list[str], early: EarlyCheck | None = None) -> int:
     if args.self_test:
         return self_test(args.evidence, early)
     app = _application()
+    sys.excepthook = _unexpected_error
     window = create_main_window(args.evidence, early)
     # The icon once the window has painted, or after a while if it has not (it may
     # have been started minimised, and the task bar shows the icon).
@@ -203,6 +205,16 @@ def run(args: AppArguments | list[str], early: EarlyCheck | None = None) -> int:
         window.open_path(Path(args.case))
     QTimer.singleShot(PRELOAD_AFTER_MS, preload_saved_cases)
     return app.exec()
+
+
+def _unexpected_error(kind: type[BaseException], error: BaseException,
+                      trace: TracebackType | None) -> None:
+    """An error nothing caught (in a slot or an event handler, PySide6 carries on after
+    it): the user is told, the details are kept (:mod:`desktop.unexpected`, loaded
+    then)."""
+    from desktop.unexpected import handle
+
+    handle(kind, error, trace)
 
 
 #: when the modules of the saved-cases list load, if it has not been opened by then

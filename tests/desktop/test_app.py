@@ -154,7 +154,7 @@ NOT_AT_START_UP = ("reportlab", "sqlite_utils", "core.casestore", "core.report",
                    "desktop.case_list", "desktop.case_table", "desktop.audit_view",
                    "desktop.export", "desktop.settings_dialog", "desktop.about_dialog",
                    "desktop.help", "desktop.evidence_changes", "core.atomic",
-                   "core.printable", "filelock", "desktop.case_files")
+                   "core.printable", "filelock", "desktop.case_files", "desktop.unexpected")
 
 
 # Qt classes the first window must not build: PySide6 makes a class, with its enums
