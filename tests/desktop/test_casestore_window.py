@@ -362,3 +362,49 @@ def test_save_as_never_says_kept_when_the_case_list_did_not_keep_it(
     monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
     assert not window.save_case_as()
     assert len(errors) == 1 and "kept in the case list" not in errors[0]
+
+
+def test_a_save_that_fails_says_why_and_loses_nothing(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The case store is open and then refuses the save (the disk is full, say): one
+    message naming the problem, the case still marked unsaved with its answers, and the
+    next Save, once the problem is gone, keeps it."""
+    import sqlite3
+
+    from core.casestore.errors import translate
+
+    case_id = saved_case(window, CASE)
+    open_from_list(window, case_id)
+    set_label(window, "Edited")
+    real_save = CaseStore.save
+
+    def full_disk(store: CaseStore, *_args: Any, **_kwargs: Any) -> Any:
+        raise translate(sqlite3.OperationalError("database or disk is full"), store.path,
+                        "save the case")
+
+    monkeypatch.setattr(CaseStore, "save", full_disk)
+    told: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, title, text: told.append((title, text)))
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert len(told) == 1 and told[0][0] == "Cannot save case"
+    assert told[0][1].startswith("Could not save the case: the disk holding ")
+    assert told[0][1].endswith(" is full; nothing was changed.")
+    assert window.isWindowModified() and window.session.answer("label") == "Edited"
+    with CaseStore.open() as store:
+        assert store.get(case_id).label == "Shared"  # nothing half-written
+    monkeypatch.setattr(CaseStore, "save", real_save)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not window.isWindowModified() and window.case_id == case_id
+    with CaseStore.open() as store:
+        assert store.get(case_id).label == "Edited"
+
+
+def test_saving_a_saved_case_unchanged_says_there_is_nothing_to_save(
+        qtbot: Any, window: Any) -> None:
+    case_id = saved_case(window, CASE)
+    open_from_list(window, case_id)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert window.case_id == case_id and not window.isWindowModified()
+    assert window.statusBar().currentMessage().startswith("No changes to save")
+    with CaseStore.open() as store:
+        assert store.get(case_id).revision == 1 and len(store.list()) == 1
