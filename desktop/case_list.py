@@ -242,13 +242,15 @@ class CaseListWidget(QWidget):
                                f"Delete {what}? You can undo this until the application "
                                "closes."):
             return
+        kept: int | None = None  # the case a failure left: still selected, to try again
         for case_id, label in zip(ids, labels, strict=True):
             try:
                 self.undo_tokens.append((self.store.delete(case_id), label))
             except CaseStoreError as exc:
                 dialogs.error(self, "Delete case", str(exc))
+                kept = case_id
                 break
-        self._reload()
+        self._reload(select=kept)
 
     def undo_delete(self) -> None:
         if not self.undo_tokens:

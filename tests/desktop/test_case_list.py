@@ -214,6 +214,43 @@ def test_a_locked_store_is_reported_not_raised(qtbot, tmp_path, renderer, dlg):
         store.close()
 
 
+def test_delete_and_undo_on_a_locked_store_say_so_and_can_be_done_again(
+        qtbot, tmp_path, renderer, dlg):
+    """Another program holds the store's lock: Delete and Undo each give one message
+    and change nothing; the case stays selected and the undo stays to be done, so each
+    works when asked again once the lock is gone (the selection was lost)."""
+    path = tmp_path / "locked.sqlite"
+    with CaseStore.open(path) as s:
+        for label in ("kept", "gone"):
+            case = parse_case(case_data(label))
+            s.save(case, renderer.result_for(case))
+    store = CaseStore.open(path, busy_timeout=0.1)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        w = make(qtbot, store, renderer)
+        select(w, "gone")
+        other.execute("BEGIN IMMEDIATE")
+        qtbot.mouseClick(w.buttons["delete"], Qt.MouseButton.LeftButton)
+        assert dlg.kinds() == ["confirm", "error"] and "in use by another program" in \
+            dlg.calls[-1][2]
+        assert sorted(labels(w)) == ["gone", "kept"] and not w.undo_tokens
+        other.execute("ROLLBACK")
+        qtbot.mouseClick(w.buttons["delete"], Qt.MouseButton.LeftButton)
+        assert labels(w) == ["kept"] and len(w.undo_tokens) == 1
+        other.execute("BEGIN IMMEDIATE")
+        qtbot.mouseClick(w.buttons["undo"], Qt.MouseButton.LeftButton)
+        assert dlg.kinds()[-1] == "error" and "in use by another program" in dlg.calls[-1][2]
+        assert labels(w) == ["kept"] and len(w.undo_tokens) == 1  # still there to undo
+        other.execute("ROLLBACK")
+        qtbot.mouseClick(w.buttons["undo"], Qt.MouseButton.LeftButton)
+        assert sorted(labels(w)) == ["gone", "kept"] and not w.undo_tokens
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+        store.close()
+
+
 def test_read_only_store_disables_changes(qtbot, store, renderer, dlg):
     path = store.path
     store.close()
