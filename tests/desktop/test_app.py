@@ -258,6 +258,8 @@ def test_run_with_a_failing_store_says_so_in_a_dialog(
     monkeypatch.setattr(QApplication, "exec", lambda self: 0)  # no event loop to wait on
     # run() freezes what start-up made (see start_collecting); not the test session's
     monkeypatch.setattr(app_module, "start_collecting", lambda: None)
+    # and it takes sys.excepthook (desktop.unexpected): given back after the test
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     assert app_module.run(["--evidence", str(altered_store(tmp_path))]) == 0
     assert len(errors) == 1 and "has been altered" in errors[0]
     assert "No recommendation" in errors[0]

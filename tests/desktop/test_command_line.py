@@ -132,6 +132,7 @@ def test_a_case_file_named_on_the_command_line_opens_in_the_window(
     monkeypatch.setattr(QApplication, "exec", lambda self: shown.append(
         [w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window"]) or 0)
     monkeypatch.setattr(app_module, "start_collecting", lambda: None)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # (run() takes it)
     assert app_module.run([str(case)]) == 0
     (window,) = [w for w in shown[0] if w.isVisible()]
     try:
