@@ -27,6 +27,8 @@ from typing import Final
 #: the log is started again once it has grown past this (it holds details, not records)
 MAX_LOG_BYTES: Final = 1_000_000
 LOG_NAME: Final = "errors.log"
+#: the most of an error's own text the message shows
+MAX_SAID: Final = 300
 
 _shown: set[tuple[str, str]] = set()
 _showing = False
@@ -64,8 +66,11 @@ def message(error: BaseException, log: Path | None) -> str:
     """
     where = (f"the details are in {log}" if log is not None
              else "the details could not be written to the log")
+    said = str(error)
+    if len(said) > MAX_SAID:  # (the log has all of it)
+        said = said[:MAX_SAID] + "…"
     return (f"Something went wrong that the app did not expect ({type(error).__name__}: "
-            f"{error}). What you were doing may not have finished: if you were saving or "
+            f"{said}). What you were doing may not have finished: if you were saving or "
             "exporting, check that it was done, and do it again if not. Your answers are "
             "still in the window. Please tell IT or the app's maintainers what you were "
             f"doing ({where}).")

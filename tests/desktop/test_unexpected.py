@@ -110,3 +110,10 @@ def test_the_docstring_example_holds() -> None:
 
     outcome = doctest.testmod(unexpected)
     assert outcome.attempted >= 1 and outcome.failed == 0
+
+
+def test_a_long_error_text_is_cut_in_the_message_and_whole_in_the_log(
+        told: list[tuple[str, str]], tmp_path: Path) -> None:
+    unexpected.handle(*raised(ValueError("x" * 5000 + " end")))
+    assert len(told[0][1]) < 1000 and "x…)" in told[0][1]
+    assert "x end" in (tmp_path / "log" / "errors.log").read_text(encoding="utf-8")
