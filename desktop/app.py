@@ -128,8 +128,18 @@ class _FirstPaint(QObject):
 
 def self_test(evidence_path: str | None = None, early: EarlyCheck | None = None) -> int:
     """Open the main window, wait for its first paint, check the evidence store. A check
-    of the installation: it leaves the user's saved window size and place alone."""
+    of the installation: it leaves the user's saved window size and place alone. An
+    error raised in the window's event handling (PySide6 reports it and carries on) is
+    a failure too."""
     started = time.perf_counter()
+    escaped: list[BaseException] = []
+
+    def _escaped(kind: type[BaseException], error: BaseException,
+                 trace: TracebackType | None) -> None:
+        escaped.append(error)
+        sys.__excepthook__(kind, error, trace)  # the traceback, on standard error
+
+    hook, sys.excepthook = sys.excepthook, _escaped
     try:
         app = _application()
         window = create_main_window(evidence_path, early, keep_geometry=False)
@@ -139,6 +149,11 @@ def self_test(evidence_path: str | None = None, early: EarlyCheck | None = None)
         window.show()
         start_collecting()
         app.exec()
+        if escaped:
+            error = escaped[0]
+            _say(f"self-test FAILED: {type(error).__name__}: {error} (an error in the "
+                 "window's event handling; the details are on standard error)")
+            return 1
         if not watcher.painted:
             _say("self-test FAILED: the main window did not paint within 10 s")
             return 1
@@ -151,6 +166,8 @@ def self_test(evidence_path: str | None = None, early: EarlyCheck | None = None)
     except Exception as exc:  # noqa: BLE001 - IT needs the reason, not a traceback
         _say(f"self-test FAILED: {type(exc).__name__}: {exc}")
         return 1
+    finally:
+        sys.excepthook = hook
     elapsed = time.perf_counter() - started
     note = f" (note: {store.notice})" if store.notice else ""
     if not _say(f"self-test OK: window painted, evidence {store.version} verified, "

@@ -1,15 +1,16 @@
 """An error no part of the app expected (a bug): said in a message, its details kept.
 
-PySide6 hands an exception raised in a slot or an event handler to ``sys.excepthook``
-and carries on. Left to Python's own hook, the traceback went to a terminal a clinic's
-user never sees, and what they had asked for (a save, an export) had silently not
-happened. :func:`desktop.app.run` makes :func:`handle` the hook (this module loads
-only when an error comes): the user is told, in one message, that something went wrong
-and that their answers are still in the window; the traceback is still written to
-standard error, and is appended to ``errors.log`` in the user's log folder
-(platformdirs' ``user_log_dir``: on Linux ``~/.local/state/hrher2-aid/log``, on Windows
-``%LOCALAPPDATA%\\hrher2-aid\\Logs``), for IT or the maintainers. It stays on the
-machine; a case holds no name or identifier.
+PySide6 hands an exception raised in a slot or an event handler that its event loop
+called to ``sys.excepthook``, and carries on (one raised while Python itself called
+into Qt comes back to that call, as a RuntimeError). Left to Python's own hook, the
+traceback went to a terminal a clinic's user never sees, and what they had asked for
+(a save, an export) had silently not happened. :func:`desktop.app.run` makes
+:func:`handle` the hook (this module loads only when an error comes): the user is told,
+in one message, that something went wrong and that their answers are still in the
+window; the traceback is still written to standard error, and is appended to
+``errors.log`` in the user's log folder (platformdirs' ``user_log_dir``: on Linux
+``~/.local/state/hrher2-aid/log``, on Windows ``%LOCALAPPDATA%\\hrher2-aid\\Logs``), for
+IT or the maintainers. It stays on the machine; a case holds no name or identifier.
 
 The same error (its type and message) is shown once a run, and never while its message
 is still open: an error in a paint handler would otherwise come back at every paint.

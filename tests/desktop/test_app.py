@@ -116,6 +116,22 @@ def test_a_fifo_for_a_settings_file_does_not_keep_the_app_waiting(tmp_path: Path
                                XDG_CONFIG_HOME=str(tmp_path)) == ["closed"]
 
 
+def test_self_test_fails_on_an_error_in_the_windows_event_handling() -> None:
+    """An exception raised in an event handler that the event loop called (here, the
+    first paint) is reported by PySide6, which carries on: the self-test said OK over a
+    broken window."""
+    code = ("import desktop.main_window as mw\n"
+            "def broken(self, event): raise RuntimeError('a bug when the window shows')\n"
+            "mw.MainWindow.paintEvent = broken\n"
+            "from desktop.launcher import main\n"
+            "raise SystemExit(main(['--self-test']))\n")
+    done = _run("-c", code)
+    assert done.returncode == 1
+    assert done.stdout.startswith("self-test FAILED: RuntimeError: a bug when the window "
+                                  "shows (an error in the window's event handling")
+    assert "Traceback" in done.stderr and "a bug when the window shows" in done.stderr
+
+
 def test_self_test_fails_with_the_reason_on_an_altered_store(tmp_path: Path) -> None:
     done = _run("-m", "desktop", "--self-test", "--evidence", str(altered_store(tmp_path)))
     assert done.returncode == 3
