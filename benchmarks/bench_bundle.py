@@ -9,7 +9,10 @@ its event loop has ended (the app via ``--self-test``, which also verifies the
 evidence store), and from spawn to exit. Start-up is judged on the first: it leaves
 out the interpreter's shutdown, which is cheaper in the app.
 
-    python benchmarks/bench_bundle.py [--runs 21] [--rebuild]
+    python benchmarks/bench_bundle.py [--runs 21] [--rebuild] [--instructions]
+
+``--instructions``: also the instructions each installed program's process executes in
+one run, counted by Valgrind (see bench_selftest.py: they do not move with the machine).
 
 Builds dist/hrher2-aid_<version>_amd64.deb with packaging/build-deb.sh if it is missing
 (or with --rebuild). Targets: .deb at most 35 MiB; start-up within 1.3x the baseline.
@@ -139,7 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs of each (default 21)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild both packages")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions (Valgrind), one run each")
     args = parser.parse_args(argv)
+    if args.instructions and shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs Valgrind (Debian: apt install valgrind)")
 
     app, base = app_deb(args.rebuild), minimal_deb(args.rebuild)
     with tempfile.TemporaryDirectory() as tmp:
@@ -156,6 +163,14 @@ def main(argv: list[str] | None = None) -> int:
             pair = [(app_cmd, app_times), (base_cmd, base_times)]
             for command, sink in pair if i % 2 == 0 else pair[::-1]:
                 sink.append(time_run(command, env))
+        counted = None
+        if args.instructions:
+            from bench_selftest import instructions
+
+            # (the app's own process: the first; a forked checker's count would include
+            # what the app ran before the fork)
+            counted = (next(iter(instructions(app_cmd, env).values())),
+                       next(iter(instructions(base_cmd, env).values())))
 
     app_deb_size, base_deb_size = app.stat().st_size, base.stat().st_size
     print(f"{'':24}{'hrher2-aid':>14}{'minimal window':>16}{'ratio':>8}")
@@ -173,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{app_ms / base_ms:8.2f}")
         print(f"{'  min..max':24}{min(app_s):7.0f}..{max(app_s):<6.0f}"
               f"{min(base_s):9.0f}..{max(base_s):<6.0f}")
+    if counted is not None:
+        app_n, base_n = counted
+        print(f"{'instructions (M)':24}{app_n / 1e6:14.1f}{base_n / 1e6:16.1f}"
+              f"{app_n / base_n:8.2f}")
     print(f"runs: {args.runs} each, alternating, offscreen; "
           f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     # Start-up is judged to the report line: the app's shutdown is cheaper than the

@@ -89,14 +89,15 @@ def run_once(args: list[str]) -> tuple[float, float, float]:
     return elapsed, reported, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
-def instructions(args: list[str]) -> dict[int, int]:
+def instructions(args: list[str], env: dict[str, str] | None = None) -> dict[int, int]:
     """Instructions executed by each process of one run (the first is the program's
-    own; then any it started), by PID in start order."""
+    own; then any it started), by PID in start order. (Also used by bench_bundle.py.)"""
     import re
     import tempfile
 
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["QT_QPA_PLATFORM"] = "offscreen"
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["QT_QPA_PLATFORM"] = "offscreen"
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "valgrind.%p"
         subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
