@@ -194,6 +194,17 @@ def test_first_window_loads_only_what_it_needs() -> None:
     assert _after_first_window(code) == ["True", "", "ok", ""]
 
 
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_the_first_window_paints_on_the_main_thread_alone() -> None:
+    """Qt's raster engine fills a long line on a pool of threads it starts then (the
+    tab page's frame did, at every start-up: see MainWindow); the first window's paint
+    starts none."""
+    code = ("import os\n"
+            "w.repaint()\n"
+            "print(len(os.listdir('/proc/self/task')))\n")
+    assert _after_first_window(code) == ["1"]
+
+
 def test_the_window_icon_is_set_once_the_window_has_painted(tmp_path: Path) -> None:
     """Not before (see NOT_BUILT_AT_START_UP), and by a timer if no paint comes."""
     code = ("from PySide6.QtCore import QTimer\n"
