@@ -17,15 +17,14 @@ from pathlib import Path
 from typing import Any, BinaryIO, NoReturn, TextIO
 
 from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
+from core.console import EXIT_EVIDENCE, EXIT_INVALID, EXIT_OK, EXIT_OTHER, one_line
 from core.console import fail as _fail
-from core.console import one_line
 from core.console import say as _write
 from core.evidence import EvidenceError, EvidenceStore, load_evidence
 from core.evidence.currency import currency_sentence
 from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
 from core.result import Renderer
 
-EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_EVIDENCE = 0, 1, 2, 3
 PROG = "hrher2-aid"
 ERROR_FORMAT = "hrher2-aid.error/1"
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.console import fail, one_line, say
-
-EXIT_OK, EXIT_OTHER, EXIT_INVALID = 0, 1, 2
+from core.console import EXIT_INVALID, EXIT_OK, EXIT_OTHER, fail, one_line, say
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:

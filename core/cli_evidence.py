@@ -14,12 +14,10 @@ from pathlib import Path
 
 # (a path's line break is escaped where it is written, with one_line; what say()
 # escapes, escape sequences in labels or statement texts, is shown, never obeyed)
+from core.console import EXIT_INVALID, EXIT_OK, EXIT_OTHER, one_line
 from core.console import fail as _fail
-from core.console import one_line
 from core.console import say as _out
 from core.evidence import EvidenceStore, verify_pack
-
-EXIT_OK, EXIT_OTHER, EXIT_INVALID = 0, 1, 2
 
 
 def verify_lines(store: EvidenceStore) -> str:

@@ -21,6 +21,10 @@ from __future__ import annotations
 
 import sys
 
+#: Exit codes, the same for every command and the app: done; any other failure; invalid
+#: input or usage (argparse's own code for a usage error); the evidence check failed.
+EXIT_OK, EXIT_OTHER, EXIT_INVALID, EXIT_EVIDENCE = 0, 1, 2, 3
+
 #: control characters, and the line and paragraph separators
 _ESCAPED = frozenset({"Cc", "Zl", "Zp"})
 

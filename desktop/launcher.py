@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from core.console import EXIT_INVALID, EXIT_OTHER, fail
 from core.regular_file import is_file
 
 PROG = "hrher2-aid"
@@ -24,7 +25,6 @@ PROG = "hrher2-aid"
 SUBCOMMANDS = frozenset({"recommend", "report", "evidence", "audit"})
 #: Options core.cli answers without a subcommand.
 CLI_OPTIONS = frozenset({"-h", "--help", "-V", "--version"})
-EXIT_OTHER, EXIT_USAGE = 1, 2
 
 
 class AppUsageError(Exception):
@@ -99,16 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         app_args = app_arguments(args)
     except AppUsageError as exc:
-        from core.console import one_line
-
-        sys.stderr.write(f"{PROG}: {one_line(str(exc))} (see '{PROG} --help')\n")
-        return EXIT_USAGE
+        return fail(f"{exc} (see '{PROG} --help')", EXIT_INVALID)
     from desktop.system_libraries import window_problem
 
     problem = window_problem()
     if problem is not None:
-        sys.stderr.write(f"{PROG}: {problem}\n")
-        return EXIT_OTHER
+        return fail(problem, EXIT_OTHER)
     # The evidence check starts first, in a checker process where one helps (a second
     # CPU; from source on Linux and macOS, the installed bundle on Linux), and runs while
     # Qt loads; elsewhere, or when it cannot start, the app checks in-process
