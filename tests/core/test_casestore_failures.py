@@ -24,6 +24,7 @@ from core.casestore import (
     CaseStoreError,
     CaseStoreLocked,
     CaseStoreReadOnly,
+    schema,
 )
 from core.casestore.times import now_iso
 from core.evidence import open_store
@@ -214,15 +215,22 @@ def open_in_child(path: Path, uid: int | None) -> dict[str, object]:
 
 
 def read_only_folder(path: Path) -> int | None:
-    """chmod the store and its folder read-only; the uid to open it as (nobody if root)."""
+    """chmod the store's folder and what it holds read-only; the uid to open the store
+    as (nobody if root)."""
     uid = None
+    for file in path.parent.iterdir():
+        if os.getuid() == 0:
+            os.chown(file, 65534, 65534)
+        file.chmod(0o444)
     if os.getuid() == 0:
         uid = 65534
         os.chown(path.parent, uid, uid)
-        os.chown(path, uid, uid)
-    path.chmod(0o444)
     path.parent.chmod(0o555)
     return uid
+
+
+def _folder_bytes(folder: Path) -> dict[str, bytes]:
+    return {file.name: file.read_bytes() for file in folder.iterdir()}
 
 
 @pytest.fixture
@@ -271,6 +279,59 @@ def test_corrupt_store_in_a_read_only_folder_is_reported_and_left_alone(ro_folde
     assert "could not be kept aside" in str(out["error"]) and str(path) in str(out["error"])
     assert path.read_bytes() == garbage
     assert sorted(p.name for p in ro_folder.iterdir()) == ["cases.sqlite"]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX permissions")
+def test_no_store_in_a_read_only_folder_says_it_cannot_be_created(ro_folder):
+    path = ro_folder / "cases.sqlite"
+    out = open_in_child(path, read_only_folder(path))
+    assert str(out.get("error", "")).startswith("CaseStoreReadOnly: "), out
+    assert "cannot be created" in str(out["error"]) and str(path) in str(out["error"])
+    assert list(ro_folder.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX permissions")
+def test_changes_left_in_the_wal_of_a_read_only_folder_are_named_not_lost(ro_folder, renderer):
+    """A writer that ended without closing (a crash, a power cut) leaves its last
+    changes in the -wal file; in a folder that cannot be written SQLite cannot apply
+    them, and reading the main file alone would show an older state as if current."""
+    path = ro_folder / "cases.sqlite"
+    fill(path, renderer, 2)
+    pid = os.fork()
+    if pid == 0:  # the writer: one change committed, then gone without closing
+        try:
+            conn = sqlite3.connect(path, isolation_level=None)
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+            conn.execute("UPDATE cases SET label = 'changed' WHERE label = 'case 0'")
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 0
+    Path(f"{path}-shm").unlink()  # (the index SQLite rebuilds from the WAL)
+    before = _folder_bytes(ro_folder)
+    out = open_in_child(path, read_only_folder(path))
+    error = str(out.get("error", ""))
+    assert error.startswith("CaseStoreReadOnly: "), out
+    assert f"latest changes are still in {wal}" in error and "nothing was changed" in error
+    assert _folder_bytes(ro_folder) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX permissions")
+def test_an_older_store_in_a_read_only_folder_is_not_upgraded(ro_folder, renderer):
+    """An upgrade writes; in a read-only folder the store is refused, not half-read."""
+    path = ro_folder / "cases.sqlite"
+    fill(path, renderer, 1)
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version = {schema.CURRENT - 1}")
+    raw.commit()
+    raw.close()
+    before = _folder_bytes(ro_folder)
+    out = open_in_child(path, read_only_folder(path))
+    error = str(out.get("error", ""))
+    assert error.startswith("CaseStoreReadOnly: "), out
+    assert "needs an upgrade" in error and str(path) in error
+    assert _folder_bytes(ro_folder) == before
 
 
 def test_busy_timeout_waits_for_a_short_lock(tmp_path, renderer):
