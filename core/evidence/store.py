@@ -165,18 +165,19 @@ class EvidenceStore:
             self._fts = conn
         return self._fts
 
-    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+    def search(self, query: str, limit: int | None = None) -> list[SearchHit]:
         """Full-text search over statement titles, texts, rationales, harms and the
         source's own words each statement quotes.
 
         Words are matched as prefixes and all must occur; a synonym of the evidence's
         table matches any of the words the statements use for it; a query naming only
         drugs the source does not cover, or topics it does not discuss, finds nothing;
-        an empty query lists all.
+        an empty query lists all. ``limit``: at most that many hits, best first (None:
+        every statement that matches, as the empty query lists every statement).
         """
         return self._search(self.search_plan(query), limit)
 
-    def find(self, query: str, limit: int = 50) -> SearchResult:
+    def find(self, query: str, limit: int | None = None) -> SearchResult:
         """:meth:`search`, and when no statement holds every word of a query of several,
         the statements that hold some of them, closest first (``partial``): a question
         in plain words ("what after progression on trastuzumab") finds something."""
@@ -187,22 +188,22 @@ class EvidenceStore:
         hits = self._matching(plan.any_match, limit)
         return SearchResult(hits, plan, partial=bool(hits))
 
-    def _search(self, plan: SearchPlan, limit: int) -> list[SearchHit]:
+    def _search(self, plan: SearchPlan, limit: int | None) -> list[SearchHit]:
         if not plan.match:
             if plan.outside or plan.unsearchable:
                 return []
             return [SearchHit(s, s.text) for s in
-                    sorted(self.statements.values(), key=lambda s: (s.kind, s.order))]
+                    sorted(self.statements.values(), key=lambda s: (s.kind, s.order))][:limit]
         return self._matching(plan.match, limit)
 
-    def _matching(self, match: str, limit: int) -> list[SearchHit]:
+    def _matching(self, match: str, limit: int | None) -> list[SearchHit]:
         import sqlite3
 
         try:
             rows = self._index().execute(
                 "SELECT id, snippet(statements_fts, -1, '[', ']', '…', 16) "
                 "FROM statements_fts WHERE statements_fts MATCH ? ORDER BY rank LIMIT ?",
-                (match, limit),
+                (match, -1 if limit is None else limit),  # (SQLite: -1, no limit)
             ).fetchall()
         except sqlite3.Error as exc:
             raise EvidenceError(f"{self.path}: search failed: {exc}") from None

@@ -79,21 +79,28 @@ def _words(text: str) -> list[str]:
     """The words of ``text``, compared as the index compares them: compatibility forms
     (full-width letters, ligatures) as plain letters, accents dropped (the index drops
     them too), and characters that are not seen (a soft hyphen or zero-width space
-    pasted from a PDF) taken out, not read as a break between two words.
+    pasted from a PDF) taken out, not read as a break between two words. A decimal or
+    a range of numbers is one word, searched as the phrase of its numbers: "2.4" is
+    not any statement holding a 2 and a 4 (search review, L11).
 
-    >>> _words("ＨＥＲ２-low le\u0301trozole tucati\u00adnib")
-    ['HER2', 'low', 'letrozole', 'tucatinib']
+    >>> _words("ＨＥＲ２-low le\u0301trozole tucati\u00adnib 18.5 4–6")
+    ['HER2', 'low', 'letrozole', 'tucatinib', '18.5', '4–6']
     """
     import unicodedata
 
     text = "".join(c for c in unicodedata.normalize("NFKD", text)
                    if unicodedata.category(c) not in ("Mn", "Cf"))
-    return "".join(c if c.isalnum() else " " for c in text).split()
+    return _WORD.findall(text)
+
+
+#: a number with its decimals or the end of its range, or a run of letters and digits
+_WORD = re.compile(r"\d+(?:[.,\-\u2013]\d+)+|[^\W_]+")
 
 
 def _phrase(text: str, prefix: bool = False) -> str:
     # A quoted FTS5 string of plain words: a phrase. The words come from _words, so no
-    # quote or operator of the user's can reach the expression.
+    # quote or operator of the user's can reach the expression (a decimal's point or a
+    # range's dash inside the quotes separates two numbers of the phrase, as in the index).
     return '"' + " ".join(_words(text)) + '"' + ("*" if prefix else "")
 
 

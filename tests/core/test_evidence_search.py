@@ -69,6 +69,41 @@ def test_a_clinicians_word_finds_what_the_statements_say_otherwise_and_says_so(
     assert any(note in n for n in plan.notes), plan.notes
 
 
+def _indexed(store: EvidenceStore) -> dict[str, str]:
+    """Each statement's indexed text (its text, rationale, harms, quotes and title)."""
+    from core.evidence.store import index_rows
+
+    return {row[0]: " ".join(row[1:]) for row in index_rows(store.content["statements"])}
+
+
+@pytest.mark.parametrize(("query", "held"), [
+    ("2.4", r"\b2\.4\b"), ("12.4", r"\b12\.4\b"), ("8.3", r"\b8\.3\b"),
+    ("4-6", r"\b4[-\u2013]6\b"), ("4\u20136", r"\b4[-\u2013]6\b"), ("18.4", r"\b18\.4\b"),
+])
+def test_a_decimal_or_a_range_finds_the_statements_that_hold_it(
+        store: EvidenceStore, query: str, held: str) -> None:
+    """Review L11: "2.4" was read as the words "2" and "4" (and, being short, as
+    nothing): it listed statements holding any number starting with 2, and "18.4",
+    which no statement holds, found the one that reports 18.5 months."""
+    expected = {sid for sid, text in _indexed(store).items() if re.search(held, text)}
+    assert set(_ids(store, query)) == expected
+    assert expected or query == "18.4"
+
+
+def test_a_search_lists_every_statement_it_matches(store: EvidenceStore) -> None:
+    """Review L14: a search was capped at 50 hits while the empty search lists every
+    statement: in a larger pack, a common word would silently leave statements out."""
+    content = dict(store.content)
+    rows = list(content["statements"])
+    content["statements"] = rows + [{**r, "id": f"{r['id']}.copy{n}"}
+                                    for n in range(3) for r in rows]
+    larger = EvidenceStore(store.path, content)
+    matching = {sid for sid, text in _indexed(larger).items() if "HER2" in text}
+    assert len(matching) > 50
+    assert {h.statement.id for h in larger.find("HER2").hits} == matching
+    assert [h.statement.id for h in larger.search("HER2", limit=5)] == _ids(larger, "HER2")[:5]
+
+
 @pytest.mark.parametrize(("query", "same_as"), [
     ("progression-free survival", "PFS"), ("MBC", "metastatic"), ("metastases", "MBC"),
     ("anastrazole", "anastrozole"), ("trastuzamab", "trastuzumab"),
