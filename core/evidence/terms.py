@@ -153,6 +153,13 @@ class SearchTerms:
         notes: list[str] = []
         i = 0
         while i < len(words):
+            if folded[i:i + 2] == ["et", "al"]:
+                # a citation's "et al.", not "ET" (endocrine therapy): it tells nothing
+                # about a statement (review L9: "Swain et al" listed the endocrine
+                # statements)
+                parts.append('("et al")')
+                i += 2
+                continue
             for key, finds, note, outside_name, topic in self._entries.get(folded[i], ()):
                 if tuple(folded[i:i + len(key)]) == key:
                     if outside_name:

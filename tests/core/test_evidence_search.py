@@ -90,6 +90,16 @@ def test_a_decimal_or_a_range_finds_the_statements_that_hold_it(
     assert expected or query == "18.4"
 
 
+def test_a_citations_et_al_is_not_endocrine_therapy(store: EvidenceStore) -> None:
+    """Review L9: "et" is also the synonym ET (endocrine therapy), so "Swain et al"
+    searched for endocrine therapy and listed the endocrine statements, not the two
+    that cite Swain's cardiac analysis."""
+    assert _ids(store, "Swain et al") == _ids(store, "Swain") != []
+    assert not store.find("Swain et al.").partial
+    assert _ids(store, "et al") == []
+    assert "sequential_et" in _ids(store, "ET")  # the synonym itself still reads
+
+
 def test_a_search_lists_every_statement_it_matches(store: EvidenceStore) -> None:
     """Review L14: a search was capped at 50 hits while the empty search lists every
     statement: in a larger pack, a common word would silently leave statements out."""
