@@ -73,7 +73,9 @@ def create_main_window(evidence_path: Path | str | None = None,
 def _application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
-        app = QApplication(sys.argv[:1])
+        from desktop.platform_failure import application
+
+        app = application(lambda: QApplication(sys.argv[:1]))
         app.setApplicationName(APP_NAME)
         app.setOrganizationName(ORG_NAME)
     return app
