@@ -239,20 +239,30 @@ def _check_output_name(name: str, option: str, args: argparse.Namespace) -> None
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
     store = _evidence(args)
     from core.cli_evidence import verify_lines
+    from core.evidence.pack import bundled_problem
 
-    # Two hashes, named apart: IT compares the file's with sha256sum and minisign's
-    # trusted comment; the content's is the one the PDFs and About print.
-    file_hash = f"file sha256: {store.pack.evidence_sha256}\n" if store.pack else ""
-    _write(f"evidence store OK\npath: {one_line(str(store.path))}\nversion: {store.version}\n"
-           f"{file_hash}content sha256: {store.sha256}\n"
-           f"{currency_sentence(store.version, store.sources_through)}\n{verify_lines(store)}")
+    problems = []
     if store.installed_pack_failed:
         # the evidence above is sound, but this machine's installed pack is not: a
         # monitoring script that goes by the exit code must notice (see the note)
-        sys.stderr.write("hrher2-aid: an installed evidence pack fails its check or cannot "
-                         "be read; the app uses the pack above instead (see the note)\n")
-        return EXIT_EVIDENCE
-    return EXIT_OK
+        problems.append("an installed evidence pack fails its check or cannot be read; "
+                        "the app uses the pack above instead (see the note)")
+    bundled = None if getattr(args, "evidence", None) is not None else bundled_problem(store)
+    if bundled is not None:
+        problems.append(f"the evidence pack bundled with the app fails its check: {bundled} "
+                        "(the program's files are damaged: reinstall the package)")
+    # Two hashes, named apart: IT compares the file's with sha256sum and minisign's
+    # trusted comment; the content's is the one the PDFs and About print.
+    file_hash = f"file sha256: {store.pack.evidence_sha256}\n" if store.pack else ""
+    # (the first line is the verdict, for a script that reads it rather than the exit code)
+    first = ("evidence store OK" if not problems else
+             "evidence in use OK, but a pack on this machine FAILS ITS CHECK (said below)")
+    _write(f"{first}\npath: {one_line(str(store.path))}\nversion: {store.version}\n"
+           f"{file_hash}content sha256: {store.sha256}\n"
+           f"{currency_sentence(store.version, store.sources_through)}\n{verify_lines(store)}")
+    for problem in problems:
+        _fail(problem, EXIT_EVIDENCE)
+    return EXIT_EVIDENCE if problems else EXIT_OK
 
 
 def cmd_version(args: argparse.Namespace) -> int:

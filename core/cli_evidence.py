@@ -14,7 +14,7 @@ from pathlib import Path
 
 # (a path's line break is escaped where it is written, with one_line; what say()
 # escapes, escape sequences in labels or statement texts, is shown, never obeyed)
-from core.console import EXIT_INVALID, EXIT_OK, EXIT_OTHER, one_line
+from core.console import EXIT_EVIDENCE, EXIT_INVALID, EXIT_OK, EXIT_OTHER, one_line
 from core.console import fail as _fail
 from core.console import say as _out
 from core.evidence import EvidenceStore, verify_pack
@@ -112,6 +112,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     except (InstallError, OSError) as exc:
         return _fail(f"cannot list {folder}: {exc}", EXIT_OTHER)
     bundled = bundled_pack()
+    failing = any(row.problem for row in rows)
     try:
         shipped = parse_manifest((bundled / MANIFEST_NAME).read_bytes(), str(bundled))
     except (OSError, PackError):
@@ -122,7 +123,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             verify_pack(bundled)
             state = "verified"
         except EvidenceError as exc:
-            state = f"FAILS ITS CHECK: {exc}"
+            state, failing = f"FAILS ITS CHECK: {exc}", True
         _out(f"bundled: sequence {shipped.sequence}, {shipped.version} ({one_line(str(bundled))}); "
              f"{state}\n")
     _out(f"installed in {one_line(str(folder))}: {len(rows)}\n")
@@ -140,6 +141,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     _out(_in_use())
     if state_problem is not None:
         return _fail(f"no installed pack is current: {state_problem}", EXIT_OTHER)
+    if failing:  # (exit 3, as evidence verify's: a pack here fails its check)
+        return _fail("a pack listed above FAILS ITS CHECK", EXIT_EVIDENCE)
     return EXIT_OK
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from core.evidence.early import EarlyCheck
+    from core.evidence.store import EvidenceStore
     from desktop.main_window import MainWindow
 
 APP_NAME = "hrher2-aid"
@@ -165,6 +166,12 @@ def self_test(evidence_path: str | None = None, early: EarlyCheck | None = None)
         store = window.store
         window.setWindowModified(False)  # nothing was entered: close without asking
         window.close()
+        damaged = None if evidence_path is not None else _bundled_problem(store)
+        if damaged is not None:
+            _say(f"self-test FAILED: the evidence pack bundled with the app fails its "
+                 f"check: {damaged} (the program's files are damaged: reinstall the "
+                 "package)")
+            return 3
     except Exception as exc:  # noqa: BLE001 - IT needs the reason, not a traceback
         _say(f"self-test FAILED: {type(exc).__name__}: {exc}")
         return 1
@@ -176,6 +183,19 @@ def self_test(evidence_path: str | None = None, early: EarlyCheck | None = None)
                 f"{elapsed * 1000:.0f} ms{note}"):
         return 1
     return 0
+
+
+def _bundled_problem(store: EvidenceStore) -> str | None:
+    """Why the bundled pack fails its check when an installed pack is in use (it is what
+    the app falls back to: install review, finding 1); the pack in use is checked
+    already, so with the bundled one in use nothing more is loaded or checked."""
+    import resources
+
+    if store.pack is None or store.pack.folder == Path(resources.__file__).parent:
+        return None
+    from core.evidence.pack import bundled_problem
+
+    return bundled_problem(store)
 
 
 def _say(line: str) -> bool:

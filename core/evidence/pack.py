@@ -67,6 +67,20 @@ def bundled_pack() -> Path:
     return Path(resources.__file__).parent
 
 
+def bundled_problem(store: EvidenceStore) -> str | None:
+    """Why the pack bundled with the app fails its check, when ``store`` (the evidence in
+    use) is an installed pack; None when it passes or is the pack in use (checked
+    already). The app does not need it then, but it is what the app falls back to, and
+    a damaged one means the program's files are (install review, finding 1)."""
+    if store.pack is None or store.pack.folder == bundled_pack():
+        return None
+    try:
+        verify_pack(bundled_pack())
+    except EvidenceError as exc:
+        return str(exc)
+    return None
+
+
 def _trusted(keys: Sequence[PublicKey] | None) -> Sequence[PublicKey]:
     if keys is not None:
         return keys

@@ -298,7 +298,7 @@ def test_an_installed_pack_damaged_later_is_passed_over_with_a_notice(
     out, err = capsys.readouterr()  # installed pack is not: IT monitors the exit code
     assert "note: the installed pack was not used" in out
     assert "an installed evidence pack fails its check or cannot be read" in err
-    assert cli.main(["evidence", "list"]) == 0
+    assert cli.main(["evidence", "list"]) == 3
     assert "FAILS ITS CHECK" in capsys.readouterr().out
 
 
@@ -468,13 +468,51 @@ def test_list_checks_the_bundled_pack_and_names_a_relative_folder(
     copy_pack(tampered)
     flip(tampered / "evidence.sqlite", 9000)
     monkeypatch.setattr("core.evidence.pack.bundled_pack", lambda: tampered)
-    assert cli.main(["evidence", "list"]) == 0
-    out = capsys.readouterr().out
+    assert cli.main(["evidence", "list"]) == 3  # (install review, finding 6: it was 0)
+    out, err = capsys.readouterr()
     assert f"({tampered}); FAILS ITS CHECK: evidence store has been altered" in out
+    assert err == "hrher2-aid: a pack listed above FAILS ITS CHECK\n"
     monkeypatch.setenv(ENV_VAR, "relative/folder")
     assert cli.main(["evidence", "list"]) == 1
     err = capsys.readouterr().err
     assert "must name a folder by its full path" in err and "unexpected" not in err
+
+
+def test_list_says_a_failing_installed_pack_in_its_exit_code(
+        machine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Install review, finding 6: the current installed pack failing its check gave exit
+    0 (evidence verify: 3)."""
+    install(newer_pack(tmp_path / "a"))
+    assert cli.main(["evidence", "list"]) == 0
+    capsys.readouterr()
+    flip(machine / "packs" / NEWER_NAME / "evidence.sqlite", 9000)
+    assert cli.main(["evidence", "list"]) == 3
+    out, err = capsys.readouterr()
+    assert f"* {NEWER_NAME}: " in out and "FAILS ITS CHECK" in out
+    assert err == "hrher2-aid: a pack listed above FAILS ITS CHECK\n"
+
+
+def test_verify_checks_the_bundled_pack_behind_an_installed_one(
+        machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Install review, finding 1: with a sound installed pack in use, a damaged bundled
+    pack (what the app falls back to; damaged program files) passed evidence verify."""
+    install(newer_pack(tmp_path / "a"))
+    tampered = tmp_path / "bundled"
+    copy_pack(tampered)
+    monkeypatch.setattr("core.evidence.pack.bundled_pack", lambda: tampered)
+    assert cli.main(["evidence", "verify"]) == 0
+    assert capsys.readouterr().out.startswith("evidence store OK\n")
+    flip(tampered / "evidence.sqlite", 9000)
+    assert cli.main(["evidence", "verify"]) == 3
+    out, err = capsys.readouterr()
+    assert out.startswith("evidence in use OK, but a pack on this machine FAILS ITS CHECK")
+    assert f"pack folder: {machine / 'packs' / NEWER_NAME}\n" in out
+    assert err.startswith("hrher2-aid: the evidence pack bundled with the app fails its "
+                          "check: evidence store has been altered")
+    assert err.endswith("(the program's files are damaged: reinstall the package)\n")
+    # a pack named with --evidence is all that is checked
+    assert cli.main(["evidence", "verify", "--evidence", str(machine / "packs" / NEWER_NAME)]) == 0
 
 
 # One `evidence install` in a process of its own: trusts the throwaway key (argv[3]); with
@@ -602,7 +640,7 @@ def test_an_installed_manifest_that_is_a_pipe_or_huge_is_passed_over_at_once(
     store = load_evidence()
     assert store.pack is not None and store.pack.folder == bundled_pack()
     assert store.notice is not None and NEWER_NAME in store.notice
-    assert cli.main(["evidence", "list"]) == 0
+    assert cli.main(["evidence", "list"]) == 3
     assert "FAILS ITS CHECK" in capsys.readouterr().out
 
 

@@ -22,7 +22,7 @@ from core.report import build_handout, build_summary
 from core.result import Renderer
 from desktop import dialogs
 from desktop.evidence_changes import EvidenceChangesDialog
-from tests.conftest import ROOT, app_evidence
+from tests.conftest import ROOT, app_evidence, copy_pack
 from tests.desktop.drive import open_window, result_text
 from tests.pack_support import (
     BUNDLED,
@@ -30,6 +30,7 @@ from tests.pack_support import (
     NEWER_SEQUENCE,
     THROWAWAY,
     damaged_pack,
+    flip,
     newer_pack,
     trust,
 )
@@ -153,3 +154,47 @@ def test_a_contributor_runs_the_window_tests_on_an_unsigned_edit(tmp_path: Path)
     assert "1 passed" in preview.stdout
     assert "the shipped pack was not checked" in preview.stdout
     assert not list(temporary.glob("hrher2-preview-*"))  # the throwaway pack is gone
+
+
+# --self-test in a process of its own, the throwaway key (argv[1]) trusted beside the
+# embedded ones and the bundled pack replaced by the copy in argv[2]
+SELF_TEST = """
+import sys
+from pathlib import Path
+from core.evidence import keys, pack
+from core.evidence.minisign import parse_public_key
+embedded, throwaway = keys.embedded_keys(), parse_public_key(Path(sys.argv[1]).read_text())
+keys.embedded_keys = lambda: (*embedded, throwaway)
+pack.bundled_pack = lambda: Path(sys.argv[2])
+from desktop.app import self_test
+raise SystemExit(self_test())
+"""
+
+
+def test_the_self_test_fails_on_a_damaged_bundled_pack_behind_an_installed_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Install review, finding 1: the installation check passed with the program's own
+    pack damaged, while a sound installed pack was in use."""
+    machine = tmp_path / "machine"
+    monkeypatch.setenv(ENV_VAR, str(machine))
+    trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
+    install(newer_pack(tmp_path / "a"))
+    pub = tmp_path / "throwaway.pub"
+    pub.write_text(THROWAWAY.public.to_text())
+    tampered = tmp_path / "bundled"
+    copy_pack(tampered)
+
+    def self_test() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", SELF_TEST, str(pub), str(tampered)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                                   ENV_VAR: str(machine)})
+
+    done = self_test()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("self-test OK: window painted, evidence 2099.1.1 verified")
+    flip(tampered / "evidence.sqlite", 9000)
+    done = self_test()
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert done.stdout.startswith("self-test FAILED: the evidence pack bundled with the app "
+                                  "fails its check: evidence store has been altered")
