@@ -129,15 +129,29 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _account() -> str:
+    """The account the command runs as: on POSIX the effective user's name, not the
+    USER or LOGNAME a shell passed on (after a plain ``su`` they still name the admin
+    while the command runs as root: install review, finding 4)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, AttributeError):  # Windows: the signed-in user
+        import getpass
+
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+    except KeyError:  # a uid with no account name
+        return f"uid {os.geteuid()}"
+
+
 def record(root: Path, entry: dict[str, Any]) -> None:
     """Append one line to the install log (opened for appending: never rewritten).
     Under sudo the user is root; who ran sudo is recorded beside it."""
-    import getpass
-
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "unknown"
+    user = _account()
     who: dict[str, Any] = {"user": user}
     if os.environ.get("SUDO_USER") and os.environ["SUDO_USER"] != user:
         who["sudo_user"] = os.environ["SUDO_USER"]

@@ -220,6 +220,21 @@ def test_a_machine_folder_that_is_a_file_is_not_called_a_permission_problem(
     assert "cannot install in" in err and "administrator" not in err
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX accounts")
+def test_the_install_log_names_the_account_the_command_ran_as(
+        machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Install review, finding 4: after a plain ``su`` USER and LOGNAME still name the
+    admin while the install runs as root; the log named the admin."""
+    import pwd
+
+    monkeypatch.setenv("USER", "alice")
+    monkeypatch.setenv("LOGNAME", "alice")
+    monkeypatch.delenv("SUDO_USER", raising=False)
+    install(newer_pack(tmp_path / "a"))
+    assert log_entries()[-1]["user"] == pwd.getpwuid(os.geteuid()).pw_name != "alice"
+    assert "sudo_user" not in log_entries()[-1]
+
+
 def test_an_install_under_sudo_records_who_ran_it(
         machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUDO_USER", "it-admin-alice")
