@@ -204,6 +204,14 @@ def ask_file_changed(parent: QWidget | None, title: str, text: str) -> str:
                                                                             "cancel")
 
 
+def ask_save_before_export(parent: QWidget | None, title: str, text: str) -> str:
+    """'save' (save, then export: the default), 'export' (export the case as it is
+    now, unsaved) or 'cancel', for an export of a saved case changed since."""
+    answer = _mine_or_theirs(parent, title, text, "Save and export",
+                             QMessageBox.StandardButton.Ignore, "Export without saving")
+    return {"mine": "save", "other": "export"}.get(answer, "cancel")
+
+
 def ask_save_elsewhere(parent: QWidget | None, title: str, text: str) -> bool:
     """True to save under another name (the default), False to cancel: for a case file
     that Save cannot replace (marked read-only)."""

@@ -58,7 +58,8 @@ class MainWindow(QMainWindow):
         #: the case list, saving to it, export and the audit log (receive the session)
         self.records = CaseRecords(self.session, self, status=self._status,
                                    may_discard=self.may_discard_changes,
-                                   show_saved_result=self._show_saved_result)
+                                   show_saved_result=self._show_saved_result,
+                                   save=self.save_case)
 
         self.questionnaire = QuestionnaireView(self.session, self.adapter, self)
         self.result_view = ResultView(store, self)

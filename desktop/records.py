@@ -32,11 +32,13 @@ class CaseRecords:
 
     def __init__(self, session: CaseSession, parent: QWidget, *,
                  status: Callable[[str], None], may_discard: Callable[[], bool],
-                 show_saved_result: Callable[[Result, list[str]], None]) -> None:
+                 show_saved_result: Callable[[Result, list[str]], None],
+                 save: Callable[[], bool]) -> None:
         self.session = session
         self.parent = parent
         self.status = status
         self.may_discard = may_discard
+        self.save = save
         self.show_saved_result = show_saved_result
         self._store: CaseStore | None = None
         self._asked_clinician = False  # the clinician name is asked for once at most
@@ -247,6 +249,18 @@ class CaseRecords:
         except UnprintableText as exc:
             dialogs.error(self.parent, ERROR_TITLE, f"Nothing was exported.\n\n{exc}")
             return
+        if session.modified and (session.case_id is not None or session.path is not None):
+            # (exploratory test 18, finding 1: the documents showed answers that a
+            # Discard at closing then dropped, and the audit log tied them to the saved
+            # case, which never had them)
+            where = (f"saved case {session.case_id}" if session.case_id is not None
+                     else f"the case file {session.path}")
+            choice = dialogs.ask_save_before_export(
+                self.parent, "Export PDF",
+                f"This case has changes not saved in {where}. The documents show the "
+                "case as it is now.\n\nSave the changes first?")
+            if choice == "cancel" or (choice == "save" and not self.save()):
+                return
         clinician = (settings.load().get("report/clinician_name")
                      or self._clinician_unkept or None)
         if clinician is None and not self._asked_clinician:
@@ -323,9 +337,11 @@ class CaseRecords:
         from core.casestore import CaseStoreError
 
         try:
+            # (the saved case's id only when the documents show it as saved: an export
+            # of unsaved changes belongs to no saved case)
             store.record_export(None, [str(p) for p in written], result.case_sha256,
                                 result.evidence_version, kind="report",
-                                case_id=self.session.case_id,
+                                case_id=None if self.session.modified else self.session.case_id,
                                 label=self.session.answer("label"))
         except CaseStoreError as exc:
             from desktop import dialogs

@@ -195,3 +195,54 @@ def test_open_documents_asks_the_system_for_each_file_and_names_those_it_could_n
     paths = [tmp_path / "a summary.pdf", tmp_path / "a handout.pdf"]
     assert REAL_OPEN_DOCUMENTS(paths) == [paths[1]]
     assert asked == [str(p) for p in paths]
+
+
+@pytest.mark.parametrize("choice", ["save", "export", "cancel"])
+def test_exporting_a_saved_case_changed_since_asks_to_save_it_first(
+        setup, tmp_path, monkeypatch, choice):
+    """Exploratory test 18, finding 1: export did not save, and the audit log tied the
+    documents to the saved case, which never held their answers (a Discard at closing
+    then dropped them)."""
+    window, _, _ = setup
+    assert window.save_case()
+    case_id, store = window.session.case_id, window.records.store
+    assert case_id is not None and store is not None
+    before = store.get(case_id).case_sha256
+    window.session.set_answer("menopausal_status", "premenopausal")
+    assert window.session.modified
+    changed = window.session.result().case_sha256
+    asked: list[str] = []
+
+    def ask(_parent, title, text):
+        asked.append(text)
+        return choice
+
+    monkeypatch.setattr(dialogs, "ask_save_before_export", ask)
+    fake = Dialogs(monkeypatch, [str(tmp_path / "summary.pdf")])
+    window.records.export_pdf()
+    assert fake.errors == []
+    [text] = asked
+    assert f"changes not saved in saved case {case_id}" in text
+    if choice == "cancel":
+        assert fake.asked == [] and list(tmp_path.iterdir()) == []
+        assert window.session.modified and store.list_audit() == []
+        return
+    assert (tmp_path / "summary.pdf").exists()
+    [entry] = store.list_audit()
+    assert entry.case_sha256 == changed
+    if choice == "save":
+        assert not window.session.modified and store.get(case_id).case_sha256 == changed
+        assert entry.case_id == case_id
+    else:  # exported as it is: no saved case holds these answers, and the log says so
+        assert window.session.modified and store.get(case_id).case_sha256 == before
+        assert entry.case_id is None
+
+
+def test_exporting_a_new_case_asks_nothing(setup, tmp_path, monkeypatch):
+    """A case never saved is exported as before (the close prompt asks about it)."""
+    window, _, _ = setup
+    monkeypatch.setattr(dialogs, "ask_save_before_export",
+                        lambda *_a: pytest.fail("asked to save a new case"))
+    fake = Dialogs(monkeypatch, [str(tmp_path / "summary.pdf")])
+    window.records.export_pdf()
+    assert fake.errors == [] and (tmp_path / "summary.pdf").exists()
