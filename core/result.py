@@ -103,6 +103,16 @@ class Result(NamedTuple):
             return "The planned regimen matches none of the options."
         return "The planned regimen corresponds to: " + "; ".join(matched) + "."
 
+    def warnings_line(self) -> str | None:
+        """The warnings of this result in one line (None without any, or out of scope):
+        the window's banner and the summary's first page both say it, so a warning
+        never waits for a second page (exploratory test 18, finding 3). Example:
+        ``2 warnings: Endocrine therapy alone; Chemotherapy stopped early.``"""
+        titles = [c.title or c.id for c in self.cautions if c.severity == "warning"]
+        if not self.in_scope or not titles:
+            return None
+        return f"{len(titles)} warning{'s' if len(titles) > 1 else ''}: {'; '.join(titles)}."
+
     def plain_for(self, statement_id: str) -> Plain | None:
         """The plain-language words of one statement of this result, if the evidence
         gave any."""

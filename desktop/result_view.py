@@ -269,14 +269,12 @@ class ResultView(QWidget):
         self.browser.setHtml(result_html(result))
         self.citation.clear()
         self.citation.hide()
-        titles = [c.title for c in result.cautions if c.severity == "warning"]
-        if result.in_scope and titles:
+        warned_line = result.warnings_line()
+        if warned_line:
             # rich text (the default) but escaped: the plain-text flag would load Qt's
             # whole namespace at start-up
-            self.banner_text.setText(escape(
-                f"{len(titles)} warning{'s' if len(titles) > 1 else ''}: "
-                f"{'; '.join(titles)}."))
-        self.banner.setVisible(bool(result.in_scope and titles))
+            self.banner_text.setText(escape(warned_line))
+        self.banner.setVisible(bool(warned_line))
 
     def show_warnings(self) -> None:
         """Scroll the result to its cautions and give it the keyboard focus."""

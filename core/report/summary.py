@@ -56,6 +56,8 @@ def _styles() -> dict[str, ParagraphStyle]:
         # set apart from the last option's harms, which it would read as part of
         # (day review 3, C6)
         "check": ParagraphStyle("check", parent=base, spaceBefore=8),
+        "warned": ParagraphStyle("warned", parent=base, spaceBefore=4,
+                                 textColor=colors.HexColor("#8b0000")),
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=16,
                                 leading=20, spaceAfter=6),
@@ -190,6 +192,9 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
         ("Reference code", f"{reference_code(result.case_sha256)} (on the patient handout)"),
     ]
     story.append(_table([[k, v] for k, v in facts], [32 * mm, width - 32 * mm], st["small"]))
+    warnings = result.warnings_line()
+    if warnings:  # as the window's banner says it: on page 1, whatever the page count
+        story.append(para(f"{warnings} See Cautions.", st["warned"], bold_prefix="WARNING:"))
     story.append(Spacer(1, 3 * mm))
     story.append(para(INTENDED_USE, st["small"]))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from tests.core.report_support import (
     FIRST_LINE_ET_ALONE,
     OUT_OF_SCOPE,
     PROGRESSION_NOT_RESPONSIVE,
+    all_cases,
     case_of,
     flat,
     pdf_text,
@@ -303,3 +305,22 @@ def test_a_whole_paragraph_taller_than_a_page_still_splits():
     assert len(reader.pages) >= 2
     pages = " ".join(page.extract_text() for page in reader.pages)
     assert f"Line{lines - 1:03d}" in pages
+
+
+def test_the_summarys_first_page_says_its_warnings(store):
+    """Exploratory test 18, finding 3: the window's banner said "1 warning: …", while the
+    summary's warnings could wait on page 2 below a plan check on page 1. Page 1 now says
+    what the banner says, and a case with no warning says nothing of the kind."""
+    seen = 0
+    for case in itertools.islice(all_cases(), 0, None, 997):  # (a spread of 75 cases)
+        result = Renderer(store).result_for(case)
+        first_page = flat(pdf_text(build_summary(case, result, INFO))[0])
+        line = result.warnings_line()
+        titles = [c.title for c in result.cautions if c.severity == "warning"]
+        if titles and result.in_scope:
+            seen += 1
+            assert line is not None and all(t in line for t in titles)
+            assert flat(f"WARNING: {line} See Cautions.") in first_page
+        else:
+            assert line is None and "WARNING:" not in first_page
+    assert seen >= 3
