@@ -322,14 +322,25 @@ class CaseListDialog(QDialog):
         self.list.open_requested.connect(self._open)
         self.list.new_case_requested.connect(self._new)
         QVBoxLayout(self).addWidget(self.list)
+        self._staying = False
 
     def _open(self, payload: dict[str, Any]) -> None:
+        self._staying = False
         self.open_requested.emit(payload)
-        self.accept()
+        if not self._staying:
+            self.accept()
 
     def _new(self) -> None:
+        self._staying = False
         self.new_case_requested.emit()
-        self.accept()
+        if not self._staying:
+            self.accept()
+
+    def stay_open(self) -> None:
+        """Called by a receiver of :attr:`open_requested` or :attr:`new_case_requested`
+        whose user cancelled (kept the case in the window): the list stays open, where
+        the user was (exploratory test 18, finding 9: it closed, the search lost)."""
+        self._staying = True
 
 
 def open_case_store(parent: QWidget | None = None) -> CaseStore | None:

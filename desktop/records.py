@@ -151,20 +151,27 @@ class CaseRecords:
             return
         dialog = CaseListDialog(store, self.parent, renderer=self.session.renderer,
                                 undo_tokens=self.undo_tokens)
-        dialog.open_requested.connect(self.open_saved)
-        dialog.new_case_requested.connect(self._new_case)
+        dialog.open_requested.connect(
+            lambda payload: None if self.open_saved(payload) else dialog.stay_open())
+        dialog.new_case_requested.connect(
+            lambda: None if self._new_case() else dialog.stay_open())
         dialogs.exec_dialog(dialog)
 
-    def _new_case(self) -> None:
-        if self.may_discard():
-            self.session.new()
-            self.status("")  # "Exported …" was about the previous case (day review 3, C1)
-
-    def open_saved(self, payload: dict[str, Any]) -> None:
-        """Load a saved case; if today's evidence gives another result, show both."""
+    def _new_case(self) -> bool:
+        """An empty case, unless the user keeps the current one (False)."""
         if not self.may_discard():
-            return
+            return False
+        self.session.new()
+        self.status("")  # "Exported …" was about the previous case (day review 3, C1)
+        return True
+
+    def open_saved(self, payload: dict[str, Any]) -> bool:
+        """Load a saved case; if today's evidence gives another result, show both.
+        False when the user keeps the current case instead."""
+        if not self.may_discard():
+            return False
         self._load_saved(payload)
+        return True
 
     def _load_saved(self, payload: dict[str, Any], step: str | None = None) -> None:
         """Replace the session's case with a saved one (:meth:`CaseStore.opened`), at

@@ -408,3 +408,34 @@ def test_saving_a_saved_case_unchanged_says_there_is_nothing_to_save(
     assert window.statusBar().currentMessage().startswith("No changes to save")
     with CaseStore.open() as store:
         assert store.get(case_id).revision == 1 and len(store.list()) == 1
+
+
+@pytest.mark.parametrize("answer", ["cancel", "discard"])
+def test_cancelling_the_unsaved_changes_question_keeps_the_case_list_open(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, answer: str) -> None:
+    """Exploratory test 18, finding 9: Cancel kept the case in the window (good) but
+    closed the list, its search lost; the list now stays open. Discard opens the case
+    and closes the list as before."""
+    from desktop.case_list import CaseListDialog
+
+    case_id = saved_case(window, CASE)
+    window.session.set_answer("label", "being edited")
+    assert window.session.modified
+    monkeypatch.setattr(dialogs, "ask_save_discard_cancel", lambda *_a: answer)
+    outcome: list[Any] = []
+
+    def drive(dialog: Any) -> bool:
+        assert isinstance(dialog, CaseListDialog)
+        qtbot.addWidget(dialog)
+        dialog.list.open_requested.emit(window.records.store.opened(case_id, window.renderer))
+        outcome.append(dialog.result())
+        return dialog.result() == dialog.DialogCode.Accepted
+
+    monkeypatch.setattr(dialogs, "exec_dialog", drive)
+    window.records.open_case_list()
+    if answer == "cancel":
+        assert outcome == [CaseListDialog.DialogCode.Rejected]  # not closed by the open
+        assert window.session.answer("label") == "being edited" and window.session.modified
+    else:
+        assert outcome == [CaseListDialog.DialogCode.Accepted]
+        assert window.session.case_id == case_id and not window.session.modified
