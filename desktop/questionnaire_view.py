@@ -227,10 +227,11 @@ class QuestionnaireView(QWidget):
             first.setFocus()
 
     def _chain_tab_order(self, page: StepPage) -> None:
-        """Tab goes through the questions in order, then Back, Next and whatever the
+        """Tab goes through the questions in order, then Next, Back and whatever the
         window put in ``tab_after`` (pages are built late, so Qt's creation order
-        would put them last)."""
-        chain = [*page.focus_widgets(), self.back_button, self.next_button, *self.tab_after,
+        would put them last). Next before Back: Tab then Enter after the last question
+        goes on, as Enter alone does (exploratory test 18, finding 10: it went back)."""
+        chain = [*page.focus_widgets(), self.next_button, self.back_button, *self.tab_after,
                  *self.step_buttons]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
