@@ -184,6 +184,14 @@ class CaseSession:
         missing = q.missing(self._answers)
         return [f.path for f in missing] == ["label"] and "label" in self._answers
 
+    def still_needed(self) -> list[str]:
+        """What keeps the case from being complete, one phrase each: a question's label,
+        or, for an answer given but refused, the label and why ("Case label: at most 80
+        characters", not "Case label" as if unanswered: exploratory test 18, finding 8)."""
+        refused = dict((f.path, why) for f, why in self.refused())
+        return [f"{f.label}: {refused[f.path]}" if refused.get(f.path) else f.label
+                for f in self.missing()]
+
     def refused(self) -> list[tuple[q.Field, str]]:
         """The answers given but refused (a label the reports cannot print), each with
         why: never saved, not even in a draft, and never printed."""
@@ -356,7 +364,7 @@ class CaseSession:
         if refused:  # the label the reports cannot print: the result is shown, not printed
             raise NotReady("; ".join(f"{f.label}: {why}" for f, why in refused))
         if case is None:
-            still = ", ".join(f.label for f in self.missing())
+            still = "; ".join(self.still_needed())
             raise NotReady(f"the case is not complete yet (still needed: {still})")
         if result is None:
             raise NotReady("no verified evidence store: "

@@ -235,7 +235,8 @@ class MainWindow(QMainWindow):
                 if result is not self.result_view.result:
                     self.result_view.show_result(result)
             else:
-                self.result_view.show_incomplete(session.missing(), session.scope_result())
+                self.result_view.show_incomplete(session.still_needed(),
+                                                 session.scope_result())
         label = session.answer("label") or "Untitled case"
         # "[*]" is Qt's unsaved-changes marker; doubled, it is shown as typed (hostile
         # review H11: a label holding it garbled the title)

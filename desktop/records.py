@@ -246,7 +246,7 @@ class CaseRecords:
         session = self.session
         case, result = session.case(), session.result()
         if case is None or result is None:
-            missing = ", ".join(f.label for f in session.missing())
+            missing = "; ".join(session.still_needed())
             why = (f"the case is not complete yet (still needed: {missing})" if case is None
                    else "the evidence store failed its check")
             dialogs.error(self.parent, "Export PDF", f"There is nothing to export yet: {why}.")

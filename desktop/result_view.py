@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from core.evidence import EvidenceStore
 from core.evidence.currency import currency_sentence
-from core.questionnaire import Field
 from core.result import Item, Result, ResultFormatError
 from desktop.markup import escape
 
@@ -226,11 +225,12 @@ class ResultView(QWidget):
         self.citation.hide()
         self.banner.hide()
 
-    def show_incomplete(self, missing: list[Field], scope: Result | None = None) -> None:
-        """Not every answer is given yet; with ``scope``, the case is already known to
-        be outside the aid's scope (shown, without a case hash: there is no case yet)."""
+    def show_incomplete(self, missing: list[str], scope: Result | None = None) -> None:
+        """Not every answer is given yet (``missing``: what is still needed, one phrase
+        each: CaseSession.still_needed); with ``scope``, the case is already known to be
+        outside the aid's scope (shown, without a case hash: there is no case yet)."""
         self.result = None
-        items = "".join(f"<li>{escape(f.label)}</li>" for f in missing)
+        items = "".join(f"<li>{escape(what)}</li>" for what in missing)
         needed = f"Still needed:</p><ul>{items}</ul>"
         if scope is not None:
             self._state("Out of scope (case record incomplete)", "#6d4c00")

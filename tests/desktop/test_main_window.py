@@ -471,3 +471,23 @@ def test_a_label_the_reports_cannot_print_keeps_the_recommendation_on_screen(
     assert app_evidence().statements["sequential_et"].text in result_text(window)
     assert "Incomplete" not in result_text(window)
     assert not window.session.is_complete()
+
+
+def test_a_label_too_long_is_named_with_its_limit_not_as_still_needed(
+        window: Any, monkeypatch: Any) -> None:
+    """Exploratory test 18, finding 8: an 87-character label was listed as "Still
+    needed: Case label" on the result pane and by Export, as if no label were given."""
+    from desktop import dialogs
+
+    window.load_case_dict({"format": "hrher2-aid.case/1",
+                           "receptors": {"hr": "positive", "her2": "positive"},
+                           "setting": "first_line", "menopausal_status": "postmenopausal",
+                           "disease": {"visceral": True, "symptomatic": False}})
+    window.session.set_answer("label", "L" * 87)
+    pane = window.result_view.browser.toPlainText()
+    assert "Case label: at most 80 characters" in pane
+    said: list[str] = []
+    monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: said.append(text))
+    window.records.export_pdf()
+    assert said == ["There is nothing to export yet: the case is not complete yet (still "
+                    "needed: Case label: at most 80 characters)."]
