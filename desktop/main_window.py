@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.session = CaseSession(Renderer(store) if store is not None else None,
                                    evidence_error)
         self.adapter = SessionAdapter(self.session, self)
+        self._status_answers: dict[str, Any] | None = None  # (see _status)
         #: the case list, saving to it, export and the audit log (receive the session)
         self.records = CaseRecords(self.session, self, status=self._status,
                                    may_discard=self.may_discard_changes,
@@ -227,6 +228,9 @@ class MainWindow(QMainWindow):
 
     def _session_changed(self) -> None:
         session = self.session
+        if self._status_answers is not None and self._status_answers != session.answers:
+            self.statusBar().clearMessage()
+            self._status_answers = None
         if session.renderer is None:
             self.result_view.show_error(self.evidence_error or "no evidence store")
         else:
@@ -245,6 +249,9 @@ class MainWindow(QMainWindow):
 
     def _status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
+        # the answers the message speaks of: it goes once they change (exploratory test
+        # 18, finding 2: "Exported …" stayed beside a result that had since changed)
+        self._status_answers = dict(self.session.answers) if text else None
 
     def _show_saved_result(self, saved: Result, differences: list[str]) -> None:
         self.result_view.show_comparison(saved, differences)

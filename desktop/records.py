@@ -199,6 +199,9 @@ class CaseRecords:
             return
         self.session.load_case(case, case_id=payload["id"], revision=payload.get("revision"),
                                step=step)
+        # which saved case this is, from the start (exploratory test 18, finding 7: a
+        # duplicate opened looked like its original, the number said only after a save)
+        self.status(f"Opened saved case {payload['id']}")
         if payload.get("result_differs") and payload.get("current_result"):
             try:
                 saved = Result.from_dict(payload["result"])

@@ -439,3 +439,18 @@ def test_cancelling_the_unsaved_changes_question_keeps_the_case_list_open(
     else:
         assert outcome == [CaseListDialog.DialogCode.Accepted]
         assert window.session.case_id == case_id and not window.session.modified
+
+
+def test_the_status_bar_names_the_saved_case_opened_until_an_answer_changes(
+        window: Any) -> None:
+    """Exploratory test 18, findings 7 and 2: a duplicate opened looked like its
+    original (the status bar said nothing), and a message about the case ("Exported …")
+    stayed beside a result that had since changed."""
+    first = saved_case(window, CASE)
+    copy = saved_case(window, CASE)  # a duplicate: the same answers, another number
+    open_from_list(window, copy)
+    assert copy != first and window.statusBar().currentMessage() == f"Opened saved case {copy}"
+    window.session.go_next()  # moving through the steps changes no answer
+    assert window.statusBar().currentMessage() == f"Opened saved case {copy}"
+    window.session.set_answer("label", "changed")
+    assert window.statusBar().currentMessage() == ""

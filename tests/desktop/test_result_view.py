@@ -99,7 +99,7 @@ def test_out_of_scope_and_incomplete(qtbot: Any) -> None:
     view.show_result(result)
     assert STORE.statements["scope.her2_negative"].text in view.browser.toPlainText()
     assert view.header.text() == "Out of scope"
-    view.show_incomplete([FIELDS_BY_PATH["setting"].label, FIELDS_BY_PATH["disease.visceral"].label])
+    view.show_incomplete([FIELDS_BY_PATH[p].label for p in ("setting", "disease.visceral")])
     text = view.browser.toPlainText()
     assert "Incomplete" in text and "Treatment setting" in text and "Visceral metastases" in text
     assert view.result is None
