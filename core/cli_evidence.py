@@ -115,8 +115,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     failing = any(row.problem for row in rows)
     try:
         shipped = parse_manifest((bundled / MANIFEST_NAME).read_bytes(), str(bundled))
-    except (OSError, PackError):
+    except (OSError, PackError):  # (what the app falls back to: a failure like any)
         _out(f"bundled: none found in {one_line(str(bundled))}\n")
+        failing = True
     else:
         # checked like the installed ones: the app falls back to it
         try:

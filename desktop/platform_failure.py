@@ -61,6 +61,9 @@ def application(make: Callable[[], Any]) -> Any:
         warnings = [f"{c}: {t}" for k, c, t in said
                     if c.startswith("qt.qpa") and k in (QtMsgType.QtWarningMsg,
                                                         QtMsgType.QtCriticalMsg)]
+        if os.environ.get("QT_DEBUG_PLUGINS"):  # asked for: Qt's details, then our line
+            for _, c, t in said:
+                sys.stderr.write(t + "\n" if c == "default" else f"{c}: {t}\n")
         fail(message(warnings, text), EXIT_OTHER)
         sys.stderr.flush()
         os._exit(EXIT_OTHER)  # (Qt aborts as soon as this returns)

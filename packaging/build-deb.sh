@@ -20,6 +20,7 @@ STAGE="$BUILD/deb-root"
 APP=hrher2-aid
 # Set the real contact before shipping (lintian flags the placeholder's mail host).
 MAINTAINER="${DEB_MAINTAINER:-hrher2-aid maintainers <hrher2-aid@localhost>}"
+HOMEPAGE="${DEB_HOMEPAGE:-https://localhost/hrher2-aid}"  # (the real one, likewise)
 
 VERSION="$("$PYTHON" -c 'import core; print(core.__version__)')"  # the one version source
 DEB="$ROOT/dist/${APP}_${VERSION}_amd64.deb"
@@ -88,7 +89,7 @@ Installed-Size: $INSTALLED_KB
 Depends: $("$ROOT/packaging/deb-depends.sh" control)
 Section: science
 Priority: optional
-Homepage: https://localhost/hrher2-aid
+Homepage: $HOMEPAGE
 Description: offline decision aid for HR+/HER2+ metastatic breast cancer
  Clinician decision support for hormone-receptor-positive, HER2-positive
  metastatic breast cancer: guideline-supported options, sequencing, cautions

@@ -487,6 +487,9 @@ def test_list_checks_the_bundled_pack_and_names_a_relative_folder(
     out, err = capsys.readouterr()
     assert f"({tampered}); FAILS ITS CHECK: evidence store has been altered" in out
     assert err == "hrher2-aid: a pack listed above FAILS ITS CHECK\n"
+    monkeypatch.setattr("core.evidence.pack.bundled_pack", lambda: tmp_path / "none")
+    assert cli.main(["evidence", "list"]) == 3  # (none to fall back to: a failure too)
+    assert "bundled: none found in" in capsys.readouterr().out
     monkeypatch.setenv(ENV_VAR, "relative/folder")
     assert cli.main(["evidence", "list"]) == 1
     err = capsys.readouterr().err

@@ -82,3 +82,19 @@ def test_the_misleading_library_line_is_not_given_as_the_reason() -> None:
                    "Could not load the Qt platform plugin")
     assert said.startswith("the window cannot open: could not connect to display. Check")
     assert "cursor" not in said
+
+
+def test_qt_debug_plugins_shows_qts_details_before_our_line() -> None:
+    """Asked for with QT_DEBUG_PLUGINS=1 (as the line advises), what Qt said while the
+    application was made comes first (it was dropped: install review, helper 37)."""
+    code = ("from PySide6.QtCore import qFatal, qWarning\n"
+            "from desktop.platform_failure import application\n"
+            "def make():\n"
+            "    qWarning('a detail of the plugin search')\n"
+            "    qFatal('the platform refused')\n"
+            "application(make)\n")
+    done = _python(code, QT_QPA_PLATFORM="offscreen", QT_DEBUG_PLUGINS="1")
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert "a detail of the plugin search" in lines[:-1]
+    assert lines[-1].startswith("hrher2-aid: the window cannot open: ")
