@@ -189,9 +189,9 @@ def _bundled_problem(store: EvidenceStore) -> str | None:
     """Why the bundled pack fails its check when an installed pack is in use (it is what
     the app falls back to: install review, finding 1); the pack in use is checked
     already, so with the bundled one in use nothing more is loaded or checked."""
-    import resources
+    from core.evidence.manifest import bundled_pack
 
-    if store.pack is None or store.pack.folder == Path(resources.__file__).parent:
+    if store.pack is None or store.pack.folder == bundled_pack():
         return None
     from core.evidence.pack import bundled_problem
 

@@ -62,8 +62,7 @@ def application(make: Callable[[], Any]) -> Any:
                     if c.startswith("qt.qpa") and k in (QtMsgType.QtWarningMsg,
                                                         QtMsgType.QtCriticalMsg)]
         if os.environ.get("QT_DEBUG_PLUGINS"):  # asked for: Qt's details, then our line
-            for _, c, t in said:
-                sys.stderr.write(t + "\n" if c == "default" else f"{c}: {t}\n")
+            _write(said)
         fail(message(warnings, text), EXIT_OTHER)
         sys.stderr.flush()
         os._exit(EXIT_OTHER)  # (Qt aborts as soon as this returns)
@@ -73,5 +72,11 @@ def application(make: Callable[[], Any]) -> Any:
         return make()
     finally:
         qInstallMessageHandler(previous)
-        for _, category, text in said:
-            sys.stderr.write(text + "\n" if category == "default" else f"{category}: {text}\n")
+        _write(said)
+
+
+def _write(said: list[tuple[Any, str, str]]) -> None:
+    """Qt's messages as its own handler writes them: ``category: text``, or the text
+    alone in the default category."""
+    for _, category, text in said:
+        sys.stderr.write(text + "\n" if category == "default" else f"{category}: {text}\n")

@@ -123,3 +123,12 @@ def version_tuple(version: str) -> tuple[int, ...]:
     True
     """
     return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
+
+
+def bundled_pack() -> Path:
+    """The folder of the pack shipped with the app (``resources/``). (Here, in a module
+    the app loads before Qt, so the self-test can tell the bundled pack from an
+    installed one without loading the pack checks.)"""
+    import resources
+
+    return Path(resources.__file__).parent

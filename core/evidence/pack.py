@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-import resources
 from core.evidence.manifest import (
     EVIDENCE_NAME,
     MANIFEST_NAME,
@@ -37,6 +36,10 @@ from core.evidence.manifest import (
     parse_manifest,
     version_tuple,
 )
+
+# (re-exported: the pack commands and tests know it here; it lives in manifest, which
+# the app loads before Qt)
+from core.evidence.manifest import bundled_pack as bundled_pack
 from core.evidence.minisign import PublicKey, SecretKey, SignatureError
 from core.evidence.store import EvidenceError, EvidenceStore, open_store
 
@@ -60,11 +63,6 @@ REQUIRED_IDS: Final = frozenset({
 })
 PACK_SETTINGS: Final = "pack.toml"
 CHANGELOG: Final = "changelog.toml"
-
-
-def bundled_pack() -> Path:
-    """The folder of the pack shipped with the app (``resources/``)."""
-    return Path(resources.__file__).parent
 
 
 def bundled_problem(store: EvidenceStore) -> str | None:

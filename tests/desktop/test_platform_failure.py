@@ -44,16 +44,25 @@ def test_an_unreachable_display_is_one_line_and_exit_1() -> None:
     assert "xcb-cursor0" not in line and "QT_QPA_PLATFORM=offscreen" in line
 
 
-def test_a_fatal_message_while_the_application_is_made_ends_in_our_line() -> None:
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_fatal_message_while_the_application_is_made_ends_in_our_line(debug: bool) -> None:
+    """What Qt said before the fatal message is not repeated; asked for with
+    QT_DEBUG_PLUGINS=1 (as the line advises), it comes first (it was dropped: install
+    review, helper 37)."""
     code = ("from PySide6.QtCore import qFatal, qWarning\n"
             "from desktop.platform_failure import application\n"
             "def make():\n"
-            "    qWarning('said first')\n"
+            "    qWarning('a detail of the plugin search')\n"
             "    qFatal('the platform refused')\n"
             "application(make)\n")
-    done = _python(code, QT_QPA_PLATFORM="offscreen")
+    done = _python(code, QT_QPA_PLATFORM="offscreen",
+                   **({"QT_DEBUG_PLUGINS": "1"} if debug else {}))
     assert done.returncode == 1, done.stderr
-    [line] = done.stderr.splitlines()  # (what Qt said before the fatal one is not repeated)
+    *before, line = done.stderr.splitlines()
+    if debug:  # (PySide6's qFatal also says its text before the fatal message)
+        assert before[0] == "a detail of the plugin search"
+    else:
+        assert before == []
     assert line.startswith("hrher2-aid: the window cannot open: ")
     assert line.endswith("To check the installation without a screen: "
                          "QT_QPA_PLATFORM=offscreen hrher2-aid --self-test")
@@ -82,19 +91,3 @@ def test_the_misleading_library_line_is_not_given_as_the_reason() -> None:
                    "Could not load the Qt platform plugin")
     assert said.startswith("the window cannot open: could not connect to display. Check")
     assert "cursor" not in said
-
-
-def test_qt_debug_plugins_shows_qts_details_before_our_line() -> None:
-    """Asked for with QT_DEBUG_PLUGINS=1 (as the line advises), what Qt said while the
-    application was made comes first (it was dropped: install review, helper 37)."""
-    code = ("from PySide6.QtCore import qFatal, qWarning\n"
-            "from desktop.platform_failure import application\n"
-            "def make():\n"
-            "    qWarning('a detail of the plugin search')\n"
-            "    qFatal('the platform refused')\n"
-            "application(make)\n")
-    done = _python(code, QT_QPA_PLATFORM="offscreen", QT_DEBUG_PLUGINS="1")
-    assert done.returncode == 1, done.stderr
-    lines = done.stderr.splitlines()
-    assert "a detail of the plugin search" in lines[:-1]
-    assert lines[-1].startswith("hrher2-aid: the window cannot open: ")
