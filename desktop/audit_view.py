@@ -1,4 +1,5 @@
-"""The audit log: every export (when, which files, case hash, evidence version), newest first.
+"""The audit log: every export (when, which files, case hash, evidence version), newest first,
+and whether the saved case it was made for still has the answers it carried.
 
 Wiring (main window)::
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,21 +27,33 @@ from PySide6.QtWidgets import (
 )
 
 from core.casestore import AuditEntry, CaseStore, CaseStoreError
+from core.casestore.audit_log import CHANGED, DELETED
 from core.casestore.files import export_audit_csv
 from core.casestore.times import local_time
 from desktop import dialogs
 from desktop.case_table import fit_columns
 from desktop.markup import tooltip
 
-COLUMNS = ("When", "Case", "What", "Files", "Case SHA-256", "Evidence version")
+COLUMNS = ("When", "Case", "Saved case", "What", "Files", "Case SHA-256",
+           "Evidence version", "Saved case now")
 KINDS = {"report": "Report", "handout": "Handout", "case-json": "Case file"}
 _Index = QModelIndex | QPersistentModelIndex
+_SAVED_TIP = {False: "The saved case these documents were made from",
+              True: "Exported from a case with no saved version of these answers (a new "
+                    "case, a case file, or changes not saved)"}
+_STANDING_TIP = {
+    CHANGED: "The saved case has other answers now: these documents no longer match it. "
+             "Export it again for the record.",
+    DELETED: "The saved case has been deleted from the case list since this export."}
+_OUTDATED_COLOUR = "#8b0000"  # as the result's warnings
 
 
 class AuditTableModel(QAbstractTableModel):
     def __init__(self, entries: list[AuditEntry], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.entries = entries
+        #: entry id -> how it stands against its saved case now (see export_standing)
+        self.standing: dict[int, str] = {}
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.entries)
@@ -52,14 +66,20 @@ class AuditTableModel(QAbstractTableModel):
             return None
         e = self.entries[index.row()]
         col = index.column()
+        standing = self.standing.get(e.id, "")
         if role == Qt.ItemDataRole.ToolTipRole:
-            tip = {0: f"{e.at} (UTC)", 1: e.label, 3: "\n".join(e.files),
-                   4: e.case_sha256}.get(col)
+            tip = {0: f"{e.at} (UTC)", 1: e.label, 2: _SAVED_TIP[e.case_id is None],
+                   4: "\n".join(e.files), 5: e.case_sha256,
+                   7: _STANDING_TIP.get(standing)}.get(col)
             return None if tip is None else tooltip(tip)  # file names are the user's
+        if role == Qt.ItemDataRole.ForegroundRole and col == 7 and standing == CHANGED:
+            return QColor(_OUTDATED_COLOUR)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return (local_time(e.at), e.label or "(no label)", KINDS.get(e.kind, e.kind),
-                "; ".join(e.files), e.case_sha256[:12] + "…", e.evidence_version)[col]
+        return (local_time(e.at), e.label or "(no label)",
+                "not saved" if e.case_id is None else str(e.case_id),
+                KINDS.get(e.kind, e.kind), "; ".join(e.files), e.case_sha256[:12] + "…",
+                e.evidence_version, standing)[col]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -67,9 +87,10 @@ class AuditTableModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
-    def replace(self, entries: list[AuditEntry]) -> None:
+    def replace(self, entries: list[AuditEntry], standing: dict[int, str]) -> None:
         self.beginResetModel()
         self.entries = entries
+        self.standing = standing
         self.endResetModel()
 
 
@@ -87,8 +108,9 @@ class AuditView(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(False)
         fit_columns(self.view, {0: "2026-12-31 23:59", 1: "Clinic 12 / patient A",
-                                2: "Case file", 4: "0123456789ab…", 5: "Evidence version"})
-        self.view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+                                2: "Saved case", 3: "Case file", 5: "0123456789ab…",
+                                6: "Evidence version", 7: CHANGED})
+        self.view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button = QPushButton("Export CSV…")
@@ -104,7 +126,8 @@ class AuditView(QWidget):
 
     def refresh(self) -> None:
         try:
-            self.model.replace(self.store.list_audit())
+            entries = self.store.list_audit()
+            self.model.replace(entries, self.store.export_standing(entries))
         except CaseStoreError as exc:
             dialogs.error(self, "Audit log", str(exc))
 

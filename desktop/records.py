@@ -138,7 +138,25 @@ class CaseRecords:
         if self.kept_note is None and not saved.written:
             self.kept_note = "No changes to save: the case list already holds this case"
         session.mark_saved(saved.id, saved.revision)
+        outdated = self._outdated_export() if saved.written else None
+        if outdated is not None:
+            said = self.kept_note or f"Saved in the case list, as saved case {saved.id}"
+            self.kept_note = f"{said}; {outdated}"
         return True
+
+    def _outdated_export(self) -> str | None:
+        """When the saved case open now was last exported with other answers, the
+        words that say so (exploratory test 18, finding 2: nothing told that the
+        documents given out no longer matched the case)."""
+        store, case_id, result = self.store, self.session.case_id, self.session.result()
+        if store is None or case_id is None or result is None or self.session.modified:
+            return None
+        from core.casestore import CaseStoreError
+
+        try:
+            return store.outdated_export(case_id, result.case_sha256)
+        except CaseStoreError:  # (a courtesy note: the audit view says what is wrong)
+            return None
 
     # --- the case list ------------------------------------------------------------
 
@@ -201,7 +219,8 @@ class CaseRecords:
                                step=step)
         # which saved case this is, from the start (exploratory test 18, finding 7: a
         # duplicate opened looked like its original, the number said only after a save)
-        self.status(f"Opened saved case {payload['id']}")
+        outdated = self._outdated_export()
+        self.status(f"Opened saved case {payload['id']}" + (f"; {outdated}" if outdated else ""))
         if payload.get("result_differs") and payload.get("current_result"):
             try:
                 saved = Result.from_dict(payload["result"])

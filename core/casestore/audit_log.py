@@ -23,6 +23,9 @@ from core.casestore.errors import translate
 from core.casestore.records import AuditEntry
 from core.casestore.times import local_time
 
+#: how an export stands against its saved case now (:meth:`AuditLog.export_standing`)
+SAME, CHANGED, DELETED = "same answers", "answers changed since", "case deleted since"
+
 
 class AuditLog:
     """The audit log's half of a case store (needs the store's connection and its
@@ -100,14 +103,55 @@ class AuditLog:
 
     def list_audit(self, limit: int | None = None) -> builtins.list[AuditEntry]:
         """Audit entries, newest first."""
+        return self._entries("ORDER BY at DESC, id DESC LIMIT ?",
+                             (-1 if limit is None else limit,))
+
+    def _entries(self, rest: str, params: Sequence[object]) -> builtins.list[AuditEntry]:
         rows = self._read(
             "SELECT id, at, kind, files, case_sha256, evidence_version, case_id, label "
-            "FROM audit ORDER BY at DESC, id DESC LIMIT ?", (-1 if limit is None else limit,),
-            "read the audit log")
+            f"FROM audit {rest}", params, "read the audit log")
         return [AuditEntry(r[0], _text(r[1]), _text(r[2]), _files(_text(r[3])), _text(r[4]),
                            _text(r[5]), r[6] if type(r[6]) is int else None,
                            None if r[7] is None else _text(r[7]))
                 for r in rows]
+
+    def last_export(self, case_id: int) -> AuditEntry | None:
+        """The newest export recorded for saved case ``case_id`` (documents or a case
+        file), or None."""
+        rows = self._read(
+            "SELECT id FROM audit WHERE case_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+            (case_id,), "read the audit log")
+        if not rows:
+            return None
+        return next((e for e in self._entries("WHERE id = ?", (rows[0][0],))), None)
+
+    def outdated_export(self, case_id: int, case_sha256: str) -> str | None:
+        """What to tell the user when saved case ``case_id``, with the answers hashed
+        as ``case_sha256``, was last exported with other answers (its documents given
+        out no longer match it), or None.
+
+        Says when, in local time: "its last export (2026-12-04 08:44) has other
+        answers: export again for the record"."""
+        last = self.last_export(case_id)
+        if last is None or last.case_sha256 == case_sha256:
+            return None
+        return (f"its last export ({local_time(last.at)}) has other answers: export "
+                "again for the record")
+
+    def export_standing(self, entries: Sequence[AuditEntry]) -> dict[int, str]:
+        """For each entry (by its id) made for a saved case: :data:`SAME` when the
+        saved case has the answers the export carried, :data:`CHANGED` when it has
+        other answers now, :data:`DELETED` when it is no longer in the case list.
+        Entries of unsaved cases are left out.
+
+        An export's documents are only as good as their answers: this tells which
+        documents given out no longer match the case as it is kept now."""
+        rows = self._read("SELECT id, case_sha256 FROM cases WHERE deleted_token IS NULL",
+                          (), "read the case list")
+        now = {int(r[0]): r[1] for r in rows}
+        return {e.id: (DELETED if e.case_id not in now else
+                       SAME if now[e.case_id] == e.case_sha256 else CHANGED)
+                for e in entries if e.case_id is not None}
 
     def verify_audit(self, since: str | None = None) -> integrity.AuditCheck:
         """Walk the whole audit chain; the result names the first broken link, if any,

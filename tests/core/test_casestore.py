@@ -184,6 +184,43 @@ def test_an_id_the_audit_log_names_is_never_given_to_another_case(tmp_path, rend
     store.close()
 
 
+def test_an_export_is_told_from_the_saved_case_it_no_longer_matches(store, renderer):
+    """Exploratory test 18, finding 2: a saved case changed after its export gave no
+    sign that the documents given out no longer matched it. The store tells, for each
+    export of a saved case, whether that case still has the answers it carried."""
+    from core.casestore.audit_log import CHANGED, DELETED, SAME
+
+    kept = save(store, renderer, "P01")
+    gone = save(store, renderer, "P02")
+    first = store.get(kept)
+    assert store.last_export(kept) is None
+    assert store.outdated_export(kept, first.case_sha256) is None  # never exported
+    store.record_export("2026-03-01T08:44:00.000000Z", ["/x/P01-summary.pdf"],
+                        first.case_sha256, "v", case_id=kept, label="P01")
+    store.record_export(None, ["/x/P02.pdf"], store.get(gone).case_sha256, "v",
+                        case_id=gone)
+    store.record_export(None, ["/x/unsaved.pdf"], "ee" * 32, "v")  # of no saved case
+    assert store.outdated_export(kept, first.case_sha256) is None  # exported as it is
+    changed = parse_case(case_data("P01", disease={"visceral": False, "symptomatic": True}))
+    again = store.save(changed, renderer.result_for(changed), kept,
+                       revision=first.revision)
+    store.delete(gone)
+    now = store.get(kept).case_sha256
+    assert now != first.case_sha256 and again.written
+    note = store.outdated_export(kept, now)
+    assert note is not None and "other answers" in note and "2026-03-01" in note
+    entries = store.list_audit()
+    standing = store.export_standing(entries)
+    by_file = {e.files[0]: standing.get(e.id) for e in entries}
+    assert by_file == {"/x/P01-summary.pdf": CHANGED, "/x/P02.pdf": DELETED,
+                       "/x/unsaved.pdf": None}
+    store.record_export(None, ["/x/P01-summary-2.pdf"], now, "v", case_id=kept)
+    assert store.last_export(kept).files == ("/x/P01-summary-2.pdf",)
+    assert store.outdated_export(kept, now) is None  # exported again: up to date
+    standing = store.export_standing(store.list_audit())
+    assert sorted(standing.values()) == sorted([SAME, CHANGED, DELETED])
+
+
 def test_path_from_env_var_and_platformdirs(tmp_path, monkeypatch):
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "data"))
     assert default_path() == tmp_path / "data" / "cases.sqlite"

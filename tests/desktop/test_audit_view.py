@@ -36,12 +36,12 @@ def test_shows_entries_newest_first(qtbot, store, calls):
     d.show()
     m = d.audit.model
     assert m.rowCount() == 2
-    assert [m.data(m.index(r, 3)) for r in range(2)] == ["/x/new.pdf; /x/handout.pdf",
+    assert [m.data(m.index(r, 4)) for r in range(2)] == ["/x/new.pdf; /x/handout.pdf",
                                                          "/x/old.pdf"]
-    assert m.data(m.index(0, 2)) == "Handout" and m.data(m.index(0, 5)) == "2026.11.1"
+    assert m.data(m.index(0, 3)) == "Handout" and m.data(m.index(0, 6)) == "2026.11.1"
     store.record_export(None, ["/x/third.pdf"], "cc" * 32, "2026.11.1")
     d.audit.refresh_button.click()
-    assert m.rowCount() == 3 and m.data(m.index(0, 3)) == "/x/third.pdf"
+    assert m.rowCount() == 3 and m.data(m.index(0, 4)) == "/x/third.pdf"
     assert calls == []
 
 

@@ -109,6 +109,47 @@ def test_export_writes_both_pdfs_and_the_audit_log(window: Any, tmp_path: Path,
     assert isinstance(shown[0], AuditDialog)
 
 
+def test_a_saved_case_changed_after_its_export_says_so(
+        qtbot: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exploratory test 18, finding 2: a saved case exported, then changed, saved and
+    reopened never said that the documents given out no longer matched it, and the
+    audit log had no saved-case number. Saving and opening it say so now, and the audit
+    log gives each export's saved case and whether that case still has its answers."""
+    from core.casestore.audit_log import CHANGED, SAME
+
+    assert window.load_case_dict(CASE)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    case_id = window.case_id
+    assert case_id is not None and "other answers" not in window.statusBar().currentMessage()
+    window.export_documents(tmp_path / "one-summary.pdf", tmp_path / "one-handout.pdf")
+    window.questionnaire.page_for("disease").inputs["disease.symptomatic"].buttons["true"].click()
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Saved in the case list, as saved case {case_id}; its last "
+                              "export (") and "has other answers" in message
+
+    shown: list[Any] = []
+    monkeypatch.setattr(dialogs, "exec_dialog", lambda d: shown.append(d) or True)
+    window.records.show_audit()
+    model = shown[0].audit.model
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in (2, 7)] == [
+        "Saved case", "Saved case now"]
+    assert [model.data(model.index(0, c)) for c in (2, 7)] == [str(case_id), CHANGED]
+
+    store = CaseStore.open()
+    payload = store.opened(case_id, window.renderer)
+    store.close()
+    window.setWindowModified(False)
+    assert window.records.open_saved(payload)
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"Opened saved case {case_id}; its last export (")
+    window.export_documents(tmp_path / "two-summary.pdf", tmp_path / "two-handout.pdf")
+    assert window.records.open_saved(payload)
+    assert window.statusBar().currentMessage() == f"Opened saved case {case_id}"
+    shown[0].audit.refresh()
+    assert [model.data(model.index(r, 7)) for r in range(2)] == [SAME, CHANGED]
+
+
 def test_an_export_the_audit_log_cannot_record_says_so(window: Any, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Hostile review W3: with a read-only case store the export was silently left out
