@@ -103,6 +103,14 @@ class Result(NamedTuple):
             return "The planned regimen matches none of the options."
         return "The planned regimen corresponds to: " + "; ".join(matched) + "."
 
+    def plan_departs(self) -> bool:
+        """A planned regimen was given and matches none of the options the source gives
+        for this case (the plan check's "matches none" line). With no caution for that
+        regimen in the contract, the window's header still flags it (exploratory test 18,
+        finding 4: a HER2-only plan sat under a green "Recommendation")."""
+        return bool(self.in_scope and self.options and self.plan_matches is not None
+                    and not any(m in {o.id for o in self.options} for m in self.plan_matches))
+
     def warnings_line(self) -> str | None:
         """The warnings of this result in one line (None without any, or out of scope):
         the window's banner and the summary's first page both say it, so a warning

@@ -262,6 +262,9 @@ class ResultView(QWidget):
                     "Options to consider" if len(result.options) > 1 else "Option to consider")
             if warnings:
                 self._state(f"{head}: {warned}", "#8b0000")
+            elif result.plan_departs():  # never green beside a plan that matches none
+                self._state(f"{head}: the planned regimen matches none of the options "
+                            "(see Plan check)", "#6d4c00")
             else:
                 self._state(head, "#1b5e20" if preferred else "#1f3a5f")
         else:

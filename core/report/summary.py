@@ -58,6 +58,8 @@ def _styles() -> dict[str, ParagraphStyle]:
         "check": ParagraphStyle("check", parent=base, spaceBefore=8),
         "warned": ParagraphStyle("warned", parent=base, spaceBefore=4,
                                  textColor=colors.HexColor("#8b0000")),
+        "departs": ParagraphStyle("departs", parent=base, spaceBefore=4,
+                                  textColor=colors.HexColor("#6d4c00")),
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=16,
                                 leading=20, spaceAfter=6),
@@ -195,6 +197,9 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
     warnings = result.warnings_line()
     if warnings:  # as the window's banner says it: on page 1, whatever the page count
         story.append(para(f"{warnings} See Cautions.", st["warned"], bold_prefix="WARNING:"))
+    elif result.plan_departs():  # as the window's header flags it: on page 1 too
+        story.append(para("The planned regimen matches none of the options. See Plan check.",
+                          st["departs"], bold_prefix="PLAN:"))
     story.append(Spacer(1, 3 * mm))
     story.append(para(INTENDED_USE, st["small"]))
 

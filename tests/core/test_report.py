@@ -311,8 +311,15 @@ def test_the_summarys_first_page_says_its_warnings(store):
     """Exploratory test 18, finding 3: the window's banner said "1 warning: …", while the
     summary's warnings could wait on page 2 below a plan check on page 1. Page 1 now says
     what the banner says, and a case with no warning says nothing of the kind."""
-    seen = 0
-    for case in itertools.islice(all_cases(), 0, None, 997):  # (a spread of 75 cases)
+    from core.case import parse_case
+
+    her2_alone = parse_case({  # exploratory test 18's P12: no caution for this plan
+        "format": "hrher2-aid.case/1", "setting": "first_line",
+        "receptors": {"hr": "positive", "her2": "positive"},
+        "disease": {"visceral": True, "symptomatic": False},
+        "planned_regimen": {"chemotherapy": False, "endocrine": False, "her2_targeted": True}})
+    seen = departs = 0
+    for case in [her2_alone, *itertools.islice(all_cases(), 0, None, 997)]:  # (+ 75 more)
         result = Renderer(store).result_for(case)
         first_page = flat(pdf_text(build_summary(case, result, INFO))[0])
         line = result.warnings_line()
@@ -323,4 +330,9 @@ def test_the_summarys_first_page_says_its_warnings(store):
             assert flat(f"WARNING: {line} See Cautions.") in first_page
         else:
             assert line is None and "WARNING:" not in first_page
-    assert seen >= 3
+        # a plan matching none of the options, with no warning to say so, is flagged
+        # there too (exploratory test 18, finding 4)
+        flagged = flat("PLAN: The planned regimen matches none of the options.") in first_page
+        assert flagged == (result.plan_departs() and line is None)
+        departs += flagged
+    assert seen >= 3 and departs >= 1

@@ -23,7 +23,8 @@ def cases() -> list[dict[str, Any]]:
     flags = itertools.product([False, True], repeat=3)
     for (symptomatic, contraindicated, visceral), setting, regimen, meno in itertools.product(
             flags, ["first_line", "after_induction", "progression"],
-            [None, (False, True, False), (True, True, True), (False, False, False)],
+            [None, (False, True, False), (True, True, True), (False, False, False),
+             (False, False, True)],
             ["postmenopausal", "unknown"]):
         case: dict[str, Any] = {
             "format": "hrher2-aid.case/1", "setting": setting, "menopausal_status": meno,
@@ -46,6 +47,7 @@ def test_every_result_is_shown_whole_and_in_order(qtbot: Any) -> None:
     view = ResultView(STORE)
     qtbot.addWidget(view)
     seen_ids: set[str] = set()
+    departs_seen = False
     for data in cases():
         result = RENDERER.result_for(parse_case(data))
         view.show_result(result)
@@ -85,6 +87,15 @@ def test_every_result_is_shown_whole_and_in_order(qtbot: Any) -> None:
         if not result.options:
             assert header.startswith("No option from the source")
             assert "#1b5e20" not in view.header.styleSheet()
+        # a plan that matches none of the options is flagged in the header, never
+        # green, caution or not (exploratory test 18, finding 4: HER2-targeted alone)
+        if result.plan_departs():
+            departs_seen = True
+            assert "#1b5e20" not in view.header.styleSheet()
+            assert warnings or "the planned regimen matches none of the options" in header
+        elif check:
+            assert "matches none" not in header
+    assert departs_seen
     # The spread reaches most of the contract's ids.
     assert len(seen_ids) >= 18
 
