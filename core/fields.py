@@ -202,7 +202,8 @@ FIELDS: Final[tuple[CaseField, ...]] = (
     _yes_no("disease.symptomatic", "Symptomatic disease",
             "Clinically significant symptoms from the metastases.", "disease"),
     _yes_no("disease.visceral_crisis", "Visceral crisis",
-            "Organ dysfunction that needs a rapid response.", "disease", default=False),
+            ("Organ dysfunction that needs a rapid response. This aid counts it as aggressive "
+             "disease; the source does not use the term."), "disease", default=False),
     _yes_no("disease.rapidly_progressive", "Rapidly progressive disease",
             "Aggressive, rapidly progressing disease.", "disease", default=False),
     _yes_no("chemotherapy.contraindicated", "Chemotherapy contraindicated",
