@@ -258,15 +258,27 @@ def _shoot_records(window: Any, shoot: Any, folder: Path) -> None:
         {**base, "label": "Clinic 14 / C", "setting": "progression",
          "endocrine_responsive": "yes"},
     ]
+    ids = []
     for data in cases:
         case = parse_case(data)
-        store.save(case, renderer.result_for(case))
+        ids.append(store.save(case, renderer.result_for(case)).id)
     old = build_older_evidence(folder, "2026.06.1")
     old_case = parse_case({**base, "label": "Clinic 09 / D", "setting": "first_line"})
     old_id = store.save(old_case, old.result_for(old_case)).id
     store.record_export("2026-11-26T09:30:00Z", ["/home/clinic/summary-A.pdf",
                                                  "/home/clinic/handout-A.pdf"],
-                        parse_case(cases[0]).sha256(), renderer.evidence.version)
+                        parse_case(cases[0]).sha256(), renderer.evidence.version,
+                        case_id=ids[0], label="Clinic 12 / A")
+    # B exported, then changed and saved again: the audit log says its export is out of date
+    first_b = parse_case(cases[1])
+    store.record_export("2026-11-27T14:05:00Z", ["/home/clinic/summary-B.pdf",
+                                                 "/home/clinic/handout-B.pdf"],
+                        first_b.sha256(), renderer.evidence.version,
+                        case_id=ids[1], label="Clinic 12 / B")
+    changed_b = parse_case({**cases[1], "chemotherapy": {"months_given": 6,
+                                                         "maximal_response": True}})
+    store.save(changed_b, renderer.result_for(changed_b), ids[1],
+               revision=store.get(ids[1]).revision)
 
     dialog = CaseListDialog(store, window, renderer=renderer)
     dialog.move(40, 40)
