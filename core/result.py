@@ -105,9 +105,10 @@ class Result(NamedTuple):
 
     def plan_departs(self) -> bool:
         """A planned regimen was given and matches none of the options the source gives
-        for this case (the plan check's "matches none" line). With no caution for that
-        regimen in the contract, the window's header still flags it (exploratory test 18,
-        finding 4: a HER2-only plan sat under a green "Recommendation")."""
+        for this case (the plan check's "matches none" line). The window's header and the
+        summary's first page say so, whatever the cautions (exploratory test 18, finding
+        4: a HER2-only plan sat under a green "Recommendation"; review 19, M1: a warning
+        about an option hid it)."""
         return bool(self.in_scope and self.options and self.plan_matches is not None
                     and not any(m in {o.id for o in self.options} for m in self.plan_matches))
 

@@ -27,24 +27,30 @@ from PySide6.QtWidgets import (
 )
 
 from core.casestore import AuditEntry, CaseStore, CaseStoreError
-from core.casestore.audit_log import CHANGED, DELETED
+from core.casestore.audit_log import CHANGED, DAMAGED, DELETED
 from core.casestore.files import export_audit_csv
 from core.casestore.times import local_time
 from desktop import dialogs
 from desktop.case_table import fit_columns
 from desktop.markup import tooltip
 
-COLUMNS = ("When", "Case", "Saved case", "What", "Files", "Case SHA-256",
-           "Evidence version", "Saved case now")
+# "Saved case now" beside "Saved case", before the files: on a small screen it is
+# the column that must show (review 19, L5)
+COLUMNS = ("When", "Case", "Saved case", "Saved case now", "What", "Files", "Case SHA-256",
+           "Evidence version")
 KINDS = {"report": "Report", "handout": "Handout", "case-json": "Case file"}
 _Index = QModelIndex | QPersistentModelIndex
+_UNKNOWN = "cannot tell"
 _SAVED_TIP = {False: "The saved case these documents were made from",
-              True: "Exported from a case with no saved version of these answers (a new "
-                    "case, a case file, or changes not saved)"}
+              True: "No saved case is recorded for this export: a new case, a case file "
+                    "or changes not saved (or an entry written before the log kept it)"}
 _STANDING_TIP = {
     CHANGED: "The saved case has other answers now: these documents no longer match it. "
              "Export it again for the record.",
-    DELETED: "The saved case has been deleted from the case list since this export."}
+    DELETED: "The saved case has been deleted from the case list since this export.",
+    DAMAGED: "The saved case fails its check (it was changed outside the app, or the "
+             "disk damaged it): what it holds now cannot be compared with this export.",
+    _UNKNOWN: "The case list could not be read, so this cannot be told."}
 _OUTDATED_COLOUR = "#8b0000"  # as the result's warnings
 
 
@@ -69,17 +75,18 @@ class AuditTableModel(QAbstractTableModel):
         standing = self.standing.get(e.id, "")
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = {0: f"{e.at} (UTC)", 1: e.label, 2: _SAVED_TIP[e.case_id is None],
-                   4: "\n".join(e.files), 5: e.case_sha256,
-                   7: _STANDING_TIP.get(standing)}.get(col)
+                   3: _STANDING_TIP.get(standing), 5: "\n".join(e.files),
+                   6: e.case_sha256}.get(col)
             return None if tip is None else tooltip(tip)  # file names are the user's
-        if role == Qt.ItemDataRole.ForegroundRole and col == 7 and standing == CHANGED:
+        if (role == Qt.ItemDataRole.ForegroundRole and col == 3
+                and standing in (CHANGED, DAMAGED)):
             return QColor(_OUTDATED_COLOUR)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         return (local_time(e.at), e.label or "(no label)",
-                "not saved" if e.case_id is None else str(e.case_id),
+                "not saved" if e.case_id is None else str(e.case_id), standing,
                 KINDS.get(e.kind, e.kind), "; ".join(e.files), e.case_sha256[:12] + "…",
-                e.evidence_version, standing)[col]
+                e.evidence_version)[col]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -108,9 +115,9 @@ class AuditView(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(False)
         fit_columns(self.view, {0: "2026-12-31 23:59", 1: "Clinic 12 / patient A",
-                                2: "Saved case", 3: "Case file", 5: "0123456789ab…",
-                                6: "Evidence version", 7: CHANGED})
-        self.view.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+                                2: "Saved case", 3: CHANGED, 4: "Case file",
+                                6: "0123456789ab…", 7: "Evidence version"})
+        self.view.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button = QPushButton("Export CSV…")
@@ -127,9 +134,18 @@ class AuditView(QWidget):
     def refresh(self) -> None:
         try:
             entries = self.store.list_audit()
-            self.model.replace(entries, self.store.export_standing(entries))
         except CaseStoreError as exc:
             dialogs.error(self, "Audit log", str(exc))
+            return
+        try:
+            standing = self.store.export_standing(entries)
+        except CaseStoreError as exc:
+            # the log itself is shown: only how each export stands now is unknown
+            standing = {e.id: _UNKNOWN for e in entries if e.case_id is not None}
+            dialogs.error(self, "Audit log", "The audit log is shown, but the case list "
+                          f"could not be read to tell whether each saved case still has "
+                          f"the answers its documents carry:\n{exc}")
+        self.model.replace(entries, standing)
 
     def export_csv(self) -> None:
         path = dialogs.ask_save_path(self, "Export audit log", dialogs.CSV_FILTER,

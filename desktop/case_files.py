@@ -19,9 +19,6 @@ from core.session import CaseSession, SessionError
 from desktop import dialogs
 from desktop.records import CaseRecords
 
-#: how long a message about a file action stays in the status bar
-STATUS_MS = 8000
-
 
 def copy_name(path: Path) -> Path:
     """A name beside ``path`` that is not taken: ``name-copy.json``, ``name-copy-2.json``...
@@ -46,8 +43,11 @@ class CaseFiles:
         self.parent = parent
         self.status_bar = status_bar
 
-    def _status(self, text: str) -> None:
-        self.status_bar.showMessage(text, STATUS_MS)
+    def _status(self, text: str, *, lasting: bool = False) -> None:
+        """Through the window's status line (it goes once the answers change);
+        ``lasting``: till then (a note that the documents exported from the case are
+        out of date)."""
+        self.records.status(text, lasting=lasting)
 
     # --- opening ------------------------------------------------------------------
 
@@ -122,7 +122,8 @@ class CaseFiles:
         if kept is None:  # not kept (no store, or a draft): a file instead
             return self._save_to_chosen_file(keep=False)
         self._status(self.records.kept_note or f"Saved in the case list, as saved case "
-                                               f"{session.case_id}")
+                                               f"{session.case_id}",
+                     lasting=self.records.kept_outdated)
         return True
 
     def save_as(self) -> bool:
@@ -184,7 +185,8 @@ class CaseFiles:
             dialogs.error(self.parent, "Cannot save case", f"{exc}{also}")
             return False
         saved = f"Saved {'a draft in ' if draft else ''}{path}"
-        self._status(f"{note}. {saved}" if note else saved)
+        self._status(f"{note}. {saved}" if note else saved,
+                     lasting=kept and self.records.kept_outdated)
         return True
 
     # --- replacing the case ---------------------------------------------------------

@@ -28,7 +28,7 @@ from core.questionnaire import answers_from_case
 from core.result import Renderer, Result
 from core.session import CaseSession
 from desktop.questionnaire_view import QuestionnaireView
-from desktop.records import CaseRecords
+from desktop.records import STATUS_MS, CaseRecords
 from desktop.result_view import ResultView
 from desktop.session_adapter import SessionAdapter
 from desktop.style import mark_focus
@@ -247,8 +247,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{label.replace('[*]', '[*][*]')}[*] — {APP_TITLE}")
         self.setWindowModified(session.modified)
 
-    def _status(self, text: str) -> None:
-        self.statusBar().showMessage(text, 8000)
+    def _status(self, text: str, *, lasting: bool = False) -> None:
+        """Say ``text`` in the status bar for 8 s, or, ``lasting``, until the answers
+        change or another message replaces it (a note that the documents exported from
+        the case carry other answers: review 19, L6)."""
+        self.statusBar().showMessage(text, 0 if lasting else STATUS_MS)
         # the answers the message speaks of: it goes once they change (exploratory test
         # 18, finding 2: "Exported …" stayed beside a result that had since changed)
         self._status_answers = dict(self.session.answers) if text else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtWidgets import QWidget
 
@@ -20,6 +20,17 @@ from core.session import CaseSession
 
 if TYPE_CHECKING:
     from core.casestore import CaseStore
+
+#: how long a message about the case stays in the status bar (unless it lasts)
+STATUS_MS = 8000
+
+
+class Status(Protocol):
+    """The window's status line: ``text`` for :data:`STATUS_MS`, or, ``lasting``, until
+    the answers change or another message replaces it."""
+
+    def __call__(self, text: str, *, lasting: bool = False) -> None: ...
+
 
 
 class CaseRecords:
@@ -31,7 +42,7 @@ class CaseRecords:
     """
 
     def __init__(self, session: CaseSession, parent: QWidget, *,
-                 status: Callable[[str], None], may_discard: Callable[[], bool],
+                 status: Status, may_discard: Callable[[], bool],
                  show_saved_result: Callable[[Result, list[str]], None],
                  save: Callable[[], bool]) -> None:
         self.session = session
@@ -49,6 +60,9 @@ class CaseRecords:
         self.undo_tokens: list[tuple[str, str]] = []
         #: what the last keep() did beyond an ordinary save (shown instead of "Saved")
         self.kept_note: str | None = None
+        #: the last keep() found the documents exported from the case out of date (the
+        #: note then stays in the status bar until the answers change)
+        self.kept_outdated = False
         #: why the last export is not in the audit log, if it is not
         self.export_note: str | None = None
 
@@ -83,7 +97,7 @@ class CaseRecords:
         """Keep the session's (complete) case in the store. None: no store to keep it
         in (or no result to keep with it); False: failed (the user was told)."""
         session = self.session
-        self.kept_note = None
+        self.kept_note, self.kept_outdated = None, False
         case, result = session.case(), session.result()
         if case is None or result is None:
             return None
@@ -141,7 +155,7 @@ class CaseRecords:
         outdated = self._outdated_export() if saved.written else None
         if outdated is not None:
             said = self.kept_note or f"Saved in the case list, as saved case {saved.id}"
-            self.kept_note = f"{said}; {outdated}"
+            self.kept_note, self.kept_outdated = f"{said}; {outdated}", True
         return True
 
     def _outdated_export(self) -> str | None:
@@ -220,7 +234,8 @@ class CaseRecords:
         # which saved case this is, from the start (exploratory test 18, finding 7: a
         # duplicate opened looked like its original, the number said only after a save)
         outdated = self._outdated_export()
-        self.status(f"Opened saved case {payload['id']}" + (f"; {outdated}" if outdated else ""))
+        self.status(f"Opened saved case {payload['id']}" + (f"; {outdated}" if outdated else ""),
+                    lasting=outdated is not None)
         if payload.get("result_differs") and payload.get("current_result"):
             try:
                 saved = Result.from_dict(payload["result"])

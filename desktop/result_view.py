@@ -260,11 +260,15 @@ class ResultView(QWidget):
             preferred = any(o.status == "preferred" for o in result.options)
             head = ("Recommendation" if preferred else
                     "Options to consider" if len(result.options) > 1 else "Option to consider")
+            # a plan that matches none of the options is said whatever the warnings:
+            # they may be about an option, not the plan (review 19, M1)
+            departs = ("the planned regimen matches none of the options (see Plan check)"
+                       if result.plan_departs() else "")
             if warnings:
-                self._state(f"{head}: {warned}", "#8b0000")
-            elif result.plan_departs():  # never green beside a plan that matches none
-                self._state(f"{head}: the planned regimen matches none of the options "
-                            "(see Plan check)", "#6d4c00")
+                self._state(f"{head}: {warned}" + (f"; {departs}" if departs else ""),
+                            "#8b0000")
+            elif departs:  # never green beside a plan that matches none
+                self._state(f"{head}: {departs}", "#6d4c00")
             else:
                 self._state(head, "#1b5e20" if preferred else "#1f3a5f")
         else:

@@ -92,7 +92,7 @@ Priority: optional
 Homepage: $HOMEPAGE
 Description: offline decision aid for HR+/HER2+ metastatic breast cancer
  Clinician decision support for hormone-receptor-positive, HER2-positive
- metastatic breast cancer: guideline-supported options, sequencing, cautions
+ metastatic breast cancer: the options the source supports, sequencing, cautions
  and what the source does not cover, each with its citation. Works offline;
  makes no network connection. Includes the command line (hrher2-aid recommend,
  hrher2-aid evidence verify). Check an installation with: hrher2-aid --self-test

@@ -24,7 +24,10 @@ from core.casestore.records import AuditEntry
 from core.casestore.times import local_time
 
 #: how an export stands against its saved case now (:meth:`AuditLog.export_standing`)
-SAME, CHANGED, DELETED = "same answers", "answers changed since", "case deleted since"
+SAME, CHANGED, DELETED, DAMAGED = ("same answers", "answers changed since",
+                                  "case deleted since", "case damaged")
+#: the kinds of audit entry that are documents given out (not a case file)
+DOCUMENT_KINDS = ("report", "handout")
 
 
 class AuditLog:
@@ -116,40 +119,51 @@ class AuditLog:
                 for r in rows]
 
     def last_export(self, case_id: int) -> AuditEntry | None:
-        """The newest export recorded for saved case ``case_id`` (documents or a case
-        file), or None."""
+        """The newest export of documents (a summary, a handout) recorded for saved case
+        ``case_id``, or None. A case file exported from the case list is not counted:
+        it hides nothing the documents given out say. Newest in the log's own order
+        (the chain's), not by the clock of whichever computer wrote the entry."""
         rows = self._read(
-            "SELECT id FROM audit WHERE case_id = ? ORDER BY at DESC, id DESC LIMIT 1",
-            (case_id,), "read the audit log")
+            "SELECT id FROM audit WHERE case_id = ? AND kind IN (?, ?) ORDER BY id DESC "
+            "LIMIT 1", (case_id, *DOCUMENT_KINDS), "read the audit log")
         if not rows:
             return None
         return next((e for e in self._entries("WHERE id = ?", (rows[0][0],))), None)
 
     def outdated_export(self, case_id: int, case_sha256: str) -> str | None:
-        """What to tell the user when saved case ``case_id``, with the answers hashed
-        as ``case_sha256``, was last exported with other answers (its documents given
-        out no longer match it), or None.
+        """What to tell the user when the documents last exported from saved case
+        ``case_id`` carry other answers than ``case_sha256`` hashes (they no longer
+        match it), or None.
 
-        Says when, in local time: "its last export (2026-12-04 08:44) has other
-        answers: export again for the record"."""
+        Says when, in local time: "the documents exported from it on 2026-12-04 08:44
+        carry other answers: export again for the record"."""
         last = self.last_export(case_id)
         if last is None or last.case_sha256 == case_sha256:
             return None
-        return (f"its last export ({local_time(last.at)}) has other answers: export "
-                "again for the record")
+        return (f"the documents exported from it on {local_time(last.at)} carry other "
+                "answers: export again for the record")
 
     def export_standing(self, entries: Sequence[AuditEntry]) -> dict[int, str]:
         """For each entry (by its id) made for a saved case: :data:`SAME` when the
         saved case has the answers the export carried, :data:`CHANGED` when it has
-        other answers now, :data:`DELETED` when it is no longer in the case list.
-        Entries of unsaved cases are left out.
+        other answers now, :data:`DELETED` when it is no longer in the case list,
+        :data:`DAMAGED` when its row fails its hash check (what it holds now cannot be
+        told). Entries of unsaved cases are left out.
 
         An export's documents are only as good as their answers: this tells which
         documents given out no longer match the case as it is kept now."""
-        rows = self._read("SELECT id, case_sha256 FROM cases WHERE deleted_token IS NULL",
-                          (), "read the case list")
-        now = {int(r[0]): r[1] for r in rows}
+        wanted = {e.case_id for e in entries if e.case_id is not None}
+        if not wanted:
+            return {}
+        rows = self._read(f"SELECT {', '.join(integrity.ROW_FIELDS)}, row_sha256 FROM cases "
+                          "WHERE deleted_token IS NULL", (), "read the case list")
+        now: dict[int, str] = {}
+        for r in rows:
+            if r[0] in wanted:
+                row = dict(zip(integrity.ROW_FIELDS, r, strict=False))
+                now[r[0]] = DAMAGED if integrity.damage(row, r[-1]) else str(row["case_sha256"])
         return {e.id: (DELETED if e.case_id not in now else
+                       DAMAGED if now[e.case_id] == DAMAGED else
                        SAME if now[e.case_id] == e.case_sha256 else CHANGED)
                 for e in entries if e.case_id is not None}
 

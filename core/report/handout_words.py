@@ -218,7 +218,10 @@ def planning_blocks(case: Case, result: Result) -> list[Block]:
         names = " and ".join(f"“{titles[m]}”" for m in result.plan_matches)
         blocks.append(Block("p", f"This is the choice called {names} above."))
     else:
-        blocks.append(Block("p", "This is not one of the choices the guide offers here."
+        # (with no choice at all, as the summary's plan check says: none to compare with)
+        blocks.append(Block("p", ("This is not one of the choices the guide offers here."
+                                  if result.options else
+                                  "The guide offers no choice here to compare it with.")
                                  + (" The points below say how it differs from the guide."
                                     if notes else "")))
     blocks += [Block("bullet", _marked(result, sid, _words(result, sid).text))

@@ -214,11 +214,49 @@ def test_an_export_is_told_from_the_saved_case_it_no_longer_matches(store, rende
     by_file = {e.files[0]: standing.get(e.id) for e in entries}
     assert by_file == {"/x/P01-summary.pdf": CHANGED, "/x/P02.pdf": DELETED,
                        "/x/unsaved.pdf": None}
+    # a case file exported from the case list gives out no documents: the PDFs given
+    # out still carry the old answers (review 19, M2)
+    store.record_export(None, ["/x/P01.json"], now, "v", kind="case-json", case_id=kept)
+    assert store.outdated_export(kept, now) == note
     store.record_export(None, ["/x/P01-summary-2.pdf"], now, "v", case_id=kept)
     assert store.last_export(kept).files == ("/x/P01-summary-2.pdf",)
     assert store.outdated_export(kept, now) is None  # exported again: up to date
     standing = store.export_standing(store.list_audit())
-    assert sorted(standing.values()) == sorted([SAME, CHANGED, DELETED])
+    assert sorted(standing.values()) == sorted([SAME, SAME, CHANGED, DELETED])
+
+
+def test_the_last_export_is_the_last_written_whatever_the_clock_said(store, renderer):
+    """Review 19, L3: another computer's clock an hour behind wrote the newest export;
+    the log's own order (the chain's) says which is last, not the time stamps."""
+    kept = save(store, renderer, "P01")
+    old = store.get(kept).case_sha256
+    store.record_export("2026-03-01T10:00:00.000000Z", ["/x/first.pdf"], old, "v",
+                        case_id=kept)
+    changed = parse_case(case_data("P01", disease={"visceral": True, "symptomatic": False}))
+    store.save(changed, renderer.result_for(changed), kept, revision=store.get(kept).revision)
+    now = store.get(kept).case_sha256
+    store.record_export("2026-03-01T09:00:00.000000Z", ["/x/second.pdf"], now, "v",
+                        case_id=kept)
+    assert store.last_export(kept).files == ("/x/second.pdf",)
+    assert store.outdated_export(kept, now) is None
+
+
+def test_an_export_of_a_damaged_saved_case_is_not_called_up_to_date(store, renderer,
+                                                                     tmp_path):
+    """Review 19, L1: a row whose answers were changed outside the app (its hash column
+    left alone) read "same answers"; what it holds now cannot be compared."""
+    from core.casestore.audit_log import DAMAGED
+
+    kept = save(store, renderer, "P01")
+    stored = store.get(kept)
+    store.record_export(None, ["/x/P01.pdf"], stored.case_sha256, "v", case_id=kept)
+    raw = sqlite3.connect(tmp_path / "cases.sqlite")
+    with raw:
+        raw.execute("UPDATE cases SET answers = replace(answers, '\"first_line\"', "
+                    "'\"progression\"') WHERE id = ?", (kept,))
+    raw.close()
+    assert store.get(kept).damaged
+    assert list(store.export_standing(store.list_audit()).values()) == [DAMAGED]
 
 
 def test_path_from_env_var_and_platformdirs(tmp_path, monkeypatch):

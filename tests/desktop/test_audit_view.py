@@ -36,12 +36,12 @@ def test_shows_entries_newest_first(qtbot, store, calls):
     d.show()
     m = d.audit.model
     assert m.rowCount() == 2
-    assert [m.data(m.index(r, 4)) for r in range(2)] == ["/x/new.pdf; /x/handout.pdf",
+    assert [m.data(m.index(r, 5)) for r in range(2)] == ["/x/new.pdf; /x/handout.pdf",
                                                          "/x/old.pdf"]
-    assert m.data(m.index(0, 3)) == "Handout" and m.data(m.index(0, 6)) == "2026.11.1"
+    assert m.data(m.index(0, 4)) == "Handout" and m.data(m.index(0, 7)) == "2026.11.1"
     store.record_export(None, ["/x/third.pdf"], "cc" * 32, "2026.11.1")
     d.audit.refresh_button.click()
-    assert m.rowCount() == 3 and m.data(m.index(0, 4)) == "/x/third.pdf"
+    assert m.rowCount() == 3 and m.data(m.index(0, 5)) == "/x/third.pdf"
     assert calls == []
 
 
@@ -91,3 +91,56 @@ def test_the_case_label_is_shown_and_exported(qtbot, store, calls, tmp_path, mon
     with target.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [r["case_label"] for r in rows] == ["", "", "Clinic 12 / A"]
+
+
+def test_each_export_says_its_saved_case_and_how_that_case_stands_now(qtbot, tmp_path,
+                                                                       calls, monkeypatch):
+    """Exploratory test 18, finding 2, and review 19 (L4, L5, L12): the log names each
+    export's saved case ("not saved" for none) and, beside it, whether that case still
+    has the answers the documents carry, in red where they no longer match; a case list
+    that cannot be read leaves the log shown, with "cannot tell"."""
+    from PySide6.QtGui import QColor
+
+    from core.case import parse_case
+    from core.casestore import CaseStoreError
+    from core.casestore.audit_log import CHANGED, SAME
+    from core.evidence import open_store
+    from core.result import Renderer
+
+    renderer = Renderer(open_store())
+    data = {"format": "hrher2-aid.case/1", "receptors": {"hr": "positive", "her2": "positive"},
+            "setting": "first_line", "disease": {"visceral": False, "symptomatic": False}}
+    with CaseStore.open(tmp_path / "cases.sqlite") as s:
+        first = parse_case(data)
+        kept = s.save(first, renderer.result_for(first))
+        s.record_export("2026-01-01T10:00:00Z", ["/x/a.pdf"], first.sha256(), "v",
+                        case_id=kept.id)
+        other = parse_case({**data, "label": "B"})
+        b = s.save(other, renderer.result_for(other))
+        s.record_export("2026-01-02T10:00:00Z", ["/x/b.pdf"], other.sha256(), "v",
+                        case_id=b.id)
+        s.record_export("2026-01-03T10:00:00Z", ["/x/c.pdf"], "cc" * 32, "v")
+        changed = parse_case({**data, "label": "B", "setting": "progression",
+                              "endocrine_responsive": "yes"})
+        s.save(changed, renderer.result_for(changed), b.id, revision=b.revision)
+        d = AuditDialog(s)
+        qtbot.addWidget(d)
+        m = d.audit.model
+        rows = [[m.data(m.index(r, c)) for c in (2, 3, 5)] for r in range(3)]
+        assert rows == [["not saved", "", "/x/c.pdf"], [str(b.id), CHANGED, "/x/b.pdf"],
+                        [str(kept.id), SAME, "/x/a.pdf"]]
+        red = m.data(m.index(1, 3), Qt.ItemDataRole.ForegroundRole)
+        assert isinstance(red, QColor) and red.name() == "#8b0000"
+        assert m.data(m.index(2, 3), Qt.ItemDataRole.ForegroundRole) is None
+        assert "no longer match" in m.data(m.index(1, 3), Qt.ItemDataRole.ToolTipRole)
+        assert "No saved case is recorded" in m.data(m.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+
+        def unreadable(entries):
+            raise CaseStoreError(s.path, "the case list cannot be read (test)")
+
+        monkeypatch.setattr(s, "export_standing", unreadable)
+        d.audit.refresh()
+        assert m.rowCount() == 3  # the log itself is still shown
+        assert [m.data(m.index(r, 3)) for r in range(3)] == ["", "cannot tell", "cannot tell"]
+        [(kind, text)] = calls
+        assert kind == "error" and "cannot be read (test)" in text

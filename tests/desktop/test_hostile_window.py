@@ -312,6 +312,6 @@ def test_item12_tool_tips_show_file_names_and_snippets_as_typed(qtbot: Any,
         dialog = AuditDialog(store)
         qtbot.addWidget(dialog)
         model = dialog.audit.model
-        tip = model.data(model.index(0, 4), QtNS.ItemDataRole.ToolTipRole)
+        tip = model.data(model.index(0, 5), QtNS.ItemDataRole.ToolTipRole)
         assert "<img" not in tip and "&lt;img src=&quot;x.png&quot;&gt;.pdf" in tip
         dialog.close()
