@@ -134,8 +134,10 @@ class CaseRecords:
                     # on the step the user was at, if their version asks it
                     self._load_saved(store.opened(conflict.theirs.id, session.renderer),
                                      step=session.step)
+                    outdated = self._outdated_export()  # (said again: this replaces it)
                     self.status("Reloaded the version saved elsewhere; your changes were "
-                                "not saved")
+                                "not saved" + (f"; {outdated}" if outdated else ""),
+                                lasting=outdated is not None)
                     return False
                 if choice != "copy":
                     return False

@@ -57,6 +57,8 @@ def test_save_over_a_case_changed_elsewhere_asks_and_never_overwrites(
     mine as a copy). No lost update, whichever is chosen."""
     case_id = saved_case(window, CASE)
     open_from_list(window, case_id)
+    window.records.store.record_export(  # documents of the answers as first saved
+        None, ["/x/first.pdf"], window.session.result().case_sha256, "v", case_id=case_id)
     save_elsewhere(window, case_id, "Theirs")
     set_label(window, "Mine")
     last_step = q.steps_for(window.session.answers)[-1].id
@@ -83,6 +85,10 @@ def test_save_over_a_case_changed_elsewhere_asks_and_never_overwrites(
         assert window.session.answer("label") == "Theirs" and window.case_id == case_id
         assert window.session.revision == 2
         assert window.session.step == last_step  # where the user was, not back at step 1
+        # what was reloaded is said, with what the documents given out no longer match
+        message = window.statusBar().currentMessage()
+        assert message.startswith("Reloaded the version saved elsewhere; your changes were "
+                                  "not saved; the documents exported from it on ")
     else:
         assert labels == ["Theirs"] and window.session.answer("label") == "Mine"
         assert window.session.modified
