@@ -165,6 +165,6 @@ class AuditDialog(QDialog):
     def __init__(self, store: CaseStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Audit log")
-        self.resize(1100, 480)  # (every column shown, the last says what is out of date)
+        self.resize(1100, 480)  # every column, where the screen has room (fitted to it)
         self.audit = AuditView(store, self)
         QVBoxLayout(self).addWidget(self.audit)

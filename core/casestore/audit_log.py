@@ -123,12 +123,9 @@ class AuditLog:
         ``case_id``, or None. A case file exported from the case list is not counted:
         it hides nothing the documents given out say. Newest in the log's own order
         (the chain's), not by the clock of whichever computer wrote the entry."""
-        rows = self._read(
-            "SELECT id FROM audit WHERE case_id = ? AND kind IN (?, ?) ORDER BY id DESC "
-            "LIMIT 1", (case_id, *DOCUMENT_KINDS), "read the audit log")
-        if not rows:
-            return None
-        return next((e for e in self._entries("WHERE id = ?", (rows[0][0],))), None)
+        newest = self._entries("WHERE case_id = ? AND kind IN (?, ?) ORDER BY id DESC LIMIT 1",
+                               (case_id, *DOCUMENT_KINDS))
+        return newest[0] if newest else None
 
     def outdated_export(self, case_id: int, case_sha256: str) -> str | None:
         """What to tell the user when the documents last exported from saved case
@@ -157,13 +154,13 @@ class AuditLog:
             return {}
         rows = self._read(f"SELECT {', '.join(integrity.ROW_FIELDS)}, row_sha256 FROM cases "
                           "WHERE deleted_token IS NULL", (), "read the case list")
-        now: dict[int, str] = {}
+        now: dict[int, str | None] = {}  # case id -> its case hash (None: damaged)
         for r in rows:
             if r[0] in wanted:
                 row = dict(zip(integrity.ROW_FIELDS, r, strict=False))
-                now[r[0]] = DAMAGED if integrity.damage(row, r[-1]) else str(row["case_sha256"])
+                now[r[0]] = None if integrity.damage(row, r[-1]) else str(row["case_sha256"])
         return {e.id: (DELETED if e.case_id not in now else
-                       DAMAGED if now[e.case_id] == DAMAGED else
+                       DAMAGED if now[e.case_id] is None else
                        SAME if now[e.case_id] == e.case_sha256 else CHANGED)
                 for e in entries if e.case_id is not None}
 

@@ -198,8 +198,8 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
     if warnings:  # as the window's banner says it: on page 1, whatever the page count
         story.append(para(f"{warnings} See Cautions.", st["warned"], bold_prefix="WARNING:"))
     if result.plan_departs():  # as the window's header says it: on page 1 too
-        story.append(para("The planned regimen matches none of the options. See Plan check.",
-                          st["departs"], bold_prefix="PLAN:"))
+        story.append(para(f"{result.plan_check()} See Plan check.", st["departs"],
+                          bold_prefix="PLAN:"))
     story.append(Spacer(1, 3 * mm))
     story.append(para(INTENDED_USE, st["small"]))
 
