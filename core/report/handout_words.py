@@ -80,6 +80,10 @@ PLAN_CAUTIONS: Final = frozenset({
     "chemo_too_short", "continue_her2_until_progression", "premenopausal_endocrine",
     "et_alone_selected_patients", "outside.no_systemic_therapy",
 })
+# Outside-source entries about an option itself: the handout shows them with the option,
+# where the guide's words about it are read (a patient who cannot have chemo reads "when
+# chemo is not needed right away" there, not pages later).
+OPTION_NOTES: Final = {"et_her2": ("outside.et_her2_chemo_not_possible",)}
 # A planned regimen in plain words: (chemotherapy, endocrine, HER2-targeted).
 PLAN_WORDS: Final = {
     (True, False, True): "chemo with HER2 drugs",
@@ -109,9 +113,9 @@ class Block:
         if self.kind in ("meta", "source", "contact"):
             return []  # names, dates, citations, form labels: not prose
         if self.kind == "pair":
-            return [BENEFITS_HEAD + ".", *self.benefits, HARMS_HEAD + ".",
-                    *(_unmarked(h) for h in self.harms), UNCERTAIN_HEAD + ".",
-                    *self.uncertainties]
+            return [BENEFITS_HEAD + ".", *map(_unmarked, self.benefits), HARMS_HEAD + ".",
+                    *map(_unmarked, self.harms), UNCERTAIN_HEAD + ".",
+                    *map(_unmarked, self.uncertainties)]
         text = _unmarked(self.text)
         return [text if text.endswith((".", ":", "?")) else text + "."]
 
@@ -120,7 +124,7 @@ class Block:
         if self.kind not in ("p", "bullet", "pair"):
             return set()
         found = set()
-        for text in (self.text, *self.harms):
+        for text in (self.text, *self.benefits, *self.harms, *self.uncertainties):
             marker = _MARKER.search(text)
             if marker:
                 found |= {int(n) for n in marker.group(1).split(", ")}
@@ -131,7 +135,7 @@ _MARKER: Final = re.compile(r" \[(\d+(?:, \d+)*)\]$")
 
 
 def _unmarked(text: str) -> str:
-    """A harm without its citation marker (markers are not words to read)."""
+    """A text without its citation marker (markers are not words to read)."""
     return text.rsplit(" [", 1)[0] if text.endswith("]") else text
 
 
@@ -179,9 +183,18 @@ def _option_blocks(result: Result) -> list[Block]:
         harms = tuple(f"{h.plain} {_cites(h.citations)}" for h in option.harms)
         blocks += [Block("h3", words.title), Block("p", words.strength or CONSIDER_FALLBACK),
                    Block("p", _marked(result, option.id, words.text)),
+                   *(Block("p", _words(result, sid).text)
+                     for sid in OPTION_NOTES.get(option.id, ()) if sid in result.outside_ids),
                    Block("pair", benefits=words.benefits, uncertainties=words.uncertainties,
                          harms=(*harms, words.harms_note))]
     return blocks
+
+
+def option_note_ids(result: Result) -> list[str]:
+    """The outside-source entries shown with an option of the result (OPTION_NOTES)."""
+    shown = {o.id for o in result.options}
+    return [sid for sid in result.outside_ids
+            if any(sid in OPTION_NOTES.get(oid, ()) for oid in shown)]
 
 
 def _plan_key(case: Case, result: Result) -> tuple[bool, bool, bool] | None:
@@ -219,11 +232,13 @@ def planning_blocks(case: Case, result: Result) -> list[Block]:
         blocks.append(Block("p", f"This is the choice called {names} above."))
     else:
         # (with no choice at all, as the summary's plan check says: none to compare with)
+        # (with no choice, nothing to differ from: the points below only say more)
         blocks.append(Block("p", ("This is not one of the choices the guide offers here."
+                                  + (" The points below say how it differs from the guide."
+                                     if notes else "")
                                   if result.options else
-                                  "The guide offers no choice here to compare it with.")
-                                 + (" The points below say how it differs from the guide."
-                                    if notes else "")))
+                                  "The guide offers no choice here to compare it with."
+                                  + (" The points below say more about it." if notes else ""))))
     blocks += [Block("bullet", _marked(result, sid, _words(result, sid).text))
                for sid in notes]
     return blocks
@@ -251,7 +266,8 @@ def handout_paragraphs(case: Case, result: Result,
         blocks.append(Block("p", SCOPE_END))
     else:
         blocks += _option_blocks(result) + planning_blocks(case, result)
-        shown = set(plan_note_ids(case, result))  # already said with the plan
+        # already said with the plan, or with an option
+        shown = set(plan_note_ids(case, result)) | set(option_note_ids(result))
         said = [_words(result, sid).text for sid in shown]
         sections = (
             (GUIDE_PLAN_HEAD, [p.id for p in result.plan]),

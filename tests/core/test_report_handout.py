@@ -323,6 +323,9 @@ def test_the_plan_section_and_what_the_team_is_planning_never_disagree(store):
             assert team[1].startswith("This is not one of the choices")
         else:  # no choice at all: as the summary's plan check says (review 19, L8)
             assert team[1].startswith("The guide offers no choice here to compare it with.")
+            # nothing to differ from: the points only say more (explore19, finding 6)
+            assert "differs" not in team[1]
+            assert team[1].endswith("The points below say more about it.") == (len(team) > 2)
             no_choice += 1
         notes = [result.plain_for(sid).text for sid in plan_note_ids(case, result)]
         assert team[2:] == notes
@@ -486,3 +489,53 @@ def test_an_options_benefits_and_harms_are_never_on_different_pages(store):
                 first = result.plain_for(result.options[0].id).title
                 assert first in page.replace("\n", " "), page
     assert len(seen) > 300
+
+
+@pytest.mark.parametrize("reason", ["contraindicated", "declined"])
+def test_a_patient_who_cannot_have_chemo_is_told_so_beside_the_option(store, reason):
+    """The source considers ET + HER2 "for patients in whom chemotherapy is not immediately
+    indicated"; listing it where chemotherapy is not possible is the aid's reading. The
+    outside-source entry that says so stands with the option's words, where a patient
+    reads "when chemo is not needed right away", and is not printed again at the end
+    (explore19, finding 4)."""
+    data = {**FIRST_LINE_ET_ALONE, "chemotherapy": {reason: True},
+            "planned_regimen": {"chemotherapy": False, "endocrine": True,
+                                "her2_targeted": True}}
+    case = case_of(data)
+    result = Renderer(store).result_for(case)
+    assert [o.id for o in result.options] == ["et_her2"]
+    note = result.plain_for("outside.et_her2_chemo_not_possible").text
+    assert "This aid lists the choice for you as well" in note
+    blocks = handout_paragraphs(case, result, INFO)
+    kinds = [(b.kind, _unmarked(b.text)) for b in blocks]
+    start = kinds.index(("h3", result.plain_for("et_her2").title))
+    assert kinds[start + 2] == ("p", result.plain_for("et_her2").text)
+    assert kinds[start + 3] == ("p", note) and blocks[start + 4].kind == "pair"
+    assert [t for _k, t in kinds].count(note) == 1
+    # a patient who can have chemo is not told she cannot
+    possible = Renderer(store).result_for(case_of({**data, "chemotherapy": {}}))
+    assert "outside.et_her2_chemo_not_possible" not in possible.outside_ids
+    assert note not in [b.text for b in handout_paragraphs(case, possible, INFO)]
+
+
+def test_every_finding_among_benefits_and_uncertainties_carries_its_marker(store):
+    """A benefit or uncertainty that reports a finding (a figure, a trial, a study) ends
+    with the marker of a reference its statement cites, as the harms do; the marker is
+    counted for the sheet's source list and is not read as words (explore19, finding 5)."""
+    finding = re.compile(r"\d|\btrials?\b|\bstud(y|ies)\b|\bproof\b", re.IGNORECASE)
+    checked = 0
+    for statement in store.of_kind("option"):
+        for text in (*statement.extra["plain_benefits"], *statement.extra["plain_uncertainties"]):
+            body = _unmarked(text)
+            if not finding.search(body):
+                continue
+            checked += 1
+            marker = re.search(r" \[(\d+(?:, \d+)*)\]$", text)
+            assert marker, (statement.id, text)
+            assert {int(n) for n in marker[1].split(", ")} <= set(statement.citations), text
+    assert checked >= 8
+    case = case_of(FIRST_LINE_ET_ALONE)
+    result = Renderer(store).result_for(case)
+    pair = next(b for b in handout_paragraphs(case, result, INFO)
+                if b.kind == "pair" and any("18.5" in t for t in b.benefits))
+    assert 4 in pair.markers() and not [t for t in pair.prose() if t.endswith("]")]

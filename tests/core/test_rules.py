@@ -105,11 +105,16 @@ def test_first_line_chemo_not_possible_not_aggressive(reason: str) -> None:
 
     Changed in 1.1: "et_her2 is always consider: the source says it 'can be considered',
     even when it is the only option left (chemotherapy not possible)."
+
+    The source considers it "for patients in whom chemotherapy is not immediately
+    indicated": listing it where chemotherapy is not possible is the contract's reading,
+    and an outside-source entry says so (explore19, finding 4).
     """
     d = run(**{f"chemotherapy__{reason}": True})
     assert d.options == (("et_her2", "consider"),)
     assert d.plan == ("her2_until_progression",)
     assert d.cautions == {"et_her2_no_os_benefit", "electra_result", "pathway_crosstalk"}
+    assert d.outside == {"outside.et_her2_chemo_not_possible"}
 
 
 def test_first_line_chemo_not_possible_aggressive() -> None:
