@@ -126,10 +126,12 @@ class CaseSession:
 
     def load(self, answers: Mapping[str, Any], *, path: Path | None = None,
              case_id: int | None = None, revision: int | None = None,
-             step: str | None = None, case: Case | None = None) -> None:
-        """Replace the whole case (new, opened or reopened): unmodified, at ``step``
-        (default: the first). ``case``, when the answers came from one, is kept as the
-        derived case (a reopened case is parsed once, not twice)."""
+             step: str | None = None, case: Case | None = None,
+             modified: bool = False) -> None:
+        """Replace the whole case (new, opened or reopened): unmodified unless
+        ``modified`` (answers kept nowhere yet), at ``step`` (default: the first).
+        ``case``, when the answers came from one, is kept as the derived case (a
+        reopened case is parsed once, not twice)."""
         self._answers = {k: _normalized(FIELDS_BY_PATH[k].kind, v) for k, v in answers.items()
                          if v is not None}
         if case is not None and q.is_complete(self._answers):
@@ -138,7 +140,7 @@ class CaseSession:
         self.file_case_sha256 = self._file_sha256 = None
         ids = [s.id for s in q.steps_for(self._answers)]
         self.step = step if step in ids else q.STEPS[0].id
-        self.modified = False
+        self.modified = modified
         self._changed()
 
     def load_case(self, case: Case, **where: Any) -> None:

@@ -68,7 +68,7 @@ class CaseFiles:
             dialogs.error(self.parent, "Cannot open case",
                           f"{exc}\n\nThe current case is unchanged.")
             return False
-        self.status_bar.clearMessage()  # a message about the previous case
+        self._status("")  # a message about the previous case (and a lasting note)
         if self.session.file_is_read_only():  # said now, not first at Save (day review 3, W12)
             self.status_bar.showMessage(f"{Path(path).name} is marked read-only: Save will "
                                         "ask for another file name.")

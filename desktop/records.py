@@ -154,7 +154,9 @@ class CaseRecords:
         if self.kept_note is None and not saved.written:
             self.kept_note = "No changes to save: the case list already holds this case"
         session.mark_saved(saved.id, saved.revision)
-        outdated = self._outdated_export() if saved.written else None
+        # said with "No changes to save" too: that message replaces the note, and the
+        # documents still carry other answers (explore19, finding 3)
+        outdated = self._outdated_export()
         if outdated is not None:
             said = self.kept_note or f"Saved in the case list, as saved case {saved.id}"
             self.kept_note, self.kept_outdated = f"{said}; {outdated}", True
@@ -226,8 +228,8 @@ class CaseRecords:
             dialogs.error(self.parent, "Cannot load case", f"This case is not valid:\n{exc}")
             return
         if payload.get("damaged"):
-            self.session.load_case(case)
-            self.session.modified = True  # kept nowhere yet
+            # kept nowhere yet: modified, as the window's title says (explore19, 10)
+            self.session.load_case(case, modified=True)
             self.status(f"Opened the answers of DAMAGED saved case {payload['id']} as a new, "
                         "unsaved case: check them before saving")
             return

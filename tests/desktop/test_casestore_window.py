@@ -130,6 +130,8 @@ def test_damaged_case_is_marked_in_the_list_and_opened_only_as_a_new_case(
         widget.close()
     window.records.open_saved(opened[0])
     assert window.case_id is None and window.session.modified  # a new, unsaved case
+    # and the title says so, as for any unsaved change (explore19, finding 10: no "*")
+    assert window.isWindowModified()
     assert window.session.answer("chemotherapy.months_given") == 7  # what is stored, shown
 
 

@@ -159,6 +159,42 @@ def test_a_saved_case_changed_after_its_export_says_so(
     assert [model.data(model.index(r, 3)) for r in range(2)] == [SAME, CHANGED]
 
 
+def test_the_note_on_out_of_date_documents_outlives_menus_and_an_unchanged_save(
+        qtbot: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Explore19, findings 1 and 3: the pointer crossing the menu bar (Qt shows each
+    menu item's empty status tip) wiped the note that the documents carry other answers,
+    on the way to the audit log; Ctrl+S with nothing to save replaced it. It stays until
+    an answer changes."""
+    from PySide6.QtGui import QStatusTipEvent
+    from PySide6.QtWidgets import QApplication
+
+    monkeypatch.setattr("desktop.main_window.STATUS_MS", 30)
+    assert window.load_case_dict(CASE)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    window.export_documents(tmp_path / "one-summary.pdf", tmp_path / "one-handout.pdf")
+    window.questionnaire.page_for("disease").inputs["disease.symptomatic"].buttons["true"].click()
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    bar = window.statusBar()
+    note = bar.currentMessage()
+    assert "carry other answers" in note
+
+    QApplication.sendEvent(window, QStatusTipEvent("Show the audit log"))  # a menu item
+    assert bar.currentMessage() == "Show the audit log"
+    QApplication.sendEvent(window, QStatusTipEvent(""))  # the pointer leaves it
+    assert bar.currentMessage() == note
+
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # nothing new
+    unchanged = bar.currentMessage()
+    assert unchanged.startswith("No changes to save") and "carry other answers" in unchanged
+    qtbot.wait(120)
+    assert bar.currentMessage() == unchanged
+
+    window.questionnaire.page_for("disease").inputs["disease.symptomatic"].buttons["false"].click()
+    assert bar.currentMessage() == ""  # an answer changed: the note goes, for good
+    QApplication.sendEvent(window, QStatusTipEvent(""))
+    assert bar.currentMessage() == ""
+
+
 def test_an_export_the_audit_log_cannot_record_says_so(window: Any, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Hostile review W3: with a read-only case store the export was silently left out
