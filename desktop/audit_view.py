@@ -54,6 +54,12 @@ _STANDING_TIP = {
 _OUTDATED_COLOUR = "#8b0000"  # as the result's warnings
 
 
+def _names(files: tuple[str, ...]) -> str:
+    """The files' names, which tell exports apart: their full paths (in the tool tip and
+    the CSV) all began alike, and a small screen showed only that (explore19, 11)."""
+    return "; ".join(Path(f).name or f for f in files)
+
+
 class AuditTableModel(QAbstractTableModel):
     def __init__(self, entries: list[AuditEntry], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,7 +91,7 @@ class AuditTableModel(QAbstractTableModel):
             return None
         return (local_time(e.at), e.label or "(no label)",
                 "not saved" if e.case_id is None else str(e.case_id), standing,
-                KINDS.get(e.kind, e.kind), "; ".join(e.files), e.case_sha256[:12] + "…",
+                KINDS.get(e.kind, e.kind), _names(e.files), e.case_sha256[:12] + "…",
                 e.evidence_version)[col]
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802

@@ -243,8 +243,10 @@ class CaseRecords:
         if payload.get("result_differs") and payload.get("current_result"):
             try:
                 saved = Result.from_dict(payload["result"])
-            except ResultFormatError as exc:
-                self.status(f"The saved result cannot be shown: {exc}")
+            except ResultFormatError as exc:  # (with the note on its documents, if any)
+                self.status(f"The saved result cannot be shown: {exc}"
+                            + (f"; {outdated}" if outdated else ""),
+                            lasting=outdated is not None)
                 return
             self.show_saved_result(saved, list(payload.get("differences", [])))
 

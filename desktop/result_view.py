@@ -86,6 +86,19 @@ def _caution(item: Item) -> str:
     return _box(body, background, border)
 
 
+def _heading_flags(result: Result) -> tuple[str, bool]:
+    """What a result's heading says whatever else it says ("" for nothing), and whether
+    a warning is among it: how many warnings the result has (they can sit below the
+    fold), and a planned regimen that matches none of its options (review 19, M1: said
+    whatever the warnings, which may be about an option, not the plan). The heading of
+    a comparison with a saved result says them too (explore19, finding 8)."""
+    warnings = sum(1 for c in result.cautions if c.severity == "warning")
+    flags = [f"{warnings} warning{'s' if warnings > 1 else ''} (see Cautions)"] if warnings else []
+    if result.plan_departs():
+        flags.append("the planned regimen matches none of the options (see Plan check)")
+    return "; ".join(flags), bool(warnings)
+
+
 def result_html(result: Result) -> str:
     """The whole recommendation as rich text (used on screen; plain-text readable),
     from the result alone: the live one and one read back from a saved case alike."""
@@ -246,29 +259,21 @@ class ResultView(QWidget):
 
     def show_result(self, result: Result) -> None:
         self.result = result
-        warnings = sum(1 for c in result.cautions if c.severity == "warning")
-        # Warnings can sit below the fold: the header always says they are there.
-        warned = f"{warnings} warning{'s' if warnings > 1 else ''} (see Cautions)"
+        flags, warned = _heading_flags(result)
+        # a warning makes the heading red; a plan that matches none, never green
+        flagged = "#8b0000" if warned else "#6d4c00"
         if result.in_scope and not result.options:
             # nothing to recommend: never a green "Recommendation"
             self._state("No option from the source (see Outside the source)"
-                        + (f"; {warned}" if warnings else ""), "#8b0000" if warnings
-                        else "#6d4c00")
+                        + (f"; {flags}" if flags else ""), flagged)
         elif result.in_scope:
             # "Recommendation" only where the source prefers an option: an option it
             # only says "can be considered" is not called a recommendation.
             preferred = any(o.status == "preferred" for o in result.options)
             head = ("Recommendation" if preferred else
                     "Options to consider" if len(result.options) > 1 else "Option to consider")
-            # a plan that matches none of the options is said whatever the warnings:
-            # they may be about an option, not the plan (review 19, M1)
-            departs = ("the planned regimen matches none of the options (see Plan check)"
-                       if result.plan_departs() else "")
-            if warnings:
-                self._state(f"{head}: {warned}" + (f"; {departs}" if departs else ""),
-                            "#8b0000")
-            elif departs:  # never green beside a plan that matches none
-                self._state(f"{head}: {departs}", "#6d4c00")
+            if flags:
+                self._state(f"{head}: {flags}", flagged)
             else:
                 self._state(head, "#1b5e20" if preferred else "#1f3a5f")
         else:
@@ -297,8 +302,12 @@ class ResultView(QWidget):
             return
         saved_version = escape(saved.evidence_version)
         today = escape(current.evidence_version)
+        # today's result is the one decided on: its warnings and a plan that matches none
+        # of its options stay in the heading here too (explore19, finding 8)
+        flags, _warned = _heading_flags(current)  # red whatever they are
         self._state(f"Saved under evidence {saved.evidence_version}: today's evidence "
-                    "gives a different result. Both are shown.", "#8b0000")
+                    "gives a different result. Both are shown."
+                    + (f" Today's result: {flags}." if flags else ""), "#8b0000")
         changed = "".join(f"<li>{escape(d)}</li>" for d in differences)
         self.browser.setHtml(
             _box(f"<b>This case was saved under evidence {saved_version}.</b> Today's "

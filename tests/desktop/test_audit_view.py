@@ -36,12 +36,31 @@ def test_shows_entries_newest_first(qtbot, store, calls):
     d.show()
     m = d.audit.model
     assert m.rowCount() == 2
-    assert [m.data(m.index(r, 5)) for r in range(2)] == ["/x/new.pdf; /x/handout.pdf",
-                                                         "/x/old.pdf"]
+    assert [m.data(m.index(r, 5)) for r in range(2)] == ["new.pdf; handout.pdf", "old.pdf"]
     assert m.data(m.index(0, 4)) == "Handout" and m.data(m.index(0, 7)) == "2026.11.1"
     store.record_export(None, ["/x/third.pdf"], "cc" * 32, "2026.11.1")
     d.audit.refresh_button.click()
-    assert m.rowCount() == 3 and m.data(m.index(0, 5)) == "/x/third.pdf"
+    assert m.rowCount() == 3 and m.data(m.index(0, 5)) == "third.pdf"
+    assert calls == []
+
+
+def test_the_files_column_shows_the_names_and_its_tool_tip_the_full_paths(qtbot, tmp_path,
+                                                                          calls):
+    """explore19, finding 11: at 1024x700 every row read "/tmp/explore1…"; the names,
+    which tell exports apart, were cut off. The full paths stay in the tool tip."""
+    folder = tmp_path / "exports from the clinic on a long folder name" / "2026-12"
+    summary, handout = folder / "E1a-summary.pdf", folder / "E1a-handout.pdf"
+    with CaseStore.open(tmp_path / "cases.sqlite") as store:
+        store.record_export(None, [summary, handout], "aa" * 32, "2026.1")
+        d = AuditDialog(store)
+        qtbot.addWidget(d)
+        d.resize(1024, 700)
+        d.show()
+        m = d.audit.model
+        assert m.data(m.index(0, 5)) == "E1a-summary.pdf; E1a-handout.pdf"
+        tip = m.data(m.index(0, 5), Qt.ItemDataRole.ToolTipRole)
+        assert tip == f"<p>{summary}<br>{handout}</p>"
+        d.close()
     assert calls == []
 
 
@@ -127,8 +146,8 @@ def test_each_export_says_its_saved_case_and_how_that_case_stands_now(qtbot, tmp
         qtbot.addWidget(d)
         m = d.audit.model
         rows = [[m.data(m.index(r, c)) for c in (2, 3, 5)] for r in range(3)]
-        assert rows == [["not saved", "", "/x/c.pdf"], [str(b.id), CHANGED, "/x/b.pdf"],
-                        [str(kept.id), SAME, "/x/a.pdf"]]
+        assert rows == [["not saved", "", "c.pdf"], [str(b.id), CHANGED, "b.pdf"],
+                        [str(kept.id), SAME, "a.pdf"]]
         red = m.data(m.index(1, 3), Qt.ItemDataRole.ForegroundRole)
         assert isinstance(red, QColor) and red.name() == "#8b0000"
         assert m.data(m.index(2, 3), Qt.ItemDataRole.ForegroundRole) is None
