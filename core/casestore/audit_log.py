@@ -133,9 +133,21 @@ class AuditLog:
         match it), or None.
 
         Says when, in local time: "the documents exported from it on 2026-12-04 08:44
-        carry other answers: export again for the record"."""
+        carry other answers: export again for the record".
+
+        Documents exported since then with exactly these answers count as its own,
+        though no saved case is named for them (exported before the changes were saved,
+        or from its case file: explore19, finding 2): the case hash covers the label,
+        so they carry this case's label too. Not for a case without a label, which
+        another patient's case with the same answers cannot be told from."""
         last = self.last_export(case_id)
         if last is None or last.case_sha256 == case_sha256:
+            return None
+        since = self._read(
+            "SELECT 1 FROM audit WHERE id > ? AND case_id IS NULL AND case_sha256 = ? "
+            "AND kind IN (?, ?) AND trim(coalesce(label, '')) != '' LIMIT 1",
+            (last.id, case_sha256, *DOCUMENT_KINDS), "read the audit log")
+        if since:
             return None
         return (f"the documents exported from it on {local_time(last.at)} carry other "
                 "answers: export again for the record")

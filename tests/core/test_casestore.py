@@ -225,6 +225,36 @@ def test_an_export_is_told_from_the_saved_case_it_no_longer_matches(store, rende
     assert sorted(standing.values()) == sorted([SAME, SAME, CHANGED, DELETED])
 
 
+def test_documents_exported_before_saving_count_for_the_case_they_match(store, renderer):
+    """Explore19, finding 2: documents exported from a saved case's unsaved changes (or
+    from its case file) name no saved case; once the case is saved with those answers,
+    they are its documents, and the note no longer asks to export again. Only a later
+    export counts, and only one carrying a label (the hash covers it): a case without a
+    label cannot be told from another patient's with the same answers."""
+    kept = save(store, renderer, "P01")
+    first = store.get(kept)
+    store.record_export(None, ["/x/P01-a.pdf"], first.case_sha256, "v", case_id=kept,
+                        label="P01")
+    changed = parse_case(case_data("P01", disease={"visceral": False, "symptomatic": True}))
+    now = changed.sha256()
+    store.record_export(None, ["/x/P01-b.pdf"], now, "v", label="P01")  # unsaved changes
+    store.save(changed, renderer.result_for(changed), kept, revision=first.revision)
+    assert store.get(kept).case_sha256 == now
+    assert store.outdated_export(kept, now) is None
+    # made before the documents that carry other answers: those are the newest
+    store.record_export(None, ["/x/P01-c.pdf"], first.case_sha256, "v", case_id=kept,
+                        label="P01")
+    assert store.outdated_export(kept, now) is not None
+
+    blank = save(store, renderer, None)
+    old = store.get(blank)
+    store.record_export(None, ["/x/a.pdf"], old.case_sha256, "v", case_id=blank, label=None)
+    other = parse_case(case_data(None, disease={"visceral": False, "symptomatic": True}))
+    store.record_export(None, ["/x/b.pdf"], other.sha256(), "v", label=None)
+    store.save(other, renderer.result_for(other), blank, revision=old.revision)
+    assert store.outdated_export(blank, other.sha256()) is not None
+
+
 def test_the_last_export_is_the_last_written_whatever_the_clock_said(store, renderer):
     """Review 19, L3: another computer's clock an hour behind wrote the newest export;
     the log's own order (the chain's) says which is last, not the time stamps."""
