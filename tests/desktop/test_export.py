@@ -238,6 +238,26 @@ def test_exporting_a_saved_case_changed_since_asks_to_save_it_first(
         assert entry.case_id is None
 
 
+def test_documents_exported_without_saving_then_saved_are_not_called_out_of_date(
+        setup, tmp_path, monkeypatch):
+    """Explore19, finding 2: export a saved case, change it, "Export without saving",
+    then save: the status said the documents carried other answers and asked for an
+    export that had just been made."""
+    window, _, _ = setup
+    window.session.set_answer("label", "P01 bed 4")
+    assert window.save_case()
+    Dialogs(monkeypatch, [str(tmp_path / "first-summary.pdf")])
+    window.records.export_pdf()
+    window.session.set_answer("menopausal_status", "premenopausal")
+    monkeypatch.setattr(dialogs, "ask_save_before_export", lambda *_a: "export")
+    Dialogs(monkeypatch, [str(tmp_path / "second-summary.pdf")])
+    window.records.export_pdf()
+    assert [e.case_id is None for e in window.records.store.list_audit()] == [True, False]
+    assert window.save_case()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Saved") and "other answers" not in message
+
+
 def test_exporting_a_new_case_asks_nothing(setup, tmp_path, monkeypatch):
     """A case never saved is exported as before (the close prompt asks about it)."""
     window, _, _ = setup
