@@ -152,11 +152,10 @@ def _first_line(case: Case, options: list[tuple[str, str]], plan: list[str],
             cautions.update(et_her2_notes)
         # aggressive: et_her2_needs_selection only if the plan is ET + HER2 (regimen check)
     elif not aggressive:
-        # 1.1: "can be considered", even when it is the only option left. The source's
-        # sentence is about patients in whom chemotherapy is not immediately indicated:
-        # listing it for those who cannot have it, or decline it, is the contract's
-        # reading, and the outside-source entry says so (a patient told chemotherapy is
-        # not possible would read "not needed right away" as "chemotherapy later").
+        # 1.1: "can be considered", even when it is the only option left. The source
+        # does not discuss patients who cannot have chemotherapy or decline it, and
+        # the outside-source entry says so (a patient told chemotherapy is not
+        # possible could read the option's "not needed right away" as "chemo later").
         options.append(("et_her2", "consider"))
         plan.append("her2_until_progression")
         cautions.update(et_her2_notes)

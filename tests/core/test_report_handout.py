@@ -494,10 +494,12 @@ def test_an_options_benefits_and_harms_are_never_on_different_pages(store):
 @pytest.mark.parametrize("reason", ["contraindicated", "declined"])
 def test_a_patient_who_cannot_have_chemo_is_told_so_beside_the_option(store, reason):
     """The source considers ET + HER2 "for patients in whom chemotherapy is not immediately
-    indicated"; listing it where chemotherapy is not possible is the aid's reading. The
+    indicated" and does not discuss patients who cannot have it or decline it. The
     outside-source entry that says so stands with the option's words, where a patient
-    reads "when chemo is not needed right away", and is not printed again at the end
-    (explore19, finding 4)."""
+    reads "when chemo is not needed right away" (and could take it for "chemo later"),
+    and is not printed again at the end (explore19, finding 4; review 20, M1: it no
+    longer says the guide's words do not cover her, beside "the guide says this choice
+    can be considered")."""
     data = {**FIRST_LINE_ET_ALONE, "chemotherapy": {reason: True},
             "planned_regimen": {"chemotherapy": False, "endocrine": True,
                                 "her2_targeted": True}}
@@ -505,7 +507,8 @@ def test_a_patient_who_cannot_have_chemo_is_told_so_beside_the_option(store, rea
     result = Renderer(store).result_for(case)
     assert [o.id for o in result.options] == ["et_her2"]
     note = result.plain_for("outside.et_her2_chemo_not_possible").text
-    assert "This aid lists the choice for you as well" in note
+    assert "It does not say that chemo will be given later." in note
+    assert "do not cover" not in note and "will not be given" not in note
     blocks = handout_paragraphs(case, result, INFO)
     kinds = [(b.kind, _unmarked(b.text)) for b in blocks]
     start = kinds.index(("h3", result.plain_for("et_her2").title))
@@ -513,16 +516,17 @@ def test_a_patient_who_cannot_have_chemo_is_told_so_beside_the_option(store, rea
     assert kinds[start + 3] == ("p", note) and blocks[start + 4].kind == "pair"
     assert [t for _k, t in kinds].count(note) == 1
     # a patient who can have chemo is not told she cannot
-    possible = Renderer(store).result_for(case_of({**data, "chemotherapy": {}}))
+    able = case_of({**data, "chemotherapy": {}})
+    possible = Renderer(store).result_for(able)
     assert "outside.et_her2_chemo_not_possible" not in possible.outside_ids
-    assert note not in [b.text for b in handout_paragraphs(case, possible, INFO)]
+    assert note not in [b.text for b in handout_paragraphs(able, possible, INFO)]
 
 
 def test_every_finding_among_benefits_and_uncertainties_carries_its_marker(store):
     """A benefit or uncertainty that reports a finding (a figure, a trial, a study) ends
     with the marker of a reference its statement cites, as the harms do; the marker is
     counted for the sheet's source list and is not read as words (explore19, finding 5)."""
-    finding = re.compile(r"\d|\btrials?\b|\bstud(y|ies)\b|\bproof\b", re.IGNORECASE)
+    finding = re.compile(r"(?<!HER)\d|\btrials?\b|\bstud(y|ies)\b|\bproof\b", re.IGNORECASE)
     checked = 0
     for statement in store.of_kind("option"):
         for text in (*statement.extra["plain_benefits"], *statement.extra["plain_uncertainties"]):
@@ -537,5 +541,7 @@ def test_every_finding_among_benefits_and_uncertainties_carries_its_marker(store
     case = case_of(FIRST_LINE_ET_ALONE)
     result = Renderer(store).result_for(case)
     pair = next(b for b in handout_paragraphs(case, result, INFO)
-                if b.kind == "pair" and any("18.5" in t for t in b.benefits))
-    assert 4 in pair.markers() and not [t for t in pair.prose() if t.endswith("]")]
+                if b.kind == "pair" and any("due to chance" in t for t in b.uncertainties))
+    # eLEcTRA's [2] is marked by an uncertainty only, never by a harm (review 20, L5)
+    assert 2 in pair.markers() and not [h for h in pair.harms if h.endswith("[2]")]
+    assert not [t for t in pair.prose() if t.endswith("]")]

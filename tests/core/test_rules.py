@@ -106,9 +106,8 @@ def test_first_line_chemo_not_possible_not_aggressive(reason: str) -> None:
     Changed in 1.1: "et_her2 is always consider: the source says it 'can be considered',
     even when it is the only option left (chemotherapy not possible)."
 
-    The source considers it "for patients in whom chemotherapy is not immediately
-    indicated": listing it where chemotherapy is not possible is the contract's reading,
-    and an outside-source entry says so (explore19, finding 4).
+    The source does not discuss patients who cannot have chemotherapy or decline it:
+    an outside-source entry says so (explore19, finding 4).
     """
     d = run(**{f"chemotherapy__{reason}": True})
     assert d.options == (("et_her2", "consider"),)
