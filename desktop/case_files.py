@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QStatusBar, QWidget
+from PySide6.QtWidgets import QWidget
 
 from core.session import CaseSession, SessionError
 from desktop import dialogs
@@ -36,12 +36,10 @@ def copy_name(path: Path) -> Path:
 class CaseFiles:
     """The file actions of one session; their dialogs open over ``parent``."""
 
-    def __init__(self, session: CaseSession, records: CaseRecords, parent: QWidget,
-                 status_bar: QStatusBar) -> None:
+    def __init__(self, session: CaseSession, records: CaseRecords, parent: QWidget) -> None:
         self.session = session
         self.records = records
         self.parent = parent
-        self.status_bar = status_bar
 
     def _status(self, text: str, *, lasting: bool = False) -> None:
         """Through the window's status line (it goes once the answers change);
@@ -70,8 +68,8 @@ class CaseFiles:
             return False
         self._status("")  # a message about the previous case (and a lasting note)
         if self.session.file_is_read_only():  # said now, not first at Save (day review 3, W12)
-            self.status_bar.showMessage(f"{Path(path).name} is marked read-only: Save will "
-                                        "ask for another file name.")
+            self._status(f"{Path(path).name} is marked read-only: Save will ask for another "
+                         "file name.", lasting=True)  # (as the note on documents: review 20)
         return True
 
     def _reopen_their_version(self, path: Path) -> bool:

@@ -104,8 +104,8 @@ class MainWindow(QMainWindow):
         # Next up under the mouse (day review 3, C7)
         self.statusBar()
         self._session_changed()
-        if evidence_error:
-            self.statusBar().showMessage("Evidence store error: no recommendation is shown.")
+        if evidence_error:  # (the result pane says why; a hovered menu no longer wipes it)
+            self._status("Evidence store error: no recommendation is shown.", lasting=True)
 
     # --- compatibility views of the session ----------------------------------------
 
@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         if self._files is None:
             from desktop.case_files import CaseFiles
 
-            self._files = CaseFiles(self.session, self.records, self, self.statusBar())
+            self._files = CaseFiles(self.session, self.records, self)
         return self._files
 
     def open_case(self) -> None:

@@ -75,6 +75,12 @@ def test_a_store_failing_its_check_shows_an_error_and_no_recommendation(
         path = tmp_path / "nowhere.sqlite"
     window = open_window(qtbot, evidence_path=path)
     assert window.store is None and window.evidence_error
+    # said in the status bar too, and a hovered menu item does not wipe it (review 20)
+    from PySide6.QtGui import QStatusTipEvent
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.sendEvent(window, QStatusTipEvent(""))
+    assert window.statusBar().currentMessage().startswith("Evidence store error")
     assert window.load_case_dict(COMPLETE)
     text = result_text(window)
     assert "failed its check" in text and "No recommendation is shown" in text

@@ -301,6 +301,13 @@ def test_a_read_only_case_file_is_not_replaced_and_save_as_is_offered(
     path.chmod(0o444)
     assert window.open_case_file(path)
     assert "filed.json is marked read-only" in window.statusBar().currentMessage()
+    # a menu item's empty status tip (the pointer crossing the menu bar) no longer
+    # wipes it (review 20, L4)
+    from PySide6.QtGui import QStatusTipEvent
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.sendEvent(window, QStatusTipEvent(""))
+    assert "filed.json is marked read-only" in window.statusBar().currentMessage()
     set_label(window, "Edited")
     asked: list[str] = []
     monkeypatch.setattr(dialogs, "ask_save_elsewhere",
