@@ -507,7 +507,7 @@ def test_a_patient_who_cannot_have_chemo_is_told_so_beside_the_option(store, rea
     result = Renderer(store).result_for(case)
     assert [o.id for o in result.options] == ["et_her2"]
     note = result.plain_for("outside.et_her2_chemo_not_possible").text
-    assert "It does not say that chemo will be given later." in note
+    assert "They do not say that chemo will be given later." in note
     assert "do not cover" not in note and "will not be given" not in note
     blocks = handout_paragraphs(case, result, INFO)
     kinds = [(b.kind, _unmarked(b.text)) for b in blocks]
