@@ -535,3 +535,24 @@ def test_an_entry_on_what_the_source_does_not_cover_quotes_and_cites_nothing(
     src = edited_sources(tmp_path, replace=(entry, entry + added))
     with pytest.raises(SourceError, match="entries carry no citation and no source quote"):
         load_sources(src)
+
+
+def test_a_paper_named_in_a_clinician_text_says_where_to_find_it(store: EvidenceStore) -> None:
+    """Explore19, finding 5: the documents named trial papers by author and year alone,
+    and no reference list holds them. Where a clinician text names one, it gives the
+    journal or PMID that references.md gives (the handout keeps author and year)."""
+    named = re.compile(r"\b([A-Z][a-z]+) (20\d\d)\b(,? ?(J Clin Oncol \d+:\d+-\d+|PMID \d+))?")
+    clinician = [(sid, t) for sid, entry in store.statements.items()
+                 for t in (entry.text, *entry.rationale,
+                           *(h["text"] for h in entry.extra.get("harms", [])))]
+    clinician += [(f.id, f.context) for f in store.figures.values()]
+    checked = 0
+    for where, text in clinician:
+        for author, year, _, locator in named.findall(text):
+            if author not in ("Kaufman", "Johnston", "Swain"):
+                continue
+            checked += 1
+            assert locator, f"{where}: {author} {year} without where to find it"
+            page = locator.rsplit(":", 1)[-1] if locator.startswith("J Clin") else locator
+            assert page.split("-")[0].split()[-1] in REFERENCES_TEXT, (where, locator)
+    assert checked >= 6
