@@ -57,7 +57,6 @@ class MainWindow(QMainWindow):
         self.adapter = SessionAdapter(self.session, self)
         self._status_answers: dict[str, Any] | None = None  # (see _status)
         self._lasting = ""  # the lasting message shown now, if any (see _status)
-        self._keeps_lasting = False
         #: the case list, saving to it, export and the audit log (receive the session)
         self.records = CaseRecords(self.session, self, status=self._status,
                                    may_discard=self.may_discard_changes,
@@ -103,6 +102,10 @@ class MainWindow(QMainWindow):
         # the status bar from the start: made at the first message, it pushed Back and
         # Next up under the mouse (day review 3, C7)
         self.statusBar()
+        # Qt puts a hovered menu item's status tip in place of the message, and an empty
+        # one as the pointer leaves: a lasting note was gone for good once the pointer
+        # crossed the menu bar, on the way to the audit log (explore19, 1)
+        self.statusBar().messageChanged.connect(self._restore_lasting)
         self._session_changed()
         if evidence_error:  # (the result pane says why; a hovered menu no longer wipes it)
             self._status("Evidence store error: no recommendation is shown.", lasting=True)
@@ -253,13 +256,6 @@ class MainWindow(QMainWindow):
         change or another message replaces it (a note that the documents exported from
         the case carry other answers: review 19, L6)."""
         self._lasting = text if lasting else ""
-        if self._lasting and not self._keeps_lasting:
-            # Qt puts a hovered menu item's status tip in place of the message, and an
-            # empty one as the pointer leaves: a lasting note was gone for good once the
-            # pointer crossed the menu bar, on the way to the audit log (explore19, 1).
-            # (connected at the first lasting note: start-up pays nothing for it)
-            self.statusBar().messageChanged.connect(self._restore_lasting)
-            self._keeps_lasting = True
         self.statusBar().showMessage(text, 0 if lasting else STATUS_MS)
         # the answers the message speaks of: it goes once they change (exploratory test
         # 18, finding 2: "Exported …" stayed beside a result that had since changed)

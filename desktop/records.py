@@ -134,10 +134,9 @@ class CaseRecords:
                     # on the step the user was at, if their version asks it
                     self._load_saved(store.opened(conflict.theirs.id, session.renderer),
                                      step=session.step)
-                    outdated = self._outdated_export()  # (said again: this replaces it)
-                    self.status("Reloaded the version saved elsewhere; your changes were "
-                                "not saved" + (f"; {outdated}" if outdated else ""),
-                                lasting=outdated is not None)
+                    self._status_with_note("Reloaded the version saved elsewhere; your "
+                                           "changes were not saved",
+                                           self._outdated_export())  # (this replaces it)
                     return False
                 if choice != "copy":
                     return False
@@ -161,6 +160,11 @@ class CaseRecords:
             said = self.kept_note or f"Saved in the case list, as saved case {saved.id}"
             self.kept_note, self.kept_outdated = f"{said}; {outdated}", True
         return True
+
+    def _status_with_note(self, text: str, outdated: str | None) -> None:
+        """``text``, and the note that the case's documents carry other answers, if
+        there is one: lasting, as the note is."""
+        self.status(text + (f"; {outdated}" if outdated else ""), lasting=outdated is not None)
 
     def _outdated_export(self) -> str | None:
         """When the saved case open now was last exported with other answers, the
@@ -238,15 +242,12 @@ class CaseRecords:
         # which saved case this is, from the start (exploratory test 18, finding 7: a
         # duplicate opened looked like its original, the number said only after a save)
         outdated = self._outdated_export()
-        self.status(f"Opened saved case {payload['id']}" + (f"; {outdated}" if outdated else ""),
-                    lasting=outdated is not None)
+        self._status_with_note(f"Opened saved case {payload['id']}", outdated)
         if payload.get("result_differs") and payload.get("current_result"):
             try:
                 saved = Result.from_dict(payload["result"])
-            except ResultFormatError as exc:  # (with the note on its documents, if any)
-                self.status(f"The saved result cannot be shown: {exc}"
-                            + (f"; {outdated}" if outdated else ""),
-                            lasting=outdated is not None)
+            except ResultFormatError as exc:  # (it replaces the note: said again)
+                self._status_with_note(f"The saved result cannot be shown: {exc}", outdated)
                 return
             self.show_saved_result(saved, list(payload.get("differences", [])))
 

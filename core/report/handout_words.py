@@ -184,17 +184,19 @@ def _option_blocks(result: Result) -> list[Block]:
         blocks += [Block("h3", words.title), Block("p", words.strength or CONSIDER_FALLBACK),
                    Block("p", _marked(result, option.id, words.text)),
                    *(Block("p", _words(result, sid).text)
-                     for sid in OPTION_NOTES.get(option.id, ()) if sid in result.outside_ids),
+                     for sid in _option_notes(result, option.id)),
                    Block("pair", benefits=words.benefits, uncertainties=words.uncertainties,
                          harms=(*harms, words.harms_note))]
     return blocks
 
 
+def _option_notes(result: Result, option_id: str) -> list[str]:
+    return [sid for sid in OPTION_NOTES.get(option_id, ()) if sid in result.outside_ids]
+
+
 def option_note_ids(result: Result) -> list[str]:
     """The outside-source entries shown with an option of the result (OPTION_NOTES)."""
-    shown = {o.id for o in result.options}
-    return [sid for sid in result.outside_ids
-            if any(sid in OPTION_NOTES.get(oid, ()) for oid in shown)]
+    return [sid for o in result.options for sid in _option_notes(result, o.id)]
 
 
 def _plan_key(case: Case, result: Result) -> tuple[bool, bool, bool] | None:
@@ -231,8 +233,8 @@ def planning_blocks(case: Case, result: Result) -> list[Block]:
         names = " and ".join(f"“{titles[m]}”" for m in result.plan_matches)
         blocks.append(Block("p", f"This is the choice called {names} above."))
     else:
-        # (with no choice at all, as the summary's plan check says: none to compare with)
-        # (with no choice, nothing to differ from: the points below only say more)
+        # with no choice at all, as the summary's plan check says: none to compare
+        # with, so nothing to differ from (the points below only say more)
         blocks.append(Block("p", ("This is not one of the choices the guide offers here."
                                   + (" The points below say how it differs from the guide."
                                      if notes else "")
