@@ -12,11 +12,14 @@ two cases with the same decision.
 
 import json
 from collections.abc import Mapping
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from core.case import Case
 from core.evidence import EvidenceStore, Harm
 from core.rules import Decision, decide
+
+if TYPE_CHECKING:
+    from core.answer_checks import AnswerCheck
 
 RESULT_FORMAT: Final = "hrher2-aid.result/1"
 #: The version of the decision contract these results follow (the ``contract`` field).
@@ -87,6 +90,9 @@ class Result(NamedTuple):
     # The signed pack the evidence came from (PackInfo.identity()); shown on screen and in
     # both PDFs, not part of the contract's JSON
     evidence_pack: str = ""
+    #: where the planned regimen goes against another answer of the case (the screen,
+    #: both PDFs; not part of the contract's JSON): core.answer_checks
+    answer_checks: tuple["AnswerCheck", ...] = ()
 
     def plan_check(self) -> str | None:
         """The plan-check line: which options the planned regimen corresponds to (None
@@ -175,6 +181,7 @@ class Result(NamedTuple):
             "harms": {o.id: [{**h._asdict(), "citations": list(h.citations)}
                              for h in o.harms] for o in self.options},
             "evidence_pack": self.evidence_pack,
+            "answer_checks": [c._asdict() for c in self.answer_checks],
         }
 
     @classmethod
@@ -245,6 +252,14 @@ def _from_dict(cls: type[Result], data: Mapping[str, Any]) -> Result:
                                     text(p.get("strength", "")), text(p.get("harms_note", ""))))
                   for sid, p in display.get("plain", {}).items())
     outside = texts(data["outside_source"], "outside_source")
+    checks = display.get("answer_checks", ())
+    if not isinstance(checks, list | tuple):
+        raise ValueError("display.answer_checks is not a list")
+    if checks:
+        from core.answer_checks import AnswerCheck
+
+        checks = tuple(AnswerCheck(text(c["id"]), text(c["text"]), text(c["plain"]))
+                       for c in checks)
     # shown side by side with the outside-source entries (the screen and the summary zip
     # titles with texts): a hand-edited row that drops one of them is not a result
     # (explore19, finding 9: a traceback as the case was opened)
@@ -268,7 +283,7 @@ def _from_dict(cls: type[Result], data: Mapping[str, Any]) -> Result:
         case_sha256=data["case_sha256"],
         scope_ids=texts(display.get("scope_ids", ()), "display.scope_ids"),
         outside_titles=parallel["outside_titles"], plain=plain,
-        evidence_pack=text(display.get("evidence_pack", "")),
+        evidence_pack=text(display.get("evidence_pack", "")), answer_checks=tuple(checks),
     )
 
 
@@ -287,8 +302,12 @@ class Renderer:
         return _with_hash(template, case_sha256)
 
     def result_for(self, case: Case) -> Result:
-        """decide + render for one case."""
-        return self.render(decide(case), case.sha256())
+        """decide + render for one case, with the case's answer checks."""
+        from core.answer_checks import answer_checks
+
+        result = self.render(decide(case), case.sha256())
+        checks = answer_checks(case)
+        return result._replace(answer_checks=checks) if checks else result
 
     def json_line(self, case: Case) -> str:
         """The compact one-line JSON of the case's result (the batch hot path)."""

@@ -96,6 +96,8 @@ def _heading_flags(result: Result) -> tuple[str, bool]:
     flags = [f"{warnings} warning{'s' if warnings > 1 else ''} (see Cautions)"] if warnings else []
     if result.plan_departs():
         flags.append("the planned regimen matches none of the options (see Plan check)")
+    if result.answer_checks:  # (texts21, M1-M4: the plan against the case's own answers)
+        flags.append("the planned regimen goes against another answer (see Plan check)")
     return "; ".join(flags), bool(warnings)
 
 
@@ -116,6 +118,8 @@ def result_html(result: Result) -> str:
     check = result.plan_check()
     if check:
         parts.append(f"<p><b>Plan check:</b> {escape(check)}</p>")
+    parts += [_box(f"<b>CHECK THE ANSWERS</b>&nbsp;&nbsp;{escape(c.text)}", "#fff3e0", "#ef6c00")
+              for c in result.answer_checks]
     if result.plan:
         parts.append(_heading("Plan"))
         parts += [

@@ -235,12 +235,17 @@ def planning_blocks(case: Case, result: Result) -> list[Block]:
     else:
         # with no choice at all, as the summary's plan check says: none to compare
         # with, so nothing to differ from (the points below only say more)
+        # nothing below saying more, the care team can (texts21, M2, M9: the source may
+        # simply be silent on it); an answer check asks them already
         blocks.append(Block("p", ("This is not one of the choices the guide offers here."
                                   + (" The points below say how it differs from the guide."
-                                     if notes else "")
+                                     if notes else "" if result.answer_checks else
+                                     " Your care team can tell you why they chose it.")
                                   if result.options else
                                   "The guide offers no choice here to compare it with."
                                   + (" The points below say more about it." if notes else ""))))
+    # the plan against the care team's own notes (texts21, M1-M4), before the guide's
+    blocks += [Block("p", check.plain) for check in result.answer_checks]
     blocks += [Block("bullet", _marked(result, sid, _words(result, sid).text))
                for sid in notes]
     return blocks

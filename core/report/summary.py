@@ -200,6 +200,8 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
     if result.plan_departs():  # as the window's header says it: on page 1 too
         story.append(para(f"{result.plan_check()} See Plan check.", st["departs"],
                           bold_prefix="PLAN:"))
+    for answer_check in result.answer_checks:  # the plan against the case's own answers
+        story.append(para(answer_check.text, st["departs"], bold_prefix="CHECK THE ANSWERS:"))
     story.append(Spacer(1, 3 * mm))
     story.append(para(INTENDED_USE, st["small"]))
 
@@ -225,6 +227,8 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
         check = result.plan_check()
         if check:
             story.append(para(check, st["check"], bold_prefix="Plan check:"))
+        story += [para(c.text, st["check"], bold_prefix="Check the answers:")
+                  for c in result.answer_checks]
         if result.plan:
             story.append(para("Plan", st["h2"]))
             for p in result.plan:

@@ -321,14 +321,19 @@ def test_the_plan_section_and_what_the_team_is_planning_never_disagree(store):
             assert all(f"“{t}”" in team[1] for t in titles) and "not one of" not in team[1]
         elif result.options:
             assert team[1].startswith("This is not one of the choices")
+            # with nothing below to say more, the care team is named (texts21, M2, M9)
+            assert team[1].endswith("Your care team can tell you why they chose it.") == (
+                len(team) == 2)  # (an answer check asks them already)
         else:  # no choice at all: as the summary's plan check says (review 19, L8)
             assert team[1].startswith("The guide offers no choice here to compare it with.")
             # nothing to differ from: the points only say more (explore19, finding 6)
             assert "differs" not in team[1]
-            assert team[1].endswith("The points below say more about it.") == (len(team) > 2)
+            assert team[1].endswith("The points below say more about it.") == (
+                len(team) > 2 + len(result.answer_checks))
             no_choice += 1
         notes = [result.plain_for(sid).text for sid in plan_note_ids(case, result)]
-        assert team[2:] == notes
+        # the plan against the care team's own answers, then what the guide says of it
+        assert team[2:] == [c.plain for c in result.answer_checks] + notes
         # what is said about the plan is said once, with the plan
         others = [t for h, texts in sections.items() if h != PLANNING_HEAD for t in texts]
         assert not set(notes) & set(others)

@@ -48,6 +48,7 @@ def test_every_result_is_shown_whole_and_in_order(qtbot: Any) -> None:
     qtbot.addWidget(view)
     seen_ids: set[str] = set()
     departs_seen = warned_too = False
+    checks_seen = 0
     for data in cases():
         result = RENDERER.result_for(parse_case(data))
         view.show_result(result)
@@ -96,7 +97,15 @@ def test_every_result_is_shown_whole_and_in_order(qtbot: Any) -> None:
             warned_too = warned_too or bool(warnings)
         elif check:
             assert "matches none" not in header
-    assert departs_seen and warned_too
+        # the plan against another answer of the case (texts21, M1-M4): in the header
+        # (never green) and beside the plan check
+        assert text.count("CHECK THE ANSWERS") == len(result.answer_checks)
+        assert ("goes against another answer" in header) == bool(result.answer_checks)
+        for answer_check in result.answer_checks:
+            checks_seen += 1
+            assert text.index(f"Plan check: {check}") < text.index(answer_check.text)
+            assert "#1b5e20" not in view.header.styleSheet()
+    assert departs_seen and warned_too and checks_seen
     # The spread reaches most of the contract's ids.
     assert len(seen_ids) >= 18
 

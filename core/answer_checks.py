@@ -1,0 +1,89 @@
+"""Answers that the planned regimen goes against: the case's own answers, side by side.
+
+A clinician may record chemotherapy as contraindicated and then plan chemotherapy, or
+record HER2-targeted therapy as ruled out by toxicity and plan it. The rules decide on
+the answers as given (the planned regimen is only checked against the source's
+pitfalls), so without this the documents printed both facts with no word about it
+(texts21, M1-M4). A check restates two of the clinician's own answers; it says nothing
+clinical and cites nothing, so it is not an evidence statement. It is never about an
+answer the questionnaire does not ask for the case (that answer is "not used by the
+rules": core.report.summary lists it apart).
+
+>>> from core.case import parse_case
+>>> case = parse_case({"format": "hrher2-aid.case/1",
+...     "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
+...     "disease": {"visceral": True, "symptomatic": False},
+...     "chemotherapy": {"declined": True},
+...     "planned_regimen": {"chemotherapy": True, "endocrine": False, "her2_targeted": True}})
+>>> [c.id for c in answer_checks(case)]
+['chemo_planned_not_possible']
+>>> answer_checks(case)[0].text.partition(", but ")[2]
+'chemotherapy is recorded as declined by the patient.'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from core.case import Case
+
+
+class AnswerCheck(NamedTuple):
+    """One disagreement between the planned regimen and another answer of the case."""
+
+    id: str
+    #: for the clinician (the screen and the summary)
+    text: str
+    #: for the patient handout, in its plain words
+    plain: str
+
+
+#: what the patient is asked to do about any of them (the handout's own words)
+ASK = "Ask your care team about it."
+
+
+def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
+    """The disagreements between the case's planned regimen and its other answers, in a
+    fixed order; none without a planned regimen or for a case out of scope (the aid
+    then says nothing more about the case). Each pair of answers is one the
+    questionnaire asks for the case's setting."""
+    regimen = case.planned_regimen
+    if regimen is None or not (case.receptors.hr == case.receptors.her2 == "positive"):
+        return ()
+    checks: list[AnswerCheck] = []
+    chemo = case.chemotherapy
+    if case.setting == "first_line" and regimen.chemotherapy and (
+            chemo.contraindicated or chemo.declined):
+        why = " and ".join(w for w, on in (("contraindicated", chemo.contraindicated),
+                                           ("declined by the patient", chemo.declined)) if on)
+        checks.append(AnswerCheck(
+            "chemo_planned_not_possible",
+            f"The planned regimen includes chemotherapy, but chemotherapy is recorded as {why}.",
+            "Your care team has noted that chemo is not safe for you, or that you have chosen "
+            f"not to have it, and the plan includes chemo. {ASK}"))
+    if case.setting == "after_induction" and regimen.chemotherapy and chemo.unacceptable_toxicity:
+        checks.append(AnswerCheck(
+            "chemo_planned_after_toxicity",
+            "The planned regimen includes chemotherapy, but chemotherapy is recorded as "
+            "having to stop because of unacceptable toxicity.",
+            "Your care team has noted that chemo must stop because of side effects, and the "
+            f"plan includes chemo. {ASK}"))
+    if case.setting == "progression" and regimen.endocrine and case.endocrine_responsive == "no":
+        checks.append(AnswerCheck(
+            "endocrine_planned_not_responsive",
+            "The planned regimen includes endocrine therapy, but the disease is recorded as "
+            "not endocrine-responsive.",
+            "Your care team has noted that the cancer does not respond to hormone therapy, and "
+            f"the plan includes hormone therapy. {ASK}"))
+    # (asked after induction and at progression; in first line only with a plan of
+    # endocrine therapy alone, which has no HER2-targeted therapy: core.fields)
+    if case.setting != "first_line" and regimen.her2_targeted \
+            and case.her2_therapy.unacceptable_toxicity:
+        checks.append(AnswerCheck(
+            "her2_planned_after_toxicity",
+            "The planned regimen includes HER2-targeted therapy, but HER2-targeted therapy is "
+            "recorded as ruled out by unacceptable toxicity.",
+            "Your care team has noted that HER2 drugs must stop, or cannot be used, because "
+            f"of side effects, and the plan includes HER2 drugs. {ASK}"))
+    return tuple(checks)

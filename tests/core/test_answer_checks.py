@@ -1,0 +1,140 @@
+"""The planned regimen against the case's other answers (core.answer_checks): where the
+clinician's answers disagree, the screen, the summary and the handout say so (texts21,
+M1-M4: both facts were printed side by side, with no word about it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+from core.answer_checks import answer_checks
+from core.case import Case
+from core.fields import FIELDS_BY_PATH
+from core.questionnaire import answers_from_case
+from core.report import build_handout, build_summary
+from core.result import Renderer, Result
+from tests.core.report_support import BASE, all_cases, case_of, flat, pdf_text
+from tests.core.strategies import case_dicts
+
+PLAN_CHEMO_HER2 = {"chemotherapy": True, "endocrine": False, "her2_targeted": True}
+PLAN_ET_HER2 = {"chemotherapy": False, "endocrine": True, "her2_targeted": True}
+
+#: each check: the two answers it puts side by side (both asked for the case)
+FIELDS_OF = {
+    "chemo_planned_not_possible": ("planned_regimen.chemotherapy",),
+    "chemo_planned_after_toxicity": ("planned_regimen.chemotherapy",
+                                     "chemotherapy.unacceptable_toxicity"),
+    "endocrine_planned_not_responsive": ("planned_regimen.endocrine", "endocrine_responsive"),
+    "her2_planned_after_toxicity": ("planned_regimen.her2_targeted",
+                                    "her2_therapy.unacceptable_toxicity"),
+}
+
+
+def expected_ids(case: Case) -> list[str]:
+    """The rule, restated from the case's own values."""
+    plan, chemo = case.planned_regimen, case.chemotherapy
+    if plan is None or (case.receptors.hr, case.receptors.her2) != ("positive", "positive"):
+        return []
+    setting = case.setting
+    return [cid for cid, fires in (
+        ("chemo_planned_not_possible", setting == "first_line" and plan.chemotherapy
+         and (chemo.contraindicated or chemo.declined)),
+        ("chemo_planned_after_toxicity", setting == "after_induction" and plan.chemotherapy
+         and chemo.unacceptable_toxicity),
+        ("endocrine_planned_not_responsive", setting == "progression" and plan.endocrine
+         and case.endocrine_responsive == "no"),
+        ("her2_planned_after_toxicity", setting != "first_line" and plan.her2_targeted
+         and case.her2_therapy.unacceptable_toxicity),
+    ) if fires]
+
+
+def test_every_case_of_the_product_gets_exactly_its_checks_and_only_on_asked_answers(
+        renderer: Renderer) -> None:
+    """A check is raised exactly where the planned regimen includes what another answer
+    rules out, and never on an answer the questionnaire does not ask for the case."""
+    fired = {cid: 0 for cid in FIELDS_OF}
+    for case in all_cases():
+        checks = renderer.result_for(case).answer_checks
+        ids = [c.id for c in checks]
+        assert ids == expected_ids(case), case
+        answers = answers_from_case(case)
+        for cid in ids:
+            fired[cid] += 1
+            for path in FIELDS_OF[cid] + (("chemotherapy.contraindicated",)
+                                          if cid == "chemo_planned_not_possible" else ()):
+                assert FIELDS_BY_PATH[path].asked(answers), (cid, path)
+    assert all(fired.values()), fired  # each check is reached by the product's cases
+
+
+@given(case_dicts())
+def test_checks_follow_the_rule_for_generated_cases(data: dict[str, Any]) -> None:
+    """Property: the checks are the ones the rule gives, whatever else the case holds."""
+    case = case_of(data)
+    assert [c.id for c in answer_checks(case)] == expected_ids(case)
+
+
+def test_a_consistent_plan_has_no_check_and_the_result_is_unchanged(renderer: Renderer) -> None:
+    case = case_of({**BASE, "planned_regimen": PLAN_CHEMO_HER2})
+    result = renderer.result_for(case)
+    assert result.answer_checks == ()
+    assert "answer_checks" not in result.to_dict()  # the contract's JSON is untouched
+    assert result.to_dict(complete=True)["display"]["answer_checks"] == []
+
+
+@pytest.mark.parametrize(("chemo", "words"), [
+    ({"contraindicated": True}, "recorded as contraindicated."),
+    ({"declined": True}, "recorded as declined by the patient."),
+    ({"contraindicated": True, "declined": True},
+     "recorded as contraindicated and declined by the patient."),
+])
+def test_the_clinician_text_names_the_answer_given(renderer: Renderer, chemo: dict[str, bool],
+                                                   words: str) -> None:
+    case = case_of({**BASE, "chemotherapy": chemo, "planned_regimen": PLAN_CHEMO_HER2})
+    (check,) = renderer.result_for(case).answer_checks
+    assert check.text.endswith(words)
+
+
+def test_checks_survive_a_saved_result(renderer: Renderer) -> None:
+    case = case_of({**BASE, "setting": "progression", "endocrine_responsive": "no",
+                    "her2_therapy": {"unacceptable_toxicity": True},
+                    "planned_regimen": PLAN_ET_HER2})
+    result = renderer.result_for(case)
+    assert [c.id for c in result.answer_checks] == ["endocrine_planned_not_responsive",
+                                                    "her2_planned_after_toxicity"]
+    assert Result.from_dict(result.to_dict(complete=True)) == result
+    # a result saved before the checks existed reads back with none
+    old = result.to_dict(complete=True)
+    del old["display"]["answer_checks"]
+    assert Result.from_dict(old).answer_checks == ()
+
+
+def test_both_documents_print_the_checks(renderer: Renderer) -> None:
+    case = case_of({**BASE, "setting": "after_induction",
+                    "chemotherapy": {"months_given": 2, "maximal_response": False,
+                                     "unacceptable_toxicity": True},
+                    "planned_regimen": PLAN_CHEMO_HER2})
+    result = renderer.result_for(case)
+    (check,) = result.answer_checks
+    summary_text = flat(" ".join(pdf_text(build_summary(case, result))))
+    handout_text = flat(" ".join(pdf_text(build_handout(case, result))))
+    # on page 1 and beside the plan check
+    assert summary_text.count(check.text) == 2
+    assert "CHECK THE ANSWERS: " + check.text in summary_text
+    assert "Check the answers: " + check.text in summary_text
+    assert check.plain in handout_text
+    assert handout_text.index("What your team is planning") < handout_text.index(check.plain)
+
+
+def test_a_plan_the_guide_does_not_offer_with_nothing_below_asks_the_care_team(
+        renderer: Renderer) -> None:
+    """Progression, not aggressive, a chemotherapy plan: the source is silent on it, and
+    no caution follows; the handout no longer stops at "not one of the choices"."""
+    case = case_of({**BASE, "setting": "progression", "endocrine_responsive": "yes",
+                    "menopausal_status": "postmenopausal", "planned_regimen": PLAN_CHEMO_HER2})
+    result = renderer.result_for(case)
+    assert result.answer_checks == () and result.plan_matches == ()
+    text = flat(" ".join(pdf_text(build_handout(case, result))))
+    assert ("This is not one of the choices the guide offers here. Your care team can tell "
+            "you why they chose it.") in text
