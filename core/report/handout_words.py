@@ -53,6 +53,8 @@ INTRO_OUT_OF_SCOPE: Final = (
     "point for a talk with your care team."
 )
 SCOPE_HEADING: Final = "This aid does not apply to this case"
+#: an equivocal or unknown receptor: as the lead says, not yet (texts21, L6)
+SCOPE_HEADING_NOT_YET: Final = "This aid cannot help with this case yet"
 SCOPE_END: Final = "Because of this, the sheet lists no treatment choices."
 CONSIDER_FALLBACK: Final = "The guide says this choice can be considered."
 BENEFITS_HEAD: Final = "What may help"
@@ -257,18 +259,19 @@ def handout_paragraphs(case: Case, result: Result,
     info = info or DocumentInfo()
     by = ", ".join(x for x in (info.clinician, info.institution) if x)
     label = case.label if info.label_on_handout and case.label else ""
+    scope_heading = SCOPE_HEADING
     if result.in_scope:
         lead = DECISION[case.setting]
     elif any(sid.endswith("_negative") for sid in result.scope_ids):
         lead = DECISION_OUT_OF_SCOPE
     else:
-        lead = DECISION_NOT_YET
+        lead, scope_heading = DECISION_NOT_YET, SCOPE_HEADING_NOT_YET
     blocks = [Block("title", TITLE), Block("lead", lead),
               Block("meta", f"Printed {info.plain_date_text()}" + (f" by {by}" if by else "")
                     + (f" · Case: {label}" if label else "")),
               Block("p", INTRO if result.in_scope else INTRO_OUT_OF_SCOPE)]
     if not result.in_scope:
-        blocks.append(Block("h2", SCOPE_HEADING))
+        blocks.append(Block("h2", scope_heading))
         blocks += [Block("p", _words(result, sid).text) for sid in result.scope_ids]
         blocks.append(Block("p", SCOPE_END))
     else:

@@ -191,6 +191,9 @@ def test_out_of_scope_handout_says_plainly_that_the_aid_does_not_apply(store):
     pending = case_of({**OUT_OF_SCOPE, "receptors": {"hr": "positive", "her2": "equivocal"}})
     text = flat(" ".join(pdf_text(build_handout(pending, Renderer(store).result_for(pending)))))
     assert "cannot help with it yet" in text
+    # and its heading does not contradict that lead (texts21, L6)
+    assert "This aid cannot help with this case yet" in text
+    assert "does not apply" not in text
 
 
 def test_large_type(store):
