@@ -94,10 +94,11 @@ def _heading_flags(result: Result) -> tuple[str, bool]:
     a comparison with a saved result says them too (explore19, finding 8)."""
     warnings = sum(1 for c in result.cautions if c.severity == "warning")
     flags = [f"{warnings} warning{'s' if warnings > 1 else ''} (see Cautions)"] if warnings else []
-    if result.plan_departs():
-        flags.append("the planned regimen matches none of the options (see Plan check)")
+    plan = ["matches none of the options"] if result.plan_departs() else []
     if result.answer_checks:  # (texts21, M1-M4: the plan against the case's own answers)
-        flags.append("the planned regimen goes against another answer (see Plan check)")
+        plan.append("goes against another answer")
+    if plan:
+        flags.append(f"the planned regimen {' and '.join(plan)} (see Plan check)")
     return "; ".join(flags), bool(warnings)
 
 

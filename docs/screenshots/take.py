@@ -8,7 +8,7 @@ platform, so fonts, styles and rendering are what a clinic's X server shows).
 
 Three runs, each on its own X screen:
 
-* ``01``-``14``: 100 % on a 1300x840 screen (the window at its preferred size);
+* ``01``-``15``: 100 % on a 1300x840 screen (the window at its preferred size);
 * ``20``-``22``: 100 %, the window at the smallest supported size, 900x600;
 * ``30``-``34``: 200 % (``QT_SCALE_FACTOR=2``) on a 1600x1000 screen, i.e. 800x500
   logical pixels: every window is fitted to that screen.
@@ -169,6 +169,18 @@ def _full(shoot: Callable[[Any, str], None], folder: Path) -> None:
     _dialog(guide, shoot, "13_user_guide")
     _dialog(ShortcutsDialog(window.menuBar().actions(), window), shoot,
             "14_keyboard_shortcuts")
+
+    # the plan against another answer: chemotherapy stopped for toxicity, then planned
+    _drive(window, {**AFTER_INDUCTION, "label": "Case C",
+                    "chemotherapy.unacceptable_toxicity": True,
+                    "planned_regimen.chemotherapy": True, "planned_regimen.endocrine": False,
+                    "planned_regimen.her2_targeted": True}, 6)
+    browser = window.result_view.browser
+    browser.find("Plan check")  # (scrolls it into view)
+    cursor = browser.textCursor()
+    cursor.clearSelection()
+    browser.setTextCursor(cursor)
+    shoot(window, "15_answer_check")
 
     from tests.conftest import copy_pack
 
