@@ -16,6 +16,7 @@ elsewhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -69,6 +70,10 @@ MAKERS: Final = (
     "in what it says."
 )
 SOURCES_NOTE: Final = "Numbers in square brackets, such as [{n}], point to these sources:"
+#: papers named on the sheet by author and year (texts21, L5: not in its source list)
+NAMED_PAPERS_NOTE: Final = ("The papers named on this sheet ({names}) are not in this "
+                            "list: they report trials that these sources describe. Your "
+                            "care team's summary says where to find them.")
 CONTACT_HEAD: Final = "Your care team"
 CONTACT_LINES: Final = ("Name", "Phone", "Email", "Next visit")
 QUESTIONS_TEXT: Final = "This space is for questions to bring up with the care team."
@@ -295,12 +300,23 @@ def handout_paragraphs(case: Case, result: Result,
                 blocks += [Block("bullet", _marked(result, sid, text)) for sid, text in texts]
                 said += [text for _sid, text in texts]
     marked = set().union(*(b.markers() for b in blocks))
-    blocks += _about_blocks(result, info, marked)
+    blocks += _about_blocks(result, info, marked, named_papers(handout_text(blocks)))
     return blocks
 
 
-def _about_blocks(result: Result, info: DocumentInfo, marked: set[int]) -> list[Block]:
-    """About this sheet; its source list is the sources this sheet marks, no more."""
+def named_papers(prose: str) -> list[str]:
+    """The papers a text names by author and year, in order, once each.
+
+    >>> named_papers("In one trial (Kaufman 2009), ... (Swain 2013). (Kaufman 2009)")
+    ['Kaufman 2009', 'Swain 2013']
+    """
+    return list(dict.fromkeys(re.findall(r"\(([A-Z][a-z]+ (?:19|20)\d\d)\)", prose)))
+
+
+def _about_blocks(result: Result, info: DocumentInfo, marked: set[int],
+                  papers: Sequence[str] = ()) -> list[Block]:
+    """About this sheet; its source list is the sources this sheet marks, no more, and
+    the papers it names, which that list does not hold, are said to be elsewhere."""
     blocks = [Block("h2", ABOUT_HEAD),
               Block("p", f"This sheet was printed on {plain_date(info.when)}. "
                          + plain_currency_sentence(result.evidence_sources_through)),
@@ -311,6 +327,8 @@ def _about_blocks(result: Result, info: DocumentInfo, marked: set[int]) -> list[
     if sources:
         blocks.append(Block("meta", SOURCES_NOTE.format(n=sources[0][0])))
         blocks += [Block("source", f"[{n}] {citation}") for n, citation in sources]
+        if papers:
+            blocks.append(Block("meta", NAMED_PAPERS_NOTE.format(names=", ".join(papers))))
     blocks += [Block("h2", CONTACT_HEAD), Block("contact"),
                Block("h2", "Your questions"), Block("questions", QUESTIONS_TEXT)]
     return blocks

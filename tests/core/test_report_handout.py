@@ -553,3 +553,27 @@ def test_every_finding_among_benefits_and_uncertainties_carries_its_marker(store
     # eLEcTRA's [2] is marked by an uncertainty only, never by a harm (review 20, L5)
     assert 2 in pair.markers() and not [h for h in pair.harms if h.endswith("[2]")]
     assert not [t for t in pair.prose() if t.endswith("]")]
+
+
+def test_papers_named_on_the_sheet_are_said_to_be_found_through_the_summary(store):
+    """A paper the handout names by author and year is not in its source list (that list
+    is the source's references); the sheet says so, and the summary printed with it says
+    where to find each one (texts21, L5)."""
+    from core.report.handout_words import NAMED_PAPERS_NOTE, handout_text, named_papers
+
+    seen: set[str] = set()
+    for case, result in _in_scope_results(store):
+        blocks = handout_paragraphs(case, result, INFO)
+        about = [b for b in blocks if b.kind == "meta" and "papers named" in b.text]
+        named = named_papers(handout_text([b for b in blocks if b not in about]))
+        assert [b.text for b in about] == (
+            [NAMED_PAPERS_NOTE.format(names=", ".join(named))] if named else [])
+        clinician = " ".join(
+            [*(o.text for o in result.options), *(r for o in result.options for r in o.rationale),
+             *(h.text for o in result.options for h in o.harms),
+             *(i.text for i in result.plan + result.cautions)])
+        for paper in named:
+            assert re.search(re.escape(paper) + r", (J Clin Oncol \d+:\d+-\d+|PMID \d+)",
+                             clinician), (paper, case)
+        seen.update(named)
+    assert seen == {"Kaufman 2009", "Johnston 2009", "Swain 2013"}
