@@ -55,13 +55,18 @@ def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
     chemo = case.chemotherapy
     if case.setting == "first_line" and regimen.chemotherapy and (
             chemo.contraindicated or chemo.declined):
-        why = " and ".join(w for w, on in (("contraindicated", chemo.contraindicated),
-                                           ("declined by the patient", chemo.declined)) if on)
+        # each says only what was recorded (review 21, M1: a patient who had declined
+        # read that chemo might not be safe for her)
+        recorded = [(clinician, plain) for clinician, plain, on in (
+            ("contraindicated", "chemo is not safe for you", chemo.contraindicated),
+            ("declined by the patient", "you have chosen not to have chemo", chemo.declined),
+        ) if on]
         checks.append(AnswerCheck(
             "chemo_planned_not_possible",
-            f"The planned regimen includes chemotherapy, but chemotherapy is recorded as {why}.",
-            "Your care team has noted that chemo is not safe for you, or that you have chosen "
-            f"not to have it, and the plan includes chemo. {ASK}"))
+            "The planned regimen includes chemotherapy, but chemotherapy is recorded as "
+            + " and ".join(c for c, _ in recorded) + ".",
+            "Your care team has noted that " + " and that ".join(p for _, p in recorded)
+            + f", and the plan includes chemo. {ASK}"))
     if case.setting == "after_induction" and regimen.chemotherapy and chemo.unacceptable_toxicity:
         checks.append(AnswerCheck(
             "chemo_planned_after_toxicity",

@@ -71,9 +71,9 @@ MAKERS: Final = (
 )
 SOURCES_NOTE: Final = "Numbers in square brackets, such as [{n}], point to these sources:"
 #: papers named on the sheet by author and year (texts21, L5: not in its source list)
-NAMED_PAPERS_NOTE: Final = ("The papers named on this sheet ({names}) are not in this "
-                            "list: they report trials that these sources describe. Your "
-                            "care team's summary says where to find them.")
+NAMED_PAPERS_NOTE: Final = ("The {papers} named on this sheet ({names}) {are} not in this "
+                            "list: {they} that these sources describe. Your "
+                            "care team's summary says where to find {them}.")
 CONTACT_HEAD: Final = "Your care team"
 CONTACT_LINES: Final = ("Name", "Phone", "Email", "Next visit")
 QUESTIONS_TEXT: Final = "This space is for questions to bring up with the care team."
@@ -240,22 +240,30 @@ def planning_blocks(case: Case, result: Result) -> list[Block]:
         names = " and ".join(f"“{titles[m]}”" for m in result.plan_matches)
         blocks.append(Block("p", f"This is the choice called {names} above."))
     else:
-        # with no choice at all, as the summary's plan check says: none to compare
-        # with, so nothing to differ from (the points below only say more)
-        # nothing below saying more, the care team can (texts21, M2, M9: the source may
-        # simply be silent on it); an answer check asks them already
-        blocks.append(Block("p", ("This is not one of the choices the guide offers here."
-                                  + (" The points below say how it differs from the guide."
-                                     if notes else "" if result.answer_checks else
-                                     " Your care team can tell you why they chose it.")
-                                  if result.options else
-                                  "The guide offers no choice here to compare it with."
-                                  + (" The points below say more about it." if notes else ""))))
+        blocks.append(Block("p", _no_choice_line(result, bool(notes))))
     # the plan against the care team's own notes (texts21, M1-M4), before the guide's
     blocks += [Block("p", check.plain) for check in result.answer_checks]
     blocks += [Block("bullet", _marked(result, sid, _words(result, sid).text))
                for sid in notes]
     return blocks
+
+
+def _no_choice_line(result: Result, notes: bool) -> str:
+    """The planning section's line for a plan that is none of the guide's choices;
+    ``notes``: points about the plan follow it."""
+    if not result.options:
+        # none to compare with, as the summary's plan check says, so nothing to differ
+        # from: the points below only say more
+        return ("The guide offers no choice here to compare it with."
+                + (" The points below say more about it." if notes else ""))
+    line = "This is not one of the choices the guide offers here."
+    if notes:
+        return line + " The points below say how it differs from the guide."
+    if result.answer_checks:  # (it asks the patient to ask the care team already)
+        return line
+    # nothing below says more: the source may simply be silent on it (texts21, M2, M9),
+    # and the plan is one the team is thinking about, not yet chosen (review 21, M3)
+    return line + " Your care team can tell you why they are thinking about it."
 
 
 def handout_paragraphs(case: Case, result: Result,
@@ -313,6 +321,19 @@ def named_papers(prose: str) -> list[str]:
     return list(dict.fromkeys(re.findall(r"\(([A-Z][a-z]+ (?:19|20)\d\d)\)", prose)))
 
 
+def named_papers_note(papers: Sequence[str]) -> str:
+    """The line on the papers a sheet names, in the singular for one (review 21, L1).
+
+    >>> named_papers_note(["Swain 2013"])[:60]
+    'The paper named on this sheet (Swain 2013) is not in this li'
+    """
+    one = len(papers) == 1
+    return NAMED_PAPERS_NOTE.format(
+        names=", ".join(papers), papers="paper" if one else "papers",
+        are="is" if one else "are", they="it reports a trial" if one else "they report trials",
+        them="it" if one else "them")
+
+
 def _about_blocks(result: Result, info: DocumentInfo, marked: set[int],
                   papers: Sequence[str] = ()) -> list[Block]:
     """About this sheet; its source list is the sources this sheet marks, no more, and
@@ -328,7 +349,7 @@ def _about_blocks(result: Result, info: DocumentInfo, marked: set[int],
         blocks.append(Block("meta", SOURCES_NOTE.format(n=sources[0][0])))
         blocks += [Block("source", f"[{n}] {citation}") for n, citation in sources]
         if papers:
-            blocks.append(Block("meta", NAMED_PAPERS_NOTE.format(names=", ".join(papers))))
+            blocks.append(Block("meta", named_papers_note(papers)))
     blocks += [Block("h2", CONTACT_HEAD), Block("contact"),
                Block("h2", "Your questions"), Block("questions", QUESTIONS_TEXT)]
     return blocks

@@ -83,17 +83,23 @@ def test_a_consistent_plan_has_no_check_and_the_result_is_unchanged(renderer: Re
     assert result.to_dict(complete=True)["display"]["answer_checks"] == []
 
 
-@pytest.mark.parametrize(("chemo", "words"), [
-    ({"contraindicated": True}, "recorded as contraindicated."),
-    ({"declined": True}, "recorded as declined by the patient."),
+@pytest.mark.parametrize(("chemo", "words", "plain"), [
+    ({"contraindicated": True}, "recorded as contraindicated.",
+     "noted that chemo is not safe for you, and the plan"),
+    ({"declined": True}, "recorded as declined by the patient.",
+     "noted that you have chosen not to have chemo, and the plan"),
     ({"contraindicated": True, "declined": True},
-     "recorded as contraindicated and declined by the patient."),
+     "recorded as contraindicated and declined by the patient.",
+     "noted that chemo is not safe for you and that you have chosen not to have chemo, and"),
 ])
 def test_the_clinician_text_names_the_answer_given(renderer: Renderer, chemo: dict[str, bool],
-                                                   words: str) -> None:
+                                                   words: str, plain: str) -> None:
+    """Both texts say only what was recorded (review 21, M1: a patient who had declined
+    read that chemo might not be safe for her)."""
     case = case_of({**BASE, "chemotherapy": chemo, "planned_regimen": PLAN_CHEMO_HER2})
     (check,) = renderer.result_for(case).answer_checks
     assert check.text.endswith(words)
+    assert plain in check.plain
 
 
 def test_checks_survive_a_saved_result(renderer: Renderer) -> None:
@@ -137,4 +143,4 @@ def test_a_plan_the_guide_does_not_offer_with_nothing_below_asks_the_care_team(
     assert result.answer_checks == () and result.plan_matches == ()
     text = flat(" ".join(pdf_text(build_handout(case, result))))
     assert ("This is not one of the choices the guide offers here. Your care team can tell "
-            "you why they chose it.") in text
+            "you why they are thinking about it.") in text

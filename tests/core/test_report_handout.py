@@ -325,7 +325,8 @@ def test_the_plan_section_and_what_the_team_is_planning_never_disagree(store):
         elif result.options:
             assert team[1].startswith("This is not one of the choices")
             # with nothing below to say more, the care team is named (texts21, M2, M9)
-            assert team[1].endswith("Your care team can tell you why they chose it.") == (
+            assert team[1].endswith(
+                "Your care team can tell you why they are thinking about it.") == (
                 len(team) == 2)  # (an answer check asks them already)
         else:  # no choice at all: as the summary's plan check says (review 19, L8)
             assert team[1].startswith("The guide offers no choice here to compare it with.")
@@ -559,15 +560,17 @@ def test_papers_named_on_the_sheet_are_said_to_be_found_through_the_summary(stor
     """A paper the handout names by author and year is not in its source list (that list
     is the source's references); the sheet says so, and the summary printed with it says
     where to find each one (texts21, L5)."""
-    from core.report.handout_words import NAMED_PAPERS_NOTE, handout_text, named_papers
+    from core.report.handout_words import handout_text, named_papers, named_papers_note
 
     seen: set[str] = set()
     for case, result in _in_scope_results(store):
         blocks = handout_paragraphs(case, result, INFO)
-        about = [b for b in blocks if b.kind == "meta" and "papers named" in b.text]
+        about = [b for b in blocks if b.kind == "meta" and "named on this sheet" in b.text]
         named = named_papers(handout_text([b for b in blocks if b not in about]))
         assert [b.text for b in about] == (
-            [NAMED_PAPERS_NOTE.format(names=", ".join(named))] if named else [])
+            [named_papers_note(named)] if named else [])
+        if named:  # in the singular for one paper (review 21, L1)
+            assert (" is not in this list" in about[0].text) == (len(named) == 1)
         clinician = " ".join(
             [*(o.text for o in result.options), *(r for o in result.options for r in o.rationale),
              *(h.text for o in result.options for h in o.harms),
