@@ -23,7 +23,12 @@ for tool in debootstrap Xvfb unshare; do
     command -v "$tool" >/dev/null || { log "missing: $tool"; exit 2; }
 done
 TARGET="$WORK/target"
-rm -rf "$WORK" && mkdir -p "$WORK"
+# A run that was killed may have left the host's /proc or X socket folder mounted in
+# the chroot: never delete through a mount (review 21, M4).
+if [[ -d "$WORK" ]] && findmnt -rn -o TARGET | grep -q "^$WORK/"; then
+    log "something is still mounted under $WORK (findmnt): unmount it first"; exit 2
+fi
+rm -rf --one-file-system "$WORK" && mkdir -p "$WORK"
 cleanup() {
     umount "$TARGET/tmp/.X11-unix" 2>/dev/null || true
     umount "$TARGET/proc" 2>/dev/null || true
@@ -38,10 +43,16 @@ offline() {  # a command on the "offline machine"
     unshare -n chroot "$TARGET" /usr/bin/env -i HOME=/root LANG=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin \
         "$@"
 }
-if offline /usr/bin/perl -MIO::Socket::INET -e \
-        'exit(IO::Socket::INET->new(PeerAddr => "deb.debian.org:80", Timeout => 3) ? 0 : 1)' \
-        2>/dev/null; then
-    log "the chroot reaches the network: not an offline machine"; exit 1
+# The chroot must fail to reach the mirror that the same probe reaches without the
+# network namespace: a probe that fails either way proves nothing.
+mirror_host="${MIRROR#*://}"; mirror_host="${mirror_host%%/*}"
+probe=(/usr/bin/perl -MIO::Socket::INET -e
+       'exit(IO::Socket::INET->new(PeerAddr => "$ARGV[0]:80", Timeout => 3) ? 0 : 1)'
+       "$mirror_host")
+chroot "$TARGET" "${probe[@]}" ||
+    { log "the probe cannot reach $mirror_host even with the network: check it"; exit 1; }
+if offline "${probe[@]}" 2>/dev/null; then
+    log "the chroot reaches $mirror_host: not an offline machine"; exit 1
 fi
 
 # The recipe, as docs/install.md gives it.
