@@ -341,7 +341,9 @@ class CaseStore(AuditLog):
         except CaseError as exc:
             raise CaseStoreError(self.path, f"Saved case {case_id} no longer reads as a "
                                             f"valid case: {exc}") from None
-        current = renderer.result_for(case).to_dict()
+        # complete: today's titles, so an id new since the case was saved is named by
+        # its title in the differences, as the saved one is (review 21's aside)
+        current = renderer.result_for(case).to_dict(complete=True)
 
         def strip(d: dict[str, Any]) -> dict[str, Any]:
             # what the result says decides; not the evidence block, the words shown

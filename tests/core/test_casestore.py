@@ -524,6 +524,26 @@ def test_a_new_question_does_not_make_every_saved_case_differ(store, renderer,
     assert cmp.differences() == ["Which option the planned regimen matches"]
 
 
+class _WithoutCautions(Renderer):
+    """Evidence of before a warning was added: the same result without its cautions."""
+
+    def result_for(self, case: Any) -> Result:
+        return super().result_for(case)._replace(cautions=())
+
+
+def test_a_part_new_today_is_named_by_its_title(store, renderer):
+    """Review 21: today's result was compared without its display words, so a warning
+    added since the case was saved was listed by its raw id."""
+    case_id = save(store, _WithoutCautions(renderer.evidence), "new warning")
+    today = renderer.result_for(store.get(case_id).case())
+    assert today.cautions, "the case must have a warning today"
+    cmp = store.compare_with_current(case_id, renderer)
+    expected = sorted(f'Warning or note "{c.title}": only in today\'s result'
+                      for c in today.cautions)
+    assert cmp.differs and cmp.differences() == expected
+    assert all(c.id not in line for c in today.cautions for line in cmp.differences())
+
+
 def _v1_rows(renderer: Renderer) -> list[dict[str, Any]]:
     rows = []
     for i, setting in enumerate(("first_line", "progression", "first_line")):
