@@ -75,11 +75,31 @@ def test_a_result_saved_without_ids_or_titles_still_reads() -> None:
     ("display.scope_ids", lambda d: d["display"].update(scope_ids={"scope.x": 1})),
     ("rationale", lambda d: d["options"][0].update(rationale="A reason.")),
     ("benefits", lambda d: next(iter(d["display"]["plain"].values())).update(benefits="Yes")),
+    ("display.answer_checks", lambda d: d["display"].update(answer_checks="x")),
 ])
 def test_a_text_or_an_object_in_place_of_a_list_is_not_a_result(
         name: str, edit: Callable[[dict[str, Any]], object]) -> None:
     with pytest.raises(ResultFormatError, match=f"{name} is not a list"):
         Result.from_dict(_edited(edit))
+
+
+@pytest.mark.parametrize("checks", [
+    ["A check."],  # an entry that is not an object
+    [{"id": "chemo_planned_not_possible", "text": "Chemo is planned."}],  # no plain words
+    [None],
+])
+def test_an_answer_check_that_is_not_a_whole_check_is_not_a_result(checks: list[Any]) -> None:
+    """Review 21, L4: the answer checks are shown on the screen and in both PDFs, so an
+    entry without its three texts cannot be shown."""
+    with pytest.raises(ResultFormatError, match="not a hrher2-aid.result/1 object"):
+        Result.from_dict(_edited(lambda d: d["display"].update(answer_checks=checks)))
+
+
+def test_an_answer_check_reads_back_whole_and_its_texts_as_texts() -> None:
+    check = {"id": "chemo_planned_not_possible", "text": "Planned, but ruled out.", "plain": 5}
+    result = Result.from_dict(_edited(lambda d: d["display"].update(answer_checks=[check])))
+    assert [c._asdict() for c in result.answer_checks] == [{**check, "plain": "5"}]
+    assert Result.from_dict(result.to_dict(complete=True)) == result
 
 
 def test_stored_entries_that_are_not_texts_are_read_as_texts() -> None:
