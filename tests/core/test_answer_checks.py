@@ -4,6 +4,7 @@ M1-M4: both facts were printed side by side, with no word about it)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -68,11 +69,69 @@ def test_every_case_of_the_product_gets_exactly_its_checks_and_only_on_asked_ans
     assert all(fired.values()), fired  # each check is reached by the product's cases
 
 
-@given(case_dicts())
-def test_checks_follow_the_rule_for_generated_cases(data: dict[str, Any]) -> None:
-    """Property: the checks are the ones the rule gives, whatever else the case holds."""
+#: each check: the planned part it is about, and the other answer as it reads when it
+#: no longer rules that part out
+AGAINST: dict[str, tuple[str, dict[str, Any]]] = {
+    "chemo_planned_not_possible": (
+        "chemotherapy", {"chemotherapy": {"contraindicated": False, "declined": False}}),
+    "chemo_planned_after_toxicity": (
+        "chemotherapy", {"chemotherapy": {"unacceptable_toxicity": False}}),
+    "endocrine_planned_not_responsive": ("endocrine", {"endocrine_responsive": "yes"}),
+    "her2_planned_after_toxicity": (
+        "her2_targeted", {"her2_therapy": {"unacceptable_toxicity": False}}),
+}
+
+
+def _ids(data: dict[str, Any]) -> list[str]:
+    return [c.id for c in answer_checks(case_of(data))]
+
+
+def _with(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(data)
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            out[key] = {**(out.get(key) or {}), **value}
+        else:
+            out[key] = value
+    return out
+
+
+def _stands_on_two_asked_answers(data: dict[str, Any]) -> None:
     case = case_of(data)
-    assert [c.id for c in answer_checks(case)] == expected_ids(case)
+    ids = _ids(data)
+    answers = answers_from_case(case)
+    for cid in ids:
+        part, cleared = AGAINST[cid]
+        assert case.planned_regimen is not None and getattr(case.planned_regimen, part), cid
+        assert all(FIELDS_BY_PATH[path].asked(answers) for path in FIELDS_OF[cid]), cid
+        others = [i for i in ids if i != cid and AGAINST[i][0] != part]
+        assert _ids(_with(data, {"planned_regimen": {part: False}})) == others
+        assert _ids(_with(data, cleared)) == [i for i in ids if i != cid]
+
+
+def test_a_check_stands_on_two_asked_answers_and_goes_with_either() -> None:
+    """Property (review 21, L5: stated, not the rule copied), over every case of the
+    product: a check is raised only where the plan includes the part it names and
+    another answer, asked for this case, rules that part out; take the part out of the
+    plan, or give the other answer as it reads when it rules nothing out, and that check
+    goes while the others stay."""
+    for case in all_cases():
+        if answer_checks(case):  # (none: nothing for the property to say)
+            _stands_on_two_asked_answers(case.to_dict())
+
+
+@given(case_dicts(in_scope=True))
+def test_a_check_stands_on_two_asked_answers_in_generated_cases(data: dict[str, Any]) -> None:
+    """The same property, over generated cases (labels, months, keys left out)."""
+    _stands_on_two_asked_answers(data)
+
+
+@given(case_dicts())
+def test_no_plan_or_an_empty_plan_has_no_check(data: dict[str, Any]) -> None:
+    """Property: with nothing planned there is nothing for another answer to go against."""
+    assert _ids(_with(data, {"planned_regimen": None})) == []
+    empty = {"chemotherapy": False, "endocrine": False, "her2_targeted": False}
+    assert _ids(_with(data, {"planned_regimen": empty})) == []
 
 
 def test_a_consistent_plan_has_no_check_and_the_result_is_unchanged(renderer: Renderer) -> None:
