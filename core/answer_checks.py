@@ -89,6 +89,7 @@ def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
             "her2_planned_after_toxicity",
             "The planned regimen includes HER2-targeted therapy, but HER2-targeted therapy is "
             "recorded as ruled out by unacceptable toxicity.",
-            "Your care team has noted that HER2 drugs must stop, or cannot be used, because "
+            # "found", as outside.her2_toxicity says it on the same sheet (review 21, L3)
+            "Your care team has found that HER2 drugs must stop, or cannot be used, because "
             f"of side effects, and the plan includes HER2 drugs. {ASK}"))
     return tuple(checks)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from core.answer_checks import ASK as ASK_CARE_TEAM
 from core.case import Case
 from core.evidence.currency import plain_currency_sentence
 from core.report.errors import ReportError
@@ -235,17 +236,27 @@ def planning_blocks(case: Case, result: Result) -> list[Block]:
     notes = plan_note_ids(case, result)
     blocks = [Block("h2", PLANNING_HEAD),
               Block("p", f"Your care team is thinking about {PLAN_WORDS[key]}.")]
+    # the plan against the care team's own notes (texts21, M1-M4), before what the guide
+    # says of it, so that the points the next line announces follow it (review 21, L2)
+    blocks += [Block("p", text) for text in _check_paragraphs(result)]
     titles = {o.id: _words(result, o.id).title for o in result.options}
     if result.plan_matches:
         names = " and ".join(f"“{titles[m]}”" for m in result.plan_matches)
         blocks.append(Block("p", f"This is the choice called {names} above."))
     else:
         blocks.append(Block("p", _no_choice_line(result, bool(notes))))
-    # the plan against the care team's own notes (texts21, M1-M4), before the guide's
-    blocks += [Block("p", check.plain) for check in result.answer_checks]
     blocks += [Block("bullet", _marked(result, sid, _words(result, sid).text))
                for sid in notes]
     return blocks
+
+
+def _check_paragraphs(result: Result) -> list[str]:
+    """The answer checks' plain words, asking the patient to ask the care team once,
+    after the last (review 21, L3: twice in a row with two checks). A result saved
+    with the ask in every check reads the same."""
+    texts = [check.plain for check in result.answer_checks]
+    ask = " " + ASK_CARE_TEAM
+    return [text.removesuffix(ask) for text in texts[:-1]] + texts[-1:]
 
 
 def _no_choice_line(result: Result, notes: bool) -> str:
@@ -259,7 +270,7 @@ def _no_choice_line(result: Result, notes: bool) -> str:
     line = "This is not one of the choices the guide offers here."
     if notes:
         return line + " The points below say how it differs from the guide."
-    if result.answer_checks:  # (it asks the patient to ask the care team already)
+    if result.answer_checks:  # (the checks above ask the patient to ask the care team)
         return line
     # nothing below says more: the source may simply be silent on it (texts21, M2, M9),
     # and the plan is one the team is thinking about, not yet chosen (review 21, M3)

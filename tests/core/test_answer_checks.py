@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from core.answer_checks import answer_checks
+from core.answer_checks import ASK, answer_checks
 from core.case import Case
 from core.fields import FIELDS_BY_PATH
 from core.questionnaire import answers_from_case
 from core.report import build_handout, build_summary
+from core.report.handout_words import planning_blocks
 from core.result import Renderer, Result
 from tests.core.report_support import BASE, all_cases, case_of, flat, pdf_text
 from tests.core.strategies import case_dicts
@@ -203,3 +204,32 @@ def test_a_plan_the_guide_does_not_offer_with_nothing_below_asks_the_care_team(
     text = flat(" ".join(pdf_text(build_handout(case, result))))
     assert ("This is not one of the choices the guide offers here. Your care team can tell "
             "you why they are thinking about it.") in text
+
+
+def test_two_checks_ask_once_and_come_before_what_the_guide_says(renderer: Renderer) -> None:
+    """Review 21, L2 and L3: "The points below say how it differs from the guide" was
+    followed by the checks, not by the points; with two checks the sheet asked twice in
+    a row; the HER2 check said "noted" where the outside-source entry beside it says
+    "found"."""
+    case = case_of({**BASE, "setting": "progression", "endocrine_responsive": "no",
+                    "her2_therapy": {"unacceptable_toxicity": True},
+                    "planned_regimen": PLAN_ET_HER2})
+    result = renderer.result_for(case)
+    assert len(result.answer_checks) == 2
+    blocks = [b.text for b in planning_blocks(case, result)]
+    checks = [b for b in blocks if b.startswith("Your care team has")]
+    assert [c.split(", and the plan")[0] for c in checks] == [
+        c.plain.split(", and the plan")[0] for c in result.answer_checks]
+    assert sum(b.count(ASK) for b in blocks) == 1 and checks[-1].endswith(ASK)
+    assert "has found that HER2 drugs must stop" in checks[-1]
+    # a result saved with the ask in each check reads the same
+    assert [b.text for b in planning_blocks(case, Result.from_dict(
+        result.to_dict(complete=True)))] == blocks
+    # the points the line announces come straight after it
+    first_line = case_of({**BASE, "chemotherapy": {"contraindicated": True},
+                          "planned_regimen": {"chemotherapy": True, "endocrine": True,
+                                              "her2_targeted": True}})
+    planning = planning_blocks(first_line, renderer.result_for(first_line))
+    (announce,) = [i for i, b in enumerate(planning) if "The points below" in b.text]
+    assert planning[announce + 1].kind == "bullet"
+    assert all(b.kind == "bullet" for b in planning[announce + 1:])

@@ -7,6 +7,7 @@ import re
 import pytest
 import textstat
 
+from core.answer_checks import ASK
 from core.evidence import EvidenceStore, open_store
 from core.report import DocumentInfo, ReportError, build_handout, handout_paragraphs
 from core.report.handout_words import (
@@ -319,25 +320,33 @@ def test_the_plan_section_and_what_the_team_is_planning_never_disagree(store):
         team = sections[PLANNING_HEAD]
         assert team[0] == (f"Your care team is thinking about "
                            f"{PLAN_WORDS[(r.chemotherapy, r.endocrine, r.her2_targeted)]}.")
+        # the plan against the care team's own answers (the ask once, after the last),
+        # then which choice it is, then what the guide says of it (review 21, L2, L3)
+        n = len(result.answer_checks)
+        checks = [c.plain for c in result.answer_checks]
+        assert team[1:1 + n] == [c.removesuffix(" " + ASK) for c in checks[:-1]] + checks[-1:]
+        line = team[1 + n]
         titles = [result.plain_for(m).title for m in result.plan_matches]
         if titles:
-            assert all(f"“{t}”" in team[1] for t in titles) and "not one of" not in team[1]
+            assert all(f"“{t}”" in line for t in titles) and "not one of" not in line
         elif result.options:
-            assert team[1].startswith("This is not one of the choices")
-            # with nothing below to say more, the care team is named (texts21, M2, M9)
-            assert team[1].endswith(
+            assert line.startswith("This is not one of the choices")
+            # with nothing below to say more, the care team is named (texts21, M2, M9),
+            # unless an answer check above asks them already
+            assert line.endswith(
                 "Your care team can tell you why they are thinking about it.") == (
-                len(team) == 2)  # (an answer check asks them already)
+                len(team) == 2)
         else:  # no choice at all: as the summary's plan check says (review 19, L8)
-            assert team[1].startswith("The guide offers no choice here to compare it with.")
+            assert line.startswith("The guide offers no choice here to compare it with.")
             # nothing to differ from: the points only say more (explore19, finding 6)
-            assert "differs" not in team[1]
-            assert team[1].endswith("The points below say more about it.") == (
-                len(team) > 2 + len(result.answer_checks))
+            assert "differs" not in line
+            assert line.endswith("The points below say more about it.") == (
+                len(team) > 2 + n)
             no_choice += 1
         notes = [result.plain_for(sid).text for sid in plan_note_ids(case, result)]
-        # the plan against the care team's own answers, then what the guide says of it
-        assert team[2:] == [c.plain for c in result.answer_checks] + notes
+        assert team[2 + n:] == notes
+        if "The points below" in line:
+            assert notes
         # what is said about the plan is said once, with the plan
         others = [t for h, texts in sections.items() if h != PLANNING_HEAD for t in texts]
         assert not set(notes) & set(others)
