@@ -27,6 +27,7 @@ from core.report.template import reference_code
 from core.result import Renderer
 from core.rules import decide
 from tests.core.report_support import (
+    BASE,
     FIRST_LINE_ET_ALONE,
     OUT_OF_SCOPE,
     PROGRESSION_NOT_RESPONSIVE,
@@ -589,3 +590,20 @@ def test_papers_named_on_the_sheet_are_said_to_be_found_through_the_summary(stor
                              clinician), (paper, case)
         seen.update(named)
     assert seen == {"Kaufman 2009", "Johnston 2009", "Swain 2013"}
+
+
+def test_chemo_counted_as_done_is_the_aids_reading_beside_a_plan_of_more_chemo(store):
+    """Review 21, M2: after a maximal response, with chemotherapy and HER2-targeted therapy
+    planned, the sheet said "Chemo is done." as a fact about the patient, beside a plan
+    that includes chemo. It is the aid's reading of the answers, and says so."""
+    case = case_of({**BASE, "setting": "after_induction",
+                    "chemotherapy": {"months_given": 6, "maximal_response": True},
+                    "planned_regimen": {"chemotherapy": True, "endocrine": False,
+                                        "her2_targeted": True}})
+    result = Renderer(store).result_for(case)
+    assert [(o.id, o.status) for o in result.options] == [("her2_et_maintenance", "preferred")]
+    text = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
+    assert "Your care team is thinking about chemo with HER2 drugs." in text
+    assert "Chemo is done." not in text
+    assert ("The guide calls this a reasonable approach once chemo is done. From your care "
+            "team's answers, this aid counts chemo as done.") in text
