@@ -250,13 +250,21 @@ def planning_blocks(case: Case, result: Result) -> list[Block]:
     return blocks
 
 
+#: the ask after two answer checks (the most a setting has), and after more
+ASK_ABOUT_BOTH: Final = "Ask your care team about both."
+ASK_ABOUT_EACH: Final = "Ask your care team about each of them."
+
+
 def _check_paragraphs(result: Result) -> list[str]:
     """The answer checks' plain words, asking the patient to ask the care team once,
-    after the last (review 21, L3: twice in a row with two checks). A result saved
-    with the ask in every check reads the same."""
-    texts = [check.plain for check in result.answer_checks]
+    after the last, about both where there are two (review 21, L3: twice in a row with
+    two checks). A result saved with the ask in every check reads the same."""
     ask = " " + ASK_CARE_TEAM
-    return [text.removesuffix(ask) for text in texts[:-1]] + texts[-1:]
+    texts = [check.plain.removesuffix(ask) for check in result.answer_checks]
+    if not texts:
+        return []
+    last = {1: ASK_CARE_TEAM, 2: ASK_ABOUT_BOTH}.get(len(texts), ASK_ABOUT_EACH)
+    return texts[:-1] + [f"{texts[-1]} {last}"]
 
 
 def _no_choice_line(result: Result, notes: bool) -> str:
