@@ -35,12 +35,9 @@ class AnswerCheck(NamedTuple):
     id: str
     #: for the clinician (the screen and the summary)
     text: str
-    #: for the patient handout, in its plain words
+    #: for the patient handout, in its plain words (the handout says after the last
+    #: that the care team can tell more: core.report.handout_words)
     plain: str
-
-
-#: what the patient is asked to do about any of them (the handout's own words)
-ASK = "Ask your care team about it."
 
 
 def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
@@ -66,21 +63,21 @@ def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
             "The planned regimen includes chemotherapy, but chemotherapy is recorded as "
             + " and ".join(c for c, _ in recorded) + ".",
             "Your care team has noted that " + " and that ".join(p for _, p in recorded)
-            + f", and the plan includes chemo. {ASK}"))
+            + ", and the plan includes chemo."))
     if case.setting == "after_induction" and regimen.chemotherapy and chemo.unacceptable_toxicity:
         checks.append(AnswerCheck(
             "chemo_planned_after_toxicity",
             "The planned regimen includes chemotherapy, but chemotherapy is recorded as "
             "having to stop because of unacceptable toxicity.",
             "Your care team has noted that chemo must stop because of side effects, and the "
-            f"plan includes chemo. {ASK}"))
+            "plan includes chemo."))
     if case.setting == "progression" and regimen.endocrine and case.endocrine_responsive == "no":
         checks.append(AnswerCheck(
             "endocrine_planned_not_responsive",
             "The planned regimen includes endocrine therapy, but the disease is recorded as "
             "not endocrine-responsive.",
             "Your care team has noted that the cancer does not respond to hormone therapy, and "
-            f"the plan includes hormone therapy. {ASK}"))
+            "the plan includes hormone therapy."))
     # (asked after induction and at progression; in first line only with a plan of
     # endocrine therapy alone, which has no HER2-targeted therapy: core.fields)
     if case.setting != "first_line" and regimen.her2_targeted \
@@ -89,7 +86,7 @@ def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
             "her2_planned_after_toxicity",
             "The planned regimen includes HER2-targeted therapy, but HER2-targeted therapy is "
             "recorded as ruled out by unacceptable toxicity.",
-            # "found", as outside.her2_toxicity says it on the same sheet (review 21, L3)
-            "Your care team has found that HER2 drugs must stop, or cannot be used, because "
-            f"of side effects, and the plan includes HER2 drugs. {ASK}"))
+            # not outside.her2_toxicity's words, printed on the same sheet (review 22, L3)
+            "Your care team has noted side effects that rule out HER2 drugs, and the plan "
+            "includes HER2 drugs."))
     return tuple(checks)

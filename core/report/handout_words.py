@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from core.answer_checks import ASK as ASK_CARE_TEAM
 from core.case import Case
 from core.evidence.currency import plain_currency_sentence
 from core.report.errors import ReportError
@@ -229,56 +228,54 @@ def plan_note_ids(case: Case, result: Result) -> list[str]:
 
 def planning_blocks(case: Case, result: Result) -> list[Block]:
     """What your team is planning: the planned regimen in plain words, which choice it
-    is (from ``plan_matches``), and what the guide says about it. Empty without a plan."""
+    is (from ``plan_matches``), where it goes against another answer of the care team's
+    (the answer checks), and what the guide says about it. Empty without a plan."""
     key = _plan_key(case, result)
     if key is None or result.plan_matches is None:
         return []
     notes = plan_note_ids(case, result)
     blocks = [Block("h2", PLANNING_HEAD),
-              Block("p", f"Your care team is thinking about {PLAN_WORDS[key]}.")]
-    # the plan against the care team's own notes (texts21, M1-M4), before what the guide
-    # says of it, so that the points the next line announces follow it (review 21, L2)
+              Block("p", f"Your care team is thinking about {PLAN_WORDS[key]}."),
+              Block("p", _choice_line(result, bool(notes)))]
+    # the plan against the care team's own notes (texts21, M1-M4), then what the guide
+    # says of it, announced straight before its points (review 21, L2)
     blocks += [Block("p", text) for text in _check_paragraphs(result)]
-    titles = {o.id: _words(result, o.id).title for o in result.options}
-    if result.plan_matches:
-        names = " and ".join(f"“{titles[m]}”" for m in result.plan_matches)
-        blocks.append(Block("p", f"This is the choice called {names} above."))
-    else:
-        blocks.append(Block("p", _no_choice_line(result, bool(notes))))
+    if notes and not result.plan_matches:
+        blocks.append(Block("p", "The points below say how this plan differs from the guide."
+                            if result.options else "The points below say more about this plan."))
     blocks += [Block("bullet", _marked(result, sid, _words(result, sid).text))
                for sid in notes]
     return blocks
 
 
-#: the ask after two answer checks (the most a setting has), and after more
-ASK_ABOUT_BOTH: Final = "Ask your care team about both."
-ASK_ABOUT_EACH: Final = "Ask your care team about each of them."
+#: after the last answer check: the care team is named, as elsewhere on the sheet; the
+#: sheet tells the patient nothing to do (review 22, M1: "Ask your care team about it")
+MORE_FROM_CARE_TEAM: Final = "Your care team can tell you more about {}."
 
 
 def _check_paragraphs(result: Result) -> list[str]:
-    """The answer checks' plain words, asking the patient to ask the care team once,
-    after the last, about both where there are two (review 21, L3: twice in a row with
-    two checks). A result saved with the ask in every check reads the same."""
-    ask = " " + ASK_CARE_TEAM
-    texts = [check.plain.removesuffix(ask) for check in result.answer_checks]
+    """The answer checks' plain words, and once, after the last, that the care team can
+    tell more (review 21, L3: an ask was printed after each)."""
+    texts = [check.plain for check in result.answer_checks]
     if not texts:
         return []
-    last = {1: ASK_CARE_TEAM, 2: ASK_ABOUT_BOTH}.get(len(texts), ASK_ABOUT_EACH)
-    return texts[:-1] + [f"{texts[-1]} {last}"]
+    about = {1: "this", 2: "both"}.get(len(texts), "each of them")
+    return texts[:-1] + [f"{texts[-1]} {MORE_FROM_CARE_TEAM.format(about)}"]
 
 
-def _no_choice_line(result: Result, notes: bool) -> str:
-    """The planning section's line for a plan that is none of the guide's choices;
-    ``notes``: points about the plan follow it."""
+def _choice_line(result: Result, notes: bool) -> str:
+    """Which of the guide's choices the plan is, if any; ``notes``: points about the plan
+    follow."""
+    if result.plan_matches:
+        titles = {o.id: _words(result, o.id).title for o in result.options}
+        names = " and ".join(f"“{titles[m]}”" for m in result.plan_matches)
+        return f"This is the choice called {names} above."
     if not result.options:
         # none to compare with, as the summary's plan check says, so nothing to differ
-        # from: the points below only say more
-        return ("The guide offers no choice here to compare it with."
-                + (" The points below say more about it." if notes else ""))
+        # from (the points below, if any, only say more)
+        return "The guide offers no choice here to compare it with."
     line = "This is not one of the choices the guide offers here."
-    if notes:
-        return line + " The points below say how it differs from the guide."
-    if result.answer_checks:  # (the checks above ask the patient to ask the care team)
+    if notes or result.answer_checks:  # (the next lines say more, and name the team)
         return line
     # nothing below says more: the source may simply be silent on it (texts21, M2, M9),
     # and the plan is one the team is thinking about, not yet chosen (review 21, M3)

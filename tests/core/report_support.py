@@ -62,7 +62,14 @@ def all_cases() -> Iterator[Case]:
                         for m in (2, 4.5, 6) for r in (False, True) for t in (False, True)]
         if setting == "progression":
             variants = [{"endocrine_responsive": e} for e in ("yes", "no", "unknown")]
-        for extra in variants + [{"her2_tox": True}]:
+        # HER2-targeted toxicity, alone and (after induction, at progression) with the
+        # answer that makes a second answer check possible (review 22, L2)
+        her2_tox: list[dict[str, Any]] = [{"her2_tox": True}]
+        if setting == "after_induction":
+            her2_tox.append({"her2_tox": True, "unacceptable_toxicity": True})
+        if setting == "progression":
+            her2_tox.append({"her2_tox": True, "endocrine_responsive": "no"})
+        for extra in variants + her2_tox:
             data: dict[str, Any] = {
                 "format": "hrher2-aid.case/1",
                 "receptors": {"hr": hr, "her2": her2}, "setting": setting,
@@ -72,14 +79,14 @@ def all_cases() -> Iterator[Case]:
                             "rapidly_progressive": aggressive == "rapid"},
                 "chemotherapy": dict(chemo), "planned_regimen": regimen,
             }
-            if "her2_tox" in extra:
+            extra = dict(extra)
+            if extra.pop("her2_tox", False):
                 data["her2_therapy"] = {"unacceptable_toxicity": True}
                 if setting == "after_induction":
                     data["chemotherapy"].update(months_given=3, maximal_response=False)
-            elif "endocrine_responsive" in extra:
-                data["endocrine_responsive"] = extra["endocrine_responsive"]
-            else:
-                data["chemotherapy"].update(extra)
+            if "endocrine_responsive" in extra:
+                data["endocrine_responsive"] = extra.pop("endocrine_responsive")
+            data["chemotherapy"].update(extra)
             yield parse_case(data)
 
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from core.answer_checks import ASK, answer_checks
+from core.answer_checks import answer_checks
 from core.case import Case
 from core.fields import FIELDS_BY_PATH
 from core.questionnaire import answers_from_case
@@ -70,17 +71,34 @@ def test_every_case_of_the_product_gets_exactly_its_checks_and_only_on_asked_ans
     assert all(fired.values()), fired  # each check is reached by the product's cases
 
 
-#: each check: the planned part it is about, and the other answer as it reads when it
-#: no longer rules that part out
-AGAINST: dict[str, tuple[str, dict[str, Any]]] = {
+#: each check: the planned part it is about, and the other answer given each way that
+#: rules nothing out ("unknown" is not "not endocrine-responsive": review 22, L2)
+AGAINST: dict[str, tuple[str, list[dict[str, Any]]]] = {
     "chemo_planned_not_possible": (
-        "chemotherapy", {"chemotherapy": {"contraindicated": False, "declined": False}}),
+        "chemotherapy", [{"chemotherapy": {"contraindicated": False, "declined": False}}]),
     "chemo_planned_after_toxicity": (
-        "chemotherapy", {"chemotherapy": {"unacceptable_toxicity": False}}),
-    "endocrine_planned_not_responsive": ("endocrine", {"endocrine_responsive": "yes"}),
+        "chemotherapy", [{"chemotherapy": {"unacceptable_toxicity": False}}]),
+    "endocrine_planned_not_responsive": (
+        "endocrine", [{"endocrine_responsive": "yes"}, {"endocrine_responsive": "unknown"}]),
     "her2_planned_after_toxicity": (
-        "her2_targeted", {"her2_therapy": {"unacceptable_toxicity": False}}),
+        "her2_targeted", [{"her2_therapy": {"unacceptable_toxicity": False}}]),
 }
+#: each check: the planned part and the answers that rule it out, for a generated case
+#: made to hold the contradiction
+RULED_OUT_BY: dict[str, tuple[str, list[dict[str, Any]]]] = {
+    "chemo_planned_not_possible": (
+        "chemotherapy", [{"chemotherapy": {"contraindicated": True}},
+                         {"chemotherapy": {"declined": True}}]),
+    "chemo_planned_after_toxicity": (
+        "chemotherapy", [{"chemotherapy": {"unacceptable_toxicity": True}}]),
+    "endocrine_planned_not_responsive": ("endocrine", [{"endocrine_responsive": "no"}]),
+    "her2_planned_after_toxicity": (
+        "her2_targeted", [{"her2_therapy": {"unacceptable_toxicity": True}}]),
+}
+SETTING_OF = {"chemo_planned_not_possible": ["first_line"],
+              "chemo_planned_after_toxicity": ["after_induction"],
+              "endocrine_planned_not_responsive": ["progression"],
+              "her2_planned_after_toxicity": ["after_induction", "progression"]}
 
 
 def _ids(data: dict[str, Any]) -> list[str]:
@@ -107,7 +125,8 @@ def _stands_on_two_asked_answers(data: dict[str, Any]) -> None:
         assert all(FIELDS_BY_PATH[path].asked(answers) for path in FIELDS_OF[cid]), cid
         others = [i for i in ids if i != cid and AGAINST[i][0] != part]
         assert _ids(_with(data, {"planned_regimen": {part: False}})) == others
-        assert _ids(_with(data, cleared)) == [i for i in ids if i != cid]
+        for answer in cleared:
+            assert _ids(_with(data, answer)) == [i for i in ids if i != cid], answer
 
 
 def test_a_check_stands_on_two_asked_answers_and_goes_with_either() -> None:
@@ -121,9 +140,32 @@ def test_a_check_stands_on_two_asked_answers_and_goes_with_either() -> None:
             _stands_on_two_asked_answers(case.to_dict())
 
 
-@given(case_dicts(in_scope=True))
+@st.composite
+def contradicting_cases(draw: st.DrawFn) -> dict[str, Any]:
+    """A generated case made to hold one or more of the contradictions: for each check
+    drawn, its planned part planned and an answer that rules it out given."""
+    wanted = draw(st.lists(st.sampled_from(sorted(RULED_OUT_BY)), min_size=1, max_size=2,
+                           unique=True))
+    settings = set.intersection(*(set(SETTING_OF[cid]) for cid in wanted))
+    if not settings:
+        wanted, settings = wanted[:1], set(SETTING_OF[wanted[0]])
+    data = draw(case_dicts(in_scope=True, setting=draw(st.sampled_from(sorted(settings)))))
+    for cid in wanted:
+        part, answers = RULED_OUT_BY[cid]
+        data = _with(data, {"planned_regimen": {"chemotherapy": False, "endocrine": False,
+                                                "her2_targeted": False,
+                                                **(data.get("planned_regimen") or {}),
+                                                part: True}})
+        data = _with(data, draw(st.sampled_from(answers)))
+    return data
+
+
+@given(contradicting_cases())
 def test_a_check_stands_on_two_asked_answers_in_generated_cases(data: dict[str, Any]) -> None:
-    """The same property, over generated cases (labels, months, keys left out)."""
+    """The same property, over generated cases made to hold a contradiction (labels,
+    months, keys left out); each one made is found."""
+    case = case_of(data)
+    assert answer_checks(case), data
     _stands_on_two_asked_answers(data)
 
 
@@ -206,31 +248,59 @@ def test_a_plan_the_guide_does_not_offer_with_nothing_below_asks_the_care_team(
             "you why they are thinking about it.") in text
 
 
-def test_two_checks_ask_once_and_come_before_what_the_guide_says(renderer: Renderer) -> None:
-    """Review 21, L2 and L3: "The points below say how it differs from the guide" was
-    followed by the checks, not by the points; with two checks the sheet asked twice in
-    a row; the HER2 check said "noted" where the outside-source entry beside it says
-    "found"."""
+def test_two_checks_name_the_care_team_once_and_come_before_the_guides_points(
+        renderer: Renderer) -> None:
+    """Review 21, L2 and L3, review 22, M1 and L3: "The points below say how it differs
+    from the guide" was followed by the checks, not by the points; with two checks the
+    sheet asked twice in a row, and it told the patient what to do ("Ask your care team
+    about it"); the HER2 check repeated the outside-source entry printed beside it."""
     case = case_of({**BASE, "setting": "progression", "endocrine_responsive": "no",
                     "her2_therapy": {"unacceptable_toxicity": True},
                     "planned_regimen": PLAN_ET_HER2})
     result = renderer.result_for(case)
     assert len(result.answer_checks) == 2
     blocks = [b.text for b in planning_blocks(case, result)]
-    checks = [b for b in blocks if b.startswith("Your care team has")]
-    assert [c.split(", and the plan")[0] for c in checks] == [
-        c.plain.split(", and the plan")[0] for c in result.answer_checks]
-    assert not any(ASK in b for b in blocks)
-    assert checks[-1].endswith("includes HER2 drugs. Ask your care team about both.")
-    assert "has found that HER2 drugs must stop" in checks[-1]
-    # a result saved with the ask in each check reads the same
-    assert [b.text for b in planning_blocks(case, Result.from_dict(
-        result.to_dict(complete=True)))] == blocks
+    checks = [b for b in blocks if b.startswith("Your care team has noted")]
+    assert checks == [result.answer_checks[0].plain,
+                      result.answer_checks[1].plain
+                      + " Your care team can tell you more about both."]
+    assert not any("Ask" in b for b in blocks)
+    outside = [result.plain_for(sid).text for sid in result.outside_ids]
+    assert not any(c.partition(", and the plan")[0] in o for c in checks for o in outside)
     # the points the line announces come straight after it
     first_line = case_of({**BASE, "chemotherapy": {"contraindicated": True},
                           "planned_regimen": {"chemotherapy": True, "endocrine": True,
                                               "her2_targeted": True}})
     planning = planning_blocks(first_line, renderer.result_for(first_line))
     (announce,) = [i for i, b in enumerate(planning) if "The points below" in b.text]
+    assert planning[announce - 1].text.endswith("Your care team can tell you more about this.")
     assert planning[announce + 1].kind == "bullet"
     assert all(b.kind == "bullet" for b in planning[announce + 1:])
+
+
+def test_with_a_check_and_nothing_below_the_section_ends_naming_the_care_team(
+        renderer: Renderer) -> None:
+    """Review 22, L1: with the checks moved up, the section ended on a bare "This is not
+    one of the choices the guide offers here."."""
+    case = case_of({**BASE, "setting": "after_induction",
+                    "chemotherapy": {"months_given": 6, "maximal_response": False,
+                                     "unacceptable_toxicity": True},
+                    "planned_regimen": PLAN_CHEMO_HER2})
+    result = renderer.result_for(case)
+    planning = [b.text for b in planning_blocks(case, result)]
+    assert planning[-2:] == ["This is not one of the choices the guide offers here.",
+                             result.answer_checks[0].plain
+                             + " Your care team can tell you more about this."]
+
+
+def test_more_checks_than_a_setting_has_today_are_named_each(renderer: Renderer) -> None:
+    """No setting has more than two checks today; a third, added later, is not 'both'."""
+    case = case_of({**BASE, "setting": "progression", "endocrine_responsive": "no",
+                    "her2_therapy": {"unacceptable_toxicity": True},
+                    "planned_regimen": PLAN_ET_HER2})
+    result = renderer.result_for(case)
+    three = result._replace(answer_checks=(*result.answer_checks, result.answer_checks[0]))
+    texts = [b.text for b in planning_blocks(case, three)]
+    ends = [t for t in texts if t.startswith("Your care team has noted")]
+    assert len(ends) == 3 and not any("about both" in t for t in texts)
+    assert ends[-1].endswith("Your care team can tell you more about each of them.")

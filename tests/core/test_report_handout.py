@@ -7,7 +7,7 @@ import re
 import pytest
 import textstat
 
-from core.answer_checks import ASK
+from core.answer_checks import answer_checks
 from core.evidence import EvidenceStore, open_store
 from core.report import DocumentInfo, ReportError, build_handout, handout_paragraphs
 from core.report.handout_words import (
@@ -57,8 +57,9 @@ def test_reading_grade_is_8_or_lower_for_every_generated_case(store):
     count = 0
     for case in all_cases():
         count += 1
-        # the handout's prose depends only on the decision, the setting and the plan
-        key = (decide(case).key, case.setting, case.planned_regimen)
+        # the handout's prose depends only on the decision, the setting, the plan and
+        # where the plan goes against another answer
+        key = (decide(case).key, case.setting, case.planned_regimen, answer_checks(case))
         if key in seen:
             continue
         result = renderer.result_for(case)
@@ -128,6 +129,10 @@ def test_nothing_is_phrased_as_an_instruction_to_the_patient(store):
         case = case_of(data)
         texts.append(handout_text(handout_paragraphs(case,
                                                      Renderer(store).result_for(case))))
+    # and every distinct handout, with the words made in code (review 22, M1: the
+    # answer checks asked the patient to ask)
+    texts += [handout_text(handout_paragraphs(case, result))
+              for case, result in _in_scope_results(store)]
     for text in texts:
         assert not IMPERATIVE.search(text), text
     assert IMPERATIVE.search("Ask your doctor.")  # the check itself bites
@@ -240,7 +245,7 @@ def _in_scope_results(store):
     renderer = Renderer(store)
     seen = set()
     for case in all_cases():
-        key = (decide(case).key, case.setting, case.planned_regimen)
+        key = (decide(case).key, case.setting, case.planned_regimen, answer_checks(case))
         if key in seen:
             continue
         seen.add(key)
@@ -321,34 +326,36 @@ def test_the_plan_section_and_what_the_team_is_planning_never_disagree(store):
         team = sections[PLANNING_HEAD]
         assert team[0] == (f"Your care team is thinking about "
                            f"{PLAN_WORDS[(r.chemotherapy, r.endocrine, r.her2_targeted)]}.")
-        # the plan against the care team's own answers (the ask once, after the last),
-        # then which choice it is, then what the guide says of it (review 21, L2, L3)
-        n = len(result.answer_checks)
-        checks = [c.plain.removesuffix(" " + ASK) for c in result.answer_checks]
-        asks = {0: [], 1: [ASK], 2: ["Ask your care team about both."]}[n]
-        assert " ".join(team[1:1 + n]) == " ".join(checks + asks)
-        line = team[1 + n]
+        # which choice it is; where it goes against another of the care team's answers
+        # (the care team named once, after the last); what the guide says of it,
+        # announced straight before its points (review 21, L2, L3; review 22, M1, L1)
+        line, rest = team[1], team[2:]
         titles = [result.plain_for(m).title for m in result.plan_matches]
+        notes = [result.plain_for(sid).text for sid in plan_note_ids(case, result)]
+        checks = [c.plain for c in result.answer_checks]
+        if checks:
+            about = {1: "this", 2: "both"}[len(checks)]
+            checks[-1] += f" Your care team can tell you more about {about}."
+        assert rest[:len(checks)] == checks
+        rest = rest[len(checks):]
         if titles:
             assert all(f"“{t}”" in line for t in titles) and "not one of" not in line
         elif result.options:
             assert line.startswith("This is not one of the choices")
-            # with nothing below to say more, the care team is named (texts21, M2, M9),
-            # unless an answer check above asks them already
+            # with nothing below to say more, the care team is named (texts21, M2, M9)
             assert line.endswith(
                 "Your care team can tell you why they are thinking about it.") == (
-                len(team) == 2)
+                not checks and not notes)
+            if notes:
+                assert rest.pop(0) == "The points below say how this plan differs from the guide."
         else:  # no choice at all: as the summary's plan check says (review 19, L8)
-            assert line.startswith("The guide offers no choice here to compare it with.")
+            assert line == "The guide offers no choice here to compare it with."
             # nothing to differ from: the points only say more (explore19, finding 6)
-            assert "differs" not in line
-            assert line.endswith("The points below say more about it.") == (
-                len(team) > 2 + n)
+            if notes:
+                assert rest.pop(0) == "The points below say more about this plan."
             no_choice += 1
-        notes = [result.plain_for(sid).text for sid in plan_note_ids(case, result)]
-        assert team[2 + n:] == notes
-        if "The points below" in line:
-            assert notes
+        assert rest == notes
+        assert team[-1] != "This is not one of the choices the guide offers here."
         # what is said about the plan is said once, with the plan
         others = [t for h, texts in sections.items() if h != PLANNING_HEAD for t in texts]
         assert not set(notes) & set(others)
