@@ -69,6 +69,9 @@ def test_every_case_of_the_product_gets_exactly_its_checks_and_only_on_asked_ans
                                           if cid == "chemo_planned_not_possible" else ()):
                 assert FIELDS_BY_PATH[path].asked(answers), (cid, path)
     assert all(fired.values()), fired  # each check is reached by the product's cases
+    # and two at once, in both settings that can have two (review 23, L2)
+    assert {case.setting for case in all_cases() if len(answer_checks(case)) == 2} == {
+        "after_induction", "progression"}
 
 
 #: each check: the planned part it is about, and the other answer given each way that
@@ -141,7 +144,7 @@ def test_a_check_stands_on_two_asked_answers_and_goes_with_either() -> None:
 
 
 @st.composite
-def contradicting_cases(draw: st.DrawFn) -> dict[str, Any]:
+def contradicting_cases(draw: st.DrawFn) -> tuple[dict[str, Any], list[str]]:
     """A generated case made to hold one or more of the contradictions: for each check
     drawn, its planned part planned and an answer that rules it out given."""
     wanted = draw(st.lists(st.sampled_from(sorted(RULED_OUT_BY)), min_size=1, max_size=2,
@@ -157,16 +160,37 @@ def contradicting_cases(draw: st.DrawFn) -> dict[str, Any]:
                                                 **(data.get("planned_regimen") or {}),
                                                 part: True}})
         data = _with(data, draw(st.sampled_from(answers)))
-    return data
+    return data, wanted
 
 
 @given(contradicting_cases())
-def test_a_check_stands_on_two_asked_answers_in_generated_cases(data: dict[str, Any]) -> None:
+def test_a_check_stands_on_two_asked_answers_in_generated_cases(
+        made: tuple[dict[str, Any], list[str]]) -> None:
     """The same property, over generated cases made to hold a contradiction (labels,
     months, keys left out); each one made is found."""
-    case = case_of(data)
-    assert answer_checks(case), data
+    data, wanted = made
+    assert set(wanted) <= set(_ids(data)), data
     _stands_on_two_asked_answers(data)
+
+
+@pytest.mark.parametrize("cid", sorted(RULED_OUT_BY))
+def test_no_check_stands_on_an_answer_the_setting_does_not_ask(renderer: Renderer,
+                                                                cid: str) -> None:
+    """Review 23, L1: each check, in every setting where the questionnaire does not ask
+    its answer, is not raised however that answer was left in the file (the product's
+    cases give endocrine responsiveness only at progression)."""
+    part, answers = RULED_OUT_BY[cid]
+    plan = {"chemotherapy": False, "endocrine": False, "her2_targeted": False, part: True}
+    others = [s for s in ("first_line", "after_induction", "progression")
+              if s not in SETTING_OF[cid]]
+    for setting in others:
+        for answer in answers:
+            data = _with({**BASE, "setting": setting, "planned_regimen": plan}, answer)
+            if setting == "after_induction":
+                data = _with(data, {"chemotherapy": {"months_given": 6,
+                                                     "maximal_response": False}})
+            assert cid not in _ids(data), (setting, answer)
+    assert others or cid == "her2_planned_after_toxicity"
 
 
 @given(case_dicts())
@@ -253,7 +277,7 @@ def test_two_checks_name_the_care_team_once_and_come_before_the_guides_points(
     """Review 21, L2 and L3, review 22, M1 and L3: "The points below say how it differs
     from the guide" was followed by the checks, not by the points; with two checks the
     sheet asked twice in a row, and it told the patient what to do ("Ask your care team
-    about it"); the HER2 check repeated the outside-source entry printed beside it."""
+    about it")."""
     case = case_of({**BASE, "setting": "progression", "endocrine_responsive": "no",
                     "her2_therapy": {"unacceptable_toxicity": True},
                     "planned_regimen": PLAN_ET_HER2})
@@ -265,8 +289,11 @@ def test_two_checks_name_the_care_team_once_and_come_before_the_guides_points(
                       result.answer_checks[1].plain
                       + " Your care team can tell you more about both."]
     assert not any("Ask" in b for b in blocks)
-    outside = [result.plain_for(sid).text for sid in result.outside_ids]
-    assert not any(c.partition(", and the plan")[0] in o for c in checks for o in outside)
+    # the one answer in one form, as the outside-source entry beside it says it (review
+    # 23, L3: "noted side effects that rule out" and "found that HER2 drugs must stop"
+    # read as two findings)
+    her2 = result.plain_for("outside.her2_toxicity")
+    assert her2 is not None and checks[-1].partition(", and the plan")[0] in her2.text
     # the points the line announces come straight after it
     first_line = case_of({**BASE, "chemotherapy": {"contraindicated": True},
                           "planned_regimen": {"chemotherapy": True, "endocrine": True,

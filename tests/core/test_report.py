@@ -327,7 +327,7 @@ def test_the_summarys_first_page_says_its_warnings(store):
         "planned_regimen": {"chemotherapy": True, "endocrine": False, "her2_targeted": True}})
     seen = departs = 0
     for case in [her2_alone, warned_and_departs,
-                 *itertools.islice(all_cases(), 0, None, 997)]:  # (+ 75 more)
+                 *itertools.islice(all_cases(), 0, None, 997)]:  # (+ 82 more)
         result = Renderer(store).result_for(case)
         first_page = flat(pdf_text(build_summary(case, result, INFO))[0])
         line = result.warnings_line()
