@@ -86,7 +86,8 @@ def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
             "her2_planned_after_toxicity",
             "The planned regimen includes HER2-targeted therapy, but HER2-targeted therapy is "
             "recorded as ruled out by unacceptable toxicity.",
-            # not outside.her2_toxicity's words, printed on the same sheet (review 22, L3)
+            # in outside.her2_toxicity's words, printed on the same sheet, so that the one
+            # answer reads as one (review 23, L3)
             "Your care team has noted side effects that rule out HER2 drugs, and the plan "
             "includes HER2 drugs."))
     return tuple(checks)
