@@ -49,8 +49,9 @@ def about_html(store: EvidenceStore | None, evidence_error: str | None) -> str:
         "hormone-receptor-positive, HER2-positive metastatic breast cancer. "
         "It is not a substitute for clinical judgement.</p>"
         "<p><b>Limits.</b> It covers HR+/HER2+ metastatic breast cancer only, and it is "
-        f"based on {source}. Where that source is silent the aid says so and "
-        "recommends nothing. It makes no network connection; cases stay on this "
+        f"based on {source}. Where that source is silent the aid says so, offers no "
+        "option of its own, and marks as its own what it adds there (a "
+        "multidisciplinary review). It makes no network connection; cases stay on this "
         "computer.</p>")
 
 

@@ -268,14 +268,17 @@ class ResultView(QWidget):
         # a warning makes the heading red; a plan that matches none, never green
         flagged = "#8b0000" if warned else "#6d4c00"
         if result.in_scope and not result.options:
-            # nothing to recommend: never a green "Recommendation"
+            # nothing to recommend: never a green "Preferred option"
             self._state("No option from the source (see Outside the source)"
                         + (f"; {flags}" if flags else ""), flagged)
         elif result.in_scope:
-            # "Recommendation" only where the source prefers an option: an option it
-            # only says "can be considered" is not called a recommendation.
+            # The option's status, in the summary's word: "preferred" is this aid's
+            # listing, the source's own word for some options only ("a reasonable
+            # approach" for maintenance; continuing chemotherapy before 4 months is the
+            # aid's reading of "at least 4-6 months"), so never "Recommendation"
+            # (review A, M3). An option listed to consider is not called preferred.
             preferred = any(o.status == "preferred" for o in result.options)
-            head = ("Recommendation" if preferred else
+            head = ("Preferred option" if preferred else
                     "Options to consider" if len(result.options) > 1 else "Option to consider")
             if flags:
                 self._state(f"{head}: {flags}", flagged)

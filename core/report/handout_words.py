@@ -263,8 +263,16 @@ def _check_paragraphs(result: Result) -> list[str]:
     return texts[:-1] + [f"{texts[-1]} {MORE_FROM_CARE_TEAM.format(about)}"]
 
 
+#: a plan that is none of the choices: the choices are this aid's list, which is not
+#: all the guide allows (review A, H1: HER2 drugs alone after chemo, which the guide's
+#: "HER2-targeted therapy should continue" covers, was "not one of the choices the guide
+#: offers"); where the plan goes against the guide, the points after it say so
+NOT_A_LISTED_CHOICE: Final = "This is not one of the choices listed above."
+NO_CHOICE_LISTED: Final = "No choice is listed above to compare it with."
+
+
 def _choice_line(result: Result, notes: bool) -> str:
-    """Which of the guide's choices the plan is, if any; ``notes``: points about the plan
+    """Which of the listed choices the plan is, if any; ``notes``: points about the plan
     follow."""
     if result.plan_matches:
         titles = {o.id: _words(result, o.id).title for o in result.options}
@@ -273,8 +281,8 @@ def _choice_line(result: Result, notes: bool) -> str:
     if not result.options:
         # none to compare with, as the summary's plan check says, so nothing to differ
         # from (the points below, if any, only say more)
-        return "The guide offers no choice here to compare it with."
-    line = "This is not one of the choices the guide offers here."
+        return NO_CHOICE_LISTED
+    line = NOT_A_LISTED_CHOICE
     if notes or result.answer_checks:  # (the next lines say more, and name the team)
         return line
     # nothing below says more: the source may simply be silent on it (texts21, M2, M9),

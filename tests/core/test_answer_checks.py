@@ -16,7 +16,7 @@ from core.case import Case
 from core.fields import FIELDS_BY_PATH
 from core.questionnaire import answers_from_case
 from core.report import build_handout, build_summary
-from core.report.handout_words import planning_blocks
+from core.report.handout_words import NOT_A_LISTED_CHOICE, planning_blocks
 from core.result import Renderer, Result
 from tests.core.report_support import BASE, all_cases, case_of, flat, pdf_text
 from tests.core.strategies import case_dicts
@@ -269,8 +269,8 @@ def test_a_plan_the_guide_does_not_offer_with_nothing_below_asks_the_care_team(
     result = renderer.result_for(case)
     assert result.answer_checks == () and result.plan_matches == ()
     text = flat(" ".join(pdf_text(build_handout(case, result))))
-    assert ("This is not one of the choices the guide offers here. Your care team can tell "
-            "you why they are thinking about it.") in text
+    assert (f"{NOT_A_LISTED_CHOICE} Your care team can tell you why they are thinking "
+            "about it.") in text
 
 
 def test_two_checks_name_the_care_team_once_and_come_before_the_guides_points(
@@ -316,7 +316,7 @@ def test_with_a_check_and_nothing_below_the_section_ends_naming_the_care_team(
                     "planned_regimen": PLAN_CHEMO_HER2})
     result = renderer.result_for(case)
     planning = [b.text for b in planning_blocks(case, result)]
-    assert planning[-2:] == ["This is not one of the choices the guide offers here.",
+    assert planning[-2:] == [NOT_A_LISTED_CHOICE,
                              result.answer_checks[0].plain
                              + " Your care team can tell you more about this."]
 

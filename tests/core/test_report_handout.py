@@ -16,6 +16,8 @@ from core.report.handout_words import (
     GUIDE_PLAN_HEAD,
     HARMS_HEAD,
     MAKERS,
+    NO_CHOICE_LISTED,
+    NOT_A_LISTED_CHOICE,
     PLAN_WORDS,
     PLANNING_HEAD,
     UNCERTAIN_HEAD,
@@ -341,7 +343,7 @@ def test_the_plan_section_and_what_the_team_is_planning_never_disagree(store):
         if titles:
             assert all(f"“{t}”" in line for t in titles) and "not one of" not in line
         elif result.options:
-            assert line.startswith("This is not one of the choices")
+            assert line.startswith(NOT_A_LISTED_CHOICE)
             # with nothing below to say more, the care team is named (texts21, M2, M9)
             assert line.endswith(
                 "Your care team can tell you why they are thinking about it.") == (
@@ -349,13 +351,13 @@ def test_the_plan_section_and_what_the_team_is_planning_never_disagree(store):
             if notes:
                 assert rest.pop(0) == "The points below say how this plan differs from the guide."
         else:  # no choice at all: as the summary's plan check says (review 19, L8)
-            assert line == "The guide offers no choice here to compare it with."
+            assert line == NO_CHOICE_LISTED
             # nothing to differ from: the points only say more (explore19, finding 6)
             if notes:
                 assert rest.pop(0) == "The points below say more about this plan."
             no_choice += 1
         assert rest == notes
-        assert team[-1] != "This is not one of the choices the guide offers here."
+        assert team[-1] != NOT_A_LISTED_CHOICE
         # what is said about the plan is said once, with the plan
         others = [t for h, texts in sections.items() if h != PLANNING_HEAD for t in texts]
         assert not set(notes) & set(others)
@@ -615,3 +617,23 @@ def test_chemo_counted_as_done_is_the_aids_reading_beside_a_plan_of_more_chemo(s
     assert "Chemo is done." not in text
     assert ("The guide calls this a reasonable approach once chemo is done. From your care "
             "team's answers, this aid counts chemo as done.") in text
+
+
+def test_a_plan_that_is_none_of_the_choices_is_not_said_to_be_outside_the_guide(store):
+    """Review A, H1: HER2 drugs alone after chemotherapy matched none of the options, and
+    the sheet said "This is not one of the choices the guide offers here", although the
+    guide says HER2-targeted therapy should continue and only that endocrine therapy can
+    be added. The choices are the ones this sheet lists; no caution follows here, so the
+    sheet names the care team and claims nothing about the guide."""
+    case = case_of({**BASE, "setting": "after_induction",
+                    "chemotherapy": {"months_given": 6, "maximal_response": True},
+                    "planned_regimen": {"chemotherapy": False, "endocrine": False,
+                                        "her2_targeted": True}})
+    result = Renderer(store).result_for(case)
+    assert result.plan_matches == () and not result.answer_checks
+    assert not plan_note_ids(case, result)
+    text = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
+    assert "Your care team is thinking about HER2 drugs alone." in text
+    assert (f"{NOT_A_LISTED_CHOICE} Your care team can tell you why they are thinking "
+            "about it.") in text
+    assert "the guide offers here" not in text and "differs from the guide" not in text

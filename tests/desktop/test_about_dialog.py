@@ -31,6 +31,12 @@ def test_about_box_contents(window: Any, monkeypatch: pytest.MonkeyPatch) -> Non
     assert "not a substitute for clinical judgement" in html
     assert "HR+/HER2+ metastatic breast cancer only" in html
     assert "one summary source" in html and "with 4 references" in html
+    # Where the source is silent the aid adds advice of its own, marked as such (review
+    # A, L2: the box said it "recommends nothing" there)
+    advice = [s.id for s in store.of_kind("outside") if "this aid advises" in s.text]
+    assert advice, "no outside-source entry gives the aid's own advice any more"
+    assert "recommends nothing" not in html
+    assert "marks as its own what it adds there (a multidisciplinary review)" in html
 
 
 def test_what_changed_in_the_evidence(qtbot: Any, window: Any,

@@ -77,11 +77,12 @@ def test_every_result_is_shown_whole_and_in_order(qtbot: Any) -> None:
             assert f"Plan check: {check}" in text
         # what the evidence rests on, and up to when
         assert "citing publications up to 2022; later trials are not included" in text
-        # "Recommendation" only where the source prefers an option; no option: never a
-        # (green) "Recommendation"
+        # "Preferred option" only where an option is listed as preferred (never
+        # "Recommendation": review A, M3); no option: never a (green) "Preferred option"
         header = view.header.text().removeprefix("<span>")
         preferred = any(o.status == "preferred" for o in result.options)
-        assert header.startswith("Recommendation") == preferred
+        assert header.startswith("Preferred option") == preferred
+        assert "Recommendation" not in header
         if result.options and not preferred:
             assert header.startswith("Option") and "to consider" in header
             assert "#1b5e20" not in view.header.styleSheet()
