@@ -17,6 +17,7 @@ from core.report.summary import answer_rows
 from core.report.template import missing_glyphs
 from core.result import Renderer, Result
 from tests.core.report_support import (
+    BASE,
     FIRST_LINE_ET_ALONE,
     OUT_OF_SCOPE,
     PROGRESSION_NOT_RESPONSIVE,
@@ -344,3 +345,20 @@ def test_the_summarys_first_page_says_its_warnings(store):
         assert flagged == result.plan_departs()
         departs += flagged
     assert seen >= 3 and departs >= 2
+
+
+def test_the_summary_says_the_aid_reads_chemotherapy_as_complete(store):
+    """Review A, M3: since the handout said that the aid counts chemo as done from the
+    answers, the care team's summary was the less candid of the two: it gave the source's
+    condition ("patients who have completed chemotherapy") as met, without saying who
+    judged it. Each way the aid counts chemotherapy as complete, the summary says so."""
+    for chemo in ({"months_given": 2, "maximal_response": True},
+                  {"months_given": 3, "maximal_response": False,
+                   "unacceptable_toxicity": True}):
+        case = case_of({**BASE, "setting": "after_induction", "chemotherapy": chemo})
+        result = Renderer(store).result_for(case)
+        assert [(o.id, o.status) for o in result.options] == [
+            ("her2_et_maintenance", "preferred")]
+        text = flat(" ".join(pdf_text(build_summary(case, result, INFO))))
+        assert flat("a reasonable approach for patients who have completed chemotherapy; "
+                    "this aid counts chemotherapy as complete from the answers") in text

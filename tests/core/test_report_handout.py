@@ -9,7 +9,13 @@ import textstat
 
 from core.answer_checks import answer_checks
 from core.evidence import EvidenceStore, open_store
-from core.report import DocumentInfo, ReportError, build_handout, handout_paragraphs
+from core.report import (
+    DocumentInfo,
+    ReportError,
+    build_handout,
+    build_summary,
+    handout_paragraphs,
+)
 from core.report.handout_words import (
     BENEFITS_HEAD,
     DECISION,
@@ -637,3 +643,23 @@ def test_a_plan_that_is_none_of_the_choices_is_not_said_to_be_outside_the_guide(
     assert (f"{NOT_A_LISTED_CHOICE} Your care team can tell you why they are thinking "
             "about it.") in text
     assert "the guide offers here" not in text and "differs from the guide" not in text
+
+
+def test_the_alternative_to_endocrine_therapy_with_chemo_keeps_the_sources_limit(store):
+    """Review A, M2: the caution against endocrine therapy with chemotherapy offered
+    "Hormone therapy can be added once chemo ends." without the source's context (for
+    patients on HER2-targeted therapy with chemotherapy) or its limit (evidence of
+    benefit is limited); at progression nothing else on the sheet gave them."""
+    case = case_of({**BASE, "setting": "progression", "endocrine_responsive": "yes",
+                    "menopausal_status": "postmenopausal",
+                    "planned_regimen": {"chemotherapy": True, "endocrine": True,
+                                        "her2_targeted": True}})
+    result = Renderer(store).result_for(case)
+    assert "no_concurrent_et_chemo" in [c.id for c in result.cautions]
+    text = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
+    assert ("The guide says that for people having HER2 drugs with chemo, hormone therapy "
+            "can be added once chemo ends. There is only limited proof that this helps.") in text
+    summary = flat(" ".join(pdf_text(build_summary(case, result, INFO))))
+    assert flat("For patients receiving HER2-targeted therapy with chemotherapy, endocrine "
+                "therapy can instead be added as maintenance after chemotherapy ends, "
+                "although evidence supporting benefit in this setting is limited") in summary
