@@ -19,6 +19,7 @@ contract), never clinical claims: every clinical sentence comes from the evidenc
 """
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Final, NamedTuple
 
@@ -26,6 +27,8 @@ Answers = Mapping[str, Any]
 KINDS: Final = ("choice", "bool", "number", "text", "regimen")
 
 LABEL_MAX: Final = 80
+#: a number typed with a decimal comma ("4,5"), refused with the fix
+_DECIMAL_COMMA: Final = re.compile(r"\s*\d+,\d+\s*")
 HR_VALUES: Final = ("positive", "negative", "unknown")
 HER2_VALUES: Final = ("positive", "negative", "equivocal", "unknown")
 MENOPAUSAL_VALUES: Final = ("postmenopausal", "premenopausal", "unknown")
@@ -115,6 +118,10 @@ class CaseField(NamedTuple):
             if value not in allowed or type(value) is not type(allowed[0]):
                 return "choose one of the listed answers"
         elif self.kind == "number":
+            if type(value) is str and _DECIMAL_COMMA.fullmatch(value):
+                # a decimal comma, as typed in much of Europe: the fix, not a riddle
+                # (review C, L1: "4,5" got "enter a number")
+                return f"write decimals with a point: {value.strip().replace(',', '.')}"
             if type(value) not in (int, float) or (type(value) is float
                                                    and not math.isfinite(value)):
                 return "enter a number"

@@ -79,6 +79,9 @@ class CaseSession:
         self.file_case_sha256: str | None = None
         self._file_sha256: str | None = None  # the file's bytes as read or written here
         self.modified = False
+        #: how many times the whole case was replaced (new, opened, reloaded): a view
+        #: showing something else goes back to the case then
+        self.loads = 0
         self._listeners: list[Callable[[], None]] = []
         self._derived_key: _AnswersKey | None = None
         self._case: Case | None = None
@@ -141,6 +144,7 @@ class CaseSession:
         ids = [s.id for s in q.steps_for(self._answers)]
         self.step = step if step in ids else q.STEPS[0].id
         self.modified = modified
+        self.loads += 1
         self._changed()
 
     def load_case(self, case: Case, **where: Any) -> None:

@@ -17,7 +17,11 @@ from PySide6.QtWidgets import QWidget
 
 from core.session import CaseSession, SessionError
 from desktop import dialogs
-from desktop.records import CaseRecords
+from desktop.records import NOTHING_TO_SAVE, CaseRecords
+
+#: why an incomplete case is saved as a file
+DRAFT_NOTE = "the case list keeps complete cases only"
+DRAFT_TITLE = f"Save draft file ({DRAFT_NOTE})"
 
 
 def copy_name(path: Path) -> Path:
@@ -133,16 +137,20 @@ class CaseFiles:
         """Ask for a file and write the case there (and keep it in the case list when
         ``keep``: not again after Save has just tried and the user was told why not)."""
         from core.atomic import is_read_only
+        from desktop.export import safe_stem
 
         session = self.session
-        label = session.answer("label") or "case"
+        complete = session.is_complete()
+        # a draft's name says it is one (review C, M6: "case.json", under a bare "Save
+        # draft case", with no word on why the case list was not used)
+        name = safe_stem(session.answer("label")) + ("" if complete else "-draft")
         start = (str(copy_name(session.path)) if session.path and session.file_is_read_only()
-                 else str(session.path) if session.path else f"{label}.json")
-        title = "Save case" if session.is_complete() else "Save draft case"
-        name = dialogs.ask_save_path(self.parent, title, start=start)
-        if name is None:
+                 else str(session.path) if session.path else f"{name}.json")
+        title = "Save case" if complete else DRAFT_TITLE
+        chosen = dialogs.ask_save_path(self.parent, title, start=start)
+        if chosen is None:
             return False
-        path = Path(name)
+        path = Path(chosen)
         if path.suffix == "":
             path = path.with_suffix(".json")
         if is_read_only(path):  # said before the case list is touched (day review 3, D2)
@@ -182,7 +190,12 @@ class CaseFiles:
                     if kept and self.session.case_id is not None else "")
             dialogs.error(self.parent, "Cannot save case", f"{exc}{also}")
             return False
-        saved = f"Saved {'a draft in ' if draft else ''}{path}"
+        saved = (f"Saved a draft in {path} ({DRAFT_NOTE}: reopen it with File ▸ Open case "
+                 "file)" if draft else f"Saved {path}")
+        if note and note.startswith(NOTHING_TO_SAVE):  # the file is written all the same
+            # (review C, L2: "No changes to save: … Saved <file>" said both)
+            note = note.removeprefix(NOTHING_TO_SAVE)
+            note = note[:1].upper() + note[1:]
         self._status(f"{note}. {saved}" if note else saved,
                      lasting=kept and self.records.kept_outdated)
         return True

@@ -212,6 +212,15 @@ def ask_save_before_export(parent: QWidget | None, title: str, text: str) -> str
     return {"mine": "save", "other": "export"}.get(answer, "cancel")
 
 
+def ask_export_outdated(parent: QWidget | None, title: str, text: str) -> str:
+    """'reload' (open the version saved elsewhere, the default: nothing is exported),
+    'export' (export this window's older version) or 'cancel', for an export of a saved
+    case that another window or computer has saved since it was opened here."""
+    answer = _mine_or_theirs(parent, title, text, "Open the saved version",
+                             QMessageBox.StandardButton.Ignore, "Export this window's version")
+    return {"mine": "reload", "other": "export"}.get(answer, "cancel")
+
+
 def ask_save_elsewhere(parent: QWidget | None, title: str, text: str) -> bool:
     """True to save under another name (the default), False to cancel: for a case file
     that Save cannot replace (marked read-only)."""

@@ -33,10 +33,19 @@ from desktop import dialogs, settings
 ERROR_TITLE = "Export failed"
 
 
+def safe_stem(label: str | None) -> str:
+    """A file name's stem from a case label: what a file system takes anywhere.
+
+    >>> safe_stem("Zoë / bed 4"), safe_stem(None), safe_stem("..")
+    ('Zoë-bed-4', 'case', 'case')
+    """
+    stem = re.sub(r"[^\w.-]+", "-", label or "case", flags=re.UNICODE).strip("-.")
+    return stem or "case"
+
+
 def suggested_names(case: Case, result: Result) -> tuple[str, str]:
     """File names to offer: the case label (made safe) and the start of the case hash."""
-    stem = re.sub(r"[^\w.-]+", "-", case.label or "case", flags=re.UNICODE).strip("-.")
-    stem = f"{stem or 'case'}-{result.case_sha256[:8]}"
+    stem = f"{safe_stem(case.label)}-{result.case_sha256[:8]}"
     return f"{stem}-summary.pdf", f"{stem}-handout.pdf"
 
 

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.adapter = SessionAdapter(self.session, self)
         self._status_answers: dict[str, Any] | None = None  # (see _status)
         self._lasting = ""  # the lasting message shown now, if any (see _status)
+        self._loads_shown = self.session.loads  # (see _session_changed)
         #: the case list, saving to it, export and the audit log (receive the session)
         self.records = CaseRecords(self.session, self, status=self._status,
                                    may_discard=self.may_discard_changes,
@@ -233,6 +234,12 @@ class MainWindow(QMainWindow):
 
     def _session_changed(self) -> None:
         session = self.session
+        if session.loads != self._loads_shown:
+            # a case replaced (new, opened, reloaded) is shown: from the Evidence tab,
+            # New case looked like doing nothing, and put the focus on a hidden
+            # question that a Space then answered (review C, M2)
+            self._loads_shown = session.loads
+            self.tabs.setCurrentIndex(0)
         if self._status_answers is not None and self._status_answers != session.answers:
             self._status("")
         if session.renderer is None:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 #: how long a message about the case stays in the status bar (unless it lasts)
 STATUS_MS = 8000
+#: how a save's note starts when the case list already held the case as it is
+NOTHING_TO_SAVE = "No changes to save: "
 
 
 class Status(Protocol):
@@ -114,7 +116,7 @@ class CaseRecords:
                 # file with the same answers, a template say, must never save over it.)
                 twin = store.find_intact(result.case_sha256)
                 if twin is not None:
-                    self.kept_note = ("No changes to save: the case list already holds "
+                    self.kept_note = (f"{NOTHING_TO_SAVE}the case list already holds "
                                       f"this case, as saved case {twin.id}")
                     session.mark_saved(None)
                     return True
@@ -151,7 +153,13 @@ class CaseRecords:
             dialogs.error(self.parent, "Cannot save case", str(exc))
             return False
         if self.kept_note is None and not saved.written:
-            self.kept_note = "No changes to save: the case list already holds this case"
+            self.kept_note = f"{NOTHING_TO_SAVE}the case list already holds this case"
+        elif self.kept_note is None and case_id is None:
+            # a case from a file is kept as a new saved case, never over another (see
+            # above): said, with any saved case of the same label (review C, M1: "Saved
+            # <file>" said nothing of the new entry beside the old one)
+            self.kept_note = (f"Saved in the case list as new saved case {saved.id}"
+                              + self._same_label(store, saved.id, case.label))
         session.mark_saved(saved.id, saved.revision)
         # said with "No changes to save" too: that message replaces the note, and the
         # documents still carry other answers (explore19, finding 3)
@@ -160,6 +168,25 @@ class CaseRecords:
             said = self.kept_note or f"Saved in the case list, as saved case {saved.id}"
             self.kept_note, self.kept_outdated = f"{said}; {outdated}", True
         return True
+
+    @staticmethod
+    def _same_label(store: CaseStore, saved_id: int, label: str | None) -> str:
+        """" (saved case 2 has the same label)", or nothing: which other saved cases a
+        new one could be taken for in the case list."""
+        from core.casestore import CaseStoreError
+
+        if not label:
+            return ""
+        try:
+            rows = store.list(filter_label=label, limit=None)
+        except CaseStoreError:  # (a courtesy note: the save itself went through)
+            return ""
+        others = sorted(r.id for r in rows if r.label == label and r.id != saved_id)
+        if not others:
+            return ""
+        named = ", ".join(map(str, others[:3])) + (" and others" if len(others) > 3 else "")
+        return (f" (saved case {named} has the same label)" if len(others) == 1
+                else f" (saved cases {named} have the same label)")
 
     def _status_with_note(self, text: str, outdated: str | None) -> None:
         """``text``, and the note that the case's documents carry other answers, if
@@ -312,6 +339,8 @@ class CaseRecords:
                 "case as it is now.\n\nSave the changes first?")
             if choice == "cancel" or (choice == "save" and not self.save()):
                 return
+        elif not self._export_current_version():
+            return
         clinician = (settings.load().get("report/clinician_name")
                      or self._clinician_unkept or None)
         if clinician is None and not self._asked_clinician:
@@ -336,12 +365,57 @@ class CaseRecords:
         said = ["Exported " + ", ".join(p.name for p in written)]
         if self.export_note:
             said.append(self.export_note)
-        if open_after():
-            not_opened = dialogs.open_documents(written)
-            said.append("opened in the PDF viewer" if not not_opened else
-                        "could not open " + ", ".join(p.name for p in not_opened)
-                        + " (no PDF viewer is set up: open it from its folder)")
+        wanted = open_after()
+        not_opened = dialogs.open_documents(written) if wanted else []
+        if wanted:
+            said.append("not opened: no PDF viewer" if not_opened
+                        else "opened in the PDF viewer")
         self.status("; ".join(said))
+        if not_opened:
+            # asked for, to print: said where it cannot be missed (review C, M4: the
+            # status line, cut at the window's edge, was gone after 8 s)
+            dialogs.inform(
+                self.parent, "Export PDF",
+                "The documents were written, but this computer has no PDF viewer set up "
+                "to open " + ", ".join(p.name for p in not_opened) + ". Open them from "
+                f"their folder:\n\n{written[0].parent}")
+
+    def _export_current_version(self) -> bool:
+        """False when the saved case open here has been saved elsewhere since this
+        window opened it and the user opens that version (or cancels) instead of
+        exporting this window's older answers (review C, H1: the second window exported
+        them with a plain "Exported", and the audit log alone said they were out of
+        date)."""
+        session = self.session
+        case_id, revision = session.case_id, session.revision
+        store = self.store if case_id is not None and revision is not None else None
+        if store is None or case_id is None:
+            return True
+        from core.casestore import CaseStoreError
+        from core.casestore.times import local_time
+
+        try:
+            stored = store.get(case_id)
+        except CaseStoreError:  # deleted meanwhile, or unreadable: nothing newer to show
+            return True
+        if stored.revision == revision or stored.damaged:
+            return True  # (a damaged row is never opened in its place: the list says why)
+        from desktop import dialogs
+
+        choice = dialogs.ask_export_outdated(
+            self.parent, "Export PDF",
+            f"Saved case {case_id} was changed elsewhere (another window or another "
+            f"computer saved it at {local_time(stored.changed)}) after this window opened "
+            "it. The documents would show this window's answers, not the saved ones.\n\n"
+            "Open the saved version (and export it after checking it), or export this "
+            "window's version?")
+        if choice == "reload":
+            self._load_saved(store.opened(case_id, session.renderer), step=session.step)
+            self._status_with_note(f"Opened the version of saved case {case_id} saved "
+                                   "elsewhere; nothing was exported",
+                                   self._outdated_export())
+            return False
+        return choice == "export"
 
     def _ask_clinician(self) -> str | None:
         """Ask once for the clinician name printed on the documents; a name given is

@@ -141,6 +141,9 @@ def test_number_and_text_checks() -> None:
     assert months.problem(61) and months.problem(-1) and months.problem(float("nan"))
     assert months.problem(True) and months.problem(None) == "not answered"
     assert months.problem(4.5) is None
+    # a decimal comma gets the fix (review C, L1: "enter a number" was a riddle)
+    assert months.problem("4,5") == "write decimals with a point: 4.5"
+    assert months.problem("4.5.") == "enter a number"
     label = q.FIELDS_BY_PATH["label"]
     assert label.problem(None) is None and label.problem("x" * 81)
     assert q.FIELDS_BY_PATH["setting"].problem("second_line")

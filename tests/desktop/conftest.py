@@ -15,7 +15,7 @@ from tests.desktop.drive import open_window
 _DIALOG_FUNCTIONS = ("ask_open_path", "ask_open_paths", "ask_save_path", "ask_folder",
                      "confirm", "ask_save_discard_cancel", "inform", "error", "exec_dialog",
                      "ask_text", "ask_export_paths", "ask_conflict", "confirm_damaged",
-                     "ask_retry", "ask_file_changed", "ask_save_elsewhere",
+                     "ask_retry", "ask_file_changed", "ask_save_elsewhere", "ask_export_outdated",
                      "open_documents")  # (never a real PDF viewer from a test)
 
 

@@ -198,7 +198,10 @@ def test_a_case_file_opened_again_updates_its_saved_case(qtbot: Any, window: Any
         rows = store.list()
         assert len(rows) == 1 and store.get(rows[0].id).revision == 1
     message = window.statusBar().currentMessage()
-    assert f"the case list already holds this case, as saved case {rows[0].id}" in message
+    # the file is written all the same: not "No changes to save" beside "Saved" (review
+    # C, L2)
+    assert message == (f"The case list already holds this case, as saved case {rows[0].id}. "
+                       f"Saved {path}")
     template = tmp_path / "template.json"
     template.write_text(json.dumps(CASE), "utf-8")
     assert window.open_case_file(template)
@@ -469,3 +472,70 @@ def test_the_status_bar_names_the_saved_case_opened_until_an_answer_changes(
     assert window.statusBar().currentMessage() == f"Opened saved case {copy}"
     window.session.set_answer("label", "changed")
     assert window.statusBar().currentMessage() == ""
+
+
+@pytest.mark.parametrize("choice", [None, "reload", "export", "cancel"])
+def test_exporting_a_case_saved_elsewhere_since_asks_first(
+        window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        choice: str | None) -> None:
+    """Review C, H1: two windows open one saved case; the first changes and saves it;
+    the second, unchanged, exported its older answers with a plain "Exported …" (only
+    the audit log said, in red, that they were out of date). The export now asks:
+    open the saved version (nothing is exported), export this window's, or cancel. A
+    case no one else saved exports without the question (None)."""
+    case_id = saved_case(window, CASE)
+    open_from_list(window, case_id)
+    if choice is not None:
+        save_elsewhere(window, case_id, "Theirs")
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_export_outdated",
+                        lambda _p, _t, text: asked.append(text) or choice)
+    monkeypatch.setattr(dialogs, "ask_text", lambda *_a, **_k: "")  # no clinician name
+    summary = tmp_path / "summary.pdf"
+    monkeypatch.setattr(dialogs, "ask_export_paths", lambda *_a: (str(summary), None))
+    window.records.export_pdf()
+    message = window.statusBar().currentMessage()
+    if choice is None:
+        assert asked == [] and summary.exists()
+        return
+    (text,) = asked
+    assert f"Saved case {case_id} was changed elsewhere" in text
+    assert re.search(r"saved it at \d{4}-\d\d-\d\d \d\d:\d\d\)", text)
+    assert summary.exists() == (choice == "export")
+    if choice == "reload":  # the saved version, on screen, to check before exporting it
+        assert window.session.answer("label") == "Theirs"
+        assert window.session.revision == 2 and not window.session.modified
+        assert message.startswith(f"Opened the version of saved case {case_id} saved "
+                                  "elsewhere; nothing was exported")
+    else:
+        assert window.session.answer("label") == "Shared" and window.session.revision == 1
+    if choice == "export":  # this window's version, as asked, and said to be exported
+        assert message.startswith("Exported summary.pdf")
+
+
+def test_a_case_file_edited_and_saved_says_it_is_a_new_saved_case(
+        qtbot: Any, window: Any, tmp_path: Path) -> None:
+    """Review C, M1: a case file written from saved case 1, opened again, edited and
+    saved became saved case 2 beside it, with the same label, and the status said only
+    "Saved <file>". It says which saved case it now is, and which has the same label."""
+    first = saved_case(window, CASE)
+    path = tmp_path / "shared.json"
+    path.write_text(json.dumps(CASE), "utf-8")
+    assert window.open_case_file(path)
+    window.session.set_answer("chemotherapy.months_given", 5)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    new = window.session.case_id
+    assert new is not None and new != first
+    assert window.statusBar().currentMessage() == (
+        f"Saved in the case list as new saved case {new} (saved case {first} has the same "
+        f"label). Saved {path}")
+    other = saved_case(window, CASE)  # a third with the label, and one without
+    saved_case(window, {**CASE, "label": "Shared too"})
+    window.session.set_answer("chemotherapy.months_given", 4)
+    window.session.path = None  # (a new case, kept in the list only)
+    window.session.case_id = window.session.revision = None
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    newest = window.session.case_id
+    assert window.statusBar().currentMessage() == (
+        f"Saved in the case list as new saved case {newest} (saved cases {first}, {new}, "
+        f"{other} have the same label)")

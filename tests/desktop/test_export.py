@@ -168,12 +168,19 @@ def test_ticked_open_after_export_opens_both_documents_and_is_remembered(
 def test_open_after_export_says_when_no_viewer_opened_a_document(
         setup, tmp_path, monkeypatch, qtbot):
     window, _case, _result = setup
+    """Review C, M4: the documents were asked for to print; that no viewer opened them
+    was said only at the end of a status line cut off at the window's edge, gone after
+    8 s. A message says it, with the folder; the status line ends short."""
     monkeypatch.setattr(dialogs, "open_documents", lambda paths: paths[1:])
+    told: list[str] = []
+    monkeypatch.setattr(dialogs, "inform", lambda _p, _t, text: told.append(text))
     _drive_export_dialog(monkeypatch, qtbot, tmp_path, tick=True)
     window.records.export_pdf()
     handout = next(p.name for p in tmp_path.iterdir() if p.name.endswith("-handout.pdf"))
-    assert window.statusBar().currentMessage().endswith(
-        f"; could not open {handout} (no PDF viewer is set up: open it from its folder)")
+    assert window.statusBar().currentMessage().endswith("; not opened: no PDF viewer")
+    (text,) = told
+    assert f"no PDF viewer set up to open {handout}." in text
+    assert text.endswith(f"their folder:\n\n{tmp_path}")
 
 
 def test_unticked_nothing_is_opened(setup, tmp_path, monkeypatch, qtbot):

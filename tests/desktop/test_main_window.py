@@ -17,6 +17,7 @@ from core.casestore import CaseStore
 from core.result import Renderer
 from desktop import dialogs
 from desktop.dialogs import ask_conflict as REAL_ASK_CONFLICT  # taken before the fixture
+from desktop.dialogs import ask_export_outdated as REAL_ASK_EXPORT_OUTDATED
 from desktop.dialogs import ask_file_changed as REAL_ASK_FILE_CHANGED
 from desktop.dialogs import ask_save_discard_cancel as REAL_ASK_SAVE
 from tests.conftest import app_evidence
@@ -230,6 +231,10 @@ def test_months_out_of_range_is_refused(qtbot: Any, window: Any) -> None:
     page = window.questionnaire.current_page
     assert window.questionnaire.current_id == "induction"
     assert "enter a number from 0 to 60" in page.problem_label.text()
+    answer(qtbot, window, "chemotherapy.months_given", "4,5")
+    press_next(qtbot, window)
+    assert window.questionnaire.current_id == "induction"
+    assert "write decimals with a point: 4.5" in page.problem_label.text()
 
 
 def test_choosing_a_citation_marker_shows_reference_and_statement(
@@ -333,23 +338,32 @@ def test_save_then_reopen_round_trips(qtbot: Any, window: Any, tmp_path: Path,
 
 def test_an_incomplete_case_saves_as_a_draft_and_reopens(
         qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Review C, M6: the file dialog says why the case list is not used, and offers a
+    name that says it is a draft; the status says where it went and how to reopen it."""
     titles: list[str] = []
+    starts: list[str] = []
 
-    def ask(_parent: Any, title: str, *_a: Any, **_k: Any) -> str:
+    def ask(_parent: Any, title: str, *_a: Any, **k: Any) -> str:
         titles.append(title)
+        starts.append(k["start"])
         return str(tmp_path / "x")
 
     monkeypatch.setattr(dialogs, "ask_save_path", ask)
     answer(qtbot, window, "receptors.hr", "positive")
+    window.session.set_answer("label", "Bed 4 / MDT")
     assert window.isWindowModified()
     assert window.save_case() is True
-    assert titles == ["Save draft case"] and not window.isWindowModified()
+    assert titles == ["Save draft file (the case list keeps complete cases only)"]
+    assert starts == ["Bed-4-MDT-draft.json"] and not window.isWindowModified()
+    assert window.statusBar().currentMessage() == (
+        f"Saved a draft in {tmp_path / 'x.json'} (the case list keeps complete cases only: "
+        "reopen it with File ▸ Open case file)")
     saved = json.loads((tmp_path / "x.json").read_text())
     assert saved["format"] == "hrher2-aid.draft/1"
-    assert saved["answers"] == {"receptors.hr": "positive"}
+    assert saved["answers"] == {"receptors.hr": "positive", "label": "Bed 4 / MDT"}
     window.session.new()
     assert window.open_case_file(tmp_path / "x.json")
-    assert window.session.answers == {"receptors.hr": "positive"}
+    assert window.session.answers == {"receptors.hr": "positive", "label": "Bed 4 / MDT"}
     assert window.findChild(QRadioButton, "receptors.hr=positive").isChecked()
 
 
@@ -426,12 +440,13 @@ def test_the_unsaved_changes_buttons_have_mnemonics(qtbot: Any,
     assert "&Save" in texts[0] and "&Discard" in texts[0]
 
 
-@pytest.mark.parametrize(("pressed", "conflict", "file_changed"), [
-    ("Save", "copy", "save_as"), ("Reset", "reload", "reload"), ("Discard", None, "replace"),
-    ("Cancel", "cancel", "cancel")])
-def test_the_two_mine_or_theirs_questions_answer_as_their_buttons_say(
+@pytest.mark.parametrize(("pressed", "conflict", "file_changed", "outdated"), [
+    ("Save", "copy", "save_as", "reload"), ("Reset", "reload", "reload", None),
+    ("Discard", None, "replace", None), ("Ignore", None, None, "export"),
+    ("Cancel", "cancel", "cancel", "cancel")])
+def test_the_mine_or_theirs_questions_answer_as_their_buttons_say(
         qtbot: Any, monkeypatch: pytest.MonkeyPatch, pressed: str, conflict: str | None,
-        file_changed: str | None) -> None:
+        file_changed: str | None, outdated: str | None) -> None:
     seen: list[list[str]] = []
 
     def press(box: Any) -> Any:
@@ -445,6 +460,9 @@ def test_the_two_mine_or_theirs_questions_answer_as_their_buttons_say(
     if file_changed is not None:
         assert REAL_ASK_FILE_CHANGED(None, "Case file changed elsewhere", "…") == file_changed
         assert "Replace their version" in seen[-1] and "Open their version" in seen[-1]
+    if outdated is not None:
+        assert REAL_ASK_EXPORT_OUTDATED(None, "Export PDF", "…") == outdated
+        assert seen[-1][:2] == ["Open the saved version", "Export this window's version"]
 
 
 def test_a_label_holding_qts_unsaved_marker_is_shown_as_typed(qtbot: Any, window: Any) -> None:
@@ -491,3 +509,24 @@ def test_a_label_too_long_is_named_with_its_limit_not_as_still_needed(
     window.records.export_pdf()
     assert said == ["There is nothing to export yet: the case is not complete yet (still "
                     "needed: Case label: at most 80 characters)."]
+
+
+def test_a_case_replaced_from_the_evidence_tab_is_shown(qtbot: Any, window: Any,
+                                                        tmp_path: Path) -> None:
+    """Review C, M2: on the Evidence tab, New case (Ctrl+N) left the Evidence tab in
+    view, so it looked as if nothing happened, and put the keyboard focus on the hidden
+    first question: a Space then answered "Hormone receptors: Positive" unseen. New
+    case and every open show the case; an answer changed meanwhile does not."""
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(PROGRESSION_CASE), encoding="utf-8")
+    window.tabs.setCurrentIndex(1)
+    window.session.set_answer("label", "kept")  # a change, not a case replaced
+    assert window.tabs.currentIndex() == 1
+    window.setWindowModified(False)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 0
+    first = window.questionnaire.current_page.first_input()
+    assert first is not None and first.isVisible() and first.hasFocus()
+    window.tabs.setCurrentIndex(1)
+    assert window.open_case_file(path)
+    assert window.tabs.currentIndex() == 0 and window.path == path
