@@ -244,7 +244,7 @@ FIELDS: Final[tuple[CaseField, ...]] = (
                                            "premenopausal": "Premenopausal",
                                            "unknown": "Unknown"}),
               default="unknown"),
-    CaseField("planned_regimen", "regimen", "Check a planned regimen",
+    CaseField("planned_regimen", "regimen", "Planned regimen to check",
               "Answer Yes to describe the regimen you are considering.", "regimen",
               YES_NO, default=None, nullable=True),
     _yes_no("planned_regimen.chemotherapy", "Includes chemotherapy",

@@ -70,10 +70,14 @@ class CaseFiles:
             dialogs.error(self.parent, "Cannot open case",
                           f"{exc}\n\nThe current case is unchanged.")
             return False
-        self._status("")  # a message about the previous case (and a lasting note)
+        # what is open, as for a saved case (review C, L3: nothing was said), replacing
+        # any message about the previous case
+        what = "draft" if not self.session.is_complete() else "case file"
         if self.session.file_is_read_only():  # said now, not first at Save (day review 3, W12)
-            self._status(f"{Path(path).name} is marked read-only: Save will ask for another "
-                         "file name.", lasting=True)  # (as the note on documents: review 20)
+            self._status(f"Opened {what}: {Path(path).name} is marked read-only, so Save "
+                         "will ask for another file name.", lasting=True)  # (review 20)
+        else:
+            self._status(f"Opened {what} {Path(path).name}")
         return True
 
     def _reopen_their_version(self, path: Path) -> bool:

@@ -50,6 +50,10 @@ def test_the_caution_against_concurrent_endocrine_therapy_and_chemotherapy_is_fo
     ("second line", {"sequential_et", "outside.next_her2_agent"}, "does not name treatment lines"),
     ("2L", {"sequential_et"}, "does not name treatment lines"),
     ("bone-only", {"non_visceral_benefit"}, "does not define"),
+    # where the metastases are (review C, L7: "liver" and "lung" found nothing)
+    ("liver", {"non_visceral_benefit", "et_her2_needs_selection"},
+     "does not name sites of metastasis"),
+    ("lung mets", {"non_visceral_benefit", "et_her2_needs_selection"}, "neither of which"),
     ("pertuzumab", {"chemo_her2", "hr_subgroup_benefit"}, "only in the CLEOPATRA regimen"),
     ("lapatinib", {"et_her2"}, "only in a first-line trial of lapatinib plus letrozole"),
     # (search review leftovers, pack 15)

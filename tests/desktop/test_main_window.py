@@ -530,3 +530,5 @@ def test_a_case_replaced_from_the_evidence_tab_is_shown(qtbot: Any, window: Any,
     window.tabs.setCurrentIndex(1)
     assert window.open_case_file(path)
     assert window.tabs.currentIndex() == 0 and window.path == path
+    # what is open is said, as for a saved case (review C, L3)
+    assert window.statusBar().currentMessage() == "Opened case file case.json"
