@@ -193,13 +193,23 @@ class Result(NamedTuple):
         """
         try:
             return _from_dict(cls, data)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # (OverflowError: a citation of 1e999; RecursionError: nested too deep. Review B,
+        # L6: both came through as tracebacks)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError,
+                RecursionError) as exc:
             raise ResultFormatError(f"not a {RESULT_FORMAT} object ({type(exc).__name__}: "
                                     f"{exc})") from None
 
     def to_json(self, indent: int | None = None) -> str:
         """Canonical JSON text: the same result always gives the same bytes."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def _boolean(value: object, name: str) -> bool:
+    """A JSON true or false ("false" is a string, which ``bool`` reads as true)."""
+    if type(value) is not bool:
+        raise ValueError(f"{name} must be true or false, not {value!r}")
+    return value
 
 
 class ResultFormatError(ValueError):
@@ -270,7 +280,7 @@ def _from_dict(cls: type[Result], data: Mapping[str, Any]) -> Result:
             raise ValueError(f"display.{name} has {len(values)} entries for "
                              f"{len(outside)} outside_source entries")
     return cls(
-        in_scope=bool(data["in_scope"]),
+        in_scope=_boolean(data["in_scope"], "in_scope"),
         scope_reason=None if data["scope_reason"] is None else text(data["scope_reason"]),
         options=options, plan=plan, cautions=cautions,
         outside_source=outside, outside_ids=parallel["outside_ids"],

@@ -397,6 +397,6 @@ def _stored(r: Sequence[Any]) -> StoredCase:
 def _json_object(text: object) -> dict[str, Any] | None:
     try:
         value = json.loads(text)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # (nested too deep: review B, L6)
         return None
     return value if isinstance(value, dict) else None

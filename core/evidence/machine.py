@@ -108,8 +108,9 @@ def history(root: Path) -> list[str]:
         raise InstallError(f"{root / STATE_NAME} cannot be read: {exc.strerror or exc} "
                            "(an administrator can make it and its folder readable by "
                            f"every user: {install_guide()})") from None
-    except (OSError, ValueError) as exc:
-        raise InstallError(f"{root / STATE_NAME} cannot be read: {exc}{_state_help()}") \
+    except (OSError, ValueError, RecursionError) as exc:  # (nested too deep: review B, M3)
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise InstallError(f"{root / STATE_NAME} cannot be read: {reason}{_state_help()}") \
             from None
     if not isinstance(raw, dict) or raw.get("format") != STATE_FORMAT \
             or not isinstance(raw.get("history"), list):

@@ -91,7 +91,7 @@ def parse_manifest(data: bytes, where: str) -> PackInfo:
     """Read a manifest's fields; :class:`PackError` if it is not a pack manifest."""
     try:
         raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # (nested too deep: review B, M3)
         raise PackError(f"evidence pack manifest is not JSON: {where}") from None
     if not isinstance(raw, dict) or raw.get("format") != PACK_FORMAT:
         raise PackError(f"not an evidence pack manifest ({PACK_FORMAT}): {where}")
@@ -112,7 +112,7 @@ def parse_manifest(data: bytes, where: str) -> PackInfo:
             evidence_bytes=int(raw["evidence_bytes"]),
             content_sha256=str(raw["content_sha256"]), created=str(raw["created"]),
             changelog=changelog)
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:  # (1e999: review B, M3)
         raise PackError(f"evidence pack manifest is malformed: {where}: {exc}") from None
 
 

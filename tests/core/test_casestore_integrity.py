@@ -182,17 +182,21 @@ def test_damaged_result_label_or_revision_is_caught_by_the_row_hash(tmp_path, re
             store.get_intact(case_id)
 
 
-def test_an_unreadable_result_keeps_the_readable_answers(tmp_path, renderer):
+@pytest.mark.parametrize("result", ["{not json", "[" * 100_000 + "]" * 100_000])
+def test_an_unreadable_result_keeps_the_readable_answers(tmp_path, renderer, result):
     """Hostile review W4: a row whose result is not JSON lost its intact answers too,
-    so "Open as a new, unsaved case" said "format: required field is missing"."""
+    so "Open as a new, unsaved case" said "format: required field is missing". Review
+    B, L6: one nested 100,000 deep raised RecursionError wherever the row was read."""
     path = tmp_path / "cases.sqlite"
     case_id = save_new(path, renderer, CASE)
     raw = sqlite3.connect(path)
-    raw.execute("UPDATE cases SET result = '{not json' WHERE id = ?", (case_id,))
+    raw.execute("UPDATE cases SET result = ? WHERE id = ?", (result, case_id))
     raw.commit()
     raw.close()
     with CaseStore.open(path) as store:
         got = store.get(case_id)
+        assert store.opened(case_id, renderer)["damaged"]
+        assert store.find_intact(parse_case(CASE).sha256()) is None
     assert got.damaged and parse_case(got.answers) == parse_case(CASE) and got.result == {}
 
 

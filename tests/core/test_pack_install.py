@@ -380,7 +380,24 @@ def test_a_damaged_state_file_is_reported(machine: Path, tmp_path: Path,
     assert "no installed pack is current" in err and "state.json cannot be read" in err
 
 
-@pytest.mark.parametrize("damage", ["emptied", "deleted", "folder gone"])
+def test_a_state_file_nested_too_deep_is_reported_not_a_crash(
+        machine: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Review B, M3: a state.json nested 100,000 deep (any local user may create one
+    where the folder lets them) ended every command and the window in "unexpected
+    error". It cannot be read: the bundled pack is used, and said."""
+    machine.mkdir()
+    (machine / "state.json").write_text('{"format": "hrher2-aid.evidence-install/1", '
+                                        '"history": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    store = load_evidence()
+    assert store.pack is not None and store.pack.folder == bundled_pack()
+    assert store.notice is not None
+    assert "state.json cannot be read: nested too deeply" in store.notice
+    assert cli.main(["evidence", "verify"]) == 3
+    assert "note: no installed pack was used" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("damage", ["emptied", "deleted", "folder gone", "nested too deep",
+                                    "a number too large"])
 def test_a_current_pack_whose_manifest_cannot_be_read_is_passed_over_and_said(
         machine: Path, tmp_path: Path, damage: str,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -392,6 +409,13 @@ def test_a_current_pack_whose_manifest_cannot_be_read_is_passed_over_and_said(
         (current / "evidence.manifest.json").write_bytes(b"")
     elif damage == "deleted":
         (current / "evidence.manifest.json").unlink()
+    elif damage == "nested too deep":  # (review B, M3: these two were "unexpected error")
+        (current / "evidence.manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    elif damage == "a number too large":
+        manifest = current / "evidence.manifest.json"
+        manifest.write_text(manifest.read_text().replace('"sources_through": 2022',
+                                                         '"sources_through": 1e999'))
+        assert "1e999" in manifest.read_text()
     else:
         shutil.rmtree(current)
     store = load_evidence()

@@ -113,3 +113,25 @@ def test_stored_entries_that_are_not_texts_are_read_as_texts() -> None:
     assert result.plan_matches == ("['et_her2']",)
     assert result.plan_check() == "The planned regimen matches none of the options."
     assert result.plan_departs()
+
+
+def _deep(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(("name", "edit"), [
+    # review B, L6: each came through as a traceback, or as a wrong reading
+    ("OverflowError", lambda d: d["options"][0].update(citations=[float("inf")])),
+    ("OverflowError", lambda d: d["evidence"].update(sources_through=float("inf"))),
+    ("RecursionError", lambda d: d["options"][0].update(rationale=_deep(100_000))),
+    ("in_scope must be true or false, not 'false'", lambda d: d.update(in_scope="false")),
+    ("in_scope must be true or false, not 0", lambda d: d.update(in_scope=0)),
+])
+def test_an_infinite_number_deep_nesting_or_a_text_for_true_is_not_a_result(
+        name: str, edit: Callable[[dict[str, Any]], object]) -> None:
+    with pytest.raises(ResultFormatError) as err:
+        Result.from_dict(_edited(edit))
+    assert name in str(err.value)
