@@ -120,6 +120,11 @@ class CaseRecords:
                                       f"this case, as saved case {twin.id}")
                     session.mark_saved(None)
                     return True
+            if case_id is not None and not session.modified and not self._replace_result(
+                    store, case_id, result):
+                self.kept_note = (f"{NOTHING_TO_SAVE}saved case {case_id} keeps the result "
+                                  "saved under its evidence")
+                return True
             try:
                 saved = store.save(case, result, case_id, revision=revision)
             except CaseNotFound:  # deleted from the list meanwhile: keep it as new
@@ -168,6 +173,31 @@ class CaseRecords:
             said = self.kept_note or f"Saved in the case list, as saved case {saved.id}"
             self.kept_note, self.kept_outdated = f"{said}; {outdated}", True
         return True
+
+    def _replace_result(self, store: CaseStore, case_id: int, result: Result) -> bool:
+        """Whether a Save of the unchanged saved case ``case_id`` may write today's
+        result over the one saved under other evidence: asked (review B, H1: a Save
+        with nothing changed replaced, without a word, the result that the documents
+        given out carried). True when the evidence is the same (nothing is written)."""
+        from core.casestore import CaseStoreError
+
+        try:
+            stored = store.get(case_id)
+        except CaseStoreError:  # (the save says what is wrong)
+            return True
+        if stored.case_sha256 != result.case_sha256 or (
+                stored.evidence_version, stored.evidence_sha256) == (
+                result.evidence_version, result.evidence_sha256):
+            return True
+        from desktop import dialogs
+
+        return dialogs.confirm(
+            self.parent, "Replace the saved result?",
+            f"Saved case {case_id} holds the result given under evidence "
+            f"{stored.evidence_version}. Its answers have not changed; this window shows "
+            f"the result under today's evidence, {result.evidence_version}.\n\nReplace the "
+            f"saved result with today's? The one given under {stored.evidence_version} is "
+            "not kept (the audit log keeps the record of documents exported from it).")
 
     @staticmethod
     def _same_label(store: CaseStore, saved_id: int, label: str | None) -> str:

@@ -539,3 +539,38 @@ def test_a_case_file_edited_and_saved_says_it_is_a_new_saved_case(
     assert window.statusBar().currentMessage() == (
         f"Saved in the case list as new saved case {newest} (saved cases {first}, {new}, "
         f"{other} have the same label)")
+
+
+@pytest.mark.parametrize("replace", [False, True])
+def test_saving_an_unchanged_case_saved_under_other_evidence_asks_first(
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, replace: bool) -> None:
+    """Review B, H1: a case saved under other evidence, reopened and saved with nothing
+    changed, had today's result written over the saved one without a word (the one the
+    documents given out carried). Save asks; No writes nothing and says so."""
+    case = parse_case(CASE)
+    earlier = window.renderer.result_for(case).to_dict(complete=True)
+    earlier["evidence"].update(version="2026.11.1", sha256="0" * 64)
+    with CaseStore.open() as store:
+        case_id = store.save(case, earlier).id
+    open_from_list(window, case_id)
+    assert not window.session.modified
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "confirm", lambda _p, _t, text: asked.append(text) or replace)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    (text,) = asked
+    assert f"Saved case {case_id} holds the result given under evidence 2026.11.1" in text
+    today = window.session.result().evidence_version
+    assert f"under today's evidence, {today}" in text
+    with CaseStore.open() as store:
+        stored = store.get(case_id)
+    if replace:
+        assert (stored.revision, stored.evidence_version) == (2, today)
+    else:
+        assert (stored.revision, stored.evidence_version) == (1, "2026.11.1")
+        assert window.statusBar().currentMessage() == (
+            f"No changes to save: saved case {case_id} keeps the result saved under its "
+            "evidence")
+    assert not window.session.modified
+    # saved again under the same evidence, unchanged: nothing is asked, nothing written
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert len(asked) == 1 + (not replace)
