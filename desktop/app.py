@@ -235,15 +235,34 @@ def run(args: AppArguments | list[str], early: EarlyCheck | None = None) -> int:
     QTimer.singleShot(PRELOAD_AFTER_MS, lambda: _set_window_icon(app))
     window.show()
     start_collecting()
-    if window.evidence_error:
+    problem = evidence_problem(window)
+    if problem is not None:
         from desktop import dialogs
 
-        dialogs.error(window, "Evidence store error",
-                      f"{window.evidence_error}\n\nNo recommendation will be shown.")
+        dialogs.error(window, *problem)
     if args.case is not None:
         window.open_path(Path(args.case))
     QTimer.singleShot(PRELOAD_AFTER_MS, preload_saved_cases)
     return app.exec()
+
+
+def evidence_problem(window: MainWindow) -> tuple[str, str] | None:
+    """The title and text of the message the window opens with when its evidence is
+    not what it should be: none usable, or an installed update that failed its check
+    (the app then uses the pack before it, or the bundled one: review B, M2, it did so
+    without a word outside Help ▸ About)."""
+    if window.evidence_error:
+        return ("Evidence store error",
+                f"{window.evidence_error}\n\nNo recommendation will be shown.")
+    store = window.store
+    if store is None or not store.installed_pack_failed:
+        return None
+    pack = f" (pack sequence {store.pack.sequence})" if store.pack is not None else ""
+    return ("Evidence update not used",
+            f"An evidence update installed on this computer failed its check and is not "
+            f"used: {store.notice}.\n\nThe app uses evidence {store.version}{pack}. Tell "
+            "your IT department: the installation guide's Troubleshooting section says how "
+            "to check and reinstall evidence packs.")
 
 
 def _unexpected_error(kind: type[BaseException], error: BaseException,

@@ -110,6 +110,12 @@ class MainWindow(QMainWindow):
         self._session_changed()
         if evidence_error:  # (the result pane says why; a hovered menu no longer wipes it)
             self._status("Evidence store error: no recommendation is shown.", lasting=True)
+        elif store is not None and store.installed_pack_failed:
+            # never a silent fall-back to older evidence (review B, M2: only Help ▸ About
+            # said it); desktop.app says it in a message too
+            self._status(f"Evidence {store.version} is in use: an evidence update installed "
+                         "on this computer failed its check (Help ▸ About says why).",
+                         lasting=True)
 
     # --- compatibility views of the session ----------------------------------------
 

@@ -388,3 +388,39 @@ def test_the_saved_cases_list_loads_once_the_window_is_up_and_idle(tmp_path: Pat
     done = _run("-c", code, XDG_CONFIG_HOME=str(tmp_path))  # (the window's settings)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[False, True]"
+
+
+def test_an_installed_update_that_fails_its_check_is_said_in_the_window(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review B, M2: an installed evidence update that fails its check (one byte
+    flipped) is passed over for the pack before it, and only Help ▸ About said so: the
+    window now opens with a message, and the status bar keeps saying it."""
+    from core.evidence import keys
+    from core.evidence.install import ENV_VAR, install
+    from desktop.app import evidence_problem
+    from tests.pack_support import THROWAWAY, flip, newer_pack, trust
+
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "machine"))
+    trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
+    install(newer_pack(tmp_path / "a"))
+    (installed,) = (tmp_path / "machine" / "packs").iterdir()
+    flip(installed / "evidence.sqlite", 4096)
+    window = desktop.create_main_window()
+    qtbot.addWidget(window)
+    store = window.store
+    assert store is not None and store.installed_pack_failed
+    assert store.version == app_evidence().version  # the bundled pack, the one before it
+    problem = evidence_problem(window)
+    assert problem is not None
+    title, text = problem
+    assert title == "Evidence update not used"
+    assert f"The app uses evidence {store.version} (pack sequence" in text
+    assert "failed its check and is not used: the installed pack was not used" in text
+    assert window.statusBar().currentMessage() == (
+        f"Evidence {store.version} is in use: an evidence update installed on this "
+        "computer failed its check (Help ▸ About says why).")
+    # the bundled pack alone, as shipped: nothing to say
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "empty"))
+    plain = desktop.create_main_window()
+    qtbot.addWidget(plain)
+    assert evidence_problem(plain) is None and plain.statusBar().currentMessage() == ""
