@@ -182,7 +182,14 @@ def _flush(out: TextIO, buffer: list[str]) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the clinician summary (and optionally the patient handout) of one case."""
     # Imported here so that ``recommend`` and the app's start-up never load reportlab.
-    from core.report import DocumentInfo, OutputError, ReportError, build_handout, build_summary
+    from core.report import (
+        DocumentInfo,
+        OutputError,
+        OutputFailed,
+        ReportError,
+        build_handout,
+        build_summary,
+    )
     from core.report import write_documents as write_pdfs
 
     outputs = [(args.output, "-o"), *([(args.handout, "--handout")] if args.handout else [])]
@@ -203,6 +210,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.handout:
             documents.append((Path(args.handout), build_handout(case, result, info)))
         written = write_pdfs(documents)
+    except OutputFailed as exc:  # a full disk is no usage error (install.md, exit codes)
+        return _fail(f"the report was not written: {exc}", EXIT_OTHER)
     except OutputError as exc:
         raise UsageError(str(exc)) from None
     except ReportError as exc:

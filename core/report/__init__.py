@@ -7,7 +7,7 @@ Qt-free; reportlab is imported here only, so ``recommend`` never loads it.
 
 from __future__ import annotations
 
-from core.report.errors import OutputError, ReportError
+from core.report.errors import OutputError, OutputFailed, ReportError
 from core.report.handout import build_handout
 from core.report.handout_words import handout_paragraphs
 from core.report.summary import build_summary
@@ -15,6 +15,6 @@ from core.report.template import DocumentInfo
 from core.report.writing import write_documents
 
 __all__ = [
-    "DocumentInfo", "OutputError", "ReportError", "build_handout", "build_summary",
+    "DocumentInfo", "OutputError", "OutputFailed", "ReportError", "build_handout", "build_summary",
     "handout_paragraphs", "write_documents",
 ]

@@ -12,3 +12,8 @@ class OutputError(ReportError):
 
     The message is one line naming the path and the problem; nothing is left behind.
     """
+
+
+class OutputFailed(OutputError):
+    """The folder was right but the write itself failed: a full disk, a disk quota, an
+    input/output error. Not the user's input (the command line exits 1, not 2)."""

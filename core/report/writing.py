@@ -7,12 +7,16 @@ left behind.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from core import atomic
-from core.report.errors import OutputError
+from core.report.errors import OutputError, OutputFailed
+
+#: a write that failed in the device, not in the name or place asked for
+DEVICE_ERRORS = frozenset({errno.ENOSPC, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
 def _check_target(path: Path) -> None:
@@ -61,7 +65,8 @@ def _stage(path: Path, data: bytes) -> atomic.Staged:
         raise OutputError(f"{path}: cannot write to the folder {folder} "
                           "(permission denied)") from None
     except OSError as exc:
-        raise OutputError(f"{path}: writing failed ({exc.strerror or exc})") from None
+        kind = OutputFailed if exc.errno in DEVICE_ERRORS else OutputError
+        raise kind(f"{path}: writing failed ({exc.strerror or exc})") from None
 
 
 def write_documents(documents: Mapping[Path, bytes] | Sequence[tuple[Path, bytes]]
@@ -91,8 +96,9 @@ def write_documents(documents: Mapping[Path, bytes] | Sequence[tuple[Path, bytes
             raise OutputError(f"{exc.filename}: cannot be replaced ({exc.strerror}), and "
                               f"an old document could not be put back: {kept}") from None
         except OSError as exc:
-            raise OutputError(f"{exc.filename}: cannot be replaced ({exc.strerror or exc}); "
-                              "neither document was changed") from None
+            kind = OutputFailed if exc.errno in DEVICE_ERRORS else OutputError
+            raise kind(f"{exc.filename}: cannot be replaced ({exc.strerror or exc}); "
+                       "neither document was changed") from None
     finally:
         for item in staged:
             item.discard()

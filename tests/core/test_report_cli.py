@@ -123,3 +123,24 @@ def test_a_written_file_name_is_one_line_with_its_escapes_shown(tmp_path, capsys
     assert out.is_file()
     printed = capsys.readouterr().out
     assert printed == str(out).replace("\x1b", "\\x1b").replace("\n", "\\n") + "\n"
+
+
+def test_a_full_disk_exits_1_not_2_and_leaves_the_old_file(tmp_path, capsys, monkeypatch):
+    """Review B, L3: a full disk exited 2 ("invalid input"); install.md's exit codes give
+    1 for an output that cannot be written (a full disk, a closed pipe). A name or place
+    the user gave that cannot work stays 2 (see above)."""
+    import errno
+
+    from core import atomic
+
+    out = tmp_path / "summary.pdf"
+    out.write_bytes(b"%PDF- the one filed before")
+
+    def full(path, _data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(atomic, "stage", full)
+    assert main(["report", str(_case_file(tmp_path)), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "No space left on device" in err and str(out) in err
+    assert out.read_bytes() == b"%PDF- the one filed before"
