@@ -313,13 +313,19 @@ class ResultView(QWidget):
         # today's result is the one decided on: its warnings and a plan that matches none
         # of its options stay in the heading here too (explore19, finding 8)
         flags, _warned = _heading_flags(current)  # red whatever they are
-        self._state(f"Saved under evidence {saved.evidence_version}: today's evidence "
-                    "gives a different result. Both are shown."
+        # the same evidence: the app's rules changed since (an upgrade), not the evidence
+        # (review B, M1: such a case was never compared)
+        same = saved.evidence_version == current.evidence_version
+        gives = "this version of the app gives" if same else "today's evidence gives"
+        self._state(f"Saved under evidence {saved.evidence_version}: {gives} a different "
+                    "result. Both are shown."
                     + (f" Today's result: {flags}." if flags else ""), "#8b0000")
         changed = "".join(f"<li>{escape(d)}</li>" for d in differences)
+        gives = ("This version of the app gives the same answers" if same else
+                 f"Today's evidence ({today}) gives")
         self.browser.setHtml(
-            _box(f"<b>This case was saved under evidence {saved_version}.</b> Today's "
-                 f"evidence ({today}) gives a different result. Both are shown below: "
+            _box(f"<b>This case was saved under evidence {saved_version}.</b> {gives} "
+                 "a different result. Both are shown below: "
                  f"first today's result, then the result as saved."
                  + (f"<ul>{changed}</ul>" if changed else ""), "#fdecea", "#c62828")
             + _heading(f"Today's result (evidence {today})")

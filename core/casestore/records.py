@@ -114,6 +114,7 @@ class Comparison:
         ['Option "Endocrine + HER2": preferred in the saved result, consider today']
         """
         titles = {**_titles(self.stored), **_titles(self.current)}
+        worded = reworded(self.stored, self.current)
         out: list[str] = []
         if self.stored.get("in_scope") != self.current.get("in_scope") \
                 or self.stored.get("scope_reason") != self.current.get("scope_reason"):
@@ -131,15 +132,56 @@ class Comparison:
                 elif old[i].get("status") != new[i].get("status"):
                     out.append(f"{what}: {old[i].get('status')} in the saved result, "
                                f"{new[i].get('status')} today")
-                elif old[i] != new[i]:
+                elif old[i] != new[i] or i in worded:
                     out.append(f"{what}: its wording or sources changed")
-        if self.stored.get("outside_source") != self.current.get("outside_source"):
+        if "answer_checks" in worded:
+            out.append("Where the planned regimen goes against another answer")
+        if self.stored.get("outside_source") != self.current.get("outside_source") or any(
+                i in worded for i in _display_list(self.current, "outside_ids")):
             out.append("What the source does not cover")
         if self.stored.get("references") != self.current.get("references"):
             out.append("The references cited")
         if self.stored.get("plan_matches") != self.current.get("plan_matches"):
             out.append("Which option the planned regimen matches")
         return sorted(out, key=lambda line: (not line.startswith("Whether"), line))
+
+
+#: the parts of a result's display that both PDFs print as clinical content: an
+#: option's strength sentence and harms, the patient's words of every item, the answer
+#: checks (review B, M1: a harm's figure changed, and the reopened case said nothing)
+PRINTED: tuple[str, ...] = ("strengths", "harms", "plain")
+
+
+def reworded(stored: dict[str, Any], current: dict[str, Any]) -> set[str]:
+    """The ids whose printed words (:data:`PRINTED`) differ between a saved result and
+    today's, and "answer_checks" if those do. Only what the saved result holds is
+    compared: one saved before a part was kept is not said to differ in it.
+
+    >>> then = {"display": {"strengths": {"a": "Preferred."}, "harms": {"a": []}}}
+    >>> now = {"display": {"strengths": {"a": "Considered."}, "harms": {"a": []},
+    ...                    "plain": {"a": {"text": "x"}}}}
+    >>> sorted(reworded(then, now))
+    ['a']
+    """
+    old, new = _display(stored), _display(current)
+    changed: set[str] = set()
+    for part in PRINTED:
+        if isinstance(old.get(part), dict):
+            then, now = old[part], new.get(part) or {}
+            changed |= {i for i in then.keys() & now.keys() if then[i] != now[i]}
+    if "answer_checks" in old and old["answer_checks"] != new.get("answer_checks"):
+        changed.add("answer_checks")
+    return changed
+
+
+def _display(result: dict[str, Any]) -> dict[str, Any]:
+    display = result.get("display")
+    return display if isinstance(display, dict) else {}
+
+
+def _display_list(result: dict[str, Any], key: str) -> list[Any]:
+    value = _display(result).get(key)
+    return value if isinstance(value, list) else []
 
 
 def _titles(result: dict[str, Any]) -> dict[str, str]:

@@ -31,7 +31,7 @@ from core.casestore.errors import (
     CaseStoreReadOnly,
     translate,
 )
-from core.casestore.records import CaseRow, Comparison, Saved, StoredCase
+from core.casestore.records import CaseRow, Comparison, Saved, StoredCase, reworded
 from core.casestore.times import local_time, now_iso
 
 if TYPE_CHECKING:
@@ -353,21 +353,24 @@ class CaseStore(AuditLog):
             return {k: v for k, v in d.items()
                     if k not in ("evidence", "display", "case_sha256", "contract", "format")}
 
-        return Comparison(stored.result, current, strip(stored.result) != strip(current))
+        differs = strip(stored.result) != strip(current) or bool(reworded(stored.result,
+                                                                           current))
+        return Comparison(stored.result, current, differs)
 
     def opened(self, case_id: int, renderer: Renderer | None) -> dict[str, Any]:
         """What the app needs to reopen a case: :meth:`StoredCase.to_dict`, plus
         ``current_result``/``result_differs``/``differences`` (today's result beside
-        the saved one) when the case was saved under other evidence."""
+        the saved one) when today's result differs from the saved one."""
         stored = self.get(case_id)
         payload = stored.to_dict()
         payload.update(current_result=None, result_differs=False, differences=[])
-        saved_under = (stored.evidence_version, stored.evidence_sha256)
-        if renderer is not None and not stored.damaged and saved_under != (
-                renderer.evidence.version, renderer.evidence.sha256):
+        # compared whatever evidence it was saved under: an app upgrade may change the
+        # rules under the same pack (review B, M1); one render is cheap
+        if renderer is not None and not stored.damaged:
             cmp = self.compare_with_current(case_id, renderer)
-            payload.update(current_result=cmp.current, result_differs=cmp.differs,
-                           differences=cmp.differences())
+            if cmp.differs:
+                payload.update(current_result=cmp.current, result_differs=True,
+                               differences=cmp.differences())
         return payload
 
     def integrity_ok(self) -> bool:

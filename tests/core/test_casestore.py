@@ -544,6 +544,43 @@ def test_a_part_new_today_is_named_by_its_title(store, renderer):
     assert all(c.id not in line for c in today.cautions for line in cmp.differences())
 
 
+@pytest.mark.parametrize("part", ["harms", "strengths", "plain", "answer_checks"])
+def test_printed_words_that_changed_are_found_under_the_same_evidence_too(
+        store, renderer, part):
+    """Review B, M1: a pack that changed only an option's strength sentence and a
+    cardiac harm figure (4.4% to 44%) reopened an old case with nothing found, although
+    both PDFs print them; and a saved case was compared only when the evidence had
+    changed, never after an app upgrade that changed the rules under the same pack."""
+    case = parse_case(case_data("words", planned_regimen={
+        "chemotherapy": True, "endocrine": False, "her2_targeted": False}))
+    result = renderer.result_for(case)
+    assert result.answer_checks == () and result.options[0].harms
+    saved = result.to_dict(complete=True)
+    option = result.options[0].id
+    display = saved["display"]
+    if part == "harms":
+        display["harms"][option][0]["text"] += " (44%)"
+    elif part == "strengths":
+        display["strengths"][option] = "The source no longer prefers this."
+    elif part == "plain":
+        display["plain"][option]["text"] = "Other words for the patient."
+    else:
+        display["answer_checks"] = [{"id": "x", "text": "A check.", "plain": "A check."}]
+    case_id = store.save(case, saved).id
+    opened = store.opened(case_id, renderer)  # the same evidence as today's
+    assert opened["result_differs"] and opened["current_result"] is not None
+    title = result.options[0].title
+    assert opened["differences"] == (
+        ["Where the planned regimen goes against another answer"] if part == "answer_checks"
+        else [f'Option "{title}": its wording or sources changed'])
+    # as saved today: nothing differs, and nothing is shown beside it
+    same = store.opened(store.save(case, result).id, renderer)
+    assert not same["result_differs"] and same["current_result"] is None
+    # a result saved before these words were kept is not said to differ in them
+    contract_only = {k: v for k, v in saved.items() if k != "display"}
+    assert not store.opened(store.save(case, contract_only).id, renderer)["result_differs"]
+
+
 def _v1_rows(renderer: Renderer) -> list[dict[str, Any]]:
     rows = []
     for i, setting in enumerate(("first_line", "progression", "first_line")):

@@ -87,6 +87,27 @@ def test_case_saved_under_older_evidence_shows_both(window: Any, old_renderer: R
     assert "different result" in window.result_view.header.text()
 
 
+def test_a_case_whose_printed_words_changed_under_the_same_evidence_shows_both(
+        window: Any) -> None:
+    """Review B, M1: a case saved under today's evidence version, whose result an app
+    upgrade words or decides otherwise, was never compared. Both are shown, and said to
+    be the app's doing, not the evidence's."""
+    case = parse_case(CASE)
+    saved = window.renderer.result_for(case).to_dict(complete=True)
+    option = saved["options"][0]["id"]
+    saved["display"]["strengths"][option] = "An older strength sentence."
+    with CaseStore.open() as store:
+        case_id = store.save(case, saved).id
+        payload = store.opened(case_id, window.renderer)
+    window.records.open_saved(payload)
+    version = window.renderer.evidence.version
+    assert window.result_view.header.text().startswith(
+        f"Saved under evidence {version}: this version of the app gives a different result")
+    text = window.result_view.browser.toPlainText()
+    assert "This version of the app gives the same answers a different result" in text
+    assert "An older strength sentence." in text[text.index("Result as saved"):]
+
+
 def test_export_writes_both_pdfs_and_the_audit_log(window: Any, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     assert window.load_case_dict(CASE)
