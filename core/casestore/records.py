@@ -168,10 +168,20 @@ def reworded(stored: dict[str, Any], current: dict[str, Any]) -> set[str]:
     for part in PRINTED:
         if isinstance(old.get(part), dict):
             then, now = old[part], new.get(part) or {}
-            changed |= {i for i in then.keys() & now.keys() if then[i] != now[i]}
+            changed |= {i for i in then.keys() & now.keys() if not _same(then[i], now[i])}
     if "answer_checks" in old and old["answer_checks"] != new.get("answer_checks"):
         changed.add("answer_checks")
     return changed
+
+
+def _same(then: Any, now: Any) -> bool:
+    """Equal in what ``then`` holds: words kept since it was saved (a field added to
+    the plain words, say) are not a change of the words it has."""
+    if isinstance(then, dict) and isinstance(now, dict):
+        return all(k in now and _same(v, now[k]) for k, v in then.items())
+    if isinstance(then, list) and isinstance(now, list):  # (a harm's fields, say)
+        return len(then) == len(now) and all(map(_same, then, now))
+    return bool(then == now)
 
 
 def _display(result: dict[str, Any]) -> dict[str, Any]:

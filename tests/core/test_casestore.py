@@ -576,6 +576,12 @@ def test_printed_words_that_changed_are_found_under_the_same_evidence_too(
     # as saved today: nothing differs, and nothing is shown beside it
     same = store.opened(store.save(case, result).id, renderer)
     assert not same["result_differs"] and same["current_result"] is None
+    # words kept since the case was saved (a field added to the plain words) are not a
+    # change of the words it has
+    older = result.to_dict(complete=True)
+    for words in older["display"]["plain"].values():
+        words.pop("harms_note")
+    assert not store.opened(store.save(case, older).id, renderer)["result_differs"]
     # a result saved before these words were kept is not said to differ in them
     contract_only = {k: v for k, v in saved.items() if k != "display"}
     assert not store.opened(store.save(case, contract_only).id, renderer)["result_differs"]
