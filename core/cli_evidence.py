@@ -183,9 +183,20 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     if args.new is None:
         old, new = load_evidence(), verify_pack(Path(args.old))
+        named = ("the pack in use", one_line(args.old))
     else:
         old, new = verify_pack(Path(args.old)), verify_pack(Path(args.new))
-    _out(diff_text(diff_stores(old, new)))
+        named = (one_line(args.old), one_line(args.new))
+    note = ""
+    if old.pack is not None and new.pack is not None and old.pack.sequence > new.pack.sequence:
+        # always from the older to the newer, as the app's view shows it, and said
+        # (review B, L2: a reversed diff read as if it were right)
+        note = (f"note: {named[0]} (sequence {old.pack.sequence}) is newer than "
+                f"{named[1]} (sequence {new.pack.sequence}); shown from the older to the "
+                "newer" + ("; installing it would be a downgrade" if args.new is None
+                           else "") + "\n")
+        old, new = new, old
+    _out(note + diff_text(diff_stores(old, new)))
     return EXIT_OK
 
 

@@ -433,6 +433,23 @@ def test_evidence_diff_lists_what_changed_with_the_changelog(
     # with one pack: compared with the pack the app uses now (here the bundled one)
     assert cli.main(["evidence", "diff", str(newer)]) == 0
     assert capsys.readouterr().out == out
+    # the newer pack named first: shown from the older to the newer all the same, and
+    # said (review B, L2: a reversed diff read as if it were right)
+    assert cli.main(["evidence", "diff", str(newer), str(bundled_pack())]) == 0
+    reversed_out = capsys.readouterr().out
+    assert reversed_out == (f"note: {newer} (sequence {BUNDLED.sequence + 1}) is newer than "
+                            f"{bundled_pack()} (sequence {BUNDLED.sequence}); shown from the "
+                            "older to the newer\n" + out)
+    # an older pack than the one in use: a downgrade, said
+    monkeypatch.setenv("HRHER2_AID_EVIDENCE_DIR", str(tmp_path / "machine"))
+    from core.evidence.install import install
+
+    install(newer)
+    assert cli.main(["evidence", "diff", str(bundled_pack())]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"note: the pack in use (sequence {BUNDLED.sequence + 1}) is newer than "
+        f"{bundled_pack()} (sequence {BUNDLED.sequence}); shown from the older to the "
+        "newer; installing it would be a downgrade\n")
     # a damaged pack cannot be compared
     flip(newer / "evidence.sqlite", 100)
     assert cli.main(["evidence", "diff", str(bundled_pack()), str(newer)]) == 3
