@@ -155,6 +155,20 @@ def saved_result_html(saved: Mapping[str, Any]) -> str:
                     "#fff8e1", "#f9a825")
 
 
+def saved_citation_html(saved: Result, item_id: str, n: int) -> str:
+    """A marker of the result as saved: its reference and its item as they were saved
+    (review B, L1: today's statement was shown under the saved result)."""
+    ref = dict(saved.references).get(n)
+    item = next((i for i in (*saved.options, *saved.plan, *saved.cautions)
+                 if i.id == item_id), None)
+    parts = [f"<p><b>Reference [{n}], as saved</b><br>"
+             f"{escape(ref) if ref else 'not in the saved result'}</p>"]
+    if item is not None:
+        parts.append(f"<p><b>As saved (evidence {escape(saved.evidence_version)}): "
+                     f"{escape(item.title or item.id)}</b><br>{escape(item.text)}</p>")
+    return "".join(parts)
+
+
 def citation_html(store: EvidenceStore, statement_id: str, n: int) -> str:
     """The full reference and the evidence statement a marker stands for."""
     ref = store.references.get(n)
@@ -177,6 +191,7 @@ class ResultView(QWidget):
         super().__init__(parent)
         self.store = store
         self.result: Result | None = None
+        self._saved: Result | None = None  # the result as saved, beside today's
         self.header = QLabel(self)
         self.header.setObjectName("result_state")
         self.header.setWordWrap(True)
@@ -263,7 +278,7 @@ class ResultView(QWidget):
         self.banner.hide()
 
     def show_result(self, result: Result) -> None:
-        self.result = result
+        self.result, self._saved = result, None
         flags, warned = _heading_flags(result)
         # a warning makes the heading red; a plan that matches none, never green
         flagged = "#8b0000" if warned else "#6d4c00"
@@ -331,14 +346,19 @@ class ResultView(QWidget):
             + _heading(f"Today's result (evidence {today})")
             + result_html(current)
             + _heading(f"Result as saved (evidence {saved_version})")
-            + result_html(saved))
+            # its markers show the saved words, not today's statements
+            + result_html(saved).replace('href="cite:', 'href="saved:'))
+        self._saved = saved
 
     def _anchor(self, url: QUrl) -> None:
         text = url.toString()
-        if not text.startswith("cite:") or self.store is None:
-            return
-        _, statement_id, n = text.split(":", 2)
-        self.show_citation(statement_id, int(n))
+        scheme, _, rest = text.partition(":")
+        statement_id, _, n = rest.rpartition(":")
+        if scheme == "saved" and self._saved is not None and n.isdigit():
+            self.citation.setHtml(saved_citation_html(self._saved, statement_id, int(n)))
+            self.citation.show()
+        elif scheme == "cite" and self.store is not None and n.isdigit():
+            self.show_citation(statement_id, int(n))
 
     def show_citation(self, statement_id: str, n: int) -> None:
         if self.store is not None:

@@ -106,3 +106,38 @@ def test_a_saved_result_whose_outside_titles_lost_their_entry_says_it_cannot_be_
     html = saved_result_html(data)
     assert "The result as saved cannot be read" in html
     assert "outside_source entries" in html  # the message names the problem
+
+
+def test_a_marker_in_the_result_as_saved_shows_what_was_saved(qtbot: Any) -> None:
+    """Review B, L1: a marker in "Result as saved" showed today's statement (looked up in
+    today's evidence) under the saved result. It shows the saved item and reference."""
+    from PySide6.QtCore import QUrl
+
+    view = ResultView(STORE)
+    qtbot.addWidget(view)
+    today = RENDERER.result_for(parse_case(_case()))
+    data = today.to_dict(complete=True)
+    data["evidence"] = {**data["evidence"], "version": "2020.1.1"}
+    first = data["options"][0]
+    first["text"] = "OLDER WORDING of the option."
+    n = first["citations"][0]
+    data["references"] = [{"n": r["n"], "citation": f"Older citation {r['n']}."}
+                          for r in data["references"]]
+    saved = Result.from_dict(data)
+    view.show_result(today)
+    view.show_comparison(saved, ["an option changed"])
+    html = view.browser.toHtml()
+    assert f'href="saved:{first["id"]}:{n}"' in html  # the saved section's own markers
+    assert f'href="cite:{first["id"]}:{n}"' in html  # today's, as before
+    view._anchor(QUrl(f"saved:{first['id']}:{n}"))
+    shown = view.citation.toPlainText()
+    assert f"Older citation {n}." in shown and "OLDER WORDING of the option." in shown
+    assert "As saved (evidence 2020.1.1)" in shown
+    view._anchor(QUrl(f"cite:{first['id']}:{n}"))
+    today_text = view.citation.toPlainText()
+    assert "OLDER WORDING" not in today_text and STORE.statements[first["id"]].text in today_text
+    # a new result shown: the saved one's markers mean nothing any more
+    view.show_result(today)
+    view.citation.clear()
+    view._anchor(QUrl(f"saved:{first['id']}:{n}"))
+    assert view.citation.toPlainText() == ""
