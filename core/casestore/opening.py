@@ -223,8 +223,16 @@ def create_fresh(path: Path) -> None:
             conn.execute("BEGIN IMMEDIATE")
             schema.upgrade(conn, 0)
             conn.execute("COMMIT")
+            # into the main file now, and checked: closing checkpoints too, but says
+            # nothing when it cannot (a nearly full disk linked a store without its
+            # tables, then reported as damaged: review B, L4)
+            busy, log, done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy or log != done or conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise CaseStoreError(path, f"Could not create the case store {path}: the "
+                                           "new file could not be completed (is the disk "
+                                           "full?); nothing was saved.")
         finally:
-            conn.close()  # the last connection checkpoints and removes the -wal file
+            conn.close()
         try:
             if os.name == "nt":
                 os.rename(tmp, path)  # refuses an existing target on Windows

@@ -388,3 +388,34 @@ def test_damaged_pages_in_a_real_store_are_detected_and_kept(tmp_path, renderer)
         assert store.count() == 0
     assert sorted(p.name.split(".corrupt-")[0] for p in tmp_path.glob("*.corrupt-*")) == [
         "cases.sqlite"]
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB file system of its own (tmpfs): room for some of a new store, not all.
+    Needs the right to mount (root, outside most containers); else skipped, said."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    if sys.platform != "linux" or os.geteuid() != 0:
+        pytest.skip("a small tmpfs needs root on Linux")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)],
+                             capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_new_store_on_a_nearly_full_disk_is_not_called_damaged(small_disk):
+    """Review B, L4: on a nearly full disk a new store was linked into place before its
+    tables had left the write-ahead log; it then read as "damaged … IT may be able to
+    recover cases", kept aside as .corrupt, though it never held a case. The disk is
+    said to be full, and nothing is left behind."""
+    path = small_disk / "data" / "cases.sqlite"
+    with pytest.raises(CaseStoreError) as err:
+        CaseStore.open(path)
+    assert not isinstance(err.value, CaseStoreCorrupt)
+    assert "full" in str(err.value) and "damaged" not in str(err.value)
+    assert sorted(p.name for p in path.parent.iterdir()) == []
