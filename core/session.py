@@ -325,7 +325,10 @@ class CaseSession:
             answers, step, case = read_answers(raw)
         except CaseError as exc:
             raise SessionError(f"{source.name} is not a valid case file: {exc}") from None
-        self.load(answers, path=source, step=step, case=case)
+        # a file opened through a symbolic link is the file linked to: Save writes
+        # there, not a new file in place of the link (review B, L5: the link was
+        # replaced and the shared file kept the old answers)
+        self.load(answers, path=Path(os.path.realpath(source)), step=step, case=case)
         self._file_sha256 = sha256_hex(raw)
         self.file_case_sha256 = case.sha256() if case is not None else None
 

@@ -442,3 +442,23 @@ def test_a_case_file_marked_read_only_is_not_replaced(session: CaseSession,
         session.export_documents(summary, tmp_path / "handout.pdf")
     assert summary.read_bytes() == b"%PDF-1.4 filed\n"
     assert not (tmp_path / "handout.pdf").exists()  # both documents, or neither
+
+
+def test_a_case_file_opened_through_a_link_is_saved_to_the_file_linked_to(
+        session: CaseSession, tmp_path: Path) -> None:
+    """Review B, L5: a case file opened through a symbolic link (a shared file, say)
+    was saved as a new file in place of the link, and the shared file kept the old
+    answers, while the app said "Saved". Save writes the file linked to."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    answer_all(session, FIRST_LINE)
+    session.save_file(shared / "case.json")
+    link = tmp_path / "link.json"
+    link.symlink_to(shared / "case.json")
+    session.new()
+    session.open_file(link)
+    assert session.path == (shared / "case.json").resolve()
+    session.set_answer("label", "Edited")
+    session.save_file(session.path)
+    assert link.is_symlink()
+    assert json.loads((shared / "case.json").read_text("utf-8"))["label"] == "Edited"
