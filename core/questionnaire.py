@@ -158,6 +158,20 @@ def reachable(answers: Answers) -> list[Step]:
     return list(steps)
 
 
+def answered(answers: Answers) -> list[Step]:
+    """The needed steps with every question answered and at least one answer given:
+    the step list ticks them and opens them directly, wherever they stand. A step
+    inserted before them (an endocrine-only plan asks about HER2 toxicity) left the
+    steps after it unticked and closed, the one just left too (review C, M5); an
+    optional step never answered is not among them (day review 3, C2).
+
+    >>> [s.id for s in answered({"receptors.hr": "positive", "receptors.her2": "positive"})]
+    ['receptors']
+    """
+    return [s for s in steps_for(answers) if not step_problems(s, answers)
+            and any(f.path in answers for f in s.fields)]
+
+
 def missing(answers: Answers) -> list[Field]:
     """The needed fields that still lack an acceptable answer, in question order."""
     return [f for s in steps_for(answers) for f, _ in step_problems(s, answers)]

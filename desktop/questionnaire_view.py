@@ -240,9 +240,10 @@ class QuestionnaireView(QWidget):
         """Step list, progress and button labels for the current answers."""
         answers = self.session.answers
         steps = q.steps_for(answers)
-        reached = {s.id for s in q.reachable(answers)}
-        # Done: nothing left to answer, on a step Next has reached (day review 3, C2:
-        # the optional last step showed its tick on an empty case)
+        answered = {s.id for s in q.answered(answers)}
+        reached = {s.id for s in q.reachable(answers)} | answered
+        # Done: nothing left to answer, on a step Next has reached or one answered (day
+        # review 3, C2: the optional last step showed its tick on an empty case)
         self.listed_steps = [(s.id, s.title, s.id in reached and not q.step_problems(s, answers))
                              for s in steps]
         self._update_step_buttons(reached)

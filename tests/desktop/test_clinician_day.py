@@ -42,7 +42,7 @@ def test_the_red_message_goes_as_soon_as_the_answer_is_fixed(qtbot: Any, window:
 
 @pytest.mark.parametrize(("typed", "problem"), [
     ("61", "enter a number from 0 to 60"), ("-1", "enter a number from 0 to 60"),
-    ("4,5", "enter a number"), ("six", "enter a number"),
+    ("4,5", "write decimals with a point: 4.5"), ("six", "enter a number"),
 ])
 def test_the_months_box_keeps_what_is_typed_and_says_what_is_wrong(
         qtbot: Any, window: Any, typed: str, problem: str) -> None:

@@ -146,3 +146,28 @@ def test_a_step_is_ticked_only_once_next_has_reached_it(window: Any) -> None:
                          "menopausal_status": "postmenopausal", "planned_regimen": False})
     assert all(done for _id, _title, done in view.listed_steps)  # a complete case: all ticked
     assert "✓" in label_button.text() and label_button.accessibleName().endswith("complete")
+
+
+def test_steps_answered_after_an_inserted_step_stay_ticked_and_open(window: Any) -> None:
+    """Review C, M5: an endocrine-only plan inserts "HER2 therapy and toxicity" before
+    the menopausal status and the plan; both, answered, lost their ticks and could no
+    longer be opened from the step list (the plan's step, just left, too)."""
+    view = window.questionnaire
+    window.session.load({"receptors.hr": "positive", "receptors.her2": "positive",
+                         "setting": "first_line", "disease.visceral": True,
+                         "disease.symptomatic": False, "disease.visceral_crisis": False,
+                         "disease.rapidly_progressive": False,
+                         "chemotherapy.contraindicated": False,
+                         "chemotherapy.declined": False, "menopausal_status": "postmenopausal",
+                         "planned_regimen": True, "planned_regimen.chemotherapy": False,
+                         "planned_regimen.endocrine": True,
+                         "planned_regimen.her2_targeted": False}, step="regimen")
+    done = {step_id: ticked for step_id, _title, ticked in view.listed_steps}
+    assert done == {"receptors": True, "setting": True, "disease": True, "chemotherapy": True,
+                    "her2_toxicity": False, "menopause": True, "regimen": True, "label": False}
+    buttons = dict(zip((i for i, _t, _d in view.listed_steps), view.step_buttons, strict=False))
+    assert buttons["menopause"].isEnabled() and "✓" in buttons["menopause"].text()
+    assert buttons["her2_toxicity"].isEnabled()  # the step to answer next
+    assert not buttons["label"].isEnabled()  # optional, never answered: not reached yet
+    buttons["menopause"].click()
+    assert window.session.step == "menopause"
