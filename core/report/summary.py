@@ -197,6 +197,10 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
     warnings = result.warnings_line()
     if warnings:  # as the window's banner says it: on page 1, whatever the page count
         story.append(para(f"{warnings} See Cautions.", st["warned"], bold_prefix="WARNING:"))
+    if result.in_scope and not result.options:  # the window's heading says it first
+        # (review C, L6: page 1 gave the warnings, and the reader had to reach Options)
+        story.append(para("The source offers no option for this case. See Outside the "
+                          "source.", st["departs"], bold_prefix="NO OPTION:"))
     if result.plan_departs():  # as the window's header says it: on page 1 too
         story.append(para(f"{result.plan_check()} See Plan check.", st["departs"],
                           bold_prefix="PLAN:"))

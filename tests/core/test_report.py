@@ -326,7 +326,7 @@ def test_the_summarys_first_page_says_its_warnings(store):
         "receptors": {"hr": "positive", "her2": "positive"}, "endocrine_responsive": "yes",
         "disease": {"visceral": True, "symptomatic": True},
         "planned_regimen": {"chemotherapy": True, "endocrine": False, "her2_targeted": True}})
-    seen = departs = 0
+    seen = departs = nothing = 0
     for case in [her2_alone, warned_and_departs,
                  *itertools.islice(all_cases(), 0, None, 997)]:  # (+ 82 more)
         result = Renderer(store).result_for(case)
@@ -339,12 +339,18 @@ def test_the_summarys_first_page_says_its_warnings(store):
             assert flat(f"WARNING: {line} See Cautions.") in first_page
         else:
             assert line is None and "WARNING:" not in first_page
+        # no option at all: said on page 1 too, as the window's heading says it first
+        # (review C, L6)
+        no_option = result.in_scope and not result.options
+        assert ("NO OPTION: The source offers no option for this case. See Outside the "
+                "source." in first_page) == no_option
+        nothing += no_option
         # a plan matching none of the options is flagged there too, warnings or not
         # (exploratory test 18, finding 4; review 19, M1)
         flagged = flat("PLAN: The planned regimen matches none of the options.") in first_page
         assert flagged == result.plan_departs()
         departs += flagged
-    assert seen >= 3 and departs >= 2
+    assert seen >= 3 and departs >= 2 and nothing >= 1
 
 
 def test_the_summary_says_the_aid_reads_chemotherapy_as_complete(store):
