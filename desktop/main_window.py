@@ -341,6 +341,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if self.may_discard_changes():
             event.accept()
+            if self._guide is not None:  # (a window of its own: see show_user_guide)
+                self._guide.close()
         else:
             event.ignore()
 
@@ -366,7 +368,9 @@ class MainWindow(QMainWindow):
         if self._guide is None:
             from desktop.window_state import fit_to_screen
 
-            self._guide = UserGuideDialog(self)
+            # no parent: a dialog with one stays above it, over the questions, once the
+            # user clicks back into the case (review C, L8); it closes with the window
+            self._guide = UserGuideDialog(None)
             fit_to_screen(self._guide)
         self._guide.show()
         self._guide.activateWindow()  # a second time: brings the open guide forward

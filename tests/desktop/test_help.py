@@ -41,8 +41,10 @@ def test_the_guide_is_the_one_in_docs_with_its_screenshots() -> None:
 
 def test_help_user_guide_opens_the_guide_with_its_pictures(qtbot: Any, window: Any) -> None:
     window.help_menu.actions()[0].trigger()
-    guide = window.findChild(UserGuideDialog)
-    assert guide is not None and guide.isVisible()
+    guide = window._guide
+    assert isinstance(guide, UserGuideDialog) and guide.isVisible()
+    # a window of its own, not kept above the main window (review C, L8)
+    assert guide.parentWidget() is None
     text = guide.browser.toPlainText()
     assert "hrher2-aid user guide" in text and "Answer the questionnaire" in text
     assert "![" not in text  # the Markdown was rendered, not shown as source
@@ -65,8 +67,10 @@ def test_help_user_guide_opens_the_guide_with_its_pictures(qtbot: Any, window: A
         block = block.next()
     assert len(widths) >= 3 and all(0 < w <= IMAGE_WIDTH for w in widths)
     window.help_menu.actions()[0].trigger()  # a second time: the same window
-    assert len(window.findChildren(UserGuideDialog)) == 1
-    guide.close()
+    assert window._guide is guide
+    window.setWindowModified(False)
+    window.close()  # it closes with the main window
+    assert not guide.isVisible()
 
 
 def test_the_guide_never_follows_a_link_off_this_computer(qtbot: Any) -> None:
