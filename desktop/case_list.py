@@ -73,7 +73,8 @@ class CaseListWidget(QWidget):
 
     def __init__(self, store: CaseStore, parent: QWidget | None = None, *,
                  renderer: Renderer | None = None,
-                 undo_tokens: list[tuple[str, str]] | None = None) -> None:
+                 undo_tokens: list[tuple[str, str]] | None = None,
+                 open_id: int | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self._renderer = renderer
@@ -89,6 +90,7 @@ class CaseListWidget(QWidget):
         self.filter_edit.returnPressed.connect(self._filter_enter)
         self.filter_edit.setAccessibleName("Filter saved cases by label")
         self.model = CaseTableModel(store, self)
+        self.model.open_id = open_id  # the saved case open in the window, marked
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -316,11 +318,13 @@ class CaseListDialog(QDialog):
 
     def __init__(self, store: CaseStore, parent: QWidget | None = None, *,
                  renderer: Renderer | None = None,
-                 undo_tokens: list[tuple[str, str]] | None = None) -> None:
+                 undo_tokens: list[tuple[str, str]] | None = None,
+                 open_id: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Saved cases")
         self.resize(760, 520)
-        self.list = CaseListWidget(store, self, renderer=renderer, undo_tokens=undo_tokens)
+        self.list = CaseListWidget(store, self, renderer=renderer, undo_tokens=undo_tokens,
+                                   open_id=open_id)
         self.list.open_requested.connect(self._open)
         self.list.new_case_requested.connect(self._new)
         QVBoxLayout(self).addWidget(self.list)

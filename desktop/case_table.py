@@ -26,6 +26,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 DAMAGED_MARK = "⚠ DAMAGED —"
+OPEN_MARK = " (open in the window)"
 
 
 class CaseTableModel(QAbstractTableModel):
@@ -39,6 +40,9 @@ class CaseTableModel(QAbstractTableModel):
         self._rows: list[CaseRow] = []
         self._more = True
         self.error: CaseStoreError | None = None
+        #: the saved case open in the window, marked in the list (review C, M3: it
+        #: could not be told from a copy with the same label)
+        self.open_id: int | None = None
 
     # --- Qt model API ------------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -59,6 +63,8 @@ class CaseTableModel(QAbstractTableModel):
             return None
         if index.column() == 0:
             name = row.label or f"(no label) #{row.id}"
+            if row.id == self.open_id:
+                name += OPEN_MARK
             return f"{DAMAGED_MARK} {name}" if row.damaged else name
         if index.column() == 1:
             return SETTING_NAMES.get(row.setting or "", row.setting or "")

@@ -9,7 +9,7 @@ is written to the audit log with its files, the case hash and the evidence versi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -19,7 +19,7 @@ from core.result import Result
 from core.session import CaseSession
 
 if TYPE_CHECKING:
-    from core.casestore import CaseStore
+    from core.casestore import CaseStore, StoredCase
 
 #: how long a message about the case stays in the status bar (unless it lasts)
 STATUS_MS = 8000
@@ -136,7 +136,8 @@ class CaseRecords:
                 from desktop import dialogs
 
                 choice = dialogs.ask_conflict(self.parent, "Case changed elsewhere",
-                                              str(conflict))
+                                              str(conflict) + _differing(conflict.theirs,
+                                                                         session.answers))
                 if choice == "reload":
                     # on the step the user was at, if their version asks it
                     self._load_saved(store.opened(conflict.theirs.id, session.renderer),
@@ -247,7 +248,7 @@ class CaseRecords:
         if store is None:
             return
         dialog = CaseListDialog(store, self.parent, renderer=self.session.renderer,
-                                undo_tokens=self.undo_tokens)
+                                undo_tokens=self.undo_tokens, open_id=self.session.case_id)
         dialog.open_requested.connect(
             lambda payload: None if self.open_saved(payload) else dialog.stay_open())
         dialog.new_case_requested.connect(
@@ -513,3 +514,20 @@ class CaseRecords:
         store = self.store
         if store is not None:
             dialogs.exec_dialog(AuditDialog(store, self.parent))
+
+
+def _differing(theirs: StoredCase, mine: Mapping[str, Any]) -> str:
+    """The answers in which the version saved elsewhere differs from this window's, as
+    lines to add to the conflict question (review C, M3: it did not say what differs)."""
+    from core.case import CaseError
+    from core.fields import FIELDS
+    from core.questionnaire import answers_from_case
+
+    try:
+        other = answers_from_case(theirs.case())
+    except CaseError:  # (its answers no longer read as a case: nothing to compare)
+        return ""
+    lines = [f"• {f.label}: {f.answer_text(other.get(f.path))} there, "
+             f"{f.answer_text(mine.get(f.path))} here"
+             for f in FIELDS if other.get(f.path) != mine.get(f.path)]
+    return "\n\nWhat differs:\n" + "\n".join(lines) if lines else ""

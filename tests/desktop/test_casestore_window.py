@@ -68,6 +68,8 @@ def test_save_over_a_case_changed_elsewhere_asks_and_never_overwrites(
                         lambda _p, _t, text: asked.append(text) or choice)
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert len(asked) == 1 and "changed elsewhere" in asked[0]
+    # what differs, answer by answer (review C, M3: the question did not say)
+    assert asked[0].endswith("What differs:\n• Case label: Theirs there, Mine here")
     with CaseStore.open() as store:
         assert store.get(case_id).label == "Theirs"  # theirs is never overwritten
         labels = sorted(r.label or "" for r in store.list())

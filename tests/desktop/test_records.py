@@ -64,6 +64,21 @@ def test_opening_from_the_case_list(qtbot: Any, window: Any,
     assert window.case_id == case_id
     assert window.current_case() == case
     assert "Next-line endocrine therapy" in window.result_view.browser.toPlainText()
+    # the list opened again marks the case open in the window (review C, M3: a copy
+    # with the same label looked the same)
+    with CaseStore.open() as other:
+        copy = other.duplicate(case_id)
+    marked: list[str] = []
+
+    def look(dialog: Any) -> bool:
+        model = dialog.list.model
+        marked.extend(model.data(model.index(r, 0)) for r in range(model.rowCount())
+                      if model.data(model.index(r, 3)) in (str(case_id), str(copy)))
+        return False
+
+    monkeypatch.setattr(dialogs, "exec_dialog", look)
+    window.records.open_case_list()
+    assert sorted(marked) == ["From the list", "From the list (open in the window)"]
     assert "From the list" in window.windowTitle()
 
 
