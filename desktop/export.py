@@ -121,6 +121,8 @@ class ExportDialog(QDialog):
         self.folder = QLineEdit(folder, self)
         self.folder.setObjectName("export_folder")
         self.folder.setAccessibleName("Folder")
+        # room for a real path (review C, L5: about 110 pixels cut it off)
+        self.folder.setMinimumWidth(self.folder.fontMetrics().horizontalAdvance("x" * 48))
         browse = QPushButton("&Browse…", self)
         browse.setObjectName("browse")
         browse.setAutoDefault(False)

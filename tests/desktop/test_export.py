@@ -273,3 +273,16 @@ def test_exporting_a_new_case_asks_nothing(setup, tmp_path, monkeypatch):
     fake = Dialogs(monkeypatch, [str(tmp_path / "summary.pdf")])
     window.records.export_pdf()
     assert fake.errors == [] and (tmp_path / "summary.pdf").exists()
+
+
+def test_the_folder_field_has_room_for_a_real_path(qtbot):
+    """Review C, L5: the Folder field was about 110 pixels wide, so a real path was cut."""
+    from desktop.export import ExportDialog
+
+    folder = "/home/clinician/Documents/MDT/2026-12 tumour board"
+    dialog = ExportDialog(None, folder, "a-summary.pdf", "a-handout.pdf")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    field = dialog.folder
+    assert field.width() >= field.fontMetrics().horizontalAdvance(folder)
