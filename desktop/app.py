@@ -259,8 +259,9 @@ def evidence_problem(window: MainWindow) -> tuple[str, str] | None:
         return None
     pack = f" (pack sequence {store.pack.sequence})" if store.pack is not None else ""
     return ("Evidence update not used",
-            f"An evidence update installed on this computer failed its check and is not "
-            f"used: {store.notice}.\n\nThe app uses evidence {store.version}{pack}. Tell "
+            "An evidence update installed on this computer failed its check, so it is "
+            f"not used. In detail: {store.notice}.\n\nThe app uses evidence "
+            f"{store.version}{pack}. Tell "
             "your IT department: the installation guide's Troubleshooting section says how "
             "to check and reinstall evidence packs.")
 

@@ -197,7 +197,7 @@ class ResultView(QWidget):
         self.header.setWordWrap(True)
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("result")
-        self.browser.setAccessibleName("Recommendation")
+        self.browser.setAccessibleName("Result")  # (not "Recommendation": review D, L4)
         self.browser.setOpenLinks(False)
         self.browser.anchorClicked.connect(self._anchor)
         # Warnings stand above the result, where they are seen without scrolling;

@@ -199,8 +199,11 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
         story.append(para(f"{warnings} See Cautions.", st["warned"], bold_prefix="WARNING:"))
     if result.in_scope and not result.options:  # the window's heading says it first
         # (review C, L6: page 1 gave the warnings, and the reader had to reach Options)
-        story.append(para("The source offers no option for this case. See Outside the "
-                          "source.", st["departs"], bold_prefix="NO OPTION:"))
+        # (what the aid lists, not that the source is silent: at progression with HER2
+        # therapy ruled out the source's sequential hormonal therapy line speaks, and an
+        # unknown endocrine response waits on an assessment: review D, M2)
+        story.append(para("This aid lists no option from the source for these answers. "
+                          "See Outside the source.", st["departs"], bold_prefix="NO OPTION:"))
     if result.plan_departs():  # as the window's header says it: on page 1 too
         story.append(para(f"{result.plan_check()} See Plan check.", st["departs"],
                           bold_prefix="PLAN:"))

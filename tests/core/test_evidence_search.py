@@ -53,7 +53,9 @@ def test_the_caution_against_concurrent_endocrine_therapy_and_chemotherapy_is_fo
     # where the metastases are (review C, L7: "liver" and "lung" found nothing)
     ("liver", {"non_visceral_benefit", "et_her2_needs_selection"},
      "does not name sites of metastasis"),
-    ("lung mets", {"non_visceral_benefit", "et_her2_needs_selection"}, "neither of which"),
+    # (review D, M3: it said the source speaks of visceral crisis; it never does)
+    ("lung mets", {"non_visceral_benefit", "et_her2_needs_selection"},
+     "aggressive or symptomatic disease and of disease limited to non-visceral metastasis"),
     ("pertuzumab", {"chemo_her2", "hr_subgroup_benefit"}, "only in the CLEOPATRA regimen"),
     ("lapatinib", {"et_her2"}, "only in a first-line trial of lapatinib plus letrozole"),
     # (search review leftovers, pack 15)

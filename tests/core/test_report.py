@@ -342,8 +342,8 @@ def test_the_summarys_first_page_says_its_warnings(store):
         # no option at all: said on page 1 too, as the window's heading says it first
         # (review C, L6)
         no_option = result.in_scope and not result.options
-        assert ("NO OPTION: The source offers no option for this case. See Outside the "
-                "source." in first_page) == no_option
+        assert ("NO OPTION: This aid lists no option from the source for these answers. "
+                "See Outside the source." in first_page) == no_option
         nothing += no_option
         # a plan matching none of the options is flagged there too, warnings or not
         # (exploratory test 18, finding 4; review 19, M1)

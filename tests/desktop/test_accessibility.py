@@ -204,7 +204,7 @@ def test_every_question_and_its_choices_are_reachable_and_announced(
 def test_the_results_are_readable_as_text(walk: dict[str, Any]) -> None:
     result = Renderer(open_store()).result_for(parse_case(q.case_dict(ANSWERS)))
     final = walk["snapshots"][-1]["nodes"]
-    (view,) = [n for n in final if n["name"] == "Recommendation" and n["text"]]
+    (view,) = [n for n in final if n["name"] == "Result" and n["text"]]
     text = view["text"]
     for item in (*result.options, *result.cautions, *result.plan):
         assert item.title in text and item.text in text

@@ -167,10 +167,10 @@ def test_ticked_open_after_export_opens_both_documents_and_is_remembered(
 
 def test_open_after_export_says_when_no_viewer_opened_a_document(
         setup, tmp_path, monkeypatch, qtbot):
-    window, _case, _result = setup
     """Review C, M4: the documents were asked for to print; that no viewer opened them
     was said only at the end of a status line cut off at the window's edge, gone after
     8 s. A message says it, with the folder; the status line ends short."""
+    window, _case, _result = setup
     monkeypatch.setattr(dialogs, "open_documents", lambda paths: paths[1:])
     told: list[str] = []
     monkeypatch.setattr(dialogs, "inform", lambda _p, _t, text: told.append(text))
