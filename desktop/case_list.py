@@ -56,9 +56,11 @@ def evidence_change_text(payload: dict[str, Any]) -> str:
     """The notice for a case whose saved result differs from today's (ids, no advice)."""
     then = payload["result"].get("evidence", {}).get("version", "?")
     now = payload["current_result"].get("evidence", {}).get("version", "?")
-    since = (f"With today's evidence ({now}) the same answers give a different result."
-             if now != then else "This version of the app gives the same answers a "
-             "different result (its rules have changed since).")
+    what = ("other words for the same result" if payload.get("words_only")
+            else "a different result")
+    since = (f"With today's evidence ({now}) the same answers give {what}."
+             if now != then else f"This version of the app gives the same answers {what} "
+             "(it has changed since).")
     lines = [f"This case was saved with evidence version {then}. {since} Both results "
              "are shown: the saved one unchanged, and today's.", "", "What differs:"]
     lines += [f"• {d}" for d in payload["differences"]]

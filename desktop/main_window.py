@@ -278,8 +278,9 @@ class MainWindow(QMainWindow):
         if not message and self._lasting:
             self.statusBar().showMessage(self._lasting)
 
-    def _show_saved_result(self, saved: Result, differences: list[str]) -> None:
-        self.result_view.show_comparison(saved, differences)
+    def _show_saved_result(self, saved: Result, differences: list[str],
+                           words_only: bool = False) -> None:
+        self.result_view.show_comparison(saved, differences, words_only=words_only)
 
     # --- file actions -----------------------------------------------------------
 

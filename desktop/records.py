@@ -19,7 +19,8 @@ from core.result import Result
 from core.session import CaseSession
 
 if TYPE_CHECKING:
-    from core.casestore import CaseStore, StoredCase
+    from core.case import Case
+    from core.casestore import CaseStore, Comparison, Saved, StoredCase
 
 #: how long a message about the case stays in the status bar (unless it lasts)
 STATUS_MS = 8000
@@ -45,7 +46,7 @@ class CaseRecords:
 
     def __init__(self, session: CaseSession, parent: QWidget, *,
                  status: Status, may_discard: Callable[[], bool],
-                 show_saved_result: Callable[[Result, list[str]], None],
+                 show_saved_result: Callable[[Result, list[str], bool], None],
                  save: Callable[[], bool]) -> None:
         self.session = session
         self.parent = parent
@@ -106,7 +107,7 @@ class CaseRecords:
         store = self.store
         if store is None or store.read_only:
             return None
-        from core.casestore import CaseConflict, CaseNotFound, CaseStoreError
+        from core.casestore import CaseStoreError, Saved
 
         try:
             case_id, revision = session.case_id, session.revision
@@ -120,39 +121,26 @@ class CaseRecords:
                                       f"this case, as saved case {twin.id}")
                     session.mark_saved(None)
                     return True
-            if case_id is not None and not session.modified and not self._replace_result(
-                    store, case_id, result):
-                self.kept_note = (f"{NOTHING_TO_SAVE}saved case {case_id} keeps the result "
-                                  "saved under its evidence")
-                return True
-            try:
-                saved = store.save(case, result, case_id, revision=revision)
-            except CaseNotFound:  # deleted from the list meanwhile: keep it as new
-                saved = store.save(case, result, None)
-                self.kept_note = (f"Saved case {case_id} had been deleted from the case "
-                                  f"list; this case is saved again, as saved case {saved.id}")
-            except CaseConflict as conflict:
-                # Saved elsewhere since it was opened: never overwrite, let the user choose.
-                from desktop import dialogs
-
-                choice = dialogs.ask_conflict(self.parent, "Case changed elsewhere",
-                                              str(conflict) + _differing(conflict.theirs,
-                                                                         session.answers))
-                if choice == "reload":
-                    # on the step the user was at, if their version asks it
-                    self._load_saved(store.opened(conflict.theirs.id, session.renderer),
-                                     step=session.step)
-                    self._status_with_note("Reloaded the version saved elsewhere; your "
-                                           "changes were not saved",
-                                           self._outdated_export())  # (this replaces it)
+            saved: Saved | None = None
+            unchanged = self._unchanged(store, case_id, case) if case_id is not None else None
+            if unchanged is not None:
+                # the answers as saved: what would be written is today's result alone
+                # (review B, H1; review D, H1: decided on the answers, not on "modified"
+                # or on the evidence, so an app upgrade or an edit undone asks too)
+                stored, cmp = unchanged
+                session.mark_saved(stored.id, stored.revision)  # (nothing to conflict over)
+                if cmp.differs and self._replace_result(stored, cmp, result):
+                    revision = stored.revision
+                else:  # the same result (whatever evidence it names), or kept as saved
+                    if cmp.differs:
+                        self.kept_note = (f"{NOTHING_TO_SAVE}saved case {stored.id} keeps "
+                                          "the result it was saved with")
+                    saved = Saved(stored.id, stored.revision, written=False)
+            if saved is None:
+                written = self._save_in_store(store, case, result, case_id, revision)
+                if written is None:
                     return False
-                if choice != "copy":
-                    return False
-                saved = store.save(case, result, None)
-                self.kept_note = (f"Saved your version as a copy (saved case {saved.id}); "
-                                  f"the other version stays as saved case "
-                                  f"{conflict.theirs.id}")
-                self.status(self.kept_note)
+                saved = written
         except CaseStoreError as exc:
             from desktop import dialogs
 
@@ -175,30 +163,83 @@ class CaseRecords:
             self.kept_note, self.kept_outdated = f"{said}; {outdated}", True
         return True
 
-    def _replace_result(self, store: CaseStore, case_id: int, result: Result) -> bool:
-        """Whether a Save of the unchanged saved case ``case_id`` may write today's
-        result over the one saved under other evidence: asked (review B, H1: a Save
-        with nothing changed replaced, without a word, the result that the documents
-        given out carried). True when the evidence is the same (nothing is written)."""
-        from core.casestore import CaseStoreError
+    def _save_in_store(self, store: CaseStore, case: Case, result: Result,
+                       case_id: int | None, revision: int | None) -> Saved | None:
+        """Write the case (a new one, or ``case_id`` at ``revision``); a conflict asks
+        the user (reload theirs, or save mine as a copy). None: not saved (the user was
+        told, or chose so). Raises :class:`CaseStoreError`."""
+        from core.casestore import CaseConflict, CaseNotFound
 
+        session = self.session
+        try:
+            saved = store.save(case, result, case_id, revision=revision)
+        except CaseNotFound:  # deleted from the list meanwhile: keep it as new
+            saved = store.save(case, result, None)
+            self.kept_note = (f"Saved case {case_id} had been deleted from the case "
+                              f"list; this case is saved again, as saved case {saved.id}")
+        except CaseConflict as conflict:
+            # Saved elsewhere since it was opened: never overwrite, let the user choose.
+            from desktop import dialogs
+
+            choice = dialogs.ask_conflict(self.parent, "Case changed elsewhere",
+                                          str(conflict) + _differing(conflict.theirs,
+                                                                     session.answers))
+            if choice == "reload":
+                # on the step the user was at, if their version asks it
+                self._load_saved(store.opened(conflict.theirs.id, session.renderer),
+                                 step=session.step)
+                self._status_with_note("Reloaded the version saved elsewhere; your "
+                                       "changes were not saved",
+                                       self._outdated_export())  # (this replaces it)
+                return None
+            if choice != "copy":
+                return None
+            saved = store.save(case, result, None)
+            self.kept_note = (f"Saved your version as a copy (saved case {saved.id}); "
+                              f"the other version stays as saved case "
+                              f"{conflict.theirs.id}")
+            self.status(self.kept_note)
+        return saved
+
+    def _unchanged(self, store: CaseStore, case_id: int,
+                   case: Case) -> tuple[StoredCase, Comparison] | None:
+        """Saved case ``case_id`` as stored, and its result beside today's, when it holds
+        these very answers (read by this version of the app, so a question added since
+        is no change); None otherwise, or when it cannot be read (the save says why)."""
+        from core.case import CaseError
+        from core.casestore import CaseStoreError
+        from core.questionnaire import answers_from_case
+
+        renderer = self.session.renderer
+        if renderer is None:
+            return None
         try:
             stored = store.get(case_id)
-        except CaseStoreError:  # (the save says what is wrong)
-            return True
-        if stored.case_sha256 != result.case_sha256 or (
-                stored.evidence_version, stored.evidence_sha256) == (
-                result.evidence_version, result.evidence_sha256):
-            return True
+            if stored.damaged or answers_from_case(stored.case()) != answers_from_case(case):
+                return None
+            return stored, store.compare_with_current(case_id, renderer)
+        except (CaseStoreError, CaseError):
+            return None
+
+    def _replace_result(self, stored: StoredCase, cmp: Comparison, result: Result) -> bool:
+        """Whether today's result may replace the one saved case ``stored`` holds for the
+        same answers: asked, saying whether the evidence or the app gives it (review B,
+        H1: a Save with nothing changed replaced, without a word, the result that the
+        documents given out carried)."""
         from desktop import dialogs
 
+        what = "other words for the same result" if cmp.words_only else "a different result"
+        if stored.evidence_version == result.evidence_version:
+            why = (f"This version of the app gives the same answers {what} (under the "
+                   f"same evidence, {result.evidence_version})")
+        else:
+            why = (f"It was saved under evidence {stored.evidence_version}; today's "
+                   f"evidence ({result.evidence_version}) gives the same answers {what}")
         return dialogs.confirm(
             self.parent, "Replace the saved result?",
-            f"Saved case {case_id} holds the result given under evidence "
-            f"{stored.evidence_version}. Its answers have not changed; this window shows "
-            f"the result under today's evidence, {result.evidence_version}.\n\nReplace the "
-            f"saved result with today's? The one given under {stored.evidence_version} is "
-            "not kept (the audit log keeps the record of documents exported from it).")
+            f"Saved case {stored.id} holds the result it was saved with. {why}.\n\n"
+            "Replace the saved result with today's? The one saved is not kept (the audit "
+            "log keeps the record of documents exported from it).")
 
     @staticmethod
     def _same_label(store: CaseStore, saved_id: int, label: str | None) -> str:
@@ -307,7 +348,8 @@ class CaseRecords:
             except ResultFormatError as exc:  # (it replaces the note: said again)
                 self._status_with_note(f"The saved result cannot be shown: {exc}", outdated)
                 return
-            self.show_saved_result(saved, list(payload.get("differences", [])))
+            self.show_saved_result(saved, list(payload.get("differences", [])),
+                                   bool(payload.get("words_only")))
 
     # --- export and audit ---------------------------------------------------------
 
@@ -431,6 +473,16 @@ class CaseRecords:
             return True
         if stored.revision == revision or stored.damaged:
             return True  # (a damaged row is never opened in its place: the list says why)
+        from core.case import CaseError
+        from core.questionnaire import answers_from_case
+
+        try:
+            same = answers_from_case(stored.case()) == session.answers
+        except CaseError:
+            same = False
+        if same:  # saved elsewhere with these very answers: nothing to ask (review D, L1)
+            session.mark_saved(case_id, stored.revision)
+            return True
         from desktop import dialogs
 
         choice = dialogs.ask_export_outdated(

@@ -316,7 +316,8 @@ class ResultView(QWidget):
         self.browser.scrollToAnchor("cautions")
         self.browser.setFocus()
 
-    def show_comparison(self, saved: Result, differences: list[str]) -> None:
+    def show_comparison(self, saved: Result, differences: list[str], *,
+                        words_only: bool = False) -> None:
         """A case saved under other evidence whose result differs today: say so, and
         show today's result (already shown) above the result as it was saved (read
         back with :meth:`Result.from_dict`, rendered the same way)."""
@@ -331,16 +332,19 @@ class ResultView(QWidget):
         # the same evidence: the app's rules changed since (an upgrade), not the evidence
         # (review B, M1: such a case was never compared)
         same = saved.evidence_version == current.evidence_version
+        # only the words the PDFs print differ: said so, not "a different result"
+        # (review D, M1: the two results on screen read the same)
+        what = "other words for the same result" if words_only else "a different result"
         gives = "this version of the app gives" if same else "today's evidence gives"
-        self._state(f"Saved under evidence {saved.evidence_version}: {gives} a different "
-                    "result. Both are shown."
+        self._state(f"Saved under evidence {saved.evidence_version}: {gives} {what}. "
+                    "Both are shown."
                     + (f" Today's result: {flags}." if flags else ""), "#8b0000")
         changed = "".join(f"<li>{escape(d)}</li>" for d in differences)
         gives = ("This version of the app gives the same answers" if same else
                  f"Today's evidence ({today}) gives")
         self.browser.setHtml(
             _box(f"<b>This case was saved under evidence {saved_version}.</b> {gives} "
-                 "a different result. Both are shown below: "
+                 f"{what}. Both are shown below: "
                  f"first today's result, then the result as saved."
                  + (f"<ul>{changed}</ul>" if changed else ""), "#fdecea", "#c62828")
             + _heading(f"Today's result (evidence {today})")

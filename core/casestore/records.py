@@ -98,6 +98,9 @@ class Comparison:
     stored: dict[str, Any]
     current: dict[str, Any]
     differs: bool
+    #: only the printed words differ (status sentences, harms, the patient's words, the
+    #: answer checks), not what the result decides: "other words for the same result"
+    words_only: bool = False
 
     @property
     def evidence_changed(self) -> bool:
@@ -132,8 +135,15 @@ class Comparison:
                 elif old[i].get("status") != new[i].get("status"):
                     out.append(f"{what}: {old[i].get('status')} in the saved result, "
                                f"{new[i].get('status')} today")
-                elif old[i] != new[i] or i in worded:
+                elif old[i] != new[i]:
                     out.append(f"{what}: its wording or sources changed")
+                elif i in worded:  # (review D, M1: named as a change of what it decides)
+                    out.append(f"{what}: its words on the PDFs changed")
+        scope = {*_display_list(self.stored, "scope_ids"), *_display_list(self.current,
+                                                                          "scope_ids")}
+        if scope & worded:  # (review D, M1: out of scope, "What differs" was empty)
+            out.append("Why the aid does not apply to this case: its words on the PDFs "
+                       "changed")
         if "answer_checks" in worded:
             out.append("Where the planned regimen goes against another answer")
         if self.stored.get("outside_source") != self.current.get("outside_source") or any(
@@ -169,8 +179,8 @@ def reworded(stored: dict[str, Any], current: dict[str, Any]) -> set[str]:
         if isinstance(old.get(part), dict):
             then, now = old[part], new.get(part) or {}
             changed |= {i for i in then.keys() & now.keys() if not _same(then[i], now[i])}
-    if "answer_checks" in old and old["answer_checks"] != new.get("answer_checks"):
-        changed.add("answer_checks")
+    if "answer_checks" in old and not _same(old["answer_checks"], new.get("answer_checks")):
+        changed.add("answer_checks")  # (as the rest: a field added since is no change)
     return changed
 
 

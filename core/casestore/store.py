@@ -353,9 +353,10 @@ class CaseStore(AuditLog):
             return {k: v for k, v in d.items()
                     if k not in ("evidence", "display", "case_sha256", "contract", "format")}
 
-        differs = strip(stored.result) != strip(current) or bool(reworded(stored.result,
-                                                                           current))
-        return Comparison(stored.result, current, differs)
+        decides = strip(stored.result) != strip(current)
+        worded = bool(reworded(stored.result, current))
+        return Comparison(stored.result, current, decides or worded,
+                          words_only=worded and not decides)
 
     def opened(self, case_id: int, renderer: Renderer | None) -> dict[str, Any]:
         """What the app needs to reopen a case: :meth:`StoredCase.to_dict`, plus
@@ -363,14 +364,15 @@ class CaseStore(AuditLog):
         the saved one) when today's result differs from the saved one."""
         stored = self.get(case_id)
         payload = stored.to_dict()
-        payload.update(current_result=None, result_differs=False, differences=[])
+        payload.update(current_result=None, result_differs=False, differences=[],
+                       words_only=False)
         # compared whatever evidence it was saved under: an app upgrade may change the
         # rules under the same pack (review B, M1); one render is cheap
         if renderer is not None and not stored.damaged:
             cmp = self.compare_with_current(case_id, renderer)
             if cmp.differs:
                 payload.update(current_result=cmp.current, result_differs=True,
-                               differences=cmp.differences())
+                               differences=cmp.differences(), words_only=cmp.words_only)
         return payload
 
     def integrity_ok(self) -> bool:

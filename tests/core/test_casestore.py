@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import sqlite3
@@ -23,6 +24,7 @@ from core.casestore import (
     schema,
 )
 from core.casestore.files import export_audit_csv, export_case, export_many, import_files
+from core.casestore.records import reworded
 from core.evidence import open_store
 from core.result import Renderer, Result
 from tests.conftest import build_older_evidence
@@ -572,7 +574,8 @@ def test_printed_words_that_changed_are_found_under_the_same_evidence_too(
     title = result.options[0].title
     assert opened["differences"] == (
         ["Where the planned regimen goes against another answer"] if part == "answer_checks"
-        else [f'Option "{title}": its wording or sources changed'])
+        else [f'Option "{title}": its words on the PDFs changed'])
+    assert opened["words_only"]  # what the result decides is the same (review D, M1)
     # as saved today: nothing differs, and nothing is shown beside it
     same = store.opened(store.save(case, result).id, renderer)
     assert not same["result_differs"] and same["current_result"] is None
@@ -585,6 +588,32 @@ def test_printed_words_that_changed_are_found_under_the_same_evidence_too(
     # a result saved before these words were kept is not said to differ in them
     contract_only = {k: v for k, v in saved.items() if k != "display"}
     assert not store.opened(store.save(case, contract_only).id, renderer)["result_differs"]
+
+
+def test_an_out_of_scope_case_names_what_changed_and_a_field_added_is_no_change(
+        store, renderer):
+    """Review D, M1 and L6: out of scope, a change in the scope entry's words gave a red
+    "different result" with nothing under "What differs"; and an answer check compared
+    whole would read as changed for a field a later app adds to it."""
+    case = parse_case(case_data("out", receptors={"hr": "positive", "her2": "negative"}))
+    result = renderer.result_for(case)
+    assert not result.in_scope and result.scope_ids
+    saved = result.to_dict(complete=True)
+    scope_id = result.scope_ids[0]
+    saved["display"]["plain"][scope_id]["text"] = "Older words for the patient."
+    cmp = store.compare_with_current(store.save(case, saved).id, renderer)
+    assert cmp.differs and cmp.words_only
+    assert cmp.differences() == [
+        "Why the aid does not apply to this case: its words on the PDFs changed"]
+    checked = parse_case(case_data("check", chemotherapy={"contraindicated": True},
+                                   planned_regimen={"chemotherapy": True, "endocrine": False,
+                                                    "her2_targeted": True}))
+    today = renderer.result_for(checked).to_dict(complete=True)
+    assert today["display"]["answer_checks"]
+    older = copy.deepcopy(today)
+    for check in today["display"]["answer_checks"]:
+        check["added_later"] = "a field this app did not have"
+    assert reworded(older, today) == set()
 
 
 def _v1_rows(renderer: Renderer) -> list[dict[str, Any]]:

@@ -116,10 +116,14 @@ def test_a_case_whose_printed_words_changed_under_the_same_evidence_shows_both(
         payload = store.opened(case_id, window.renderer)
     window.records.open_saved(payload)
     version = window.renderer.evidence.version
+    # only words printed on the PDFs differ: said so, not "a different result" (review
+    # D, M1)
     assert window.result_view.header.text().startswith(
-        f"Saved under evidence {version}: this version of the app gives a different result")
+        f"Saved under evidence {version}: this version of the app gives other words for "
+        "the same result")
     text = window.result_view.browser.toPlainText()
-    assert "This version of the app gives the same answers a different result" in text
+    assert "This version of the app gives the same answers other words for the same" in text
+    assert "its words on the PDFs changed" in text
     assert "An older strength sentence." in text[text.index("Result as saved"):]
 
 
