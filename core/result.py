@@ -104,7 +104,8 @@ class Result(NamedTuple):
         # a result read back from a file may name what it does not hold: never shown
         matched = [titles[m] for m in self.plan_matches if m in titles]
         if not self.options:  # (diff review R12: "none of the options" of none)
-            return "The source offers no option to compare the planned regimen with."
+            return ("This aid lists no option from the source to compare the planned "
+                    "regimen with.")
         if not matched:
             return "The planned regimen matches none of the options."
         return "The planned regimen corresponds to: " + "; ".join(matched) + "."

@@ -114,7 +114,8 @@ def result_html(result: Result) -> str:
     if result.options:
         parts += [_option(o) for o in result.options]
     else:
-        parts.append("<p>The source offers no option for this situation "
+        # what the aid lists: the source may speak, unresolved (review D, M2)
+        parts.append("<p>This aid lists no option from the source for these answers "
                      "(see below).</p>")
     check = result.plan_check()
     if check:

@@ -183,7 +183,7 @@ def _option_blocks(result: Result) -> list[Block]:
         blocks.append(Block("p", "Each choice is set out the same way: what it involves, "
                                  "what may help, what may harm, and what is less certain."))
     else:
-        blocks.append(Block("p", "The guide behind this aid offers no treatment choice "
+        blocks.append(Block("p", "This aid lists no treatment choice from the guide "
                                  "for this case. The reasons are below."))
     for option in result.options:
         words = _option_words(result, option.id)

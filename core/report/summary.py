@@ -227,7 +227,7 @@ def summary_story(case: Case, result: Result, info: DocumentInfo) -> list[Flowab
     else:
         story.append(para("Options", st["h2"]))
         if not result.options:
-            story.append(para("The source offers no option for this case "
+            story.append(para("This aid lists no option from the source for these answers "
                               "(see below).", st["body"]))
         for o in result.options:
             story += _item_block(o, _STATUS.get(o.status or "", ""), st)

@@ -118,8 +118,8 @@ def test_plan_check_with_no_option_says_so(store):
     result = Renderer(store).result_for(case)
     assert result.options == () and result.plan_matches == ()
     text = flat(" ".join(pdf_text(build_summary(case, result, INFO))))
-    assert flat("Plan check: The source offers no option to compare the planned regimen "
-                "with.") in text
+    assert flat("Plan check: This aid lists no option from the source to compare the "
+                "planned regimen with.") in text
 
 
 def test_the_contrasting_cases_really_contrast(store):

@@ -102,7 +102,7 @@ def test_what_belongs_together_shares_a_page(renderer: Renderer, case: Case,
     if result.in_scope:
         assert "Options" in summary[0]
         assert (result.options[0].title if result.options
-                else "The source offers no option") in flat(summary[0])
+                else "This aid lists no option from the source") in flat(summary[0])
     if case.label:
         assert whole.count(flat(case.label)) == 1
     code = reference_code(result.case_sha256)
