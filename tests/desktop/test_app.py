@@ -174,7 +174,8 @@ def test_the_evidence_check_runs_beside_qt_where_a_checker_helps(checker: bool) 
 NOT_AT_START_UP = ("reportlab", "sqlite_utils", "core.casestore", "core.report",
                    "desktop.dialogs", "desktop.evidence_browser", "hashlib", "html",
                    "desktop.case_list", "desktop.case_table", "desktop.audit_view",
-                   "desktop.export", "desktop.settings_dialog", "desktop.about_dialog",
+                   "desktop.export", "desktop.export_actions", "desktop.settings_dialog",
+                   "desktop.about_dialog",
                    "desktop.help", "desktop.evidence_changes", "core.atomic",
                    "core.printable", "filelock", "desktop.case_files", "desktop.unexpected")
 

@@ -466,7 +466,7 @@ def test_one_export_dialog_names_both_files_and_remembers_the_folder(
     def refuse(*_a: Any, **_k: Any) -> list[Path]:
         raise ReportError(f"{failed}: cannot be written")
 
-    monkeypatch.setattr(window.records, "export_to", refuse)
+    monkeypatch.setattr(window.records.exports, "export_to", refuse)
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "error", lambda _p, _t, text: errors.append(text))
     window.records.export_pdf()
