@@ -327,7 +327,7 @@ class CaseSession:
             raise SessionError(f"{source.name} is not a valid case file: {exc}") from None
         # a file opened through a symbolic link is the file linked to: Save writes
         # there, not a new file in place of the link (review B, L5: the link was
-        # replaced and the shared file kept the old answers)
+        # replaced and the linked file kept the old answers)
         self.load(answers, path=Path(os.path.realpath(source)), step=step, case=case)
         self._file_sha256 = sha256_hex(raw)
         self.file_case_sha256 = case.sha256() if case is not None else None

@@ -178,14 +178,8 @@ class Exports:
             return True
         if stored.revision == revision or stored.damaged:
             return True  # (a damaged row is never opened in its place: the list says why)
-        from core.case import CaseError
-        from core.questionnaire import answers_from_case
-
-        try:
-            same = answers_from_case(stored.case()) == session.answers
-        except CaseError:
-            same = False
-        if same:  # saved elsewhere with these very answers: nothing to ask (review D, L1)
+        if stored.holds(session.answers):  # saved elsewhere with these very answers: no
+            # question over nothing (review D, L1)
             session.mark_saved(case_id, stored.revision)
             return True
         from desktop import dialogs

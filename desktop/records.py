@@ -120,7 +120,8 @@ class CaseRecords:
                     session.mark_saved(None)
                     return True
             saved: Saved | None = None
-            unchanged = self._unchanged(store, case_id, case) if case_id is not None else None
+            unchanged = (self._unchanged(store, case_id, case, result)
+                         if case_id is not None else None)
             if unchanged is not None:
                 # the answers as saved: what would be written is today's result alone
                 # (review B, H1; review D, H1: decided on the answers, not on "modified"
@@ -199,25 +200,21 @@ class CaseRecords:
             self.status(self.kept_note)
         return saved
 
-    def _unchanged(self, store: CaseStore, case_id: int,
-                   case: Case) -> tuple[StoredCase, Comparison] | None:
-        """Saved case ``case_id`` as stored, and its result beside today's, when it holds
-        these very answers (read by this version of the app, so a question added since
-        is no change); None otherwise, or when it cannot be read (the save says why)."""
-        from core.case import CaseError
-        from core.casestore import CaseStoreError
+    def _unchanged(self, store: CaseStore, case_id: int, case: Case,
+                   result: Result) -> tuple[StoredCase, Comparison] | None:
+        """Saved case ``case_id`` as stored, and its result beside today's ``result``,
+        when it holds these very answers (:meth:`StoredCase.holds`); None otherwise, or
+        when it cannot be read (the save says why)."""
+        from core.casestore import CaseStoreError, Comparison
         from core.questionnaire import answers_from_case
 
-        renderer = self.session.renderer
-        if renderer is None:
-            return None
         try:
             stored = store.get(case_id)
-            if stored.damaged or answers_from_case(stored.case()) != answers_from_case(case):
-                return None
-            return stored, store.compare_with_current(case_id, renderer)
-        except (CaseStoreError, CaseError):
+        except CaseStoreError:
             return None
+        if stored.damaged or not stored.holds(answers_from_case(case)):
+            return None
+        return stored, Comparison.between(stored.result, result.to_dict(complete=True))
 
     def _replace_result(self, stored: StoredCase, cmp: Comparison, result: Result) -> bool:
         """Whether today's result may replace the one saved case ``stored`` holds for the

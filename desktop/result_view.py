@@ -38,9 +38,9 @@ _SEVERITY_STYLE = {
 }
 
 
-def _markers(item_id: str, citations: tuple[int, ...]) -> str:
+def _markers(item_id: str, citations: tuple[int, ...], scheme: str) -> str:
     return " ".join(
-        f'<a href="cite:{escape(item_id)}:{n}" title="Reference {n}">[{n}]</a>'
+        f'<a href="{scheme}:{escape(item_id)}:{n}" title="Reference {n}">[{n}]</a>'
         for n in citations
     )
 
@@ -60,29 +60,29 @@ def _title(title: str) -> str:
     return f"<b>{escape(title)}</b><br>" if title else "<br>"
 
 
-def _option(item: Item) -> str:
+def _option(item: Item, scheme: str) -> str:
     label, colour = _STATUS_STYLE.get(item.status or "", (item.status or "", "#000000"))
     rationale = "".join(f"<li>{escape(r)}</li>" for r in item.rationale)
     body = (f'<b style="color:{colour};">{escape(label.upper())}</b>&nbsp;&nbsp;'
             f"{_title(item.title)}{escape(item.text)} "
-            f"{_markers(item.id, item.citations)}")
+            f"{_markers(item.id, item.citations, scheme)}")
     if item.strength:  # the source's own strength words
         body += f"<br><i>{escape(item.strength)}</i>"
     if rationale:
         body += f'<ul style="margin-top: 2px;">{rationale}</ul>'
     if item.harms:
-        harms = "".join(f"<li>{escape(h.text)} {_markers(item.id, h.citations)}</li>"
+        harms = "".join(f"<li>{escape(h.text)} {_markers(item.id, h.citations, scheme)}</li>"
                         for h in item.harms)
         body += f'<b>Harms</b><ul style="margin-top: 2px;">{harms}</ul>'
     return _box(body, "#f4f8f4" if item.status == "preferred" else "#f5f7fb", colour)
 
 
-def _caution(item: Item) -> str:
+def _caution(item: Item, scheme: str) -> str:
     label, colour, background, border = _SEVERITY_STYLE.get(
         item.severity or "note", ((item.severity or "").upper(), "#37474f", "#eef2f5", "#90a4ae"))
     label = escape(label)
     body = (f'<b style="color:{colour};">{label}</b>&nbsp;&nbsp;{_title(item.title)}'
-            f"{escape(item.text)} {_markers(item.id, item.citations)}")
+            f"{escape(item.text)} {_markers(item.id, item.citations, scheme)}")
     return _box(body, background, border)
 
 
@@ -102,9 +102,11 @@ def _heading_flags(result: Result) -> tuple[str, bool]:
     return "; ".join(flags), bool(warnings)
 
 
-def result_html(result: Result) -> str:
+def result_html(result: Result, scheme: str = "cite") -> str:
     """The whole recommendation as rich text (used on screen; plain-text readable),
-    from the result alone: the live one and one read back from a saved case alike."""
+    from the result alone: the live one and one read back from a saved case alike.
+    ``scheme``: its reference markers' links ("saved" for a result as saved, whose
+    markers show the saved words: review B, L1)."""
     evidence = currency_sentence(result.evidence_version, result.evidence_sources_through)
     currency = f'<p style="color:#455a64;">{escape(evidence)}</p>'
     if not result.in_scope:
@@ -112,7 +114,7 @@ def result_html(result: Result) -> str:
                 + _box(escape(result.scope_reason or ""), "#fff8e1", "#f9a825"))
     parts = [currency, _heading("Options")]
     if result.options:
-        parts += [_option(o) for o in result.options]
+        parts += [_option(o, scheme) for o in result.options]
     else:
         # what the aid lists: the source may speak, unresolved (review D, M2)
         parts.append("<p>This aid lists no option from the source for these answers "
@@ -126,12 +128,12 @@ def result_html(result: Result) -> str:
         parts.append(_heading("Plan"))
         parts += [
             f"<p>{f'<b>{escape(p.title)}</b>: ' if p.title else ''}{escape(p.text)} "
-            f"{_markers(p.id, p.citations)}</p>"
+            f"{_markers(p.id, p.citations, scheme)}</p>"
             for p in result.plan
         ]
     if result.cautions:
         parts.append('<a name="cautions"></a>' + _heading("Cautions"))
-        parts += [_caution(c) for c in result.cautions]
+        parts += [_caution(c, scheme) for c in result.cautions]
     if result.outside_source:
         parts.append(_heading("Outside the source"))
         titles = result.outside_titles or ("",) * len(result.outside_source)
@@ -351,8 +353,7 @@ class ResultView(QWidget):
             + _heading(f"Today's result (evidence {today})")
             + result_html(current)
             + _heading(f"Result as saved (evidence {saved_version})")
-            # its markers show the saved words, not today's statements
-            + result_html(saved).replace('href="cite:', 'href="saved:'))
+            + result_html(saved, "saved"))
         self._saved = saved
 
     def _anchor(self, url: QUrl) -> None:

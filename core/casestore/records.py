@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.case import Case, parse_case
+from core.case import Case, CaseError, parse_case
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,17 @@ class StoredCase:
     def case(self) -> Case:
         """The answers as a validated :class:`Case` (raises :class:`CaseError`)."""
         return parse_case(self.answers)
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        """Whether it holds these answers, both read by this version of the app (so a
+        question added since is no change); False for answers that no longer read as a
+        case."""
+        from core.questionnaire import answers_from_case
+
+        try:
+            return answers_from_case(self.case()) == dict(answers)
+        except CaseError:
+            return False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,6 +113,22 @@ class Comparison:
     #: only the printed words differ (status sentences, harms, the patient's words, the
     #: answer checks), not what the result decides: "other words for the same result"
     words_only: bool = False
+
+    @classmethod
+    def between(cls, stored: dict[str, Any], current: dict[str, Any]) -> Comparison:
+        """A saved result (as stored) beside today's (``Result.to_dict(complete=True)``:
+        today's titles, so an id new since the case was saved is named by its title, as
+        the saved one is: review 21's aside). What the result says decides, then the
+        words both PDFs print (:func:`reworded`); not the evidence block, the titles, the
+        case's hash (a question added since changes it for the same answers: every saved
+        case read "different" with nothing listed) or the format's version labels."""
+        def strip(d: dict[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in d.items()
+                    if k not in ("evidence", "display", "case_sha256", "contract", "format")}
+
+        decides = strip(stored) != strip(current)
+        worded = bool(reworded(stored, current))
+        return cls(stored, current, decides or worded, words_only=worded and not decides)
 
     @property
     def evidence_changed(self) -> bool:

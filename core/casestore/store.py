@@ -31,7 +31,7 @@ from core.casestore.errors import (
     CaseStoreReadOnly,
     translate,
 )
-from core.casestore.records import CaseRow, Comparison, Saved, StoredCase, reworded
+from core.casestore.records import CaseRow, Comparison, Saved, StoredCase
 from core.casestore.times import local_time, now_iso
 
 if TYPE_CHECKING:
@@ -341,22 +341,8 @@ class CaseStore(AuditLog):
         except CaseError as exc:
             raise CaseStoreError(self.path, f"Saved case {case_id} no longer reads as a "
                                             f"valid case: {exc}") from None
-        # complete: today's titles, so an id new since the case was saved is named by
-        # its title in the differences, as the saved one is (review 21's aside)
-        current = renderer.result_for(case).to_dict(complete=True)
-
-        def strip(d: dict[str, Any]) -> dict[str, Any]:
-            # what the result says decides; not the evidence block, the words shown
-            # beside it (titles, plain words: saved since 2026-12), the case's hash (a
-            # question added since changes it for the same answers: every saved case
-            # read "different" with nothing listed) or the format's version labels
-            return {k: v for k, v in d.items()
-                    if k not in ("evidence", "display", "case_sha256", "contract", "format")}
-
-        decides = strip(stored.result) != strip(current)
-        worded = bool(reworded(stored.result, current))
-        return Comparison(stored.result, current, decides or worded,
-                          words_only=worded and not decides)
+        return Comparison.between(stored.result,
+                                  renderer.result_for(case).to_dict(complete=True))
 
     def opened(self, case_id: int, renderer: Renderer | None) -> dict[str, Any]:
         """What the app needs to reopen a case: :meth:`StoredCase.to_dict`, plus

@@ -19,6 +19,11 @@ from core.report.errors import OutputError, OutputFailed
 DEVICE_ERRORS = frozenset({errno.ENOSPC, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
+def _failure(exc: OSError) -> type[OutputError]:
+    """The error for a failed write: the device's (a full disk) or the place's."""
+    return OutputFailed if exc.errno in DEVICE_ERRORS else OutputError
+
+
 def _check_target(path: Path) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     size = len(os.fsencode(path.name))
@@ -65,8 +70,7 @@ def _stage(path: Path, data: bytes) -> atomic.Staged:
         raise OutputError(f"{path}: cannot write to the folder {folder} "
                           "(permission denied)") from None
     except OSError as exc:
-        kind = OutputFailed if exc.errno in DEVICE_ERRORS else OutputError
-        raise kind(f"{path}: writing failed ({exc.strerror or exc})") from None
+        raise _failure(exc)(f"{path}: writing failed ({exc.strerror or exc})") from None
 
 
 def write_documents(documents: Mapping[Path, bytes] | Sequence[tuple[Path, bytes]]
@@ -96,9 +100,9 @@ def write_documents(documents: Mapping[Path, bytes] | Sequence[tuple[Path, bytes
             raise OutputError(f"{exc.filename}: cannot be replaced ({exc.strerror}), and "
                               f"an old document could not be put back: {kept}") from None
         except OSError as exc:
-            kind = OutputFailed if exc.errno in DEVICE_ERRORS else OutputError
-            raise kind(f"{exc.filename}: cannot be replaced ({exc.strerror or exc}); "
-                       "neither document was changed") from None
+            raise _failure(exc)(f"{exc.filename}: cannot be replaced "
+                                f"({exc.strerror or exc}); neither document was changed") \
+                from None
     finally:
         for item in staged:
             item.discard()

@@ -446,19 +446,19 @@ def test_a_case_file_marked_read_only_is_not_replaced(session: CaseSession,
 
 def test_a_case_file_opened_through_a_link_is_saved_to_the_file_linked_to(
         session: CaseSession, tmp_path: Path) -> None:
-    """Review B, L5: a case file opened through a symbolic link (a shared file, say)
-    was saved as a new file in place of the link, and the shared file kept the old
+    """Review B, L5: a case file opened through a symbolic link (to a team's folder,
+    say) was saved as a new file in place of the link, and the linked file kept the old
     answers, while the app said "Saved". Save writes the file linked to."""
-    shared = tmp_path / "shared"
-    shared.mkdir()
+    team = tmp_path / "team"
+    team.mkdir()
     answer_all(session, FIRST_LINE)
-    session.save_file(shared / "case.json")
+    session.save_file(team / "case.json")
     link = tmp_path / "link.json"
-    link.symlink_to(shared / "case.json")
+    link.symlink_to(team / "case.json")
     session.new()
     session.open_file(link)
-    assert session.path == (shared / "case.json").resolve()
+    assert session.path == (team / "case.json").resolve()
     session.set_answer("label", "Edited")
     session.save_file(session.path)
     assert link.is_symlink()
-    assert json.loads((shared / "case.json").read_text("utf-8"))["label"] == "Edited"
+    assert json.loads((team / "case.json").read_text("utf-8"))["label"] == "Edited"
