@@ -40,6 +40,26 @@ class AnswerCheck(NamedTuple):
     plain: str
 
 
+def chemo_not_possible(case: Case) -> list[tuple[str, str]]:
+    """Why chemotherapy is not possible, as recorded: for each of the two answers
+    given, its words for the clinician and for the patient. Each says only what was
+    recorded (review 21, M1: a patient who had declined read that chemo might not be
+    safe for her).
+
+    >>> from core.case import parse_case
+    >>> chemo_not_possible(parse_case({"format": "hrher2-aid.case/1",
+    ...     "receptors": {"hr": "positive", "her2": "positive"}, "setting": "first_line",
+    ...     "disease": {"visceral": True, "symptomatic": False},
+    ...     "chemotherapy": {"declined": True}}))
+    [('declined by the patient', 'you have chosen not to have chemo')]
+    """
+    chemo = case.chemotherapy
+    return [(clinician, plain) for clinician, plain, on in (
+        ("contraindicated", "chemo is not safe for you", chemo.contraindicated),
+        ("declined by the patient", "you have chosen not to have chemo", chemo.declined),
+    ) if on]
+
+
 def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
     """The disagreements between the case's planned regimen and its other answers, in a
     fixed order; none without a planned regimen or for a case out of scope (the aid
@@ -52,12 +72,7 @@ def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
     chemo = case.chemotherapy
     if case.setting == "first_line" and regimen.chemotherapy and (
             chemo.contraindicated or chemo.declined):
-        # each says only what was recorded (review 21, M1: a patient who had declined
-        # read that chemo might not be safe for her)
-        recorded = [(clinician, plain) for clinician, plain, on in (
-            ("contraindicated", "chemo is not safe for you", chemo.contraindicated),
-            ("declined by the patient", "you have chosen not to have chemo", chemo.declined),
-        ) if on]
+        recorded = chemo_not_possible(case)
         checks.append(AnswerCheck(
             "chemo_planned_not_possible",
             "The planned regimen includes chemotherapy, but chemotherapy is recorded as "

@@ -3,7 +3,8 @@
 The plain-language texts come with the :class:`~core.result.Result` (the evidence
 store's ``plain*`` fields of each statement, gathered by the renderer); this module
 reads nothing else, and only adds the framing sentences, which say what the sheet
-is and is not, and are written to the same reading grade. Each option is shown
+is and is not, and are written to the same reading grade. One sentence of the evidence's
+words is made exact from the case's answers (:func:`as_recorded`). Each option is shown
 the same way: what it involves, then what may help and what is less certain side
 by side with equal weight. Nothing here tells the patient what to do.
 
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from core.answer_checks import chemo_not_possible
 from core.case import Case
 from core.evidence.currency import plain_currency_sentence
 from core.report.errors import ReportError
@@ -102,6 +104,30 @@ PLAN_WORDS: Final = {
     (False, False, True): "HER2 drugs alone",
     (False, False, False): "no cancer drugs",
 }
+
+
+#: the evidence's words for "chemo is not possible" (a statement is the same for every
+#: case, so it gives both answers that lead to it); the handout says which was recorded
+CHEMO_NOT_POSSIBLE: Final = ("Your care team has noted that chemo is not safe for you, or "
+                             "that you have chosen not to have it.")
+#: the statements that begin with those words
+CHEMO_NOT_POSSIBLE_IDS: Final = ("outside.multidisciplinary_review",
+                                 "outside.et_her2_chemo_not_possible")
+
+
+def as_recorded(case: Case, result: Result) -> Result:
+    """``result`` with the evidence's "chemo is not safe for you, or you have chosen not
+    to have it" said as recorded: the one answer given, or both (review A, L3: beside
+    the plan's "you have chosen not to have chemo", the "or" read as if unknown). A
+    statement worded otherwise is left as it is (it is still true, only less exact)."""
+    recorded = [plain for _clinician, plain in chemo_not_possible(case)]
+    if not recorded:
+        return result
+    exact = f"Your care team has noted that {' and that '.join(recorded)}."
+    plain = tuple(
+        (sid, words._replace(text=words.text.replace(CHEMO_NOT_POSSIBLE, exact, 1)))
+        if sid in CHEMO_NOT_POSSIBLE_IDS else (sid, words) for sid, words in result.plain)
+    return result._replace(plain=plain)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +320,7 @@ def handout_paragraphs(case: Case, result: Result,
                        info: DocumentInfo | None = None) -> list[Block]:
     """Everything the handout says, in order."""
     info = info or DocumentInfo()
+    result = as_recorded(case, result)
     by = ", ".join(x for x in (info.clinician, info.institution) if x)
     label = case.label if info.label_on_handout and case.label else ""
     scope_heading = SCOPE_HEADING

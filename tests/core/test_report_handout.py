@@ -18,6 +18,8 @@ from core.report import (
 )
 from core.report.handout_words import (
     BENEFITS_HEAD,
+    CHEMO_NOT_POSSIBLE,
+    CHEMO_NOT_POSSIBLE_IDS,
     DECISION,
     GUIDE_PLAN_HEAD,
     HARMS_HEAD,
@@ -28,6 +30,7 @@ from core.report.handout_words import (
     PLANNING_HEAD,
     UNCERTAIN_HEAD,
     _unmarked,
+    as_recorded,
     handout_text,
     plan_note_ids,
 )
@@ -541,7 +544,7 @@ def test_a_patient_who_cannot_have_chemo_is_told_so_beside_the_option(store, rea
     case = case_of(data)
     result = Renderer(store).result_for(case)
     assert [o.id for o in result.options] == ["et_her2"]
-    note = result.plain_for("outside.et_her2_chemo_not_possible").text
+    note = as_recorded(case, result).plain_for("outside.et_her2_chemo_not_possible").text
     assert "They do not say that chemo will be given later." in note
     assert "do not cover" not in note and "will not be given" not in note
     blocks = handout_paragraphs(case, result, INFO)
@@ -555,6 +558,56 @@ def test_a_patient_who_cannot_have_chemo_is_told_so_beside_the_option(store, rea
     possible = Renderer(store).result_for(able)
     assert "outside.et_her2_chemo_not_possible" not in possible.outside_ids
     assert note not in [b.text for b in handout_paragraphs(able, possible, INFO)]
+
+
+@pytest.mark.parametrize(("recorded", "said", "not_said"), [
+    ({"contraindicated": True}, "noted that chemo is not safe for you.", "chosen not"),
+    ({"declined": True}, "noted that you have chosen not to have chemo.", "not safe"),
+    ({"contraindicated": True, "declined": True},
+     "noted that chemo is not safe for you and that you have chosen not to have chemo.", None),
+])
+@pytest.mark.parametrize("symptomatic", [False, True])
+def test_the_sheet_says_which_reason_for_no_chemo_was_recorded(store, recorded, said,
+                                                                not_said, symptomatic):
+    """Review A, L3: the evidence's words serve every case ("chemo is not safe for you,
+    or that you have chosen not to have it"); beside the plan's "you have chosen not to
+    have chemo", the "or" read as though the team did not know which. The sheet says
+    what was recorded, in the PDF as printed; the clinician's words are unchanged."""
+    data = {**BASE, "menopausal_status": "postmenopausal",
+            "disease": {"visceral": True, "symptomatic": symptomatic},
+            "chemotherapy": recorded,
+            "planned_regimen": {"chemotherapy": True, "endocrine": False, "her2_targeted": True}}
+    case = case_of(data)
+    result = Renderer(store).result_for(case)
+    sid = ("outside.multidisciplinary_review" if symptomatic
+           else "outside.et_her2_chemo_not_possible")
+    assert sid in result.outside_ids
+    # the shipped evidence still begins with the words the sheet makes exact
+    assert result.plain_for(sid).text.startswith(CHEMO_NOT_POSSIBLE)
+    printed = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
+    assert CHEMO_NOT_POSSIBLE not in printed
+    assert f"Your care team has {said}" in printed
+    if not_said is not None:
+        assert not_said not in printed
+    # the rest of the statement is printed as the evidence words it
+    rest = result.plain_for(sid).text.removeprefix(CHEMO_NOT_POSSIBLE).strip()
+    assert flat(rest) in printed
+    # the result itself (the screen, the summary, the saved case) is not changed
+    assert result.plain_for(sid).text.startswith(CHEMO_NOT_POSSIBLE)
+    assert set(CHEMO_NOT_POSSIBLE_IDS) >= {sid}
+
+
+def test_a_statement_worded_otherwise_is_printed_as_it_is(store):
+    """If a later pack rewords the sentence, the sheet prints the evidence's words as
+    they are (still true, only less exact) rather than a half-replaced sentence."""
+    case = case_of({**BASE, "chemotherapy": {"declined": True},
+                    "disease": {"visceral": True, "symptomatic": True}})
+    result = Renderer(store).result_for(case)
+    sid = "outside.multidisciplinary_review"
+    reworded = result._replace(plain=tuple(
+        (s, w._replace(text="Other words. " + w.text.removeprefix(CHEMO_NOT_POSSIBLE)))
+        if s == sid else (s, w) for s, w in result.plain))
+    assert as_recorded(case, reworded).plain_for(sid) == reworded.plain_for(sid)
 
 
 def test_every_finding_among_benefits_and_uncertainties_carries_its_marker(store):
