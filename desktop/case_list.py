@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from core.casestore import CaseStore, CaseStoreCorrupt, CaseStoreError, files
 from desktop import dialogs
-from desktop.case_table import CaseTableModel, fit_columns
+from desktop.case_table import CHANGED, LABEL, NUMBER, RESULT, SETTING, CaseTableModel, fit_columns
 
 if TYPE_CHECKING:
     from core.result import Renderer
@@ -100,10 +100,13 @@ class CaseListWidget(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(False)
-        self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        fit_columns(self.view, {1: "After induction", 2: "2026-12-31 23:59",
-                                3: "Saved case"})
-        self.view.horizontalHeader().setSortIndicator(2, Qt.SortOrder.DescendingOrder)
+        header = self.view.horizontalHeader()
+        # the label and the result share what the fixed columns leave
+        for column in (LABEL, RESULT):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.view, {SETTING: "After induction", CHANGED: "2026-12-31 23:59",
+                                NUMBER: "Saved case"})
+        header.setSortIndicator(CHANGED, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)  # calls model.sort -> first page
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         self.view.installEventFilter(self)  # Enter opens, Delete deletes, Ctrl+Z undoes
@@ -324,7 +327,7 @@ class CaseListDialog(QDialog):
                  open_id: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Saved cases")
-        self.resize(760, 520)
+        self.resize(900, 540)  # (the result column: review C, M3)
         self.list = CaseListWidget(store, self, renderer=renderer, undo_tokens=undo_tokens,
                                    open_id=open_id)
         self.list.open_requested.connect(self._open)

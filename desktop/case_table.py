@@ -19,7 +19,9 @@ from core.casestore.times import local_time
 
 PAGE = 100
 #: "Saved case": the number the app's messages name a saved case by
-COLUMNS = ("Label", "Setting", "Changed", "Saved case")
+COLUMNS = ("Label", "Setting", "Result as saved", "Changed", "Saved case")
+#: where each column is (the sort and the tests name them)
+LABEL, SETTING, RESULT, CHANGED, NUMBER = range(len(COLUMNS))
 SETTING_NAMES = {"first_line": "First line", "after_induction": "After induction",
                  "progression": "Progression"}
 _Index = QModelIndex | QPersistentModelIndex
@@ -57,18 +59,23 @@ class CaseTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if row.damaged and role == Qt.ItemDataRole.ToolTipRole:
             return f"Damaged: {row.damaged}. Shown, never used as saved."
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == RESULT:
+            return row.result or None  # (the column may cut a long line short)
         if row.damaged and role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor("#b00020"))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if index.column() == 0:
+        column = index.column()
+        if column == LABEL:
             name = row.label or f"(no label) #{row.id}"
             if row.id == self.open_id:
                 name += OPEN_MARK
             return f"{DAMAGED_MARK} {name}" if row.damaged else name
-        if index.column() == 1:
+        if column == SETTING:
             return SETTING_NAMES.get(row.setting or "", row.setting or "")
-        if index.column() == 3:
+        if column == RESULT:
+            return row.result
+        if column == NUMBER:
             return str(row.id)
         return local_time(row.changed)
 
@@ -101,11 +108,11 @@ class CaseTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         ascending = order == Qt.SortOrder.AscendingOrder
-        if column == 0:
+        if column == LABEL:
             self.order = "label_asc" if ascending else "label_desc"
-        elif column == 3:  # numbers are given in the order cases are first saved
+        elif column == NUMBER:  # numbers are given in the order cases are first saved
             self.order = "created_asc" if ascending else "created_desc"
-        else:  # setting has no useful order of its own: sort by date
+        else:  # setting and result have no useful order of their own: sort by date
             self.order = "changed_asc" if ascending else "changed_desc"
         self.reload()
 

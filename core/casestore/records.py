@@ -20,6 +20,9 @@ class CaseRow:
     changed: str
     damaged: str | None = None
     """Why the row failed its hash check (shown in the list), or None."""
+    result: str = ""
+    """The saved result in one line (:func:`core.result_line.result_line`); empty for a
+    damaged row, whose result is not to be relied on."""
 
 
 @dataclass(frozen=True, slots=True)

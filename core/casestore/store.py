@@ -276,11 +276,14 @@ class CaseStore(AuditLog):
                f"ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?")
         rows = self._read(sql, (*params, -1 if limit is None else limit, offset),
                           "list the saved cases")
+        from core.result_line import saved_result_line
+
         out = []
         for r in rows:
             row = dict(zip(integrity.ROW_FIELDS, r, strict=False))
+            damaged = integrity.damage(row, r[-1])
             out.append(CaseRow(row["id"], row["label"], row["setting"], row["changed"],
-                               integrity.damage(row, r[-1])))
+                               damaged, "" if damaged else saved_result_line(row["result"])))
         return out
 
     def count(self, filter_label: str | None = None) -> int:

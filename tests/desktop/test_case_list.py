@@ -16,7 +16,7 @@ from core.evidence import open_store
 from core.result import Renderer
 from desktop import dialogs
 from desktop.case_list import CaseListDialog, CaseListWidget, open_case_store
-from desktop.case_table import PAGE
+from desktop.case_table import NUMBER, PAGE, RESULT
 from tests.conftest import build_older_evidence
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -120,11 +120,54 @@ def test_the_list_shows_the_number_messages_name_a_saved_case_by(qtbot, store, r
     """"Saved as a copy (saved case 5)": the number is in the list, and sorts."""
     w = make(qtbot, store, renderer)
     m = w.model
-    assert m.headerData(3, Qt.Orientation.Horizontal) == "Saved case"
-    numbers = [m.data(m.index(r, 3)) for r in range(m.rowCount())]
+    assert m.headerData(NUMBER, Qt.Orientation.Horizontal) == "Saved case"
+    numbers = [m.data(m.index(r, NUMBER)) for r in range(m.rowCount())]
     assert numbers == [str(m.row(r).id) for r in range(m.rowCount())]
-    w.view.sortByColumn(3, Qt.SortOrder.AscendingOrder)
-    assert [m.data(m.index(r, 3)) for r in range(m.rowCount())] == sorted(numbers, key=int)
+    w.view.sortByColumn(NUMBER, Qt.SortOrder.AscendingOrder)
+    assert [m.data(m.index(r, NUMBER)) for r in range(m.rowCount())] == sorted(numbers, key=int)
+
+
+def test_the_list_shows_each_result_as_saved(qtbot, tmp_path, renderer, dlg):
+    """Review C, M3: two cases with the same label (a copy, a version kept after a
+    conflict) could not be told apart, and a case saved out of scope read like any
+    other. The list shows each result as saved, in one line: its options with their
+    status and titles, its warnings and a plan that matches none; out of scope and no
+    option say so; a damaged row shows none (it is not to be relied on)."""
+    s = CaseStore.open(tmp_path / "cases.sqlite")
+    cases = {
+        "MDT-101": case_data("MDT-101"),
+        "MDT-101 again": case_data("MDT-101", receptors={"hr": "positive", "her2": "negative"}),
+        "ET alone": case_data("ET alone", planned_regimen={
+            "chemotherapy": False, "endocrine": True, "her2_targeted": False}),
+        "No chemo": case_data("No chemo", chemotherapy={"declined": True},
+                              disease={"visceral": True, "symptomatic": True}),
+    }
+    ids = {}
+    for key, data in cases.items():
+        case = parse_case(data)
+        ids[key] = s.save(case, renderer.result_for(case)).id
+    w = make(qtbot, s, renderer)
+    m = w.model
+    assert m.headerData(RESULT, Qt.Orientation.Horizontal) == "Result as saved"
+    shown = {m.row(r).id: m.data(m.index(r, RESULT)) for r in range(m.rowCount())}
+    assert shown[ids["MDT-101"]] == ("Preferred: Chemotherapy + HER2-targeted therapy; also "
+                                     "to consider: Endocrine therapy + HER2-targeted therapy")
+    assert shown[ids["MDT-101 again"]] == "Out of scope"
+    assert shown[ids["ET alone"]].endswith(" therapy · 1 warning · the plan matches none")
+    assert shown[ids["No chemo"]] == "No option from the source · 1 warning"
+    row = m.find(ids["ET alone"])
+    assert m.data(m.index(row, RESULT), Qt.ItemDataRole.ToolTipRole) == shown[ids["ET alone"]]
+    # the words are the result's as saved, not today's evidence's
+    with sqlite3.connect(s.path) as conn:
+        stored = json.loads(conn.execute("SELECT result FROM cases WHERE id = ?",
+                                         (ids["MDT-101"],)).fetchone()[0])
+    assert "Chemotherapy + HER2-targeted therapy" in json.dumps(stored["display"])
+    # a damaged row shows no result
+    with sqlite3.connect(s.path) as conn:
+        conn.execute("UPDATE cases SET label = 'MDT-1O1' WHERE id = ?", (ids["MDT-101"],))
+    m.reload()
+    assert m.data(m.index(m.find(ids["MDT-101"]), RESULT)) == ""
+    s.close()
 
 
 def test_rows_are_fetched_a_page_at_a_time(qtbot, tmp_path, renderer, dlg):
