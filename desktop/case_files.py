@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWidget
 
 from core.session import CaseSession, SessionError
-from desktop import dialogs
+from desktop import dialogs, recent_files
 from desktop.records import NOTHING_TO_SAVE, CaseRecords
 
 #: why an incomplete case is saved as a file
@@ -70,6 +70,7 @@ class CaseFiles:
             dialogs.error(self.parent, "Cannot open case",
                           f"{exc}\n\nThe current case is unchanged.")
             return False
+        recent_files.remember(Path(path))
         # what is open, as for a saved case (review C, L3: nothing was said), replacing
         # any message about the previous case
         what = "draft" if not self.session.is_complete() else "case file"
@@ -79,6 +80,20 @@ class CaseFiles:
         else:
             self._status(f"Opened {what} {Path(path).name}")
         return True
+
+    def open_recent(self, path: Path) -> bool:
+        """File ▸ Open recent: the file (unsaved changes asked about first); one no
+        longer there is said so and taken off the list."""
+        if not self.may_discard_changes():
+            return False
+        if not path.is_file():
+            recent_files.forget(path)
+            dialogs.error(self.parent, "Cannot open case",
+                          f"{path} is no longer there (moved, renamed or deleted), so it "
+                          "is taken off the list of recent files. The current case is "
+                          "unchanged.")
+            return False
+        return self.open(path)
 
     def _reopen_their_version(self, path: Path) -> bool:
         """Open the file as the other window or program left it, on the step the user
@@ -194,8 +209,9 @@ class CaseFiles:
                     if kept and self.session.case_id is not None else "")
             dialogs.error(self.parent, "Cannot save case", f"{exc}{also}")
             return False
-        saved = (f"Saved a draft in {path} ({DRAFT_NOTE}: reopen it with File ▸ Open case "
-                 "file)" if draft else f"Saved {path}")
+        recent_files.remember(path)
+        saved = (f"Saved a draft in {path} ({DRAFT_NOTE}: reopen it with File ▸ Open "
+                 "recent)" if draft else f"Saved {path}")
         if note and note.startswith(NOTHING_TO_SAVE):  # the file is written all the same
             # (review C, L2: "No changes to save: … Saved <file>" said both)
             note = note.removeprefix(NOTHING_TO_SAVE)

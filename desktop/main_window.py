@@ -173,9 +173,13 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("&File")
         self.file_menu.setObjectName("file_menu")
         std = QKeySequence.StandardKey
-        for text, slot, key in (("&New case", self.new_case, std.New),
-                                ("&Open case file…", self.open_case, std.Open),
-                                ("&Save", self.save_case, std.Save),
+        self.file_menu.addAction(self._action("&New case", self.new_case, std.New))
+        self.file_menu.addAction(self._action("&Open case file…", self.open_case, std.Open))
+        # case files opened or saved lately, drafts among them (filled as it opens)
+        self.recent_menu = self.file_menu.addMenu("Open &recent")
+        self.recent_menu.setObjectName("recent_menu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        for text, slot, key in (("&Save", self.save_case, std.Save),
                                 ("Save &as file…", self.save_case_as, std.SaveAs)):
             self.file_menu.addAction(self._action(text, slot, key))
         self.file_menu.addAction(self._action("Saved &cases…", self.records.open_case_list,
@@ -305,6 +309,11 @@ class MainWindow(QMainWindow):
 
     def open_case(self) -> None:
         self.files.open_chosen()
+
+    def _fill_recent_menu(self) -> None:
+        from desktop import recent_files
+
+        recent_files.fill_menu(self.recent_menu, self.files.open_recent, self._status)
 
     def open_case_file(self, path: str | Path) -> bool:
         """Open a case file (or a draft) without a dialog; a malformed one is refused

@@ -357,7 +357,7 @@ def test_an_incomplete_case_saves_as_a_draft_and_reopens(
     assert starts == ["Bed-4-MDT-draft.json"] and not window.isWindowModified()
     assert window.statusBar().currentMessage() == (
         f"Saved a draft in {tmp_path / 'x.json'} (the case list keeps complete cases only: "
-        "reopen it with File ▸ Open case file)")
+        "reopen it with File ▸ Open recent)")
     saved = json.loads((tmp_path / "x.json").read_text())
     assert saved["format"] == "hrher2-aid.draft/1"
     assert saved["answers"] == {"receptors.hr": "positive", "label": "Bed 4 / MDT"}
