@@ -101,10 +101,13 @@ class CaseListWidget(QWidget):
         self.view.verticalHeader().setVisible(False)
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
-        # the label and the result share what the fixed columns leave
-        for column in (LABEL, RESULT):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        fit_columns(self.view, {SETTING: "After induction", CHANGED: "2026-12-31 23:59",
+        # the result takes what the other columns leave (each can be widened by hand);
+        # cut short in the middle, so that its end (warnings, a plan that matches none)
+        # stays in sight
+        header.setSectionResizeMode(RESULT, QHeaderView.ResizeMode.Stretch)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        fit_columns(self.view, {LABEL: "Clinic 12 / patient A",
+                                SETTING: "After induction", CHANGED: "2026-12-31 23:59",
                                 NUMBER: "Saved case"})
         header.setSortIndicator(CHANGED, Qt.SortOrder.DescendingOrder)
         self.view.setSortingEnabled(True)  # calls model.sort -> first page
