@@ -29,14 +29,14 @@ not; an incomplete one saves as a draft (``hrher2-aid.draft/1``) and reopens as 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from core import questionnaire as q
 from core.case import Case, CaseError, parse_case, read_regular_file
+from core.case_file import DRAFT_FORMAT, case_text, draft_text, holds_a_case, read_answers
 from core.digest import sha256_hex
 from core.fields import FIELDS_BY_PATH, normalize_label
 
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from core.report import DocumentInfo
     from core.result import Renderer, Result
 
-DRAFT_FORMAT: Final = "hrher2-aid.draft/1"
 _AnswersKey = tuple[tuple[str, Any], ...]
 
 
@@ -271,11 +270,9 @@ class CaseSession:
         (never a refused label: see :meth:`case`; diff review R5)."""
         case = self.case() if self.is_complete() else None
         if case is not None:
-            return json.dumps(case.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        answers = {k: v for k, v in sorted(self._answers.items())
-                   if FIELDS_BY_PATH[k].problem(v) is None}
-        return json.dumps({"format": DRAFT_FORMAT, "step": self.step, "answers": answers},
-                          indent=2, ensure_ascii=False) + "\n"
+            return case_text(case)
+        return draft_text({k: v for k, v in self._answers.items()
+                           if FIELDS_BY_PATH[k].problem(v) is None}, self.step)
 
     def save_file(self, path: str | os.PathLike[str], *, replace_changed: bool = False) -> Path:
         """Write the case (or its draft) to ``path`` atomically; it becomes the session's
@@ -410,56 +407,12 @@ class CaseSession:
         return write_documents(list(zip(targets, (summary, handout), strict=False)))
 
 
-def holds_a_case(raw: bytes) -> bool:
-    """A file's bytes are a case or a draft this version reads (so saving over it
-    replaces a case, never the case store, a PDF or anything else chosen by mistake)."""
-    try:
-        read_answers(raw)
-    except CaseError:
-        return False
-    return True
-
-
 def _normalized(kind: str, value: Any) -> Any:
     if kind == "text" and isinstance(value, str):
         return normalize_label(value)
     if kind == "number" and type(value) is float and value.is_integer():
         return int(value)
     return value
-
-
-def read_answers(raw: bytes | str) -> tuple[dict[str, Any], str | None, Case | None]:
-    """The answers of a case file or a draft, with the draft's step or the file's case.
-    Raises :class:`CaseError`."""
-    from core.case import loads_case
-
-    def from_case() -> tuple[dict[str, Any], None, Case]:
-        case = loads_case(raw)
-        return q.answers_from_case(case), None, case
-
-    text = raw.decode("utf-8-sig", errors="replace") if isinstance(raw, bytes) else raw
-    if DRAFT_FORMAT not in text:
-        return from_case()
-    from core.case import decode_json
-
-    data = decode_json(raw)  # as strictly as a case file (a repeated key is refused)
-    if type(data) is not dict or data.get("format") != DRAFT_FORMAT:
-        return from_case()
-    unknown = set(data) - {"format", "step", "answers"}
-    if unknown:
-        raise CaseError(sorted(unknown)[0], "unknown field")
-    answers = data.get("answers", {})
-    if type(answers) is not dict:
-        raise CaseError("answers", "must be an object")
-    for path, value in answers.items():
-        field = FIELDS_BY_PATH.get(path)
-        if field is None:
-            raise CaseError(f"answers.{path}", "unknown field")
-        problem = field.problem(value)
-        if problem is not None and value is not None:
-            raise CaseError(f"answers.{path}", problem)
-    step = data.get("step")
-    return dict(answers), step if isinstance(step, str) else None, None
 
 
 __all__ = ["DRAFT_FORMAT", "CaseSession", "FileChanged", "NotReady", "SessionError",

@@ -80,7 +80,7 @@ def _refuse_replacing(store: CaseStore, path: Path, *, case_file: bool) -> None:
 
 def _holds_a_case(path: Path) -> bool:
     from core.case import read_regular_file
-    from core.session import holds_a_case
+    from core.case_file import holds_a_case
 
     try:
         return holds_a_case(read_regular_file(path))
