@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Final
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QLayout, QMessageBox, QWidget
@@ -61,27 +62,77 @@ def _chosen(path: str) -> str:
     return path
 
 
+#: the size Qt's own file dialog is given (where the system has none of its own); its
+#: default cut the names, sizes and types of files short (review C, L5)
+FILE_DIALOG_SIZE: Final = (900, 560)
+
+
+def file_dialog(parent: QWidget | None, title: str, start: str, file_filter: str, *,
+                mode: str) -> QFileDialog:
+    """A file dialog, not yet shown, as QFileDialog's static functions make it (the
+    system's own where there is one: Windows, most Linux desktops), but wide enough to
+    read when it is Qt's own. ``mode``: ``open``, ``open_many``, ``save`` or
+    ``folder``; ``start`` as :func:`starting_at` takes it."""
+    dialog = QFileDialog(parent, title, starting_at(start), file_filter)
+    if mode == "save":
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    else:
+        dialog.setFileMode({"open": QFileDialog.FileMode.ExistingFile,
+                            "open_many": QFileDialog.FileMode.ExistingFiles,
+                            "folder": QFileDialog.FileMode.Directory}[mode])
+    if mode == "folder":
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    from desktop.window_state import fit_to_screen
+
+    dialog.resize(*FILE_DIALOG_SIZE)
+    fit_to_screen(dialog)  # never larger than the screen, never off it
+    _readable_columns(dialog)
+    return dialog
+
+
+def _readable_columns(dialog: QFileDialog) -> None:
+    """In Qt's own dialog, the size, type and date columns as wide as what they show and
+    the name taking the rest (they kept their narrow default widths). The dialog's
+    detail view is a child QTreeView; the system's dialog has none (nothing to do)."""
+    from PySide6.QtWidgets import QHeaderView, QTreeView
+
+    view = dialog.findChild(QTreeView)
+    if view is None:
+        return
+    header = view.header()
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+
+def _files_chosen(dialog: QFileDialog) -> list[str]:
+    """Run the dialog modally: the files chosen (none when cancelled)."""
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return []
+    return list(dialog.selectedFiles())
+
+
 def ask_open_path(parent: QWidget | None, title: str, file_filter: str = CASE_FILTER,
                   start: str = "") -> str | None:
     """A path chosen for opening, or None when cancelled."""
-    path, _ = QFileDialog.getOpenFileName(parent, title, starting_at(start), file_filter)
-    return _chosen(path) or None
+    paths = _files_chosen(file_dialog(parent, title, start, file_filter, mode="open"))
+    return _chosen(paths[0]) if paths else None
 
 
 def ask_open_paths(parent: QWidget | None, title: str, file_filter: str = CASE_FILTER,
                    start: str = "") -> list[str]:
     """Several paths chosen for opening (empty when cancelled)."""
-    paths, _ = QFileDialog.getOpenFileNames(parent, title, starting_at(start), file_filter)
+    paths = _files_chosen(file_dialog(parent, title, start, file_filter, mode="open_many"))
     if paths:
         _chosen(paths[0])
-    return list(paths)
+    return paths
 
 
 def ask_save_path(parent: QWidget | None, title: str, file_filter: str = CASE_FILTER,
                   start: str = "") -> str | None:
     """A path chosen for saving, or None when cancelled."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, starting_at(start), file_filter)
-    return _chosen(path) or None
+    paths = _files_chosen(file_dialog(parent, title, start, file_filter, mode="save"))
+    return _chosen(paths[0]) if paths else None
 
 
 def ask_export_paths(parent: QWidget | None, folder: str, summary_name: str,
@@ -114,8 +165,8 @@ def open_documents(paths: list[Path]) -> list[Path]:
 
 
 def ask_folder(parent: QWidget | None, title: str, start: str = "") -> str | None:
-    path = QFileDialog.getExistingDirectory(parent, title, starting_at(start))
-    return path or None
+    paths = _files_chosen(file_dialog(parent, title, start, "", mode="folder"))
+    return paths[0] if paths else None
 
 
 def message_box(parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str,
