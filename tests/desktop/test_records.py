@@ -14,6 +14,7 @@ from core.result import Renderer
 from desktop import dialogs
 from desktop.audit_view import AuditDialog
 from desktop.case_list import CaseListDialog
+from desktop.case_table import LABEL, NUMBER
 from tests.conftest import build_older_evidence
 
 CASE = {"format": "hrher2-aid.case/1", "label": "Saved one",
@@ -72,8 +73,8 @@ def test_opening_from_the_case_list(qtbot: Any, window: Any,
 
     def look(dialog: Any) -> bool:
         model = dialog.list.model
-        marked.extend(model.data(model.index(r, 0)) for r in range(model.rowCount())
-                      if model.data(model.index(r, 3)) in (str(case_id), str(copy)))
+        marked.extend(model.data(model.index(r, LABEL)) for r in range(model.rowCount())
+                      if model.data(model.index(r, NUMBER)) in (str(case_id), str(copy)))
         return False
 
     monkeypatch.setattr(dialogs, "exec_dialog", look)
