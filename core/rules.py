@@ -207,7 +207,12 @@ def _progression(case: Case, options: list[tuple[str, str]], cautions: set[str],
                  outside: set[str]) -> None:
     # 1.1: no plan items at progression (her2_until_progression is no longer listed)
     if case.her2_therapy.unacceptable_toxicity:
-        outside.add("outside.her2_toxicity")
+        # Endocrine-responsive disease: the source speaks twice here, and not as one
+        # ("sequential hormonal therapy should be offered", and "avoid endocrine therapy
+        # alone"), so the entry gives both and says which it leaves open (review A, M1:
+        # "what to give instead is not covered" left the first out)
+        outside.add("outside.her2_toxicity_sequential" if case.endocrine_responsive == "yes"
+                    else "outside.her2_toxicity")
     elif case.endocrine_responsive == "yes":
         outside.add("outside.next_her2_agent")
         if not is_aggressive(case):

@@ -58,7 +58,7 @@ REQUIRED_IDS: Final = frozenset({
     "outside.not_endocrine_responsive", "outside.assess_endocrine_response",
     "outside.no_systemic_therapy", "outside.menopause_premenopausal",
     "outside.menopause_unknown", "outside.aggressive_progression_review",
-    "outside.et_her2_chemo_not_possible",
+    "outside.et_her2_chemo_not_possible", "outside.her2_toxicity_sequential",
     "scope.hr_negative", "scope.hr_unknown", "scope.her2_negative", "scope.her2_equivocal",
     "scope.her2_unknown",
 })

@@ -150,6 +150,24 @@ def test_cited_entries_quote_the_source_verbatim(store: EvidenceStore) -> None:
             assert not entry.citations, f"{entry.id} lies outside the source"
 
 
+def test_an_entry_outside_the_source_that_gives_its_words_gives_them_verbatim(
+        store: EvidenceStore) -> None:
+    """Review A, M1: at progression with HER2-targeted therapy ruled out, the source is
+    not silent but speaks twice, and not as one; the entry gives both sentences as the
+    source words them (outside-source entries carry no citation: contract 1.1), then
+    what it leaves open."""
+    flat = " ".join(SOURCE_TEXT.split())
+    text = store.statements["outside.her2_toxicity_sequential"].text
+    for said in ("sequential hormonal therapy should be offered to patients with "
+                 "endocrine-responsive disease after progression on initial therapy",
+                 "avoid using endocrine therapy alone in HR+HER2+ MBC patients, as PFS is "
+                 "significantly shorter compared to combination approaches"):
+        assert said in text
+        assert said[0].upper() + said[1:] in flat
+    assert text.endswith("It does not say which of the two applies when HER2-targeted "
+                         "therapy cannot be given, so this aid lists no option here.")
+
+
 def test_every_harm_is_a_cited_confirmed_fact(store: EvidenceStore) -> None:
     """Harm statements per option: confirmed facts only, each with its citation; where
     the sources give none, the care team explains (the option's harms note)."""

@@ -207,11 +207,22 @@ def test_after_induction_from_four_months(months: float) -> None:
 # --- progression --------------------------------------------------------------------
 
 
-def test_progression_her2_toxicity() -> None:
-    """HER2-targeted therapy has unacceptable toxicity: no option; outside_source entry."""
-    d = run(setting="progression", endocrine_responsive="yes",
+@pytest.mark.parametrize(("responsive", "entry"), [
+    ("yes", "outside.her2_toxicity_sequential"),
+    ("no", "outside.her2_toxicity"),
+    ("unknown", "outside.her2_toxicity"),
+])
+def test_progression_her2_toxicity(responsive: str, entry: str) -> None:
+    """HER2-targeted therapy has unacceptable toxicity: no option; outside_source entry.
+
+    For endocrine-responsive disease the entry gives the source's two sentences that
+    bear on it ("Sequential hormonal therapy should be offered to patients with
+    endocrine-responsive disease after progression on initial therapy"; "Avoid using
+    endocrine therapy alone") and says that the source does not say which applies
+    (review A, M1)."""
+    d = run(setting="progression", endocrine_responsive=responsive,
             her2_therapy={"unacceptable_toxicity": True})
-    assert d.options == () and d.outside == {"outside.her2_toxicity"}
+    assert d.options == () and d.plan == () and d.outside == {entry}
 
 
 def test_progression_endocrine_responsive() -> None:
