@@ -196,17 +196,26 @@ def verify_pack(path: Path, keys: Sequence[PublicKey] | None = None) -> Evidence
     if store.version != info.version or store.sha256 != info.content_sha256:
         raise PackError(f"evidence store {store.version} is not the one the manifest "
                         f"signs ({info.version}): {evidence}")
-    check_complete(store)
+    check_complete(store, info)
     store.pack = info
     return store
 
 
-def check_complete(store: EvidenceStore) -> None:
-    """Step 5: every required id has an entry; every citation and figure resolves."""
+def check_complete(store: EvidenceStore, info: PackInfo | None = None) -> None:
+    """Step 5: every required id has an entry; every citation and figure resolves.
+    ``info``: the signed manifest's; a genuine pack older than the bundled one, made
+    before this version of the app needed an id, is said to be that, not a damaged
+    one."""
     missing = sorted(REQUIRED_IDS - store.statements.keys())
     if missing:
+        why = ""
+        bundled = pack_sequence(bundled_pack())
+        if info is not None and info.sequence < bundled:
+            why = (f" (evidence pack {info.version}, sequence {info.sequence}, was made for "
+                   f"an earlier version of hrher2-aid; this version comes with sequence "
+                   f"{bundled}: use that pack, or a newer one)")
         raise PackError(f"evidence store is incomplete: {store.path}: no entry for "
-                        f"{', '.join(missing)}")
+                        f"{', '.join(missing)}{why}")
     for entry in store.statements.values():
         unknown = [n for n in entry.citations if n not in store.references]
         if unknown:

@@ -32,6 +32,7 @@ from tests.core.test_cli import write
 from tests.pack_support import (
     BUNDLED,
     DAMAGE,
+    NEWER_SEQUENCE,
     THROWAWAY,
     damaged_pack,
     edited_sources,
@@ -258,6 +259,32 @@ def test_an_older_genuine_pack_given_by_path_is_named_as_older(
                  ["report", str(case), "-o", str(tmp_path / "s.pdf")]):
         assert cli.main([*args, "--evidence", str(old)]) == 0
         assert "note: this pack, sequence 1 (2026.11.9), is older" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("sequence", "older"), [(1, True), (NEWER_SEQUENCE, False)])
+def test_a_genuine_pack_made_before_an_id_was_needed_is_named_as_older(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sequence: int, older: bool) -> None:
+    """A signed pack from before this version of the app needed an id (pack 21 lacks
+    outside.her2_toxicity_sequential, which 2026.12.19 added) is refused as incomplete,
+    and said to be older, made for an earlier version, and which pack to use: IT would
+    otherwise take it for a damaged one. A newer pack without the id is only
+    incomplete."""
+    trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
+    src = edited_sources(tmp_path, sequence=sequence, version="2026.11.9",
+                         replace=('id = "outside.her2_toxicity_sequential"',
+                                  'id = "outside.some_old_entry"'),
+                         changelog='[[entry]]\nversion = "2026.11.9"\ndate = "2026-11-09"\n'
+                                   'summary = "test"\nchanges = ["test"]\n')
+    build_pack(tmp_path / "pack", THROWAWAY, src)
+    with pytest.raises(PackError) as raised:
+        verify_pack(tmp_path / "pack")
+    message = str(raised.value)
+    assert message.startswith("evidence store is incomplete: ")
+    assert "no entry for outside.her2_toxicity_sequential" in message
+    said = (f"(evidence pack 2026.11.9, sequence 1, was made for an earlier version of "
+            f"hrher2-aid; this version comes with sequence {BUNDLED.sequence}: use that "
+            "pack, or a newer one)")
+    assert message.endswith(said) if older else "earlier version" not in message
 
 
 @pytest.mark.parametrize(("sequence", "version", "says"), [
