@@ -168,7 +168,9 @@ class EarlyCheck:
                     actions.append((os.POSIX_SPAWN_CLOSE, read_end))
                 pid = os.posix_spawn(command[0], command, {**os.environ, CHILD_ENV: path or ""},
                                      file_actions=actions)
-        except OSError:
+        # (ValueError: posix_spawn refuses an environment the app was started with that
+        # holds a variable with no name, as `env =x hrher2-aid` gives: checked in-process)
+        except (OSError, ValueError):
             os.close(read_end)
             return None
         finally:

@@ -107,6 +107,25 @@ def test_a_checker_that_cannot_start_leaves_the_check_to_the_app(
     assert EarlyCheck.start(None, allowed=True) is None
 
 
+def test_an_environment_posix_spawn_refuses_leaves_the_check_to_the_app(
+        tmp_path: Path) -> None:
+    """Started with a variable that has no name in its environment (``env =x
+    hrher2-aid``), the app went down with a traceback: posix_spawn raised ValueError
+    ("illegal environment variable name"). The app checks in-process instead; a real
+    process, the command line and the window's self-test."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    for args in (["evidence", "verify"], ["--self-test"]):
+        done = subprocess.run(["env", "=x", sys.executable, "-m", "desktop", *args],
+                              capture_output=True, text=True, env=env, timeout=120,
+                              cwd=Path(__file__).resolve().parents[2])
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr
+
+
 def test_no_checker_where_it_is_no_help(monkeypatch: pytest.MonkeyPatch) -> None:
     """A second process helps only with a second CPU to run on; Windows has neither
     fork nor posix_spawn (and starting a process there is slow); the installed bundle
