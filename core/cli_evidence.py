@@ -181,11 +181,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from core.evidence import load_evidence
     from core.evidence.diff import diff_stores, diff_text
 
+    # (a genuine pack from before this version of the app is compared too)
     if args.new is None:
-        old, new = load_evidence(), verify_pack(Path(args.old))
+        old, new = load_evidence(), verify_pack(Path(args.old), to_compare=True)
         named = ("the pack in use", one_line(args.old))
     else:
-        old, new = verify_pack(Path(args.old)), verify_pack(Path(args.new))
+        old, new = (verify_pack(Path(args.old), to_compare=True),
+                    verify_pack(Path(args.new), to_compare=True))
         named = (one_line(args.old), one_line(args.new))
     note = ""
     if old.pack is not None and new.pack is not None and old.pack.sequence > new.pack.sequence:

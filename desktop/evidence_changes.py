@@ -28,7 +28,7 @@ from desktop.markup import escape
 
 def available_packs(current: EvidenceStore | None) -> list[tuple[str, Path]]:
     """(label, folder) of every pack here: the one in use, the bundled one, installed ones."""
-    from core.evidence.install import InstallError, installed
+    from core.evidence.install import InstallError, installed, machine_folder
     from core.evidence.pack import bundled_pack
 
     folders: list[Path] = []
@@ -36,7 +36,10 @@ def available_packs(current: EvidenceStore | None) -> list[tuple[str, Path]]:
         folders.append(current.pack.folder)
     folders.append(bundled_pack())
     with contextlib.suppress(InstallError, OSError):
-        folders += [row.info.folder for row in installed() if row.info and not row.problem]
+        # each checked below, to compare: a genuine pack from before this version of
+        # the app (which it cannot use, so `installed` gives its problem) is listed too
+        root = machine_folder()
+        folders += [root / "packs" / row.name for row in installed(root) if row.info]
     packs: list[tuple[str, Path]] = []
     seen: set[Path] = set()
     for folder in folders:
@@ -44,7 +47,7 @@ def available_packs(current: EvidenceStore | None) -> list[tuple[str, Path]]:
             continue
         seen.add(folder.resolve())
         try:
-            store = verify_pack(folder)
+            store = verify_pack(folder, to_compare=True)  # (older packs are compared too)
         except EvidenceError:
             continue
         assert store.pack is not None
@@ -131,7 +134,8 @@ class EvidenceChangesDialog(QDialog):
         old_folder = self.packs[self.old.currentIndex()][1]
         new_folder = self.packs[self.new.currentIndex()][1]
         try:
-            old, new = verify_pack(old_folder), verify_pack(new_folder)
+            old, new = (verify_pack(old_folder, to_compare=True),
+                        verify_pack(new_folder, to_compare=True))
         except EvidenceError as exc:
             self.text.setHtml(f"<p>{escape(str(exc))}</p>")
             return

@@ -170,8 +170,12 @@ def read_signed_manifest(path: Path, keys: Sequence[PublicKey] | None = None) ->
     return info
 
 
-def verify_pack(path: Path, keys: Sequence[PublicKey] | None = None) -> EvidenceStore:
-    """Open a pack (folder, or its evidence file) after all five checks; see the module."""
+def verify_pack(path: Path, keys: Sequence[PublicKey] | None = None, *,
+                to_compare: bool = False) -> EvidenceStore:
+    """Open a pack (folder, or its evidence file) after all five checks; see the module.
+    ``to_compare``: only to compare with another (``evidence diff``, the app's
+    comparison): a genuine pack made before this version of the app needed one of its
+    ids is read too (it is never used to recommend); everything else is checked."""
     path = Path(path)
     info = read_signed_manifest(path, keys)
     evidence = pack_paths(path)[0]
@@ -196,17 +200,18 @@ def verify_pack(path: Path, keys: Sequence[PublicKey] | None = None) -> Evidence
     if store.version != info.version or store.sha256 != info.content_sha256:
         raise PackError(f"evidence store {store.version} is not the one the manifest "
                         f"signs ({info.version}): {evidence}")
-    check_complete(store, info)
+    check_complete(store, info, needed=frozenset() if to_compare else REQUIRED_IDS)
     store.pack = info
     return store
 
 
-def check_complete(store: EvidenceStore, info: PackInfo | None = None) -> None:
-    """Step 5: every required id has an entry; every citation and figure resolves.
+def check_complete(store: EvidenceStore, info: PackInfo | None = None,
+                   needed: frozenset[str] = REQUIRED_IDS) -> None:
+    """Step 5: every ``needed`` id has an entry; every citation and figure resolves.
     ``info``: the signed manifest's; a genuine pack older than the bundled one, made
     before this version of the app needed an id, is said to be that, not a damaged
     one."""
-    missing = sorted(REQUIRED_IDS - store.statements.keys())
+    missing = sorted(needed - store.statements.keys())
     if missing:
         why = ""
         bundled = pack_sequence(bundled_pack())

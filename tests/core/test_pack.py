@@ -285,6 +285,29 @@ def test_a_genuine_pack_made_before_an_id_was_needed_is_named_as_older(
             f"hrher2-aid; this version comes with sequence {BUNDLED.sequence}: use that "
             "pack, or a newer one)")
     assert message.endswith(said) if older else "earlier version" not in message
+    # Compared, it is read: what changed since is what IT wants to see (evidence diff,
+    # the app's comparison); never used to recommend (load_evidence refuses it)
+    assert verify_pack(tmp_path / "pack", to_compare=True).pack is not None
+    with pytest.raises(PackError):
+        load_evidence(tmp_path / "pack")
+
+
+def test_evidence_diff_compares_a_pack_from_before_an_id_was_needed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
+    src = edited_sources(tmp_path, sequence=1, version="2026.11.9",
+                         replace=('id = "outside.her2_toxicity_sequential"',
+                                  'id = "outside.some_old_entry"'),
+                         changelog='[[entry]]\nversion = "2026.11.9"\ndate = "2026-11-09"\n'
+                                   'summary = "test"\nchanges = ["test"]\n')
+    build_pack(tmp_path / "old", THROWAWAY, src)
+    assert cli.main(["evidence", "diff", str(tmp_path / "old"), str(bundled_pack())]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"evidence 2026.11.9 (sequence 1) -> {BUNDLED.version} "
+                          f"(sequence {BUNDLED.sequence})")
+    assert "  statement outside.her2_toxicity_sequential" in out.split("changed:")[0]
+    assert "  statement outside.some_old_entry" in out.split("removed:")[1]
 
 
 @pytest.mark.parametrize(("sequence", "version", "says"), [

@@ -104,6 +104,43 @@ def test_what_changed_compares_the_installed_pack_with_the_bundled_one(
     assert "No statement, reference or figure differs." in text
 
 
+def test_what_changed_lists_an_installed_pack_from_before_an_id_was_needed(
+        qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pack installed before the app was upgraded, genuine but made before this
+    version needed one of its ids, is never used to recommend; it can still be compared
+    (it is what IT wants to compare the new pack with)."""
+    import core.evidence.pack as pack_module
+    from tests.pack_support import edited_sources
+
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "machine"))
+    trust(monkeypatch, *keys.embedded_keys(), THROWAWAY.public)
+    src = edited_sources(tmp_path, sequence=1, version="2026.11.9",
+                         replace=('id = "outside.her2_toxicity_sequential"',
+                                  'id = "outside.some_old_entry"'),
+                         changelog='[[entry]]\nversion = "2026.11.9"\ndate = "2026-11-09"\n'
+                                   'summary = "test"\nchanges = ["test"]\n')
+    pack_module.build_pack(tmp_path / "old", THROWAWAY, src)
+    required = pack_module.REQUIRED_IDS
+    # installed by the app it was made for (which did not need the id)
+    monkeypatch.setattr(pack_module, "REQUIRED_IDS",
+                        required - {"outside.her2_toxicity_sequential"})
+    install(tmp_path / "old", bundled=0)
+    monkeypatch.setattr(pack_module, "REQUIRED_IDS", required)  # this version
+    store = load_evidence()
+    assert store.pack is not None and store.pack.sequence == BUNDLED.sequence
+    dialog = EvidenceChangesDialog(store)
+    qtbot.addWidget(dialog)
+    old, new = dialog.findChild(QComboBox, "old_pack"), dialog.findChild(QComboBox, "new_pack")
+    labels = {old.itemText(i) for i in range(old.count())}
+    assert "2026.11.9 (sequence 1)" in labels
+    old.setCurrentIndex([old.itemText(i) for i in range(old.count())]
+                        .index("2026.11.9 (sequence 1)"))
+    new.setCurrentIndex([new.itemText(i) for i in range(new.count())]
+                        .index(f"{BUNDLED.version} (sequence {BUNDLED.sequence}) - in use"))
+    text = dialog.findChild(QTextBrowser, "changes_text").toPlainText()
+    assert "statement outside.her2_toxicity_sequential" in text.split("Changed")[0]
+
+
 def test_what_changed_is_in_the_tools_menu(window: Any,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[Any] = []
