@@ -29,7 +29,7 @@ from reportlab.lib.units import mm  # noqa: E402
 from reportlab.platypus import Paragraph, SimpleDocTemplate  # noqa: E402
 from reportlab.platypus.doctemplate import PageBreak  # noqa: E402
 
-from core.case import loads_case  # noqa: E402
+from core.case_json import loads_case  # noqa: E402
 from core.evidence import open_store  # noqa: E402
 from core.report import DocumentInfo, build_summary  # noqa: E402
 from core.report.template import FONT, FONT_BOLD, register_fonts  # noqa: E402

@@ -1,6 +1,7 @@
 """The case model (``hrher2-aid.case/1``): parsing, validation, defaults, canonical form.
 
-A case is read once, here; everything downstream trusts the :class:`Case` it gets.
+A case is checked once, here (from JSON text: :mod:`core.case_json`); everything
+downstream trusts the :class:`Case` it gets.
 Every way a case can be wrong raises :class:`CaseError`, whose message names the
 field path, so the user sees one line such as
 ``chemotherapy.months_given: required when setting is after_induction``.
@@ -17,11 +18,9 @@ core.case.CaseError: receptors.hr: must be one of positive, negative, unknown (g
 
 import json
 import math
-import os
 from collections.abc import Mapping
-from typing import Any, BinaryIO, Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
-from core import regular_file
 from core.digest import sha256_hex
 from core.fields import (
     ENDOCRINE_RESPONSIVE_VALUES,
@@ -37,7 +36,6 @@ from core.fields import (
 )
 
 CASE_FORMAT: Final = "hrher2-aid.case/1"
-MAX_CASE_BYTES: Final = 1_000_000
 
 
 class CaseError(ValueError):
@@ -140,107 +138,8 @@ class Case(NamedTuple):
         return sha256_hex(self.canonical_json().encode("utf-8"))
 
 
-# --- reading ----------------------------------------------------------------------
-
-
-def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object whose keys are unique: with a repeated key, JSON parsers silently
-    keep one of the values, which could change a recommendation unseen."""
-    obj = dict(pairs)
-    if len(obj) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise CaseError(_key(key), "appears twice in the same object")
-            seen.add(key)
-    return obj
-
-
-def _reject_constant(name: str) -> Any:
-    raise CaseError("", f"not valid JSON: {name} is not a JSON number")
-
-
-def loads_case(text: str | bytes) -> Case:
-    """Parse and validate one case from JSON text.
-
-    >>> loads_case("[]")
-    Traceback (most recent call last):
-    core.case.CaseError: the case must be a JSON object (got an array)
-    """
-    return parse_case(decode_json(text))
-
-
-def decode_json(text: str | bytes) -> object:
-    """JSON text as a case file is read (size limit, UTF-8, no repeated key, no NaN, no
-    integer past 4,300 digits, bounded nesting); a draft is read the same way. Raises
-    :class:`CaseError`.
-
-    >>> decode_json('{"a": 1, "a": 2}')
-    Traceback (most recent call last):
-    core.case.CaseError: a: appears twice in the same object
-    """
-    if isinstance(text, bytes):
-        if len(text) > MAX_CASE_BYTES:
-            raise CaseError("", _TOO_LARGE)
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CaseError("", f"not UTF-8 text (bad byte at offset {exc.start})") from None
-    elif len(text) > MAX_CASE_BYTES:
-        raise CaseError("", _TOO_LARGE)
-    if not text.strip():
-        raise CaseError("", "empty input: expected a JSON object")
-    try:
-        data = _DECODER.decode(text)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
-        raise CaseError("", f"not valid JSON: {exc.msg} ({where})") from None
-    except CaseError:
-        raise
-    except ValueError:
-        # Python refuses to convert an integer of more than 4,300 digits (a guard
-        # against slow conversions); no field of a case needs one.
-        raise CaseError("", "not a case: a number has more than 4,300 digits") from None
-    except RecursionError:
-        raise CaseError("", "not valid JSON: nested too deeply") from None
-    return data
-
-
-# Built once: json.loads/json.dumps with options build a new decoder/encoder per call,
-# which is a tenth of the time of a batch of cases.
-_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant,
-                                   object_pairs_hook=_unique_object)
+# Built once: json.dumps with options builds a new encoder per call.
 _CANONICAL_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
-def read_case_bytes(source: str | os.PathLike[str] | BinaryIO) -> bytes:
-    """Read a case's bytes, at most the size limit plus one (enough for
-    :func:`loads_case` to refuse it): a device or pipe such as /dev/zero has no size
-    and no end. OSError propagates."""
-    if isinstance(source, (str, os.PathLike)):
-        with open(source, "rb") as fh:
-            return fh.read(MAX_CASE_BYTES + 1)
-    return source.read(MAX_CASE_BYTES + 1)
-
-
-def read_case_file(path: str | os.PathLike[str]) -> Case:
-    """Read and validate one case file (see :func:`read_case_bytes`).
-
-    Only a regular file is read: a named pipe would block the reader (the app's
-    window) until someone writes to it, and a device never ends. The file is opened
-    without blocking and refused by its type, as an OSError saying what it is.
-    """
-    return loads_case(read_regular_file(path))
-
-
-def read_regular_file(path: str | os.PathLike[str]) -> bytes:
-    """The bytes of a case file (at most the size limit plus one, as
-    :func:`read_case_bytes`), read only when it is a regular file; anything else is an
-    OSError saying what it is (:mod:`core.regular_file`)."""
-    return regular_file.read_regular_file(path, MAX_CASE_BYTES + 1, "a case file")
-
-
-_TOO_LARGE: Final = f"input too large (a case is at most {MAX_CASE_BYTES:,} bytes)"
 
 
 _JSON_TYPE_NAMES: Final = {
@@ -265,7 +164,7 @@ def _shown(value: object) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _key(key: str) -> str:
+def key_for_message(key: str) -> str:
     """A field name for a message: as written if printable, else escaped; cut to 60
     characters (a file may name a field with a million)."""
     shown = key if key.isprintable() else repr(key)[1:-1]
@@ -289,7 +188,7 @@ def _object(value: object, path: str, fields: frozenset[str]) -> Mapping[str, An
         raise CaseError(path, f"must be an object (got {_describe(value)})")
     for key in value:
         if key not in fields:
-            where = f"{path}.{_key(key)}" if path else _key(key)
+            where = f"{path}.{key_for_message(key)}" if path else key_for_message(key)
             raise CaseError(where, "unknown field")
     return value
 
@@ -453,6 +352,5 @@ _BUILD: Final = tuple(
 __all__ = [
     "CASE_FORMAT", "ENDOCRINE_RESPONSIVE_VALUES", "HER2_VALUES", "HR_VALUES", "LABEL_MAX",
     "MENOPAUSAL_VALUES", "SETTINGS", "Case", "CaseError", "Chemotherapy", "Disease",
-    "Her2Therapy", "PlannedRegimen", "Receptors", "loads_case", "parse_case",
-    "read_case_bytes", "read_case_file",
+    "Her2Therapy", "PlannedRegimen", "Receptors", "key_for_message", "parse_case",
 ]

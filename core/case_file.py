@@ -48,7 +48,7 @@ def holds_a_case(raw: bytes) -> bool:
 def read_answers(raw: bytes | str) -> tuple[dict[str, Any], str | None, Case | None]:
     """The answers of a case file or a draft, with the draft's step or the file's case.
     Raises :class:`CaseError`."""
-    from core.case import loads_case
+    from core.case_json import loads_case
 
     def from_case() -> tuple[dict[str, Any], None, Case]:
         case = loads_case(raw)
@@ -57,7 +57,7 @@ def read_answers(raw: bytes | str) -> tuple[dict[str, Any], str | None, Case | N
     text = raw.decode("utf-8-sig", errors="replace") if isinstance(raw, bytes) else raw
     if DRAFT_FORMAT not in text:
         return from_case()
-    from core.case import decode_json
+    from core.case_json import decode_json
 
     data = decode_json(raw)  # as strictly as a case file (a repeated key is refused)
     if type(data) is not dict or data.get("format") != DRAFT_FORMAT:

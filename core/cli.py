@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, NoReturn, TextIO
 
-from core.case import MAX_CASE_BYTES, CaseError, loads_case, read_case_bytes
+from core.case import CaseError
+from core.case_json import MAX_CASE_BYTES, loads_case, read_case_bytes
 from core.console import EXIT_EVIDENCE, EXIT_INVALID, EXIT_OK, EXIT_OTHER, one_line
 from core.console import fail as _fail
 from core.console import say as _write

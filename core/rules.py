@@ -5,7 +5,7 @@ store gives the ids their texts (:mod:`core.result`). Order inside a
 :class:`Decision` is *not* significant; :mod:`core.result` orders by the contract's
 tables.
 
->>> from core.case import loads_case
+>>> from core.case_json import loads_case
 >>> case = loads_case('{"format": "hrher2-aid.case/1", "setting": "first_line",'
 ...     ' "receptors": {"hr": "positive", "her2": "positive"},'
 ...     ' "disease": {"visceral": true, "symptomatic": false}}')

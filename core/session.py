@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core import questionnaire as q
-from core.case import Case, CaseError, parse_case, read_regular_file
+from core.case import Case, CaseError, parse_case
 from core.case_file import DRAFT_FORMAT, case_text, draft_text, holds_a_case, read_answers
+from core.case_json import read_regular_file
 from core.digest import sha256_hex
 from core.fields import FIELDS_BY_PATH, normalize_label
 

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core import atomic
-from core.case import CaseError, read_case_file
+from core.case import CaseError
+from core.case_json import read_case_file
 from core.casestore import audit_head
 from core.casestore.errors import (
     CaseFileError,
@@ -79,8 +80,8 @@ def _refuse_replacing(store: CaseStore, path: Path, *, case_file: bool) -> None:
 
 
 def _holds_a_case(path: Path) -> bool:
-    from core.case import read_regular_file
     from core.case_file import holds_a_case
+    from core.case_json import read_regular_file
 
     try:
         return holds_a_case(read_regular_file(path))

@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from core.case import loads_case  # noqa: E402
+from core.case_json import loads_case  # noqa: E402
 from core.evidence import EvidenceError, load_evidence  # noqa: E402
 from core.report import (  # noqa: E402
     DocumentInfo,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 from typing import Any
 
@@ -9,7 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.case import CaseError, loads_case, parse_case
+import core.case
+import core.case_file
+import core.case_json
+from core.case import CaseError, parse_case
+from core.case_json import loads_case
 from tests.core.strategies import case_dicts
 
 BASE: dict[str, Any] = {
@@ -197,3 +202,10 @@ def test_canonical_json_has_sorted_keys(data: dict[str, Any]) -> None:
     resorted = json.dumps(json.loads(case.canonical_json()), sort_keys=True,
                           separators=(",", ":"), ensure_ascii=False)
     assert case.canonical_json() == resorted
+
+
+@pytest.mark.parametrize("module", [core.case, core.case_json, core.case_file])
+def test_doctests_pass(module):
+    """The examples in the case modules' docstrings are what they do."""
+    outcome = doctest.testmod(module)
+    assert outcome.attempted > 0 and outcome.failed == 0

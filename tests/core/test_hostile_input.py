@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from core.case import MAX_CASE_BYTES, CaseError, loads_case
+from core.case import CaseError
+from core.case_json import MAX_CASE_BYTES, loads_case
 from core.cli import main
 from core.evidence import default_store_path
 from tests.core.test_case import BASE
