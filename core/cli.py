@@ -23,7 +23,7 @@ from core.console import fail as _fail
 from core.console import say as _write
 from core.evidence import EvidenceError, EvidenceStore, load_evidence
 from core.evidence.currency import currency_sentence
-from core.printable import CLINICIAN_MAX, INSTITUTION_MAX, UnprintableText, check_text
+from core.printable import UnprintableText
 from core.result import Renderer
 
 PROG = "hrher2-aid"
@@ -95,7 +95,7 @@ def read_input_bytes(name: str) -> bytes:
             source.close()
 
 
-def _evidence(args: argparse.Namespace, *, say_notice: bool = False) -> EvidenceStore:
+def evidence_for(args: argparse.Namespace, *, say_notice: bool = False) -> EvidenceStore:
     """The verified evidence ``--evidence`` names, or the app's. ``say_notice``: a note
     on the evidence used (an older pack named with --evidence, an installed pack passed
     over) goes to stderr, so a recommendation or report never rests on it unsaid."""
@@ -116,7 +116,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         raise UsageError("recommend needs CASE.json, '-' for standard input, or --batch FILE")
     data = read_input_bytes(args.case)
     case = loads_case(data)
-    renderer = Renderer(_evidence(args, say_notice=True))
+    renderer = Renderer(evidence_for(args, say_notice=True))
     _write(renderer.result_for(case).to_json(indent=2) + "\n", escape=False)
     return EXIT_OK
 
@@ -125,7 +125,7 @@ def _recommend_batch(args: argparse.Namespace) -> int:
     """One result (or error) line per case line. Every line is read with a bound: a
     line longer than a case can be (a device such as /dev/zero, a binary file) stops
     the batch with an error line and a message, instead of filling the memory."""
-    renderer = Renderer(_evidence(args, say_notice=True))
+    renderer = Renderer(evidence_for(args, say_notice=True))
     out = sys.stdout
     failed = False
     source = _open_input(args.batch)
@@ -180,74 +180,8 @@ def _flush(out: TextIO, buffer: list[str]) -> None:
     out.flush()
 
 
-def cmd_report(args: argparse.Namespace) -> int:
-    """Write the clinician summary (and optionally the patient handout) of one case."""
-    # Imported here so that ``recommend`` and the app's start-up never load reportlab.
-    from core.report import (
-        DocumentInfo,
-        OutputError,
-        OutputFailed,
-        ReportError,
-        build_handout,
-        build_summary,
-    )
-    from core.report import write_documents as write_pdfs
-
-    outputs = [(args.output, "-o"), *([(args.handout, "--handout")] if args.handout else [])]
-    for name, option in outputs:
-        _check_output_name(name, option, args)
-    case = loads_case(read_input_bytes(args.case))
-    check_text("label", case.label)
-    check_text("--clinician", args.clinician, CLINICIAN_MAX)
-    check_text("--institution", args.institution, INSTITUTION_MAX)
-    store = _evidence(args, say_notice=True)
-    result = Renderer(store).result_for(case)
-    info = DocumentInfo(clinician=args.clinician, institution=args.institution,
-                        label_on_handout=args.handout_label)
-    if args.handout and Path(args.handout).resolve() == Path(args.output).resolve():
-        raise UsageError("--handout must name a different file from -o")
-    try:
-        documents = [(Path(args.output), build_summary(case, result, info))]
-        if args.handout:
-            documents.append((Path(args.handout), build_handout(case, result, info)))
-        written = write_pdfs(documents)
-    except OutputFailed as exc:  # a full disk is no usage error (install.md, exit codes)
-        return _fail(f"the report was not written: {exc}", EXIT_OTHER)
-    except OutputError as exc:
-        raise UsageError(str(exc)) from None
-    except ReportError as exc:
-        return _fail(f"the report was not written: {exc}", EXIT_OTHER)
-    for path in written:
-        _write(f"{one_line(str(path))}\n")
-    return EXIT_OK
-
-
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return Path(a).resolve() == Path(b).resolve() or os.path.samefile(a, b)
-    except (OSError, ValueError):
-        return False
-
-
-def _check_output_name(name: str, option: str, args: argparse.Namespace) -> None:
-    """Refuse an output that would replace an input, or that names no PDF file."""
-    from core.evidence import default_store_path
-
-    inputs = [(args.case, "the input case file"),
-              (getattr(args, "evidence", None) or str(default_store_path()),
-               "the evidence store")]
-    for path, what in inputs:
-        if path != "-" and _same_file(name, path):
-            raise UsageError(f"{option} {name}: is {what}; the PDF would replace it "
-                             "(choose another name)")
-    if name.endswith(("/", os.sep)):
-        raise UsageError(f"{option} {name}: names a folder; give a file name ending in .pdf")
-    if not name.lower().endswith(".pdf"):
-        raise UsageError(f"{option} {name}: the document is a PDF; give a name ending in .pdf")
-
-
 def cmd_evidence_verify(args: argparse.Namespace) -> int:
-    store = _evidence(args)
+    store = evidence_for(args)
     from core.cli_evidence import verify_lines
     from core.evidence.pack import bundled_problem
 
@@ -280,7 +214,7 @@ def cmd_version(args: argparse.Namespace) -> int:
     from core import __version__
 
     try:
-        store = _evidence(args)
+        store = evidence_for(args)
     except EvidenceError as exc:
         _write(f"{PROG} {__version__}\n")
         return _fail(f"evidence store: {exc}", EXIT_EVIDENCE)
@@ -331,6 +265,8 @@ def build_parser() -> _Parser:
     rep.add_argument("--clinician", metavar="NAME", help="clinician named on the documents")
     rep.add_argument("--institution", metavar="NAME",
                      help="institution named on the documents")
+    from core.cli_report import cmd_report
+
     rep.set_defaults(func=cmd_report, evidence_consequence="nothing was written",
                      reads_evidence=True)
 
