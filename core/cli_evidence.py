@@ -112,7 +112,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     except (InstallError, OSError) as exc:
         return _fail(f"cannot list {folder}: {exc}", EXIT_OTHER)
     bundled = bundled_pack()
-    failing = any(row.problem for row in rows)
+    failing = any(row.problem and not row.superseded for row in rows)
     try:
         shipped = parse_manifest((bundled / MANIFEST_NAME).read_bytes(), str(bundled))
     except (OSError, PackError):  # (what the app falls back to: a failure like any)
@@ -133,8 +133,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         what = (f"sequence {row.info.sequence}, {row.info.version}, sources through "
                 f"{row.info.sources_through}, created {row.info.created}"
                 if row.info else "manifest unreadable")
-        state = f"FAILS ITS CHECK: {row.problem}" if row.problem else \
-            f"verified, signer key {row.info.key_id if row.info else '?'}"
+        if row.superseded:  # (after an app upgrade: not damaged, and never used)
+            state = f"superseded, not used by this version of the app: {row.problem}"
+        elif row.problem:
+            state = f"FAILS ITS CHECK: {row.problem}"
+        else:
+            state = f"verified, signer key {row.info.key_id if row.info else '?'}"
         _out(f"{mark} {one_line(row.name)}: {what}; {state}\n")
     if rows and state_problem is None:
         _out("(* = current: the installed pack the app takes first, if it is newer than "

@@ -32,7 +32,13 @@ from core.evidence.machine import (  # the folder's own files; names kept for ca
     machine_folder,
     make_shared_folder,
 )
-from core.evidence.manifest import MANIFEST_NAME, PACK_FILES, PackError, PackInfo
+from core.evidence.manifest import (
+    MANIFEST_NAME,
+    PACK_FILES,
+    PackError,
+    PackInfo,
+    PackSuperseded,
+)
 
 
 class NotLogged(InstallError):
@@ -50,6 +56,9 @@ class InstalledPack(NamedTuple):
     info: PackInfo | None  # None: the manifest cannot be read
     problem: str | None  # why it fails its check (or why its manifest cannot be read)
     current: bool
+    #: genuine but made for an earlier version of the app (``problem`` says which id it
+    #: lacks): never used, and not a damaged pack
+    superseded: bool = False
 
 
 def _manifest(folder: Path) -> PackInfo:
@@ -341,16 +350,18 @@ def installed(root: Path | None = None, *, unreadable_state: bool = False
                    if p.is_dir() and not p.name.startswith(".")) if folder.is_dir() else []
     rows = []
     for name in names:
+        superseded = False
         try:
             info: PackInfo | None = _verified(folder / name)
             problem = None
         except EvidenceError as exc:
-            problem = str(exc)
+            problem, superseded = str(exc), isinstance(exc, PackSuperseded)
             try:
                 info = _manifest(folder / name)
             except PackError:
                 info = None
-        rows.append(InstalledPack(name, info, problem, bool(history) and history[-1] == name))
+        rows.append(InstalledPack(name, info, problem, bool(history) and history[-1] == name,
+                                  superseded))
     return rows
 
 

@@ -42,6 +42,12 @@ class PackError(EvidenceError):
     meant for a newer app. A kind of :class:`EvidenceError`: nothing is recommended."""
 
 
+class PackSuperseded(PackError):
+    """A genuine, intact pack older than the bundled one, made before this version of the
+    app needed one of its ids (installed before an app upgrade): never used to recommend,
+    but not a damaged pack, and ``evidence list`` does not count it as one."""
+
+
 class Release(NamedTuple):
     """One entry of the evidence changelog (resources/evidence/changelog.toml)."""
 

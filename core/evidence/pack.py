@@ -32,6 +32,7 @@ from core.evidence.manifest import (
     SIGNATURE_NAME,
     PackError,
     PackInfo,
+    PackSuperseded,
     manifest_bytes,
     parse_manifest,
     version_tuple,
@@ -219,8 +220,9 @@ def check_complete(store: EvidenceStore, info: PackInfo | None = None,
             why = (f" (evidence pack {info.version}, sequence {info.sequence}, was made for "
                    f"an earlier version of hrher2-aid; this version comes with sequence "
                    f"{bundled}: use that pack, or a newer one)")
-        raise PackError(f"evidence store is incomplete: {store.path}: no entry for "
-                        f"{', '.join(missing)}{why}")
+        kind = PackSuperseded if why else PackError
+        raise kind(f"evidence store is incomplete: {store.path}: no entry for "
+                   f"{', '.join(missing)}{why}")
     for entry in store.statements.values():
         unknown = [n for n in entry.citations if n not in store.references]
         if unknown:

@@ -19,6 +19,7 @@ import pytest
 
 from core import cli
 from core.evidence import PackError, keys, load_evidence
+from core.evidence import pack as pack_module
 from core.evidence.install import (
     ENV_VAR,
     DowngradeRefused,
@@ -39,6 +40,8 @@ from tests.pack_support import (
     NEWER_NAME,
     NEWER_SEQUENCE,
     THROWAWAY,
+    build_pack,
+    edited_sources,
     flip,
     newer_pack,
     trust,
@@ -532,6 +535,44 @@ def test_list_says_a_failing_installed_pack_in_its_exit_code(
     out, err = capsys.readouterr()
     assert f"* {NEWER_NAME}: " in out and "FAILS ITS CHECK" in out
     assert err == "hrher2-aid: a pack listed above FAILS ITS CHECK\n"
+
+
+def test_list_names_a_pack_an_app_upgrade_superseded_without_failing(
+        machine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A pack installed before an app upgrade, which lacks an id the upgraded app needs,
+    is genuine and intact: `evidence list` said it FAILS ITS CHECK and exited 3, as for a
+    damaged pack (a clinic's monitoring would call IT for nothing). It is listed as
+    superseded and not used, exit 0; the app uses the newer pack it bundles."""
+    needed_now = pack_module.REQUIRED_IDS
+    old_sources = edited_sources(
+        tmp_path / "a", sequence=NEW, version="2099.1.1",
+        replace=('id = "outside.her2_toxicity_sequential"', 'id = "outside.some_old_entry"'),
+        changelog='[[entry]]\nversion = "2099.1.1"\ndate = "2099-01-01"\n'
+                  'summary = "test"\nchanges = ["test"]\n')
+    build_pack(tmp_path / "a" / "pack", THROWAWAY, old_sources)
+    # the app before the upgrade did not need the id
+    monkeypatch.setattr(pack_module, "REQUIRED_IDS",
+                        needed_now - {"outside.her2_toxicity_sequential"})
+    install(tmp_path / "a" / "pack")
+    # the upgrade: this version needs the id and bundles a newer pack that has it
+    monkeypatch.setattr(pack_module, "REQUIRED_IDS", needed_now)
+    upgraded = newer_pack(tmp_path / "b", sequence=NEW + 1, version="2099.2.1")
+    monkeypatch.setattr(pack_module, "bundled_pack", lambda: upgraded)
+    assert cli.main(["evidence", "list"]) == 0
+    out, err = capsys.readouterr()
+    assert (f"* {NEWER_NAME}: sequence {NEW}, 2099.1.1, sources through ") in out
+    assert ("; superseded, not used by this version of the app: evidence store is "
+            "incomplete: ") in out
+    assert "was made for an earlier version of hrher2-aid" in out
+    assert "FAILS ITS CHECK" not in out and err == ""
+    store = load_evidence()
+    assert store.pack is not None and store.pack.sequence == NEW + 1
+    assert not store.installed_pack_failed
+    # a damaged pack beside it still fails the list
+    flip(machine / "packs" / NEWER_NAME / "evidence.sqlite", 9000)
+    assert cli.main(["evidence", "list"]) == 3
+    assert f"* {NEWER_NAME}: sequence {NEW}, 2099.1.1" in capsys.readouterr().out
 
 
 def test_verify_checks_the_bundled_pack_behind_an_installed_one(
