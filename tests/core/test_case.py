@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 from typing import Any
 
@@ -10,9 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import core.case
-import core.case_file
-import core.case_json
 from core.case import CaseError, parse_case
 from core.case_json import loads_case
 from tests.core.strategies import case_dicts
@@ -203,9 +199,3 @@ def test_canonical_json_has_sorted_keys(data: dict[str, Any]) -> None:
                           separators=(",", ":"), ensure_ascii=False)
     assert case.canonical_json() == resorted
 
-
-@pytest.mark.parametrize("module", [core.case, core.case_json, core.case_file])
-def test_doctests_pass(module):
-    """The examples in the case modules' docstrings are what they do."""
-    outcome = doctest.testmod(module)
-    assert outcome.attempted > 0 and outcome.failed == 0
