@@ -23,7 +23,7 @@ rules": core.report.summary lists it apart).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 if TYPE_CHECKING:
     from core.case import Case
@@ -60,6 +60,31 @@ def chemo_not_possible(case: Case) -> list[tuple[str, str]]:
     ) if on]
 
 
+#: one answer, the same words wherever the sheet says it
+CHEMO_MUST_STOP: Final = "chemo must stop because of side effects"
+
+
+def chemo_done(case: Case) -> list[tuple[str, str]]:
+    """Why chemotherapy counts as done after induction (the contract's *done*), as
+    recorded: for each of the two answers given, its words for the clinician and for
+    the patient (the evidence's words serve both answers alike).
+
+    >>> from core.case import parse_case
+    >>> chemo_done(parse_case({"format": "hrher2-aid.case/1",
+    ...     "receptors": {"hr": "positive", "her2": "positive"},
+    ...     "setting": "after_induction", "disease": {"visceral": True, "symptomatic": False},
+    ...     "chemotherapy": {"months_given": 2, "maximal_response": True}}))
+    [('a maximal response', 'the cancer has responded to chemo as much as it is likely to')]
+    """
+    chemo = case.chemotherapy
+    return [(clinician, plain) for clinician, plain, on in (
+        ("a maximal response", "the cancer has responded to chemo as much as it is likely to",
+         chemo.maximal_response),
+        ("chemotherapy stopped for unacceptable toxicity", CHEMO_MUST_STOP,
+         chemo.unacceptable_toxicity),
+    ) if on]
+
+
 def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
     """The disagreements between the case's planned regimen and its other answers, in a
     fixed order; none without a planned regimen or for a case out of scope (the aid
@@ -84,8 +109,7 @@ def answer_checks(case: Case) -> tuple[AnswerCheck, ...]:
             "chemo_planned_after_toxicity",
             "The planned regimen includes chemotherapy, but chemotherapy is recorded as "
             "having to stop because of unacceptable toxicity.",
-            "Your care team has noted that chemo must stop because of side effects, and the "
-            "plan includes chemo."))
+            f"Your care team has noted that {CHEMO_MUST_STOP}, and the plan includes chemo."))
     if case.setting == "progression" and regimen.endocrine and case.endocrine_responsive == "no":
         checks.append(AnswerCheck(
             "endocrine_planned_not_responsive",

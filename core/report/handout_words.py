@@ -3,8 +3,8 @@
 The plain-language texts come with the :class:`~core.result.Result` (the evidence
 store's ``plain*`` fields of each statement, gathered by the renderer); this module
 reads nothing else, and only adds the framing sentences, which say what the sheet
-is and is not, and are written to the same reading grade. One sentence of the evidence's
-words is made exact from the case's answers (:func:`as_recorded`). Each option is shown
+is and is not, and are written to the same reading grade. Two sentences of the
+evidence's words are made exact from the case's answers (:func:`as_recorded`). Each option is shown
 the same way: what it involves, then what may help and what is less certain side
 by side with equal weight. Nothing here tells the patient what to do.
 
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from core.answer_checks import chemo_not_possible
+from core.answer_checks import chemo_done, chemo_not_possible
 from core.case import Case
 from core.evidence.currency import plain_currency_sentence
 from core.report.errors import ReportError
@@ -113,21 +113,35 @@ CHEMO_NOT_POSSIBLE: Final = ("Your care team has noted that chemo is not safe fo
 #: the statements that begin with those words
 CHEMO_NOT_POSSIBLE_IDS: Final = ("outside.multidisciplinary_review",
                                  "outside.et_her2_chemo_not_possible")
+#: the evidence's words for "chemo is done" (a maximal response, or chemo stopped for its
+#: side effects: the same words for both), in the status sentence of maintenance
+CHEMO_DONE: Final = "From your care team's answers, this aid counts chemo as done."
+CHEMO_DONE_ID: Final = "her2_et_maintenance"
 
 
 def as_recorded(case: Case, result: Result) -> Result:
-    """``result`` with the evidence's "chemo is not safe for you, or you have chosen not
-    to have it" said as recorded: the one answer given, or both (review A, L3: beside
-    the plan's "you have chosen not to have chemo", the "or" read as if unknown). A
-    statement worded otherwise is left as it is (it is still true, only less exact)."""
-    recorded = [plain for _clinician, plain in chemo_not_possible(case)]
-    if not recorded:
+    """``result`` with two of the evidence's sentences that serve either of two answers
+    said as recorded: the one answer given, or both. "Chemo is not safe for you, or you
+    have chosen not to have it" (review A, L3: beside the plan's "you have chosen not to
+    have chemo", the "or" read as if unknown), and "this aid counts chemo as done"
+    (which answer made it so: the patient could not tell). A statement worded otherwise
+    is left as it is (it is still true, only less exact)."""
+    not_possible = [plain for _clinician, plain in chemo_not_possible(case)]
+    done = [plain for _clinician, plain in chemo_done(case)]
+    if not (not_possible or done):
         return result
-    exact = f"Your care team has noted that {' and that '.join(recorded)}."
-    plain = tuple(
-        (sid, words._replace(text=words.text.replace(CHEMO_NOT_POSSIBLE, exact, 1)))
-        if sid in CHEMO_NOT_POSSIBLE_IDS else (sid, words) for sid, words in result.plain)
-    return result._replace(plain=plain)
+
+    def exact(sid: str, words: Plain) -> Plain:
+        if sid in CHEMO_NOT_POSSIBLE_IDS and not_possible:
+            said = f"Your care team has noted that {' and that '.join(not_possible)}."
+            words = words._replace(text=words.text.replace(CHEMO_NOT_POSSIBLE, said, 1))
+        if sid == CHEMO_DONE_ID and done:
+            said = (f"Your care team has noted that {' and that '.join(done)}, so this aid "
+                    "counts chemo as done.")
+            words = words._replace(strength=words.strength.replace(CHEMO_DONE, said, 1))
+        return words
+
+    return result._replace(plain=tuple((sid, exact(sid, words)) for sid, words in result.plain))
 
 
 @dataclass(frozen=True, slots=True)

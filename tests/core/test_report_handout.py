@@ -18,6 +18,8 @@ from core.report import (
 )
 from core.report.handout_words import (
     BENEFITS_HEAD,
+    CHEMO_DONE,
+    CHEMO_DONE_ID,
     CHEMO_NOT_POSSIBLE,
     CHEMO_NOT_POSSIBLE_IDS,
     DECISION,
@@ -307,7 +309,7 @@ def test_no_status_sentence_says_first_choice_for_a_consider_option(store):
         heads = [i for i, b in enumerate(blocks) if b.kind == "h3"]
         for option, i in zip(result.options, heads, strict=True):
             status = blocks[i + 1].text
-            assert status == result.plain_for(option.id).strength, option.id
+            assert status == as_recorded(case, result).plain_for(option.id).strength, option.id
             assert "first choice" not in status.lower()
             if option.status == "consider":
                 assert "considered" in status and "preferred" not in status
@@ -597,6 +599,38 @@ def test_the_sheet_says_which_reason_for_no_chemo_was_recorded(store, recorded, 
     assert set(CHEMO_NOT_POSSIBLE_IDS) >= {sid}
 
 
+@pytest.mark.parametrize(("recorded", "said", "not_said"), [
+    ({"months_given": 2, "maximal_response": True},
+     "noted that the cancer has responded to chemo as much as it is likely to, so this aid "
+     "counts chemo as done.", "side effects, so"),
+    ({"months_given": 5, "maximal_response": False, "unacceptable_toxicity": True},
+     "noted that chemo must stop because of side effects, so this aid counts chemo as done.",
+     "responded to chemo"),
+    ({"months_given": 3, "maximal_response": True, "unacceptable_toxicity": True},
+     "noted that the cancer has responded to chemo as much as it is likely to and that "
+     "chemo must stop because of side effects, so this aid counts chemo as done.", None),
+])
+def test_the_sheet_says_which_answer_counts_chemo_as_done(store, recorded, said, not_said):
+    """The evidence's "From your care team's answers, this aid counts chemo as done"
+    serves both answers that make it so (a maximal response; chemo stopped for its side
+    effects): the patient could not tell which her team had recorded, after 2 months of
+    chemo, say, where "done" is not what she may expect. The sheet says which; the result
+    (screen, summary, saved case) keeps the evidence's words."""
+    data = {**BASE, "setting": "after_induction", "chemotherapy": recorded,
+            "planned_regimen": {"chemotherapy": False, "endocrine": True,
+                                "her2_targeted": True}}
+    case = case_of(data)
+    result = Renderer(store).result_for(case)
+    assert [(o.id, o.status) for o in result.options] == [(CHEMO_DONE_ID, "preferred")]
+    assert CHEMO_DONE in result.plain_for(CHEMO_DONE_ID).strength
+    printed = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
+    assert CHEMO_DONE not in printed
+    assert f"Your care team has {said}" in printed
+    if not_said is not None:
+        assert not_said not in printed
+    assert CHEMO_DONE in result.plain_for(CHEMO_DONE_ID).strength
+
+
 def test_a_statement_worded_otherwise_is_printed_as_it_is(store):
     """If a later pack rewords the sentence, the sheet prints the evidence's words as
     they are (still true, only less exact) rather than a half-replaced sentence."""
@@ -674,8 +708,9 @@ def test_chemo_counted_as_done_is_the_aids_reading_beside_a_plan_of_more_chemo(s
     text = flat(" ".join(pdf_text(build_handout(case, result, INFO))))
     assert "Your care team is thinking about chemo with HER2 drugs." in text
     assert "Chemo is done." not in text
-    assert ("The guide calls this a reasonable approach once chemo is done. From your care "
-            "team's answers, this aid counts chemo as done.") in text
+    assert ("The guide calls this a reasonable approach once chemo is done. Your care team "
+            "has noted that the cancer has responded to chemo as much as it is likely to, so "
+            "this aid counts chemo as done.") in text
 
 
 def test_a_plan_that_is_none_of_the_choices_is_not_said_to_be_outside_the_guide(store):
