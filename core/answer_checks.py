@@ -64,24 +64,23 @@ def chemo_not_possible(case: Case) -> list[tuple[str, str]]:
 CHEMO_MUST_STOP: Final = "chemo must stop because of side effects"
 
 
-def chemo_done(case: Case) -> list[tuple[str, str]]:
+def chemo_done(case: Case) -> list[str]:
     """Why chemotherapy counts as done after induction (the contract's *done*), as
-    recorded: for each of the two answers given, its words for the clinician and for
-    the patient (the evidence's words serve both answers alike).
+    recorded, in the patient's words: one for each of the two answers given (the
+    evidence's words serve both alike; the clinician sees the answers themselves).
 
     >>> from core.case import parse_case
     >>> chemo_done(parse_case({"format": "hrher2-aid.case/1",
     ...     "receptors": {"hr": "positive", "her2": "positive"},
     ...     "setting": "after_induction", "disease": {"visceral": True, "symptomatic": False},
     ...     "chemotherapy": {"months_given": 2, "maximal_response": True}}))
-    [('a maximal response', 'the cancer has responded to chemo as much as it is likely to')]
+    ['the cancer has responded to chemo as much as it is likely to']
     """
     chemo = case.chemotherapy
-    return [(clinician, plain) for clinician, plain, on in (
-        ("a maximal response", "the cancer has responded to chemo as much as it is likely to",
+    return [plain for plain, on in (
+        ("the cancer has responded to chemo as much as it is likely to",
          chemo.maximal_response),
-        ("chemotherapy stopped for unacceptable toxicity", CHEMO_MUST_STOP,
-         chemo.unacceptable_toxicity),
+        (CHEMO_MUST_STOP, chemo.unacceptable_toxicity),
     ) if on]
 
 

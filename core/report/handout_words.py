@@ -4,9 +4,9 @@ The plain-language texts come with the :class:`~core.result.Result` (the evidenc
 store's ``plain*`` fields of each statement, gathered by the renderer); this module
 reads nothing else, and only adds the framing sentences, which say what the sheet
 is and is not, and are written to the same reading grade. Two sentences of the
-evidence's words are made exact from the case's answers (:func:`as_recorded`). Each option is shown
-the same way: what it involves, then what may help and what is less certain side
-by side with equal weight. Nothing here tells the patient what to do.
+evidence's words are made exact from the case's answers (:func:`as_recorded`). Each
+option is shown the same way: what it involves, then what may help and what is less
+certain side by side with equal weight. Nothing here tells the patient what to do.
 
 :func:`handout_paragraphs` is the single list of what the sheet says; the PDF is
 laid out from it (:mod:`core.report.handout`) and the reading-grade test measures
@@ -127,7 +127,7 @@ def as_recorded(case: Case, result: Result) -> Result:
     (which answer made it so: the patient could not tell). A statement worded otherwise
     is left as it is (it is still true, only less exact)."""
     not_possible = [plain for _clinician, plain in chemo_not_possible(case)]
-    done = [plain for _clinician, plain in chemo_done(case)]
+    done = chemo_done(case)
     if not (not_possible or done):
         return result
 

@@ -628,6 +628,9 @@ def test_the_sheet_says_which_answer_counts_chemo_as_done(store, recorded, said,
     assert f"Your care team has {said}" in printed
     if not_said is not None:
         assert not_said not in printed
+    # the clinician's summary prints the evidence's status sentence as it is
+    summary = flat(" ".join(pdf_text(build_summary(case, result, INFO))))
+    assert flat(result.options[0].strength) in summary
     assert CHEMO_DONE in result.plain_for(CHEMO_DONE_ID).strength
 
 
